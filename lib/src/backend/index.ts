@@ -1,0 +1,190 @@
+/**
+ * One place that knows which TF.js backend runs.
+ *
+ * Importing the library starts `ready()`: it tries the backends fastest first
+ * (CUDA through tfjs-node-gpu, native CPU through tfjs-node, WebGPU through the
+ * npm `webgpu` package, WebAssembly, plain JavaScript) and keeps the first that
+ * initialises. `HOW_LLMS_BACKEND` forces one. Nothing else in the library
+ * knows which backend runs.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+// Learners write `x.mul(y)`: make the chained tensor methods available.
+import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
+import { registerWasmKernels } from './wasm-kernels';
+
+/** The backends the course knows, fastest first. */
+export const BACKEND_PREFERENCE = ['node-gpu', 'node', 'webgpu', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_PREFERENCE)[number];
+
+/** What `ready()` chose and why the faster ones were passed over. */
+export interface BackendInfo {
+  name: BackendName;
+  /** The name TF.js itself uses (`tensorflow`, `webgpu`, `wasm`, `cpu`). */
+  tfName: string;
+  forced: boolean;
+  skipped: { name: BackendName; reason: string }[];
+  /** One line for a human: which backend runs and why. */
+  summary: string;
+}
+
+/** Environment variable that forces one backend. */
+export const BACKEND_ENV = 'HOW_LLMS_BACKEND';
+
+type Loader = () => Promise<string>;
+
+/**
+ * Load tfjs-node(-gpu) only when its native binding exists: an install whose download
+ * step failed leaves the JavaScript without the binding, and a half-load registers
+ * kernels that a second attempt would register again.
+ */
+function requireNative(pkg: string): void {
+  let root: string;
+  try {
+    root = path.dirname(require.resolve(`${pkg}/package.json`));
+  } catch {
+    throw new Error(`${pkg} is not installed`);
+  }
+  const libDir = path.join(root, 'lib');
+  const hasBinding =
+    fs.existsSync(libDir) &&
+    fs.readdirSync(libDir).some((d) => fs.existsSync(path.join(libDir, d, 'tfjs_binding.node')));
+  if (!hasBinding) throw new Error(`${pkg} is installed without its native binding (its install step could not download libtensorflow)`);
+  require(pkg);
+}
+
+/** Dawn prints a warning to stderr when it cannot find Vulkan; look first so that machines without a GPU stay quiet. */
+function hasVulkanLoader(): boolean {
+  if (process.platform !== 'linux') return true;
+  const dirs = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/usr/local/lib'];
+  const extra = (process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean);
+  return [...extra, ...dirs].some((d) => fs.existsSync(path.join(d, 'libvulkan.so.1')));
+}
+
+function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0].slice(0, 160);
+}
+
+// Each loader registers its backend with TF.js and returns the TF.js name; it throws if unusable.
+const loaders: Record<BackendName, Loader> = {
+  'node-gpu': async () => {
+    requireNative('@tensorflow/tfjs-node-gpu');
+    return 'tensorflow';
+  },
+  node: async () => {
+    requireNative('@tensorflow/tfjs-node');
+    return 'tensorflow';
+  },
+  webgpu: async () => {
+    if (!hasVulkanLoader()) throw new Error('no Vulkan loader (libvulkan.so.1) on this machine');
+    let gpuModule: { create: (flags: string[]) => unknown; globals: Record<string, unknown> };
+    try {
+      gpuModule = require('webgpu');
+    } catch (err) {
+      throw new Error(`the npm package "webgpu" is not installed (${firstLine(err)})`);
+    }
+    Object.assign(globalThis, gpuModule.globals);
+    const navigatorLike = { gpu: gpuModule.create([]) } as { gpu: { requestAdapter(): Promise<unknown> } };
+    const adapter = await navigatorLike.gpu.requestAdapter();
+    if (!adapter) throw new Error('no WebGPU adapter found (no GPU, or no Vulkan driver)');
+    if (typeof (globalThis as { navigator?: unknown }).navigator === 'undefined') {
+      Object.defineProperty(globalThis, 'navigator', { value: navigatorLike, configurable: true });
+    } else {
+      Object.defineProperty((globalThis as { navigator: object }).navigator, 'gpu', { value: navigatorLike.gpu, configurable: true });
+    }
+    require('@tensorflow/tfjs-backend-webgpu');
+    return 'webgpu';
+  },
+  wasm: async () => {
+    require('@tensorflow/tfjs-backend-wasm');
+    registerWasmKernels();
+    return 'wasm';
+  },
+  cpu: async () => 'cpu',
+};
+
+async function tryBackend(name: BackendName): Promise<string> {
+  const tfName = await loaders[name]();
+  const ok = await tf.setBackend(tfName);
+  if (!ok) throw new Error(`TF.js could not initialise the ${tfName} backend`);
+  await tf.ready();
+  return tfName;
+}
+
+function parseForced(value: string | undefined): BackendName | undefined {
+  if (value === undefined || value === '' || value === 'auto') return undefined;
+  if ((BACKEND_PREFERENCE as readonly string[]).includes(value)) return value as BackendName;
+  throw new Error(
+    `${BACKEND_ENV}=${value} is not a backend this course knows; use one of ${BACKEND_PREFERENCE.join(', ')} (or unset it to pick the fastest).`,
+  );
+}
+
+function describe(info: Omit<BackendInfo, 'summary'>): string {
+  const head = `TF.js backend: ${info.name}${info.forced ? ` (forced by ${BACKEND_ENV})` : ''}`;
+  if (info.skipped.length === 0) return head;
+  return `${head}; passed over ${info.skipped.map((s) => `${s.name} (${s.reason})`).join(', ')}`;
+}
+
+/** Select a backend: `forced` (or `HOW_LLMS_BACKEND`) if given, else the fastest that initialises. */
+export async function selectBackend(forced?: BackendName): Promise<BackendInfo> {
+  const want = forced ?? parseForced(process.env[BACKEND_ENV]);
+  if (want) {
+    let tfName: string;
+    try {
+      tfName = await tryBackend(want);
+    } catch (err) {
+      throw new Error(
+        `Backend "${want}" was forced by ${BACKEND_ENV} but is unavailable: ${firstLine(err)}. ` +
+          `Unset ${BACKEND_ENV} to use the fastest available backend, or install what it needs (see README, "Backends").`,
+      );
+    }
+    const info = { name: want, tfName, forced: true, skipped: [] };
+    return { ...info, summary: describe(info) };
+  }
+  const skipped: BackendInfo['skipped'] = [];
+  for (const name of BACKEND_PREFERENCE) {
+    try {
+      const tfName = await tryBackend(name);
+      const info = { name, tfName, forced: false, skipped };
+      return { ...info, summary: describe(info) };
+    } catch (err) {
+      skipped.push({ name, reason: firstLine(err).replace(/Cannot find module '([^']+)'.*/, '$1 is not installed') });
+    }
+  }
+  throw new Error('No TF.js backend could be initialised, not even cpu: reinstall with `npm ci`.');
+}
+
+let current: Promise<BackendInfo> | undefined;
+
+/** Resolve once the backend is chosen; the first call chooses. Await it before any tensor work. */
+export function ready(): Promise<BackendInfo> {
+  current ??= selectBackend();
+  return current;
+}
+
+/** Switch to a named backend now (tests run the same code on `wasm` and `cpu`). */
+export async function useBackend(name: BackendName): Promise<BackendInfo> {
+  current = selectBackend(name);
+  return current;
+}
+
+/** The backends that initialise on this machine, fastest first (tries each; leaves the current one active). */
+export async function availableBackends(): Promise<BackendName[]> {
+  const before = tf.getBackend();
+  const found: BackendName[] = [];
+  for (const name of BACKEND_PREFERENCE) {
+    try {
+      await tryBackend(name);
+      found.push(name);
+    } catch {
+      // unavailable here: not listed
+    }
+  }
+  if (before) await tf.setBackend(before);
+  return found;
+}
+
+export { tf };

@@ -1,0 +1,2 @@
+/** The course library: follow one token from text to text through these folders. */
+export * from './backend';

@@ -1,0 +1,44 @@
+import { defineConfig } from 'vitest/config';
+import * as path from 'node:path';
+
+// Tests import the library's TypeScript source by package name, so they need no build.
+const alias = [
+  { find: /^@how-llms-work\/lib$/, replacement: path.resolve(__dirname, 'lib/src/index.ts') },
+  { find: /^@how-llms-work\/lib\/(.*)$/, replacement: path.resolve(__dirname, 'lib/src/$1/index.ts') },
+];
+
+// The library's tests run once per backend: wasm (the default here) and cpu (the reference).
+const libProject = (backend: 'wasm' | 'cpu') => ({
+  resolve: { alias },
+  test: {
+    name: `lib-${backend}`,
+    include: ['test/lib/**/*.test.ts'],
+    env: { HOW_LLMS_BACKEND: backend },
+    setupFiles: ['test/setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
+
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    reporters: process.env.CI ? ['default'] : ['default'],
+    projects: [
+      libProject('wasm'),
+      libProject('cpu'),
+      {
+        resolve: { alias },
+        test: {
+          name: 'course',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/lib/**', 'test/browser/**', '**/node_modules/**'],
+          env: { HOW_LLMS_BACKEND: 'wasm' },
+          setupFiles: ['test/setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
