@@ -13,6 +13,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 // Learners write `x.mul(y)`: make the chained tensor methods available.
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
+// Training needs every op's gradient registered.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { registerWasmKernels } from './wasm-kernels';
 
 /** The backends the course knows, fastest first. */
