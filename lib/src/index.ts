@@ -1,2 +1,18 @@
-/** The course library: follow one token from text to text through these folders. */
+/**
+ * The course library. Follow one token from text to text through these folders:
+ * data → tokenizers → model → training → sampling; recurrent and embeddings for the history;
+ * scale, compression and privacy for the second half; viz draws it all.
+ */
 export * from './backend';
+export * from './core';
+export * from './data';
+export * from './tokenizers';
+export * from './recurrent';
+export * from './embeddings';
+export * from './model';
+export * from './training';
+export * from './sampling';
+export * from './scale';
+export * from './compression';
+export * from './privacy';
+export * from './viz';
