@@ -11,10 +11,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-// Learners write `x.mul(y)`: make the chained tensor methods available.
-import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
-// Training needs every op's gradient registered.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+// tfjs-core's CommonJS build registers neither the op gradients nor the chained tensor methods (`x.mul(y)`);
+// the union package's CommonJS build registers both, into the same global registries tfjs-core uses.
+import '@tensorflow/tfjs';
 import { registerWasmKernels } from './wasm-kernels';
 
 /** The backends the course knows, fastest first. */
@@ -108,11 +107,18 @@ const loaders: Record<BackendName, Loader> = {
   cpu: async () => 'cpu',
 };
 
+/** The cpu backend greets Node users once with advice to install tfjs-node; the course says that itself, in one line. */
+function quietCpuGreeting(): void {
+  const cpu = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
+  if (cpu) cpu.firstUse = false;
+}
+
 async function tryBackend(name: BackendName): Promise<string> {
   const tfName = await loaders[name]();
   const ok = await tf.setBackend(tfName);
   if (!ok) throw new Error(`TF.js could not initialise the ${tfName} backend`);
   await tf.ready();
+  quietCpuGreeting();
   return tfName;
 }
 

@@ -1,1 +1,3 @@
-export {};
+export * from './registry';
+export * from './download';
+export * from './brown';
