@@ -1,1 +1,2 @@
-export {};
+export * from './log-math';
+export * from './rdp-accountant';
