@@ -1,1 +1,5 @@
-export {};
+export * from './params';
+export * from './cells';
+export * from './forward';
+export * from './gradient-flow';
+export * from './parallelism';
