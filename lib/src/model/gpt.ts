@@ -1,0 +1,134 @@
+/**
+ * GPT: a decoder-only transformer. ids (B, T) → token embeddings (+ positions) → nLayer causal blocks
+ * → final layer norm → logits (B, T, V) through the token embedding itself (tied weights).
+ *
+ * Parameter names are exactly those of nanoGPT's `state_dict` (PyTorch nn.Linear layout, weight (out, in)),
+ * minus `lm_head.weight`, which is `transformer.wte.weight` (tied):
+ *   transformer.wte.weight (V, C), transformer.wpe.weight (blockSize, C) [learned positions only],
+ *   transformer.h.{i}.ln_1.{weight,bias}, .attn.c_attn.{weight (3C, C), bias}, .attn.c_proj.{weight (C, C), bias},
+ *   transformer.h.{i}.ln_2.{weight,bias}, .mlp.c_fc.{weight (4C, C), bias}, .mlp.c_proj.{weight (C, 4C), bias},
+ *   transformer.ln_f.{weight,bias} [pre-LN only; a post-LN stack already ends in a norm].
+ * With `bias: false` every `.bias` is absent.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../core/random';
+import type { Params } from './params';
+import { addLayerNorm, addNormal, maybeParam, param } from './init';
+import { learnedPositions, tokenEmbedding } from './embedding';
+import { sinusoidalEncoding } from './sinusoidal';
+import { layerNorm } from './layernorm';
+import { initBlock, transformerBlock } from './block';
+import { maybeDropout } from './multihead';
+import type { KVCache } from './kv-cache';
+
+export { createKVCache, disposeKVCache, type KVCache, type LayerKV } from './kv-cache';
+
+/** A GPT's shape. Defaults: dropout 0, learned positions, pre-LN, biases on (GPT-2). */
+export interface GPTConfig {
+  vocabSize: number;
+  blockSize: number;
+  nLayer: number;
+  nHead: number;
+  nEmbd: number;
+  dropout?: number;
+  positional?: 'learned' | 'sinusoidal' | 'rope';
+  norm?: 'pre' | 'post';
+  bias?: boolean;
+}
+
+/** Options of one forward pass. */
+export interface GPTForwardOptions {
+  /** Use the cached keys/values of earlier positions and append this call's; ids are then only the new tokens. */
+  cache?: KVCache;
+  /** Apply dropout (needs `seed`). */
+  training?: boolean;
+  /** Seed for this pass's dropout masks: pass a fresh one each step (rng.seed()). */
+  seed?: number;
+  /** When given, filled with each layer's attention weights (B, H, T, Tk); the caller disposes them. */
+  attentionWeights?: tf.Tensor[];
+}
+
+/** Check a config and say which field to fix. */
+export function validateGPTConfig(config: GPTConfig): void {
+  for (const key of ['vocabSize', 'blockSize', 'nLayer', 'nHead', 'nEmbd'] as const) {
+    const value = config[key];
+    if (!Number.isInteger(value) || value < 1) throw new Error(`GPTConfig.${key} must be a positive integer, got ${value}`);
+  }
+  if (config.nEmbd % config.nHead !== 0) throw new Error(`GPTConfig.nEmbd (${config.nEmbd}) must be divisible by nHead (${config.nHead})`);
+  const dropout = config.dropout ?? 0;
+  if (!(dropout >= 0 && dropout < 1)) throw new Error(`GPTConfig.dropout must be in [0, 1), got ${dropout}`);
+  if ((config.positional ?? 'learned') === 'rope' && (config.nEmbd / config.nHead) % 2 !== 0) {
+    throw new Error(`RoPE needs an even head width, got nEmbd / nHead = ${config.nEmbd / config.nHead}`);
+  }
+}
+
+/** Parameters of a new GPT (see the file comment for names and shapes), GPT-2 initialisation, seeded. */
+export function initGPT(config: GPTConfig, seed = 1337): Params {
+  validateGPTConfig(config);
+  const rng = new Rng(seed);
+  const { vocabSize: V, blockSize, nLayer, nEmbd: C } = config;
+  const bias = config.bias ?? true;
+  const params: Params = {};
+  addNormal(params, 'transformer.wte.weight', [V, C], 0.02, rng);
+  if ((config.positional ?? 'learned') === 'learned') addNormal(params, 'transformer.wpe.weight', [blockSize, C], 0.02, rng);
+  for (let i = 0; i < nLayer; i++) initBlock(params, `transformer.h.${i}`, { ...config, cross: false }, nLayer, rng);
+  if ((config.norm ?? 'pre') === 'pre') addLayerNorm(params, 'transformer.ln_f', C, bias);
+  return params;
+}
+
+/** The number of parameters initGPT makes, by formula: V·C + [blockSize·C] + nLayer·(12C² + 13C) + 2C with biases (tied head adds nothing). */
+export function gptParameterCount(config: GPTConfig): number {
+  const { vocabSize: V, blockSize, nLayer: L, nEmbd: C } = config;
+  const bias = config.bias ?? true;
+  const normSize = bias ? 2 * C : C;
+  const linearBias = bias ? 3 * C + C + 4 * C + C : 0; // c_attn, attn.c_proj, c_fc, mlp.c_proj
+  const perLayer = 12 * C * C + linearBias + 2 * normSize;
+  const positions = (config.positional ?? 'learned') === 'learned' ? blockSize * C : 0;
+  const finalNorm = (config.norm ?? 'pre') === 'pre' ? normSize : 0;
+  return V * C + positions + L * perLayer + finalNorm;
+}
+
+/** Logits (B, T, V) for ids (B, T) int32; with a cache, ids are the new tokens and positions continue from cache.length. */
+export function gptForward(params: Params, config: GPTConfig, ids: tf.Tensor2D, opts: GPTForwardOptions = {}): tf.Tensor3D {
+  const [B, T] = ids.shape;
+  const cache = opts.cache;
+  const offset = cache ? cache.length : 0;
+  if (offset + T > config.blockSize) {
+    throw new Error(
+      cache
+        ? `KV cache holds ${offset} positions and ${T} more would exceed blockSize ${config.blockSize}: start a new cache (createKVCache) with the last tokens`
+        : `sequence length ${T} exceeds blockSize ${config.blockSize}: crop ids to the last ${config.blockSize} tokens`,
+    );
+  }
+  if (cache && cache.layers.length !== config.nLayer) throw new Error(`KV cache has ${cache.layers.length} layers but the model ${config.nLayer}: create it with createKVCache(config)`);
+  const positional = config.positional ?? 'learned';
+  const rng = opts.training && config.dropout ? new Rng(requireSeed(opts.seed)) : undefined;
+  const logits = tf.tidy(() => {
+    const wte = param(params, 'transformer.wte.weight'); // (V, C)
+    let x: tf.Tensor = tokenEmbedding(wte, ids); // (B, T, C)
+    if (positional === 'learned') x = x.add(learnedPositions(param(params, 'transformer.wpe.weight'), T, offset)); // + (T, C)
+    if (positional === 'sinusoidal') x = x.add(sinusoidalEncoding(T, config.nEmbd, offset));
+    x = maybeDropout(x, config.dropout, opts.training, rng);
+    for (let i = 0; i < config.nLayer; i++) {
+      x = transformerBlock(params, `transformer.h.${i}`, x, config, {
+        causal: true,
+        rope: positional === 'rope',
+        offset,
+        dropout: config.dropout,
+        training: opts.training,
+        rng,
+        cache: cache?.layers[i],
+        weightsOut: opts.attentionWeights,
+      }); // (B, T, C)
+    }
+    if ((config.norm ?? 'pre') === 'pre') x = layerNorm(x, param(params, 'transformer.ln_f.weight'), maybeParam(params, 'transformer.ln_f.bias'));
+    return tf.matMul(x.reshape([B * T, config.nEmbd]), wte, false, true).reshape([B, T, config.vocabSize]) as tf.Tensor3D; // (B, T, V)
+  });
+  if (cache) cache.length += T;
+  return logits;
+}
+
+function requireSeed(seed: number | undefined): number {
+  if (seed === undefined) throw new Error('gptForward with training: true and dropout > 0 needs opts.seed: pass a fresh rng.seed() each step');
+  return seed;
+}
