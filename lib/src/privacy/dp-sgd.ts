@@ -1,0 +1,82 @@
+/**
+ * DP-SGD (Abadi et al., "Deep Learning with Differential Privacy", CCS 2016,
+ * <https://arxiv.org/abs/1607.00133>): compute each example's gradient on its own, clip it to
+ * norm C, sum, add Gaussian noise N(0, σ²C²) to the sum, divide by the batch size. The
+ * accountant (rdp-accountant.ts) turns (q, σ, steps) into the ε this costs.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../core/random';
+import type { NamedTensors, Params } from '../model/params';
+import { clipToNorm } from './clipping';
+
+/** DP-SGD's two knobs. */
+export interface DpSgdOptions {
+  /** Per-example clipping norm C. */
+  clipNorm: number;
+  /** Noise standard deviation divided by C (σ); 0 gives clipped, noiseless SGD. */
+  noiseMultiplier: number;
+  rng: Rng;
+}
+
+/** What one private gradient step saw. */
+export interface DpSgdGradient {
+  /** Noisy mean of the clipped per-example gradients, one tensor per trainable parameter. */
+  grads: NamedTensors;
+  /** Each example's gradient norm before clipping (B). */
+  norms: number[];
+  /** Fraction of examples whose gradient was clipped. */
+  clippedFraction: number;
+}
+
+/**
+ * The private gradient for a batch of `batchSize` examples; exampleLoss(i) returns example i's scalar loss
+ * computed from `params` (the names in `trainable`, default all).
+ */
+export function dpSgdGradient(
+  params: Params,
+  batchSize: number,
+  exampleLoss: (i: number) => tf.Scalar,
+  options: DpSgdOptions,
+  trainable: string[] = Object.keys(params),
+): DpSgdGradient {
+  if (!(batchSize >= 1)) throw new Error(`batch size must be ≥ 1, got ${batchSize}`);
+  if (!(options.noiseMultiplier >= 0)) throw new Error(`noise multiplier must be ≥ 0, got ${options.noiseMultiplier}`);
+  const vars = trainable.map((name) => {
+    const v = params[name];
+    if (!v) throw new Error(`no parameter named "${name}"; trainable names must be keys of params (${Object.keys(params).slice(0, 5).join(', ')}, …)`);
+    return v;
+  });
+  let sum: NamedTensors = Object.fromEntries(trainable.map((name) => [name, tf.zerosLike(params[name])]));
+  const norms: number[] = [];
+  for (let i = 0; i < batchSize; i++) {
+    // One example at a time: the per-example gradient is what gets clipped.
+    const { value, grads } = tf.variableGrads(() => exampleLoss(i), vars);
+    value.dispose();
+    const named: NamedTensors = Object.fromEntries(trainable.map((name) => [name, grads[params[name].name]]));
+    const { clipped, norm } = clipToNorm(named, options.clipNorm);
+    norms.push(norm);
+    const next: NamedTensors = {};
+    for (const name of trainable) next[name] = tf.add(sum[name], clipped[name]);
+    for (const t of [...Object.values(sum), ...Object.values(clipped), ...Object.values(grads)]) t.dispose();
+    sum = next;
+  }
+  const grads: NamedTensors = {};
+  const std = options.noiseMultiplier * options.clipNorm;
+  for (const name of trainable) {
+    grads[name] = tf.tidy(() => {
+      const noise = std > 0 ? tf.randomNormal(sum[name].shape, 0, std, 'float32', options.rng.seed()) : tf.zerosLike(sum[name]);
+      return tf.div(tf.add(sum[name], noise), batchSize);
+    });
+    sum[name].dispose();
+  }
+  const clippedFraction = norms.filter((n) => n > options.clipNorm).length / batchSize;
+  return { grads, norms, clippedFraction };
+}
+
+/** Plain SGD update p ← p − lr·g for each named gradient (the optimizer DP-SGD's analysis assumes). */
+export function sgdApply(params: Params, grads: NamedTensors, learningRate: number): void {
+  for (const [name, g] of Object.entries(grads)) {
+    const p = params[name];
+    tf.tidy(() => p.assign(tf.sub(p, tf.mul(g, learningRate))));
+  }
+}
