@@ -32,7 +32,7 @@ describe('exposure', () => {
 describe('sequence log-probabilities', () => {
   // A bigram model with a fixed table: logits for the next token depend only on the current one.
   const table = tf.tensor2d([[2, 0, 0], [0, 1, 3], [1, 1, 1]]);
-  const logitsFn = (ids: tf.Tensor2D) => tf.gather(table, ids) as tf.Tensor3D;
+  const logitsFn = (ids: tf.Tensor2D) => tf.gather(table, ids) as unknown as tf.Tensor3D;
   const logp = (row: number[], j: number) => row[j] - Math.log(row.reduce((a, b) => a + Math.exp(b), 0));
 
   it('sums log p(x_t | x_{t−1}) from the given position on, for sequences of several lengths', () => {
