@@ -1,1 +1,9 @@
-export {};
+export * from './loss';
+export * from './batches';
+export * from './schedule';
+export * from './gradients';
+export * from './clip';
+export * from './adamw';
+export * from './trainer';
+export * from './checkpoint';
+export * from './gradcheck';
