@@ -1,0 +1,88 @@
+/**
+ * Starting library workers: each `worker_threads` worker is a separate JavaScript engine that loads
+ * the library and its own TF.js backend, so workers compute in parallel on separate cores. Under the
+ * compiled package the worker runs `lib/dist/scale/*.js`; from TypeScript sources (tests) it registers
+ * tsx first so that it can load the `.ts` files.
+ */
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+/** Where a worker finds a function it needs: a module file and the name it exports. */
+export interface ModuleRef {
+  /** Absolute path of a `.js` or `.ts` module. */
+  module: string;
+  /** The export's name. */
+  export: string;
+  /** JSON-serialisable options passed to the function. */
+  options?: unknown;
+}
+
+/** The worker script `name` next to this file, with this file's extension (`.ts` from sources, `.js` compiled). */
+export function siblingModule(name: string): string {
+  return path.join(__dirname, name + path.extname(__filename));
+}
+
+// The worker's first code: register tsx when it must load TypeScript, then load the entry module.
+const BOOT = `
+const { workerData } = require('node:worker_threads');
+if (workerData.tsxApi) require(workerData.tsxApi).register();
+require(workerData.entry);
+`;
+
+function tsxApiFor(files: string[]): string | undefined {
+  if (!files.some((f) => f.endsWith('.ts'))) return undefined;
+  try {
+    return require.resolve('tsx/cjs/api');
+  } catch {
+    throw new Error(`a worker must load TypeScript (${files.find((f) => f.endsWith('.ts'))}) but tsx is not installed: run \`npm install\`, or build the library (\`npx tsc -b lib\`) and use the compiled package`);
+  }
+}
+
+type Reply = { type: string; message?: string; [key: string]: unknown };
+
+/** A worker that answers one request at a time, in order; a failure in the worker rejects the pending request. */
+export class LibraryWorker {
+  private readonly worker: Worker;
+  private readonly pending: { resolve: (r: Reply) => void; reject: (e: Error) => void }[] = [];
+  private failure: Error | undefined;
+
+  /** Start `entry` (a worker script of this folder) with `data`; `modules` are the other files it will require. */
+  constructor(entry: string, data: Record<string, unknown>, modules: string[] = []) {
+    const tsxApi = tsxApiFor([entry, ...modules]);
+    this.worker = new Worker(BOOT, { eval: true, workerData: { ...data, entry, tsxApi } });
+    this.worker.on('message', (reply: Reply) => {
+      const next = this.pending.shift();
+      if (!next) return;
+      if (reply.type === 'error') next.reject(new Error(`worker: ${reply.message}`));
+      else next.resolve(reply);
+    });
+    const fail = (err: Error) => {
+      this.failure = err;
+      for (const p of this.pending.splice(0)) p.reject(err);
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => {
+      if (code !== 0) fail(new Error(`worker exited with code ${code}`));
+    });
+  }
+
+  /** Send one request and wait for its reply. */
+  request<T extends Reply>(message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ resolve: resolve as (r: Reply) => void, reject });
+      this.worker.postMessage(message, transfer);
+    });
+  }
+
+  /** Stop the worker. */
+  async terminate(): Promise<void> {
+    this.failure ??= new Error('worker terminated');
+    await this.worker.terminate();
+  }
+}
+
+/** Wall-clock milliseconds comparable across threads (each worker's `performance.now()` has its own origin). */
+export function wallClockMs(): number {
+  return performance.timeOrigin + performance.now();
+}
