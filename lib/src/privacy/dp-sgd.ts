@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../core/random';
 import type { NamedTensors, Params } from '../model/params';
-import { clipToNorm } from './clipping';
+import { clipByGlobalNorm } from '../training/clip';
 
 /** DP-SGD's two knobs. */
 export interface DpSgdOptions {
@@ -47,19 +47,24 @@ export function dpSgdGradient(
     return v;
   });
   let sum: NamedTensors = Object.fromEntries(trainable.map((name) => [name, tf.zerosLike(params[name])]));
-  const norms: number[] = [];
+  const normTensors: tf.Scalar[] = [];
   for (let i = 0; i < batchSize; i++) {
     // One example at a time: the per-example gradient is what gets clipped.
     const { value, grads } = tf.variableGrads(() => exampleLoss(i), vars);
     value.dispose();
     const named: NamedTensors = Object.fromEntries(trainable.map((name) => [name, grads[params[name].name]]));
-    const { clipped, norm } = clipToNorm(named, options.clipNorm);
-    norms.push(norm);
+    const { grads: clipped, norm } = clipByGlobalNorm(named, options.clipNorm);
+    normTensors.push(norm);
     const next: NamedTensors = {};
     for (const name of trainable) next[name] = tf.add(sum[name], clipped[name]);
     for (const t of [...Object.values(sum), ...Object.values(clipped), ...Object.values(grads)]) t.dispose();
     sum = next;
   }
+  // Norms are read back once per batch, not once per example.
+  const stacked = tf.stack(normTensors);
+  const norms = Array.from(stacked.dataSync());
+  stacked.dispose();
+  normTensors.forEach((t) => t.dispose());
   const grads: NamedTensors = {};
   const std = options.noiseMultiplier * options.clipNorm;
   for (const name of trainable) {

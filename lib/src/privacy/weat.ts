@@ -10,31 +10,17 @@
  * equal-size split of X ∪ Y shows an association at least as large.
  */
 import { Rng } from '../core/random';
+import { cosineSimilarity } from '../embeddings/similarity';
 
 /** A word vector (C). */
 export type WordVector = ArrayLike<number>;
-
-/** Cosine similarity of two vectors of the same width (C). */
-export function cosineSimilarityOf(u: WordVector, v: WordVector): number {
-  if (u.length !== v.length) throw new Error(`vectors must have the same width, got ${u.length} and ${v.length}`);
-  let dot = 0;
-  let uu = 0;
-  let vv = 0;
-  for (let i = 0; i < u.length; i++) {
-    dot += u[i] * v[i];
-    uu += u[i] * u[i];
-    vv += v[i] * v[i];
-  }
-  if (uu === 0 || vv === 0) throw new Error('cosine similarity of a zero vector is undefined; drop words whose vector is all zeros');
-  return dot / Math.sqrt(uu * vv);
-}
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** s(w, A, B): mean cosine to A minus mean cosine to B, for one word vector (C). */
 export function associationScore(w: WordVector, A: WordVector[], B: WordVector[]): number {
   if (A.length === 0 || B.length === 0) throw new Error(`attribute sets must be non-empty, got |A| = ${A.length}, |B| = ${B.length}`);
-  return mean(A.map((a) => cosineSimilarityOf(w, a))) - mean(B.map((b) => cosineSimilarityOf(w, b)));
+  return mean(A.map((a) => cosineSimilarity(w, a))) - mean(B.map((b) => cosineSimilarity(w, b)));
 }
 
 /** The WEAT effect size d for targets X, Y and attributes A, B (each a list of (C) vectors). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { associationScore, cosineSimilarityOf, Rng, weatEffectSize, weatTest } from '@how-llms-work/lib';
+import { associationScore, cosineSimilarity, Rng, weatEffectSize, weatTest } from '@how-llms-work/lib';
 
 // Attributes along the two axes; targets at known angles, so s(w) = cos θ − sin θ by hand.
 const A = [[1, 0]];
@@ -10,7 +10,7 @@ const Y = [[0, 1], [0.6, 0.8]]; // s = −1, −0.2
 describe('WEAT on vectors with a known answer', () => {
   it('association score is mean cosine to A minus mean cosine to B', () => {
     expect(associationScore([0.8, 0.6], A, B)).toBeCloseTo(0.2, 12);
-    expect(cosineSimilarityOf([3, 0], [2, 2])).toBeCloseTo(Math.SQRT1_2, 12);
+    expect(cosineSimilarity([3, 0], [2, 2])).toBeCloseTo(Math.SQRT1_2, 12);
   });
 
   it('effect size is (mean s_X − mean s_Y) / sample sd of s over X ∪ Y = 1.2 / √(2.08/3)', () => {
@@ -55,6 +55,6 @@ describe('WEAT on vectors with a known answer', () => {
 
   it('names unequal target sets and zero vectors', () => {
     expect(() => weatTest(X, [Y[0]], A, B)).toThrow(/needs \|X\| = \|Y\|, got 2 and 1/);
-    expect(() => cosineSimilarityOf([0, 0], [1, 0])).toThrow(/zero vector/);
+    expect(() => cosineSimilarity([0, 0], [1, 0])).toThrow(/zero vector/);
   });
 });
