@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../core/random';
 import type { NamedTensors, Params } from '../model/params';
 import { clipByGlobalNorm } from '../training/clip';
+import { lossAndGrads } from '../training/gradients';
 
 /** DP-SGD's two knobs. */
 export interface DpSgdOptions {
@@ -41,19 +42,15 @@ export function dpSgdGradient(
 ): DpSgdGradient {
   if (!(batchSize >= 1)) throw new Error(`batch size must be ≥ 1, got ${batchSize}`);
   if (!(options.noiseMultiplier >= 0)) throw new Error(`noise multiplier must be ≥ 0, got ${options.noiseMultiplier}`);
-  const vars = trainable.map((name) => {
-    const v = params[name];
-    if (!v) throw new Error(`no parameter named "${name}"; trainable names must be keys of params (${Object.keys(params).slice(0, 5).join(', ')}, …)`);
-    return v;
-  });
+  const unknown = trainable.find((name) => !(name in params));
+  if (unknown !== undefined) throw new Error(`no parameter named "${unknown}"; trainable names must be keys of params`);
   let sum: NamedTensors = Object.fromEntries(trainable.map((name) => [name, tf.zerosLike(params[name])]));
   const normTensors: tf.Scalar[] = [];
   for (let i = 0; i < batchSize; i++) {
     // One example at a time: the per-example gradient is what gets clipped.
-    const { value, grads } = tf.variableGrads(() => exampleLoss(i), vars);
-    value.dispose();
-    const named: NamedTensors = Object.fromEntries(trainable.map((name) => [name, grads[params[name].name]]));
-    const { grads: clipped, norm } = clipByGlobalNorm(named, options.clipNorm);
+    const { loss, grads } = lossAndGrads(() => exampleLoss(i), params, trainable);
+    loss.dispose();
+    const { grads: clipped, norm } = clipByGlobalNorm(grads, options.clipNorm);
     normTensors.push(norm);
     const next: NamedTensors = {};
     for (const name of trainable) next[name] = tf.add(sum[name], clipped[name]);

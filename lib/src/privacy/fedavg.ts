@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedTensors, Params } from '../model/params';
+import { allReduceMean } from '../scale/allreduce';
 
 /** Weighted average of clients' named tensors: Σ_k (n_k / n) w_k, per name (each name keeps its shape). */
 export function federatedAverage(clients: NamedTensors[], numExamples: number[]): NamedTensors {
@@ -16,21 +17,14 @@ export function federatedAverage(clients: NamedTensors[], numExamples: number[])
   }
   const bad = numExamples.find((n) => !(n >= 0));
   if (bad !== undefined) throw new Error(`example counts must be ≥ 0, got ${bad}`);
-  const total = numExamples.reduce((a, b) => a + b, 0);
-  if (total === 0) throw new Error('every client holds 0 examples; nothing to average');
+  if (numExamples.every((n) => n === 0)) throw new Error('every client holds 0 examples; nothing to average');
   const names = Object.keys(clients[0]);
-  const out: NamedTensors = {};
-  for (const name of names) {
-    out[name] = tf.tidy(() => {
-      const terms = clients.map((c, k) => {
-        const t = c[name];
-        if (!t) throw new Error(`client ${k} has no tensor named "${name}"; every client must hold the same names`);
-        return tf.mul(t, numExamples[k] / total);
-      });
-      return tf.addN(terms);
-    });
-  }
-  return out;
+  clients.forEach((c, k) => {
+    const missing = names.find((name) => !(name in c));
+    if (missing !== undefined) throw new Error(`client ${k} has no tensor named "${missing}"; every client must hold the same names`);
+  });
+  // The server's average is the data-parallel all-reduce, weighted by example counts instead of shard sizes.
+  return allReduceMean(clients, numExamples);
 }
 
 /** Copy a model's parameters into fresh variables (a client's local model). */
