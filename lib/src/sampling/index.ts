@@ -1,1 +1,4 @@
-export {};
+export * from './distribution';
+export * from './language-model';
+export * from './generate';
+export * from './beam';
