@@ -15,4 +15,5 @@ export * from './sampling';
 export * from './scale';
 export * from './compression';
 export * from './privacy';
+export * from './applications';
 export * from './viz';
