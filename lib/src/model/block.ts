@@ -30,6 +30,8 @@ export interface BlockOptions extends Omit<MultiHeadOptions, 'nHead' | 'keyMask'
   /** Encoder output (B, S, C) for cross-attention, and its additive key mask (B, 1, 1, S). */
   memory?: tf.Tensor;
   memoryMask?: tf.Tensor;
+  /** When given, the cross-attention weights (B, H, T, S) are pushed here (the caller disposes them). */
+  crossWeightsOut?: tf.Tensor[];
 }
 
 /**
@@ -65,7 +67,7 @@ export function transformerBlock(params: Params, prefix: string, x: tf.Tensor, c
     const att: MultiHeadOptions = { ...o, nHead: config.nHead, keyMask: o.selfMask };
     const hasCross = `${prefix}.cross_attn.c_q.weight` in params;
     if (hasCross && !o.memory) throw new Error(`block ${prefix} has cross-attention but no memory was given: pass the encoder output as memory`);
-    const crossOpts: MultiHeadOptions = { ...o, nHead: config.nHead, keyMask: o.memoryMask, causal: false, rope: false, cache: undefined };
+    const crossOpts: MultiHeadOptions = { ...o, nHead: config.nHead, keyMask: o.memoryMask, causal: false, rope: false, cache: undefined, weightsOut: o.crossWeightsOut };
     if ((config.norm ?? 'pre') === 'pre') {
       x = x.add(selfAttention(params, `${prefix}.attn`, norm(params, `${prefix}.ln_1`, x), att)); // (B, T, C)
       if (hasCross) x = x.add(crossAttention(params, `${prefix}.cross_attn`, norm(params, `${prefix}.ln_cross`, x), o.memory!, crossOpts));

@@ -11,3 +11,4 @@ export * from './kv-cache';
 export * from './multihead';
 export * from './block';
 export * from './gpt';
+export * from './stack';
