@@ -42,8 +42,8 @@ export function heatmapBundle(matrix: number[][], options: HeatmapOptions = {}):
 }
 
 /** Draw a heatmap of a (rows, cols) matrix. */
-export function heatmap(matrix: number[][], options: HeatmapOptions = {}): MimeBundle {
-  return display(heatmapBundle(matrix, options));
+export function heatmap(matrix: number[][], options: HeatmapOptions = {}): void {
+  display(heatmapBundle(matrix, options));
 }
 
 /** The bundle of an HTML table of rows (objects with the same keys); numbers are shown with 4 significant digits. */
@@ -58,11 +58,11 @@ export function tableBundle(rows: Record<string, unknown>[], options: { caption?
 }
 
 /** Show a table of rows: `table([{ model: 'baby', params: 0.8e6 }])`. */
-export function table(rows: Record<string, unknown>[], options: { caption?: string } = {}): MimeBundle {
-  return display(tableBundle(rows, options));
+export function table(rows: Record<string, unknown>[], options: { caption?: string } = {}): void {
+  display(tableBundle(rows, options));
 }
 
 /** Show Markdown (`show('**bold**')`) or HTML (`show('<b>bold</b>', 'html')`). */
-export function show(content: string, kind: 'markdown' | 'html' = 'markdown'): MimeBundle {
-  return display(kind === 'markdown' ? { 'text/markdown': content, 'text/plain': content } : { 'text/html': content, 'text/plain': content });
+export function show(content: string, kind: 'markdown' | 'html' = 'markdown'): void {
+  display(kind === 'markdown' ? { 'text/markdown': content, 'text/plain': content } : { 'text/html': content, 'text/plain': content });
 }

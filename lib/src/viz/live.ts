@@ -48,7 +48,7 @@ export function liveLossChart(options: { title?: string; reference?: { y: number
       ...(p.val !== undefined ? [{ step: p.step, loss: p.val, split: 'validation' }] : []),
     ]);
     const marks: Plot.Markish[] = [
-      Plot.line(rows, { x: 'step', y: 'loss', stroke: 'split' }),
+      Plot.line(rows, { x: 'step', y: 'loss', stroke: 'split', z: 'split' }),
       Plot.dot(rows.filter((r) => r.split === 'validation'), { x: 'step', y: 'loss', fill: 'split', r: 2 }),
     ];
     if (options.reference) {

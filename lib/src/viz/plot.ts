@@ -59,6 +59,6 @@ export function plotBundle(options: Plot.PlotOptions): MimeBundle {
 }
 
 /** Draw an Observable Plot chart in the notebook: `plot({ marks: [Plot.lineY(data, { x: 'step', y: 'loss' })] })`. */
-export function plot(options: Plot.PlotOptions): MimeBundle {
-  return display(plotBundle(options));
+export function plot(options: Plot.PlotOptions): void {
+  display(plotBundle(options));
 }

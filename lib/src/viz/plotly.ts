@@ -90,6 +90,6 @@ export function plotlyBundle(data: PlotlyTrace[], layout: PlotlyLayout = {}, con
 }
 
 /** Draw an interactive Plotly chart: `plotly([{ type: 'scatter', x, y, mode: 'lines' }], { title: { text: 'Loss' } })`. */
-export function plotly(data: PlotlyTrace[], layout: PlotlyLayout = {}, config: Record<string, unknown> = {}): MimeBundle {
-  return display(plotlyBundle(data, layout, config));
+export function plotly(data: PlotlyTrace[], layout: PlotlyLayout = {}, config: Record<string, unknown> = {}): void {
+  display(plotlyBundle(data, layout, config));
 }

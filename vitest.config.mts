@@ -1,16 +1,19 @@
 import { defineConfig } from 'vitest/config';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
 
 // The exercise tests import the implementation under test as `@exercises/chNN-topic/file`.
 // One switch says whose: `solutions` (default, CI), `exercises` (the learner's own, `npm run check`),
 // or any folder shaped like exercises/ (a student's submission, `npm run grade`).
-const exercisesDir = path.resolve(__dirname, process.env.HOW_LLMS_EXERCISES ?? 'solutions');
+const exercisesDir = path.resolve(root, process.env.HOW_LLMS_EXERCISES ?? 'solutions');
 
 // Tests import the library's TypeScript source by package name, so they need no build.
 const alias = [
   { find: /^@exercises\/(.*)$/, replacement: `${exercisesDir}/$1` },
-  { find: /^@how-llms-work\/lib$/, replacement: path.resolve(__dirname, 'lib/src/index.ts') },
-  { find: /^@how-llms-work\/lib\/(.*)$/, replacement: path.resolve(__dirname, 'lib/src/$1/index.ts') },
+  { find: /^@how-llms-work\/lib$/, replacement: path.resolve(root, 'lib/src/index.ts') },
+  { find: /^@how-llms-work\/lib\/(.*)$/, replacement: path.resolve(root, 'lib/src/$1/index.ts') },
 ];
 
 // The library's tests run once per backend: wasm (the default here) and cpu (the reference).

@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// `npm test`: every check the course depends on, in order, failing on any failure.
+//   build (strict) → typecheck → markdownlint → vitest (library on wasm and cpu, exercises against the solutions,
+//   notebook hygiene and prose, grading, tools) → exercise stubs must fail → every notebook executed end to end
+//   → the learner's view in a real browser (where Chromium is installed).
+// Ends with one line `total: N passed, N failed`.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+const results = [];
+let passed = 0;
+let failed = 0;
+
+function step(name, command, args, options = {}) {
+  const started = Date.now();
+  console.log(`\n=== ${name}: ${[path.basename(command), ...args].join(' ')}`);
+  const run = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...options.env } });
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  const ok = run.status === 0;
+  results.push({ name, ok, seconds });
+  console.log(`=== ${name}: ${ok ? 'ok' : `FAILED (exit ${run.status ?? run.signal})`} in ${seconds} s`);
+  return ok;
+}
+
+function countVitest(file) {
+  if (!fs.existsSync(file)) return { passed: 0, failed: 1 };
+  const report = JSON.parse(fs.readFileSync(file, 'utf8'));
+  return { passed: report.numPassedTests, failed: report.numFailedTests + (report.numTotalTestSuites && !report.success && report.numFailedTests === 0 ? 1 : 0) };
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'how-llms-test-'));
+const only = process.argv.slice(2);
+const want = (name) => only.length === 0 || only.includes(name);
+
+if (want('build')) step('build', bin('tsc'), ['-b', 'lib']) ? passed++ : failed++;
+if (want('typecheck')) step('typecheck', bin('tsc'), ['-p', 'tsconfig.json']) ? passed++ : failed++;
+if (want('markdownlint')) step('markdownlint', bin('markdownlint-cli2'), []) ? passed++ : failed++;
+
+if (want('vitest')) {
+  const report = path.join(tmp, 'vitest.json');
+  step('vitest', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+  const counts = countVitest(report);
+  passed += counts.passed;
+  failed += counts.failed;
+  console.log(`vitest: ${counts.passed} passed, ${counts.failed} failed`);
+}
+
+if (want('stubs')) {
+  const ok = step('exercise stubs fail', process.execPath, [path.join(root, 'scripts', 'check-stubs.mjs')]);
+  ok ? passed++ : failed++;
+}
+
+if (want('notebooks')) step('notebooks', process.execPath, [path.join(root, 'scripts', 'run-notebooks.mjs')]) ? passed++ : failed++;
+
+const browser = path.join(root, 'test', 'browser', 'run.mjs');
+if (want('browser') && fs.existsSync(browser)) step('browser', process.execPath, [browser]) ? passed++ : failed++;
+
+fs.rmSync(tmp, { recursive: true, force: true });
+console.log('\nSummary:');
+for (const r of results) console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.seconds} s)`);
+console.log(`total: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && results.every((r) => r.ok) ? 0 : 1);
