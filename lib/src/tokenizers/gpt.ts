@@ -48,6 +48,11 @@ export function gptDecode(ids: Iterable<number>, encoding: GptEncodingName = 'cl
   return load(encoding).api.decode(ids);
 }
 
+/** Vocabulary size V of a pretrained GPT encoding, special tokens included. */
+export function gptVocabSize(encoding: GptEncodingName = 'cl100k_base'): number {
+  return load(encoding).api.vocabularySize;
+}
+
 /** `text` split into the tokens (T) a pretrained GPT tokenizer sees, with each token's bytes and display text. */
 export function gptTokenize(text: string, encoding: GptEncodingName = 'cl100k_base'): GptToken[] {
   const { ranks } = load(encoding);

@@ -11,5 +11,5 @@ export { trainBpe } from './bpe-train';
 export type { BpeMergeEvent, BpeTrainOptions } from './bpe-train';
 export { BPE_FORMAT, BPE_FORMAT_VERSION, bpeToJson, bpeFromJson, saveBpe, loadBpe } from './bpe-file';
 export type { BpeJson } from './bpe-file';
-export { gptEncode, gptDecode, gptTokenize } from './gpt';
+export { gptEncode, gptDecode, gptTokenize, gptVocabSize } from './gpt';
 export type { GptEncodingName, GptToken } from './gpt';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gptDecode, gptEncode, gptTokenize, utf8Bytes } from '@how-llms-work/lib';
+import { gptDecode, gptEncode, gptTokenize, gptVocabSize, utf8Bytes } from '@how-llms-work/lib';
 
 function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -35,6 +35,14 @@ describe('gptTokenize', () => {
     const ids = gptEncode('<|endoftext|>', 'cl100k_base');
     expect(ids.length).toBeGreaterThan(1);
     expect(gptDecode(ids, 'cl100k_base')).toBe('<|endoftext|>');
+  });
+
+  it('reports vocabulary sizes, with GPT-2 at its published 50,257', () => {
+    expect(gptVocabSize('r50k_base')).toBe(50257);
+    expect(gptVocabSize('cl100k_base')).toBeGreaterThan(100_000);
+    expect(gptVocabSize('o200k_base')).toBeGreaterThan(gptVocabSize('cl100k_base'));
+    // Every id the encoder produces is inside the vocabulary.
+    expect(Math.max(...gptEncode('我喜欢学习新知识 😀', 'o200k_base'))).toBeLessThan(gptVocabSize('o200k_base'));
   });
 
   it('names the encodings it knows', () => {
