@@ -6,3 +6,6 @@ export * from './shard-loss';
 export * from './tensor-transfer';
 export * from './worker-pool';
 export * from './data-parallel';
+export * from './pipeline-model';
+export * from './pipeline';
+export * from './gpt-tasks';

@@ -7,9 +7,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend, type BackendName } from '../backend';
 import type { NamedTensors } from '../model/params';
-import { lossAndGradients, type ShardLoss } from './shard-loss';
+import { shardGradients, type ShardLoss } from './shard-loss';
 import { fromTensorData, readNamed, writeNamed, type Slot, type TensorData } from './tensor-transfer';
-import { wallClockMs, type ModuleRef } from './worker-pool';
+import { serveRequests, wallClockMs, type ModuleRef } from './worker-pool';
 
 interface ShardWorkerData {
   backend: BackendName;
@@ -32,26 +32,20 @@ function loadLoss(): ShardLoss {
 
 let loss: ShardLoss | undefined;
 
-port.on('message', async (msg: { type: string; batch?: Record<string, TensorData> }) => {
-  try {
-    if (msg.type === 'init') {
-      const info = await selectBackend(data.backend);
-      loss = loadLoss();
-      port.postMessage({ type: 'ready', summary: info.summary });
-    } else if (msg.type === 'grads') {
-      const start = wallClockMs();
-      const params = readNamed(data.layout, weights);
-      const batch: NamedTensors = {};
-      for (const [k, v] of Object.entries(msg.batch!)) batch[k] = fromTensorData(v);
-      const out = lossAndGradients(loss!, params, batch, data.task.options);
-      writeNamed(out.grads, data.layout, grads);
-      const value = (await out.loss.data())[0];
-      tf.dispose([out.loss, out.grads, params, batch]);
-      port.postMessage({ type: 'grads', loss: value, start, end: wallClockMs(), tensors: tf.memory().numTensors });
-    } else {
-      throw new Error(`unknown request "${msg.type}"`);
-    }
-  } catch (err) {
-    port.postMessage({ type: 'error', message: err instanceof Error ? err.stack ?? err.message : String(err) });
+serveRequests(port, async (msg: { type: string; batch?: Record<string, TensorData> }) => {
+  if (msg.type === 'init') {
+    const info = await selectBackend(data.backend);
+    loss = loadLoss();
+    return { type: 'ready', summary: info.summary };
   }
+  if (msg.type !== 'grads') throw new Error(`unknown request "${msg.type}"`);
+  const start = wallClockMs();
+  const params = readNamed(data.layout, weights);
+  const batch: NamedTensors = {};
+  for (const [k, v] of Object.entries(msg.batch!)) batch[k] = fromTensorData(v);
+  const out = shardGradients(loss!, params, batch, data.task.options);
+  writeNamed(out.grads, data.layout, grads);
+  const value = out.loss.dataSync()[0];
+  tf.dispose([out.loss, out.grads, params, batch]);
+  return { type: 'grads', loss: value, start, end: wallClockMs(), tensors: tf.memory().numTensors };
 });

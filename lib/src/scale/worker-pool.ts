@@ -38,12 +38,13 @@ function tsxApiFor(files: string[]): string | undefined {
   }
 }
 
-type Reply = { type: string; message?: string; [key: string]: unknown };
+type Reply = { type: string; id?: number; message?: string; [key: string]: unknown };
 
-/** A worker that answers one request at a time, in order; a failure in the worker rejects the pending request. */
+/** A worker that answers requests by id; a failure in the worker rejects every pending request. */
 export class LibraryWorker {
   private readonly worker: Worker;
-  private readonly pending: { resolve: (r: Reply) => void; reject: (e: Error) => void }[] = [];
+  private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
+  private nextId = 0;
   private failure: Error | undefined;
 
   /** Start `entry` (a worker script of this folder) with `data`; `modules` are the other files it will require. */
@@ -51,14 +52,16 @@ export class LibraryWorker {
     const tsxApi = tsxApiFor([entry, ...modules]);
     this.worker = new Worker(BOOT, { eval: true, workerData: { ...data, entry, tsxApi } });
     this.worker.on('message', (reply: Reply) => {
-      const next = this.pending.shift();
+      const next = this.pending.get(reply.id ?? -1);
       if (!next) return;
+      this.pending.delete(reply.id!);
       if (reply.type === 'error') next.reject(new Error(`worker: ${reply.message}`));
       else next.resolve(reply);
     });
     const fail = (err: Error) => {
       this.failure = err;
-      for (const p of this.pending.splice(0)) p.reject(err);
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
     };
     this.worker.on('error', fail);
     this.worker.on('exit', (code) => {
@@ -69,9 +72,10 @@ export class LibraryWorker {
   /** Send one request and wait for its reply. */
   request<T extends Reply>(message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ resolve: resolve as (r: Reply) => void, reject });
-      this.worker.postMessage(message, transfer);
+      this.pending.set(id, { resolve: resolve as (r: Reply) => void, reject });
+      this.worker.postMessage({ ...message, id }, transfer);
     });
   }
 
@@ -80,6 +84,21 @@ export class LibraryWorker {
     this.failure ??= new Error('worker terminated');
     await this.worker.terminate();
   }
+}
+
+/** Answer requests in a worker: `handle` returns the reply (or throws, which becomes an error reply with the same id). */
+export function serveRequests(port: { on(event: 'message', f: (m: any) => void): unknown; postMessage(m: unknown): void }, handle: (msg: any) => Promise<Record<string, unknown>> | Record<string, unknown>): void {
+  // One request at a time, in arrival order, even when a handler awaits.
+  let queue: Promise<void> = Promise.resolve();
+  port.on('message', (msg: { id: number }) => {
+    queue = queue.then(async () => {
+      try {
+        port.postMessage({ ...(await handle(msg)), id: msg.id });
+      } catch (err) {
+        port.postMessage({ type: 'error', id: msg.id, message: err instanceof Error ? err.stack ?? err.message : String(err) });
+      }
+    });
+  });
 }
 
 /** Wall-clock milliseconds comparable across threads (each worker's `performance.now()` has its own origin). */

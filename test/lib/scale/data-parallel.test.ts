@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as path from 'node:path';
-import { DataParallel, lossAndGradients, splitBatch, tf, type NamedTensors } from '@how-llms-work/lib';
+import { DataParallel, shardGradients, splitBatch, tf, type NamedTensors } from '@how-llms-work/lib';
 import { mlpFixture, mlpLoss } from './fixtures/mlp-task';
 
 const task = { module: path.join(__dirname, 'fixtures/mlp-task.ts'), export: 'mlpLoss' };
@@ -21,7 +21,7 @@ describe('data-parallel gradients across worker threads', () => {
 
   it('matches single-process gradients of the combined batch (uneven shards too)', async () => {
     const { params, batch } = mlpFixture(5); // uneven shards: 2 and 3
-    const local = lossAndGradients(mlpLoss, params, batch);
+    const local = shardGradients(mlpLoss, params, batch);
     const step = await dp.gradients(params, batch);
     expect(step.loss).toBeCloseTo(local.loss.dataSync()[0], 5);
     for (const name of Object.keys(params)) {
@@ -41,7 +41,7 @@ describe('data-parallel gradients across worker threads', () => {
     const seen: number[][] = [];
     const before = tf.memory().numTensors;
     for (let s = 0; s < 4; s++) {
-      const local = lossAndGradients(mlpLoss, single, batch);
+      const local = shardGradients(mlpLoss, single, batch);
       const step = await dp.gradients(parallel, batch);
       seen.push(step.workerTensors);
       for (const k of Object.keys(params)) {
