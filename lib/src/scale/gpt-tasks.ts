@@ -52,30 +52,9 @@ export const gptPipeline: PipelineModel<GPTPipelineOptions> = {
   },
 
   forward(k, params, input, batch, o) {
-    const { config } = o;
-    const p = params as Params;
-    return tf.tidy(() => {
-      let x: tf.Tensor;
-      if (k === 0) {
-        const ids = batch.x; // (B, T)
-        const T = ids.shape[1]!;
-        x = tokenEmbedding(param(p, 'transformer.wte.weight'), ids); // (B, T, C)
-        const positional = config.positional ?? 'learned';
-        if (positional === 'learned') x = x.add(learnedPositions(param(p, 'transformer.wpe.weight'), T));
-        if (positional === 'sinusoidal') x = x.add(sinusoidalEncoding(T, config.nEmbd));
-      } else {
-        x = input!; // (B, T, C) from the previous stage
-      }
-      const [from, to] = blockRange(k, o);
-      for (let i = from; i < to; i++) {
-        x = transformerBlock(p, `transformer.h.${i}`, x, config, { causal: true, rope: config.positional === 'rope' }); // (B, T, C)
-      }
-      if (k < o.starts.length) return x;
-      if ((config.norm ?? 'pre') === 'pre') x = layerNorm(x, param(p, 'transformer.ln_f.weight'), maybeParam(p, 'transformer.ln_f.bias'));
-      const [B, T, C] = x.shape;
-      const logits = tf.matMul(x.reshape([B * T, C]), param(p, 'transformer.wte.weight'), false, true).reshape([B, T, config.vocabSize]); // (B, T, V)
-      return crossEntropy(logits, batch.y);
-    });
+    const [from, to] = blockRange(k, o);
+    const last = k === o.starts.length;
+    return gptLayers(params, o.config, k === 0 ? batch.x : input!, { from, to, embed: k === 0, targets: last ? batch.y : undefined });
   },
 };
 
@@ -87,4 +66,42 @@ export function gptShardTask(config: GPTConfig): ModuleRef {
 /** Where stage workers find the GPT pipeline, for PipelineParallel.start(params, { model: gptPipeline, ref: gptPipelineRef(o) }). */
 export function gptPipelineRef(options: GPTPipelineOptions): ModuleRef {
   return { module: siblingModule('gpt-tasks'), export: 'gptPipeline', options };
+}
+
+/** What part of a GPT `gptLayers` runs. */
+export interface GPTLayersOptions {
+  /** Blocks [from, to) run. */
+  from: number;
+  to: number;
+  /** The input is token ids (B, T) to embed; otherwise it is the residual stream (B, T, C). */
+  embed: boolean;
+  /** Given: end with the final norm, the tied head and the mean cross-entropy against these (B, T) targets. */
+  targets?: tf.Tensor;
+  /** Applied to the residual stream (B, T, C) after the embedding and after every block (e.g. a precision cast). */
+  between?: (x: tf.Tensor) => tf.Tensor;
+}
+
+/** A run of a GPT's layers: ids (B, T) or activations (B, T, C) → activations (B, T, C), or the loss () when targets are given. */
+export function gptLayers(params: NamedTensors, config: GPTConfig, input: tf.Tensor, o: GPTLayersOptions): tf.Tensor {
+  const p = params as Params;
+  const between = o.between ?? ((x: tf.Tensor) => x);
+  return tf.tidy(() => {
+    let x = input;
+    if (o.embed) {
+      const T = input.shape[1]!;
+      x = tokenEmbedding(param(p, 'transformer.wte.weight'), input); // (B, T, C)
+      const positional = config.positional ?? 'learned';
+      if (positional === 'learned') x = x.add(learnedPositions(param(p, 'transformer.wpe.weight'), T));
+      if (positional === 'sinusoidal') x = x.add(sinusoidalEncoding(T, config.nEmbd));
+      x = between(x);
+    }
+    for (let i = o.from; i < o.to; i++) {
+      x = between(transformerBlock(p, `transformer.h.${i}`, x, config, { causal: true, rope: config.positional === 'rope' })); // (B, T, C)
+    }
+    if (!o.targets) return x;
+    if ((config.norm ?? 'pre') === 'pre') x = layerNorm(x, param(p, 'transformer.ln_f.weight'), maybeParam(p, 'transformer.ln_f.bias'));
+    const [B, T, C] = x.shape;
+    const logits = tf.matMul(x.reshape([B * T, C]), param(p, 'transformer.wte.weight'), false, true).reshape([B, T, config.vocabSize]); // (B, T, V)
+    return crossEntropy(logits, o.targets);
+  });
 }

@@ -9,3 +9,5 @@ export * from './data-parallel';
 export * from './pipeline-model';
 export * from './pipeline';
 export * from './gpt-tasks';
+export * from './mixed-precision';
+export * from './backend-bench';
