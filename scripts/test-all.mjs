@@ -2,7 +2,7 @@
 // `npm test`: every check the course depends on, in order, failing on any failure.
 //   build (strict) → typecheck → markdownlint → vitest (library on wasm and cpu, exercises against the solutions,
 //   notebook hygiene and prose, grading, tools) → exercise stubs must fail → every notebook executed end to end
-//   → the learner's view in a real browser (where Chromium is installed).
+//   → the static site built from them → the learner's view in a real browser (Jupyter + Chromium).
 // Ends with one line `total: N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -55,10 +55,15 @@ if (want('stubs')) {
   ok ? passed++ : failed++;
 }
 
-if (want('notebooks')) step('notebooks', process.execPath, [path.join(root, 'scripts', 'run-notebooks.mjs')]) ? passed++ : failed++;
-
-const browser = path.join(root, 'test', 'browser', 'run.mjs');
-if (want('browser') && fs.existsSync(browser)) step('browser', process.execPath, [browser]) ? passed++ : failed++;
+// Executed copies feed the static site, which the browser test then opens.
+const executed = path.join(root, 'test-artifacts', 'executed');
+const site = path.join(root, 'test-artifacts', 'site');
+if (want('notebooks')) {
+  fs.rmSync(executed, { recursive: true, force: true });
+  step('notebooks', process.execPath, [path.join(root, 'scripts', 'run-notebooks.mjs'), '--output-dir', executed]) ? passed++ : failed++;
+}
+if (want('site')) step('site', bin('tsx'), [path.join(root, 'site', 'build.ts'), '--from', executed, '--out', site]) ? passed++ : failed++;
+if (want('browser')) step('browser', process.execPath, [path.join(root, 'test', 'browser', 'run.mjs')], { env: { HOW_LLMS_SITE_DIR: site } }) ? passed++ : failed++;
 
 fs.rmSync(tmp, { recursive: true, force: true });
 console.log('\nSummary:');
