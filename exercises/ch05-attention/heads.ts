@@ -1,0 +1,22 @@
+import { tf } from '@how-llms-work/lib';
+
+/**
+ * Split x (B, T, C) into H heads of width D = C / H → (B, H, T, D).
+ * Head h gets the columns h·D … h·D + D − 1 of every position: out[b][h][t][d] = x[b][t][h·D + d].
+ * If C is not divisible by H, throw an Error whose message contains both C and H.
+ *
+ * Example: x = [[[1, 2, 3, 4]]] (B = 1, T = 1, C = 4), H = 2 → [[[[1, 2]], [[3, 4]]]] (shape [1, 2, 1, 2]).
+ */
+export function splitIntoHeads(x: tf.Tensor3D, H: number): tf.Tensor4D {
+  throw new Error('TODO: implement splitIntoHeads (see the chapter 05 notebook, section Many heads: split and merge)');
+}
+
+/**
+ * Merge heads x (B, H, T, D) back into (B, T, H·D): the inverse of splitIntoHeads,
+ * out[b][t][h·D + d] = x[b][h][t][d], so mergeHeads(splitIntoHeads(x, H)) equals x.
+ *
+ * Example: [[[[1, 2]], [[3, 4]]]] (shape [1, 2, 1, 2]) → [[[1, 2, 3, 4]]].
+ */
+export function mergeFromHeads(x: tf.Tensor4D): tf.Tensor3D {
+  throw new Error('TODO: implement mergeFromHeads (see the chapter 05 notebook, section Many heads: split and merge)');
+}
