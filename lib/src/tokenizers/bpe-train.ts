@@ -4,7 +4,7 @@
  * and identical chunks are counted once ("the" appears thousands of times, is stored once), and each merge
  * updates only the pair counts of the chunks that contain the merged pair.
  */
-import { BYTE_VOCAB_SIZE, BpeTokenizer, pairKey } from './bpe';
+import { BYTE_VOCAB_SIZE, BpeTokenizer } from './bpe';
 import { GPT4_SPLIT_PATTERN, compileSplitPattern } from './pretokenize';
 import { describeBytes, utf8Bytes } from './utf8';
 
@@ -44,7 +44,7 @@ export function trainBpe(text: string, options: BpeTrainOptions): BpeTokenizer {
     throw new Error(`vocabSize must be an integer of at least ${smallest} (256 bytes + ${specialTokens.length} special tokens), got ${vocabSize}`);
   }
   const corpus = countChunks(text, pattern, specialTokens);
-  const stats = new PairStats(corpus);
+  const stats = new PairStats(corpus, vocabSize);
   const merges: [number, number][] = [];
   const counts: number[] = [];
   const vocab: Uint8Array[] = Array.from({ length: BYTE_VOCAB_SIZE }, (_, b) => Uint8Array.of(b));
@@ -100,14 +100,18 @@ class PairStats {
   /** Which words contain each pair (may also list words that no longer do: they are skipped). */
   private readonly where = new Map<number, Set<number>>();
 
-  constructor(private readonly corpus: { words: number[][]; freq: number[] }) {
+  /** Pair (a, b) is the key a * base + b; with base = the final vocabulary size, keys stay small integers for V8's Map. */
+  constructor(
+    private readonly corpus: { words: number[][]; freq: number[] },
+    private readonly base: number,
+  ) {
     corpus.words.forEach((ids, w) => {
       for (let i = 0; i + 1 < ids.length; i++) this.add(ids[i], ids[i + 1], corpus.freq[w], w);
     });
   }
 
   private add(a: number, b: number, n: number, w: number): void {
-    const key = pairKey(a, b);
+    const key = a * this.base + b;
     const count = (this.counts.get(key) ?? 0) + n;
     if (count === 0) this.counts.delete(key);
     else this.counts.set(key, count);
@@ -129,13 +133,13 @@ class PairStats {
       }
     }
     if (bestKey < 0) return null;
-    const b = bestKey % 2 ** 21;
-    return { a: (bestKey - b) / 2 ** 21, b, count: bestCount };
+    const b = bestKey % this.base;
+    return { a: (bestKey - b) / this.base, b, count: bestCount };
   }
 
   /** Merge (a, b) into `id` in every word that has it, moving counts from the pairs it breaks to the pairs it makes. */
   merge(a: number, b: number, id: number): void {
-    const key = pairKey(a, b);
+    const key = a * this.base + b;
     for (const w of this.where.get(key) ?? []) this.mergeWord(w, a, b, id);
     this.where.delete(key);
     this.counts.delete(key);

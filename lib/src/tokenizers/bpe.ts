@@ -10,14 +10,6 @@ import { describeBytes, utf8Bytes, utf8Text } from './utf8';
 /** The 256 byte values are ids 0 to 255; merge i makes id 256 + i. */
 export const BYTE_VOCAB_SIZE = 256;
 
-// Pair (a, b) as one number, exact in a double while ids stay below 2^21 (two million tokens).
-const PAIR_BASE = 2 ** 21;
-
-/** Adjacent ids a, b as one Map key. */
-export function pairKey(a: number, b: number): number {
-  return a * PAIR_BASE + b;
-}
-
 /** Replace every non-overlapping occurrence of (a, b) in `ids` (T), left to right, by `id`, in place; returns `ids`. */
 export function mergePairInPlace(ids: number[], a: number, b: number, id: number): number[] {
   let write = 0;
@@ -72,13 +64,17 @@ export class BpeTokenizer implements Tokenizer {
   readonly specialTokens: ReadonlyMap<string, number>;
   readonly vocabSize: number;
   private readonly vocab: Uint8Array[] = [];
+  // Pair (a, b) -> merged id, keyed a * base + b with base = ids before special tokens: for vocabularies up to
+  // 46,340 the keys stay small integers, which V8's Map hashes fastest.
   private readonly mergedId = new Map<number, number>();
+  private readonly keyBase: number;
   private readonly specialText = new Map<number, string>();
   private readonly regex: RegExp | null;
   private readonly cache = new Map<string, number[]>();
 
   constructor(spec: BpeTokenizerSpec) {
     for (let b = 0; b < BYTE_VOCAB_SIZE; b++) this.vocab.push(Uint8Array.of(b));
+    this.keyBase = BYTE_VOCAB_SIZE + spec.merges.length;
     this.merges = spec.merges.map((pair, i) => this.addMerge(pair, i, spec.counts?.[i] ?? 0));
     this.pattern = spec.pattern;
     this.regex = spec.pattern === null ? null : compileSplitPattern(spec.pattern);
@@ -93,8 +89,9 @@ export class BpeTokenizer implements Tokenizer {
     if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b < 0 || a >= id || b >= id) {
       throw new Error(`merge ${i} joins (${a}, ${b}), but only ids 0 to ${id - 1} exist before it; each merge may only join earlier ids`);
     }
-    if (this.mergedId.has(pairKey(a, b))) throw new Error(`merge ${i} repeats the pair (${a}, ${b}), already merged into ${this.mergedId.get(pairKey(a, b))}`);
-    this.mergedId.set(pairKey(a, b), id);
+    const key = a * this.keyBase + b;
+    if (this.mergedId.has(key)) throw new Error(`merge ${i} repeats the pair (${a}, ${b}), already merged into ${this.mergedId.get(key)}`);
+    this.mergedId.set(key, id);
     const bytes = new Uint8Array(this.vocab[a].length + this.vocab[b].length);
     bytes.set(this.vocab[a]);
     bytes.set(this.vocab[b], this.vocab[a].length);
@@ -173,7 +170,7 @@ export class BpeTokenizer implements Tokenizer {
   private encodeChunkInto(chunk: string, out: number[]): void {
     let ids = this.cache.get(chunk);
     if (ids === undefined) {
-      ids = this.encodeBytes(utf8Bytes(chunk));
+      ids = this.mergeAll(byteIds(chunk));
       if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
       this.cache.set(chunk, ids);
     }
@@ -182,7 +179,10 @@ export class BpeTokenizer implements Tokenizer {
 
   /** UTF-8 bytes (T) to ids: merge the earliest-learned adjacent pair until none is left. */
   encodeBytes(bytes: Uint8Array): number[] {
-    const ids = Array.from(bytes);
+    return this.mergeAll(Array.from(bytes));
+  }
+
+  private mergeAll(ids: number[]): number[] {
     if (ids.length > LONG_CHUNK) {
       // Same result as the loop below: a merge can only create pairs learned after it.
       for (const { pair, id } of this.merges) mergePairInPlace(ids, pair[0], pair[1], id);
@@ -191,7 +191,7 @@ export class BpeTokenizer implements Tokenizer {
     while (ids.length >= 2) {
       let best = Infinity;
       for (let i = 0; i + 1 < ids.length; i++) {
-        const id = this.mergedId.get(pairKey(ids[i], ids[i + 1]));
+        const id = this.mergedId.get(ids[i] * this.keyBase + ids[i + 1]);
         if (id !== undefined && id < best) best = id;
       }
       if (best === Infinity) break;
@@ -249,6 +249,17 @@ export class BpeTokenizer implements Tokenizer {
       flush: () => decoder.decode(),
     };
   }
+}
+
+/** A chunk's UTF-8 bytes as ids; most chunks are ASCII, where each UTF-16 code unit is its byte. */
+function byteIds(chunk: string): number[] {
+  const ids: number[] = new Array(chunk.length);
+  for (let i = 0; i < chunk.length; i++) {
+    const c = chunk.charCodeAt(i);
+    if (c >= 0x80) return Array.from(utf8Bytes(chunk));
+    ids[i] = c;
+  }
+  return ids;
 }
 
 // Spreading a long array into push() overflows the stack; a loop does not.
