@@ -1,1 +1,3 @@
-export {};
+export * from './prune';
+export * from './quantize';
+export * from './distill';
