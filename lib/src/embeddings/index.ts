@@ -1,1 +1,4 @@
-export {};
+export * from './one-hot';
+export * from './word-vectors';
+export * from './similarity';
+export * from './skip-gram';
