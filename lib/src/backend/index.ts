@@ -15,6 +15,13 @@ import '@tensorflow/tfjs-backend-cpu';
 // the union package's CommonJS build registers both, into the same global registries tfjs-core uses.
 import '@tensorflow/tfjs';
 import { registerWasmKernels } from './wasm-kernels';
+import { installWasmMatMul, wasmMatMulInstalled } from './wasm-matmul';
+import { initWasmThreaded, wasmThreadCount, wasmThreadsInUse } from './wasm-threads';
+import { speedPatchesEnabled } from './speed-patches';
+
+export * from './speed-patches';
+export { installWasmMatMul, uninstallWasmMatMul, wasmMatMulInstalled } from './wasm-matmul';
+export { WASM_THREADS_ENV, wasmThreadCount, wasmThreadsInUse } from './wasm-threads';
 
 /** The backends the course knows, fastest first. */
 export const BACKEND_PREFERENCE = ['node-gpu', 'node', 'webgpu', 'wasm', 'cpu'] as const;
@@ -27,6 +34,8 @@ export interface BackendInfo {
   tfName: string;
   forced: boolean;
   skipped: { name: BackendName; reason: string }[];
+  /** Speed patches active on this backend (`fast matmul`, `2 wasm threads`); empty for stock TF.js. */
+  patches: string[];
   /** One line for a human: which backend runs and why. */
   summary: string;
 }
@@ -113,9 +122,26 @@ function quietCpuGreeting(): void {
   if (cpu) cpu.firstUse = false;
 }
 
+/** Start wasm, threaded and with the fast matrix product unless the speed patches are off. */
+async function setWasmBackend(): Promise<boolean> {
+  if (!speedPatchesEnabled()) return tf.setBackend('wasm');
+  const ok = await initWasmThreaded(wasmThreadCount(), () => tf.setBackend('wasm'));
+  // After initialisation: TF.js runs each kernel's setup only then, and the stock kernels stay set up for uninstalling.
+  if (ok) installWasmMatMul();
+  return ok;
+}
+
+function activePatches(tfName: string): string[] {
+  if (tfName !== 'wasm') return [];
+  const patches = wasmMatMulInstalled() ? ['fast matmul'] : [];
+  const threads = wasmThreadsInUse();
+  if (threads > 1) patches.push(`${threads} wasm threads`);
+  return patches;
+}
+
 async function tryBackend(name: BackendName): Promise<string> {
   const tfName = await loaders[name]();
-  const ok = await tf.setBackend(tfName);
+  const ok = tfName === 'wasm' ? await setWasmBackend() : await tf.setBackend(tfName);
   if (!ok) throw new Error(`TF.js could not initialise the ${tfName} backend`);
   await tf.ready();
   quietCpuGreeting();
@@ -131,7 +157,8 @@ function parseForced(value: string | undefined): BackendName | undefined {
 }
 
 function describe(info: Omit<BackendInfo, 'summary'>): string {
-  const head = `TF.js backend: ${info.name}${info.forced ? ` (forced by ${BACKEND_ENV})` : ''}`;
+  const patches = info.patches.length > 0 ? ` with ${info.patches.join(', ')}` : '';
+  const head = `TF.js backend: ${info.name}${patches}${info.forced ? ` (forced by ${BACKEND_ENV})` : ''}`;
   if (info.skipped.length === 0) return head;
   return `${head}; passed over ${info.skipped.map((s) => `${s.name} (${s.reason})`).join(', ')}`;
 }
@@ -149,14 +176,14 @@ export async function selectBackend(forced?: BackendName): Promise<BackendInfo> 
           `Unset ${BACKEND_ENV} to use the fastest available backend, or install what it needs (see README, "Backends").`,
       );
     }
-    const info = { name: want, tfName, forced: true, skipped: [] };
+    const info = { name: want, tfName, forced: true, skipped: [], patches: activePatches(tfName) };
     return { ...info, summary: describe(info) };
   }
   const skipped: BackendInfo['skipped'] = [];
   for (const name of BACKEND_PREFERENCE) {
     try {
       const tfName = await tryBackend(name);
-      const info = { name, tfName, forced: false, skipped };
+      const info = { name, tfName, forced: false, skipped, patches: activePatches(tfName) };
       return { ...info, summary: describe(info) };
     } catch (err) {
       skipped.push({ name, reason: firstLine(err).replace(/Cannot find module '([^']+)'.*/, '$1 is not installed') });

@@ -1,0 +1,194 @@
+/**
+ * A faster matrix product for TF.js 4.22's wasm backend.
+ *
+ * Stock wasm runs XNNPACK's fast fully-connected kernel only for an untransposed product
+ * with one batch; anything else (every gradient of a matrix product, every attention score)
+ * falls to a naive triple loop that is 10-45x slower. This kernel keeps every product on the
+ * fast path: it materialises a transposed operand with the wasm Transpose kernel (O(n^2)
+ * against the product's O(n^3)), folds a batch that shares one right operand into rows, and
+ * otherwise calls the fast path once per batch slice through views into the wasm heap.
+ * It replaces `BatchMatMul` and `_FusedMatMul` on wasm only; `installWasmMatMul` and
+ * `uninstallWasmMatMul` switch between it and the stock kernels.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** The parts of TF.js's BackendWasm this kernel uses (4.22 internals). */
+interface WasmModuleLike {
+  cwrap(name: string, ret: null, args: string[]): (...args: unknown[]) => void;
+  tfjs: { registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void };
+}
+interface WasmBackend {
+  wasm: WasmModuleLike;
+  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } };
+  dataIdNextNumber: number;
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  disposeData(dataId: object, force?: boolean): boolean;
+}
+
+// Activations XNNPACK fuses into the product as a clamp (see tfjs-backend-wasm kernels/types.ts).
+const CLAMP_ACTIVATION: Record<string, number> = { linear: 0, relu: 1, relu6: 2 };
+
+type FusedCall = (
+  aId: number, aShape: Uint8Array, aRank: number, bId: number, bShape: Uint8Array, bRank: number,
+  transposeA: boolean, transposeB: boolean, activation: number, biasId: number, preluId: number,
+  leakyreluAlpha: number, outId: number,
+) => void;
+
+// One wrapped entry point per wasm module (a re-created backend gets a fresh one).
+const fusedCalls = new WeakMap<WasmModuleLike, FusedCall>();
+let stockKernels: tf.KernelConfig[] | undefined;
+
+function shapeBytes(shape: number[]): Uint8Array {
+  return new Uint8Array(new Int32Array(shape).buffer);
+}
+
+function fused(backend: WasmBackend): FusedCall {
+  // The C entry point `_FusedMatMul` is the fast path for (1, M, K) @ (1, K, N) plus bias and clamp.
+  let call = fusedCalls.get(backend.wasm);
+  if (!call) {
+    call = backend.wasm.cwrap('_FusedMatMul', null, [
+      'number', 'array', 'number', 'number', 'array', 'number',
+      'number', 'number', 'number', 'number', 'number', 'number', 'number',
+    ]) as unknown as FusedCall;
+    fusedCalls.set(backend.wasm, call);
+  }
+  return call;
+}
+
+/** Swap the last two axes of x into fresh memory: (..., R, S) -> (..., S, R). */
+function swapLastTwo(x: tf.TensorInfo, backend: WasmBackend): tf.TensorInfo {
+  const rank = x.shape.length;
+  const perm = [...Array(rank).keys()];
+  [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
+  const transpose = tf.getKernel('Transpose', 'wasm')!;
+  return transpose.kernelFunc({ inputs: { x }, backend: backend as unknown as tf.KernelBackend, attrs: { perm } }) as tf.TensorInfo;
+}
+
+/** A temporary tensor id for `size` floats at byte `offset` of the wasm heap (memory owned elsewhere). */
+function view(backend: WasmBackend, offset: number, size: number): number {
+  const id = backend.dataIdNextNumber++;
+  backend.wasm.tfjs.registerTensor(id, size, offset);
+  return id;
+}
+
+interface Product {
+  a: tf.TensorInfo;
+  b: tf.TensorInfo;
+  transposeA: boolean;
+  transposeB: boolean;
+  bias?: tf.TensorInfo;
+  activation: number;
+}
+
+/** The batch layout of a @ b, or undefined when it needs a broadcast the fast path cannot express. */
+function layout({ a, b, transposeA, transposeB }: Product) {
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const M = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const K = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const Kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
+  const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  if (K !== Kb) {
+    throw new Error(
+      `matMul inner sizes differ: a ${JSON.stringify(a.shape)} (transposeA=${transposeA}) has ${K}, ` +
+        `b ${JSON.stringify(b.shape)} (transposeB=${transposeB}) has ${Kb}; transpose one operand so they match`,
+    );
+  }
+  const batchDims = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const batch = tf.util.sizeFromShape(batchDims);
+  const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
+  const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
+  const simple = (batchA === batch || batchA === 1) && (batchB === batch || batchB === 1);
+  if (!simple || M * N * K === 0) return undefined;
+  return { M, K, N, batchDims, batch, batchA, batchB };
+}
+
+/** (..., M, K) @ (..., K, N) -> (..., M, N) on XNNPACK's fast path, transposes and batches included. */
+function fastProduct(p: Product, backend: WasmBackend): tf.TensorInfo | undefined {
+  const dims = layout(p);
+  if (!dims) return undefined;
+  const { M, K, N, batchDims, batch, batchA, batchB } = dims;
+  const temps: tf.TensorInfo[] = [];
+  const a = p.transposeA ? swapLastTwo(p.a, backend) : p.a; // (batchA, M, K)
+  const b = p.transposeB ? swapLastTwo(p.b, backend) : p.b; // (batchB, K, N)
+  if (p.transposeA) temps.push(a);
+  if (p.transposeB) temps.push(b);
+  const out = backend.makeOutput([...batchDims, M, N], 'float32');
+  const call = fused(backend);
+  const id = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).id;
+  const biasId = p.bias ? id(p.bias) : 0;
+  if (batchB === 1) {
+    // One right operand for every batch: stack the batches as rows, one call. (batch*M, K) @ (K, N)
+    call(id(a), shapeBytes([1, batchA * M, K]), 3, id(b), shapeBytes([1, K, N]), 3, false, false, p.activation, biasId, 0, 0, id(out));
+  } else {
+    // One call per slice, through views into each operand's memory.
+    const base = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+    const [aBase, bBase, outBase] = [base(a), base(b), base(out)];
+    for (let i = 0; i < batch; i++) {
+      const aId = view(backend, aBase + (batchA === 1 ? 0 : i * M * K * 4), M * K); // (M, K)
+      const bId = view(backend, bBase + i * K * N * 4, K * N); // (K, N)
+      const oId = view(backend, outBase + i * M * N * 4, M * N); // (M, N)
+      call(aId, shapeBytes([1, M, K]), 3, bId, shapeBytes([1, K, N]), 3, false, false, p.activation, biasId, 0, 0, oId);
+      // Disposing the right operand's view also frees the XNNPACK operator cached on its id.
+      for (const v of [aId, bId, oId]) backend.wasm.tfjs.disposeData(v);
+    }
+  }
+  for (const t of temps) backend.disposeData(t.dataId);
+  return out;
+}
+
+function stock(name: string): tf.KernelConfig {
+  const config = stockKernels?.find((k) => k.kernelName === name);
+  if (!config) throw new Error(`stock wasm ${name} kernel not found: call installWasmMatMul() after the wasm backend is registered`);
+  return config;
+}
+
+const batchMatMulKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+  const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
+  const ok = a.dtype === 'float32' && b.dtype === 'float32';
+  const out = ok && fastProduct({ a, b, transposeA, transposeB, activation: 0 }, backend as unknown as WasmBackend);
+  return out || stock('BatchMatMul').kernelFunc({ inputs, backend, attrs });
+};
+
+const fusedMatMulKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const { a, b, bias, preluActivationWeights } = inputs as Record<string, tf.TensorInfo | undefined>;
+  const { transposeA, transposeB, activation } = attrs as unknown as { transposeA: boolean; transposeB: boolean; activation: string };
+  const clamp = CLAMP_ACTIVATION[activation];
+  // XNNPACK fuses a per-column bias (N) and a clamp; anything else keeps the stock kernel.
+  const N = transposeB ? b!.shape[b!.shape.length - 2] : b!.shape[b!.shape.length - 1];
+  const biasOk = bias === undefined || bias === null || (bias.shape.length === 1 && bias.shape[0] === N);
+  const ok = a!.dtype === 'float32' && b!.dtype === 'float32' && clamp !== undefined && biasOk && !preluActivationWeights;
+  const out =
+    ok && fastProduct({ a: a!, b: b!, transposeA, transposeB, bias: bias ?? undefined, activation: clamp }, backend as unknown as WasmBackend);
+  return out || stock('_FusedMatMul').kernelFunc({ inputs, backend, attrs });
+};
+
+/** Replace wasm's BatchMatMul and _FusedMatMul with the fast-path kernels (idempotent). */
+export function installWasmMatMul(): void {
+  if (stockKernels) return;
+  const names = ['BatchMatMul', '_FusedMatMul'];
+  stockKernels = names.map((name) => {
+    const config = tf.getKernel(name, 'wasm');
+    if (!config) throw new Error(`wasm ${name} kernel is not registered: load @tensorflow/tfjs-backend-wasm before installWasmMatMul()`);
+    return config;
+  });
+  for (const name of names) tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({ kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: batchMatMulKernel });
+  tf.registerKernel({ kernelName: '_FusedMatMul', backendName: 'wasm', kernelFunc: fusedMatMulKernel });
+}
+
+/** Put the stock wasm BatchMatMul and _FusedMatMul back (for side-by-side benchmarks and tests). */
+export function uninstallWasmMatMul(): void {
+  if (!stockKernels) return;
+  for (const config of stockKernels) {
+    tf.unregisterKernel(config.kernelName, 'wasm');
+    tf.registerKernel(config);
+  }
+  stockKernels = undefined;
+}
+
+/** Whether the fast-path matmul kernels are installed on wasm. */
+export function wasmMatMulInstalled(): boolean {
+  return stockKernels !== undefined;
+}
