@@ -116,7 +116,7 @@ describe('ch08 greedy decode with a stop token', () => {
 
   it('passes the whole context, prompt included, to the model', () => {
     const seen: number[][] = [];
-    greedyDecode((ids) => (seen.push([...ids]), [1, 0]), [1, 1], 2);
+    greedyDecode((ids: readonly number[]) => (seen.push([...ids]), [1, 0]), [1, 1], 2);
     expect(seen).toEqual([[1, 1], [1, 1, 0]]);
   });
 

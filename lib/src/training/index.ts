@@ -7,3 +7,4 @@ export * from './adamw';
 export * from './trainer';
 export * from './checkpoint';
 export * from './gradcheck';
+export * from './char-gpt';

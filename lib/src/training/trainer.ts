@@ -64,6 +64,8 @@ export interface TrainOptions<Batch> {
   onProgress?: (p: TrainProgress) => void;
   /** Stop when the val loss has not improved by minDelta for `patience` evaluations. */
   earlyStop?: { patience: number; minDelta?: number };
+  /** Stop after this much wall time (a budget for scripts and notebooks); the final evaluation still runs. */
+  timeLimitMs?: number;
 }
 
 /** An evaluation: mean train and val loss at a step. */
@@ -81,7 +83,9 @@ export interface TrainResult {
   /** Training-batch losses read every logEvery steps. */
   losses: { step: number; loss: number }[];
   optimizer: AdamWState;
+  /** Why the loop ended before `steps`: the validation loss stopped improving, or the time limit ran out. */
   stoppedEarly: boolean;
+  stopReason: 'steps' | 'early-stop' | 'time-limit';
   elapsedMs: number;
 }
 
@@ -129,7 +133,7 @@ export async function train<Batch>(o: TrainOptions<Batch>): Promise<TrainResult>
   const losses: { step: number; loss: number }[] = [];
   let best = Infinity;
   let sinceBest = 0;
-  let stoppedEarly = false;
+  let stopReason: TrainResult['stopReason'] = 'steps';
 
   const evaluate = (step: number): EvalPoint => {
     const trainLoss = estimateLoss(o.params, o.loss, o.trainBatch, evalIters, new Rng(seed + EVAL_SEED_OFFSET));
@@ -142,6 +146,10 @@ export async function train<Batch>(o: TrainOptions<Batch>): Promise<TrainResult>
 
   let step = startStep;
   for (let i = 0; i < o.steps; i++, step++) {
+    if (o.timeLimitMs !== undefined && Date.now() - started > o.timeLimitMs) {
+      stopReason = 'time-limit';
+      break;
+    }
     if (i % evalEvery === 0) {
       const point = evaluate(step);
       if (o.earlyStop && point.valLoss !== undefined) {
@@ -149,7 +157,7 @@ export async function train<Batch>(o: TrainOptions<Batch>): Promise<TrainResult>
           best = point.valLoss;
           sinceBest = 0;
         } else if (++sinceBest >= o.earlyStop.patience) {
-          stoppedEarly = true;
+          stopReason = 'early-stop';
           break;
         }
       }
@@ -175,8 +183,8 @@ export async function train<Batch>(o: TrainOptions<Batch>): Promise<TrainResult>
     disposeAll(grads);
     disposeAll(clipped);
   }
-  if (!stoppedEarly && o.steps > 0) evaluate(step);
-  return { step, evals, losses, optimizer, stoppedEarly, elapsedMs: Date.now() - started };
+  if (stopReason !== 'early-stop' && o.steps > 0) evaluate(step);
+  return { step, evals, losses, optimizer, stoppedEarly: stopReason !== 'steps', stopReason, elapsedMs: Date.now() - started };
 }
 
 function disposeAll(named: NamedTensors): void {

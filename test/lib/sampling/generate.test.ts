@@ -6,7 +6,7 @@ const config: GPTConfig = { vocabSize: 11, blockSize: 8, nLayer: 2, nHead: 2, nE
 // A next-token table (V, V) as a model: row = last token's logits. No cache.
 function tableModel(rows: number[][]): CausalLM {
   const table = tf.tensor2d(rows); // (V, V), kept for the test's lifetime
-  return { blockSize: 16, vocabSize: rows.length, forward: (ids) => tf.gather(table, ids) as tf.Tensor3D }; // (B, T, V)
+  return { blockSize: 16, vocabSize: rows.length, forward: (ids) => tf.gather(table, ids) as unknown as tf.Tensor3D }; // (B, T, V)
 }
 
 describe('generation loop', () => {

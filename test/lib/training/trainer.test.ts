@@ -90,8 +90,19 @@ describe('trainer', () => {
     // A learning rate of 0 cannot improve anything: patience 2 stops at the third evaluation.
     const r = await train({ ...s, loss: bigramLoss, steps: 100, lr: 0, evalEvery: 5, earlyStop: { patience: 2 } });
     expect(r.stoppedEarly).toBe(true);
+    expect(r.stopReason).toBe('early-stop');
     expect(r.evals).toHaveLength(3);
     expect(r.step).toBe(10);
+    disposeAdamW(r.optimizer);
+    tf.dispose(Object.values(s.params));
+  });
+
+  it('stops at a wall-time budget and still evaluates the final model', async () => {
+    const s = setup();
+    const r = await train({ ...s, loss: bigramLoss, steps: 1_000_000, lr: 0.01, evalEvery: 1_000_000, timeLimitMs: 200 });
+    expect(r.stopReason).toBe('time-limit');
+    expect(r.step).toBeLessThan(1_000_000);
+    expect(r.evals.at(-1)!.step).toBe(r.step);
     disposeAdamW(r.optimizer);
     tf.dispose(Object.values(s.params));
   });

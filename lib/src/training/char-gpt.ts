@@ -1,0 +1,126 @@
+/**
+ * A character-level GPT run end to end, shared by `npm run train:gpt` and the chapter 7 and 8 notebooks:
+ * text → CharTokenizer → train/val split → random shifted batches → GPT → AdamW with warm-up and cosine,
+ * and a checkpoint that carries the vocabulary so the model can be loaded and decoded again.
+ */
+import { Rng } from '../core/random';
+import { gptForward, initGPT, type GPTConfig } from '../model/gpt';
+import type { Params } from '../model/params';
+import { CharTokenizer } from '../tokenizers/character';
+import { crossEntropy } from './loss';
+import { sampleLMBatch, splitTokenIds, type LMBatch } from './batches';
+import { warmupCosineLr } from './schedule';
+import { train, type LossFn, type TrainProgress, type TrainResult } from './trainer';
+import type { AdamWState } from './adamw';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint';
+
+/** The "baby GPT" of the course: 4 layers, 4 heads, width 128, context 64 (vocabSize comes from the tokenizer). */
+export const BABY_GPT: Omit<GPTConfig, 'vocabSize'> = { blockSize: 64, nLayer: 4, nHead: 4, nEmbd: 128, dropout: 0 };
+
+/** Options of a character-level GPT run; every field has the baby-GPT default. */
+export interface CharGPTRunOptions {
+  text: string;
+  /** Model shape (vocabSize is set from the tokenizer). */
+  model?: Partial<Omit<GPTConfig, 'vocabSize'>>;
+  /** Reuse a vocabulary (fine-tuning); default: built from `text`. */
+  tokenizer?: CharTokenizer;
+  /** Start from these parameters (fine-tuning) instead of a fresh initialisation. */
+  params?: Params;
+  optimizer?: AdamWState;
+  startStep?: number;
+  batchSize?: number;
+  steps?: number;
+  maxLr?: number;
+  minLr?: number;
+  warmupSteps?: number;
+  weightDecay?: number;
+  clipNorm?: number;
+  valFraction?: number;
+  evalEvery?: number;
+  evalIters?: number;
+  logEvery?: number;
+  frozen?: string[];
+  seed?: number;
+  timeLimitMs?: number;
+  onProgress?: (p: TrainProgress) => void;
+}
+
+/** A trained character-level GPT and how it got there. */
+export interface CharGPTRun {
+  params: Params;
+  config: GPTConfig;
+  tokenizer: CharTokenizer;
+  result: TrainResult;
+  /** Token ids of the held-out validation text (N). */
+  valIds: Int32Array;
+  trainIds: Int32Array;
+}
+
+/** The GPT training loss: cross-entropy of gptForward(batch.x) (B, T, V) against batch.y (B, T), dropout seeded per step. */
+export function gptLoss(config: GPTConfig): LossFn<LMBatch> {
+  return (params, batch, ctx) => crossEntropy(gptForward(params, config, batch.x, { training: ctx.training, seed: ctx.seed }), batch.y);
+}
+
+/** Tokenize `text`, split it, and train a GPT on it with AdamW, warm-up and cosine decay. */
+export async function trainCharGPT(o: CharGPTRunOptions): Promise<CharGPTRun> {
+  const tokenizer = o.tokenizer ?? CharTokenizer.fromText(o.text);
+  const config: GPTConfig = { ...BABY_GPT, ...o.model, vocabSize: tokenizer.vocabSize };
+  const steps = o.steps ?? 2000;
+  const seed = o.seed ?? 1337;
+  const split = splitTokenIds(tokenizer.encode(o.text), { val: o.valFraction ?? 0.1 });
+  const B = o.batchSize ?? 12;
+  const T = config.blockSize;
+  const params = o.params ?? initGPT(config, seed);
+  const startStep = o.startStep ?? 0;
+  const schedule = {
+    maxLr: o.maxLr ?? 1e-3,
+    minLr: o.minLr ?? 1e-4,
+    warmupSteps: o.warmupSteps ?? Math.min(100, Math.floor(steps / 10)),
+    decaySteps: steps,
+  };
+  const result = await train({
+    params,
+    loss: gptLoss(config),
+    trainBatch: (rng: Rng) => sampleLMBatch(split.train, B, T, rng),
+    valBatch: (rng: Rng) => sampleLMBatch(split.val, B, T, rng),
+    steps,
+    startStep,
+    // The schedule counts from this run's first step, so a fine-tune warms up again.
+    lr: (step) => warmupCosineLr(step - startStep, schedule),
+    optimizer: o.optimizer,
+    adamw: { weightDecay: o.weightDecay ?? 0.1, beta1: 0.9, beta2: 0.99 },
+    clipNorm: o.clipNorm ?? 1.0,
+    frozen: o.frozen,
+    seed,
+    evalEvery: o.evalEvery,
+    evalIters: o.evalIters ?? 10,
+    logEvery: o.logEvery,
+    onProgress: o.onProgress,
+    timeLimitMs: o.timeLimitMs,
+  });
+  return { params, config, tokenizer, result, valIds: split.val, trainIds: split.train };
+}
+
+/** What a character GPT checkpoint keeps beside the weights. */
+export interface CharGPTMeta {
+  tokenizer: { kind: 'char'; chars: string[] };
+  note?: string;
+  valLoss?: number;
+}
+
+/** Save a character GPT (config, params, optimizer, step, vocabulary) atomically to `file`. */
+export async function saveCharGPT(file: string, run: Pick<CharGPTRun, 'params' | 'config' | 'tokenizer'> & { result?: TrainResult; note?: string }): Promise<void> {
+  const meta: CharGPTMeta = {
+    tokenizer: { kind: 'char', chars: [...run.tokenizer.chars] },
+    note: run.note,
+    valLoss: run.result?.evals.at(-1)?.valLoss,
+  };
+  await saveCheckpoint(file, { config: run.config, params: run.params, optimizer: run.result?.optimizer, step: run.result?.step ?? 0, meta });
+}
+
+/** Load a character GPT saved by saveCharGPT: params, config, tokenizer, optimizer and step. */
+export function loadCharGPT(file: string): { params: Params; config: GPTConfig; tokenizer: CharTokenizer; optimizer?: AdamWState; step: number; meta: CharGPTMeta } {
+  const ckpt = loadCheckpoint<GPTConfig, CharGPTMeta>(file);
+  if (ckpt.meta?.tokenizer?.kind !== 'char') throw new Error(`${file} has no character vocabulary in its metadata: it was not saved by saveCharGPT`);
+  return { params: ckpt.params, config: ckpt.config, tokenizer: new CharTokenizer(ckpt.meta.tokenizer.chars), optimizer: ckpt.optimizer, step: ckpt.step, meta: ckpt.meta };
+}

@@ -1,0 +1,34 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { disposeAdamW, disposeNamed, gptForward, loadCharGPT, saveCharGPT, tf, trainCharGPT } from '@how-llms-work/lib';
+
+describe('character GPT run', () => {
+  it('trains below log(V), saves with its vocabulary and loads back to the same logits', async () => {
+    const text = 'to be or not to be, that is the question. '.repeat(40);
+    const run = await trainCharGPT({ text, model: { blockSize: 16, nLayer: 1, nHead: 2, nEmbd: 16 }, batchSize: 8, steps: 60, maxLr: 1e-2, evalEvery: 30, evalIters: 2 });
+    const V = run.tokenizer.vocabSize;
+    expect(run.config.vocabSize).toBe(V);
+    expect(run.result.evals.at(-1)!.valLoss!).toBeLessThan(Math.log(V) - 0.5);
+
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'chargpt-')), 'run.ckpt');
+    await saveCharGPT(file, run);
+    const back = loadCharGPT(file);
+    expect(back.tokenizer.decode(back.tokenizer.encode('question'))).toBe('question');
+    expect(back.tokenizer.chars).toEqual(run.tokenizer.chars);
+    expect(back.config).toEqual(run.config);
+    expect(back.step).toBe(60);
+    expect(back.meta.valLoss).toBe(run.result.evals.at(-1)!.valLoss);
+    const ids = tf.tensor2d([run.tokenizer.encode('to be or not')], undefined, 'int32');
+    const a = gptForward(run.params, run.config, ids);
+    const b = gptForward(back.params, back.config, ids);
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+    tf.dispose([ids, a, b]);
+    disposeNamed(run.params);
+    disposeNamed(back.params);
+    disposeAdamW(run.result.optimizer);
+    if (back.optimizer) disposeAdamW(back.optimizer);
+    fs.rmSync(path.dirname(file), { recursive: true });
+  });
+});
