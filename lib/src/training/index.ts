@@ -8,3 +8,4 @@ export * from './trainer';
 export * from './checkpoint';
 export * from './gradcheck';
 export * from './char-gpt';
+export * from './text-pipeline';
