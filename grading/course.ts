@@ -1,0 +1,91 @@
+/**
+ * Where a course keeps what grading needs. The real course is this repository; the tests point the
+ * grader at a small fixture course with the same layout (`--course`).
+ *
+ *   exercises/chNN-topic/*.ts        the learner's stubs
+ *   solutions/chNN-topic/*.ts        the instructor's solutions (never copied into a sandbox)
+ *   test/exercises/chNN-topic.test.ts   visible tests, one `describe('chNN <exercise>')` per exercise
+ *   grading/hidden/chNN-topic.test.ts   hidden tests, same describe names
+ *   grading/rubric.json              points per exercise
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** The repository that holds the grader (and node_modules). */
+export const TOOL_ROOT = path.resolve(__dirname, '..');
+
+export const CHAPTER_PATTERN = /^ch\d\d(-[a-z0-9-]+)?$/;
+
+export interface Course {
+  root: string;
+  exercisesDir: string;
+  solutionsDir: string;
+  visibleTestsDir: string;
+  hiddenTestsDir: string;
+  rubricFile: string;
+  /** The library's TypeScript source the exercises import as `@how-llms-work/lib`. */
+  libSrc: string;
+  /** Chapters that have visible tests, sorted. */
+  chapters: string[];
+}
+
+/** Describe the course at `root` (default: this repository). */
+export function openCourse(root = TOOL_ROOT): Course {
+  const abs = path.resolve(root);
+  const visibleTestsDir = path.join(abs, 'test', 'exercises');
+  if (!fs.existsSync(visibleTestsDir)) {
+    throw new Error(`${abs} is not a course: it has no test/exercises folder. Pass --course <folder with exercises/, test/exercises/ and grading/rubric.json>.`);
+  }
+  const ownLib = path.join(abs, 'lib', 'src');
+  const chapters = fs
+    .readdirSync(visibleTestsDir)
+    .filter((f) => f.endsWith('.test.ts'))
+    .map((f) => f.replace(/\.test\.ts$/, ''))
+    .filter((c) => CHAPTER_PATTERN.test(c))
+    .sort();
+  return {
+    root: abs,
+    exercisesDir: path.join(abs, 'exercises'),
+    solutionsDir: path.join(abs, 'solutions'),
+    visibleTestsDir,
+    hiddenTestsDir: path.join(abs, 'grading', 'hidden'),
+    rubricFile: path.join(abs, 'grading', 'rubric.json'),
+    libSrc: fs.existsSync(path.join(ownLib, 'index.ts')) ? ownLib : path.join(TOOL_ROOT, 'lib', 'src'),
+    chapters,
+  };
+}
+
+/** The hidden test file of a chapter, if the course has one. */
+export function hiddenTestFile(course: Course, chapter: string): string | undefined {
+  const file = path.join(course.hiddenTestsDir, `${chapter}.test.ts`);
+  return fs.existsSync(file) ? file : undefined;
+}
+
+/** The files of a chapter's stub folder (relative paths), which a submission is expected to provide. */
+export function exerciseFiles(course: Course, chapter: string): string[] {
+  const dir = path.join(course.exercisesDir, chapter);
+  if (!fs.existsSync(dir)) return [];
+  return listFiles(dir);
+}
+
+/** Every regular file under `dir`, relative, sorted; symbolic links are not followed. */
+export function listFiles(dir: string, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...listFiles(dir, rel));
+    else if (entry.isFile()) out.push(rel);
+  }
+  return out.sort();
+}
+
+/**
+ * Exercise names declared in a test file (`describe('chNN name', …)` at any depth), read as text
+ * so that the rubric check needs no test run.
+ */
+export function declaredExercises(testFile: string): string[] {
+  const text = fs.readFileSync(testFile, 'utf8');
+  const names = new Set<string>();
+  for (const m of text.matchAll(/\bdescribe(?:\.\w+)*\(\s*(['"`])(ch\d\d [^'"`]+)\1/g)) names.add(m[2]);
+  return [...names];
+}

@@ -1,0 +1,50 @@
+/**
+ * The grader as Gradescope runs it (from `run_autograder` in the bundle that `npm run grade:bundle`
+ * builds): one submission from `$ROOT/submission`, its grade to `$ROOT/results/results.json`.
+ * `$ROOT` is /autograder unless HOW_LLMS_GRADESCOPE_ROOT says otherwise.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { writeFileAtomic } from './atomic';
+import { runMain } from './cli';
+import { openCourse, TOOL_ROOT } from './course';
+import { gradeSources, makePlan, makeWorkRoot } from './grader';
+import type { Limits } from './limits';
+import { gradescopeResults } from './reports';
+import { loadRubric } from './rubric';
+import { openSubmission } from './submission';
+
+/** What `npm run grade:bundle` decided, stored in the bundle as bundle.json. */
+export interface BundleConfig {
+  /** The course's folder, relative to the bundle's root. */
+  course: string;
+  chapters: string[];
+  limits: Limits;
+}
+
+export const BUNDLE_CONFIG = 'bundle.json';
+
+async function main(): Promise<number> {
+  const root = process.env.HOW_LLMS_GRADESCOPE_ROOT ?? '/autograder';
+  const resultsFile = path.join(root, 'results', 'results.json');
+  const workRoot = makeWorkRoot();
+  try {
+    const config = JSON.parse(fs.readFileSync(path.join(TOOL_ROOT, BUNDLE_CONFIG), 'utf8')) as BundleConfig;
+    const course = openCourse(path.join(TOOL_ROOT, config.course));
+    const plan = await makePlan(course, loadRubric(course.rubricFile), config.chapters, config.limits, true, workRoot);
+    const sub = openSubmission(course, path.join(root, 'submission'), 'submission', path.join(workRoot, 'submission'));
+    const result = await gradeSources(plan, 'submission', sub.chapters, sub.notes);
+    writeFileAtomic(resultsFile, `${JSON.stringify(gradescopeResults(result), null, 2)}\n`);
+    process.stdout.write(`Score ${result.score} / ${result.maxScore}\n`);
+    return 0;
+  } catch (err) {
+    // Gradescope shows `output` to the student; a broken autograder must say so rather than grade 0 silently.
+    const output = `The autograder itself failed, so this is not your grade; please tell your instructor.\n${(err as Error).message}`;
+    writeFileAtomic(resultsFile, `${JSON.stringify({ score: 0, output, tests: [] }, null, 2)}\n`);
+    throw err;
+  } finally {
+    fs.rmSync(workRoot, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) runMain(main);

@@ -1,0 +1,73 @@
+/**
+ * Decide every test's score from the grader's own knowledge: the collected list of tests (from the
+ * course's stubs, never from the submission), the rubric's points, the records of the runs and the
+ * watchdog. A test earns its points only if a record says it passed and nothing voided it.
+ */
+import { explainError } from './explain';
+import type { PointedTest } from './rubric';
+import { type RunOutcome, testId } from './run';
+import type { RunRecord, TestKey } from './types';
+
+export interface TestResult extends PointedTest {
+  passed: boolean;
+  score: number;
+  /** Plain words for the learner (never shown for hidden tests). */
+  message: string;
+}
+
+export interface SubmissionResult {
+  student: string;
+  tests: TestResult[];
+  score: number;
+  maxScore: number;
+  /** Notes for everyone: tampering undone, run problems. */
+  notes: string[];
+  /** Run problems and output tails, for the instructor only. */
+  instructorNotes: string[];
+}
+
+function moduleErrorText(records: RunRecord[], t: TestKey): string | undefined {
+  const errs = records.filter((r): r is Extract<RunRecord, { type: 'moduleError' }> => r.type === 'moduleError' && r.chapter === t.chapter && r.visibility === t.visibility);
+  const first = errs[0]?.errors[0];
+  return first ? explainError(first) : undefined;
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Score one submission's tests from its runs' outcomes. */
+export function scoreSubmission(student: string, tests: PointedTest[], outcomes: RunOutcome[]): SubmissionResult {
+  const records = outcomes.flatMap((o) => o.records);
+  const results = new Map<string, Extract<RunRecord, { type: 'result' }>>();
+  for (const r of records) if (r.type === 'result' && r.state !== 'skipped' && !results.has(testId(r))) results.set(testId(r), r);
+  const stopped = new Map(outcomes.flatMap((o) => o.stopped).map((s) => [testId(s), s.reason]));
+  const problems = outcomes.flatMap((o) => o.problems);
+  const tampered = new Set<string>();
+  const scored: TestResult[] = tests.map((t) => {
+    const r = results.get(testId(t));
+    for (const what of r?.tampered ?? []) tampered.add(what);
+    let message: string;
+    let passed = false;
+    if (stopped.has(testId(t))) message = `${capitalise(stopped.get(testId(t))!)}.`;
+    else if (!r) message = `Did not run: ${moduleErrorText(records, t) ?? problems[0] ?? 'the test file stopped before reaching this test'}.`;
+    else if (r.state === 'passed') {
+      passed = true;
+      message = 'Passed.';
+    } else message = r.errors.length > 0 ? r.errors.map(explainError).join(' ') : 'Failed.';
+    return { ...t, passed, score: passed ? t.points : 0, message };
+  });
+  const notes: string[] = [];
+  if (tampered.size > 0) {
+    notes.push(`Your code changed ${[...tampered].slice(0, 8).join(', ')} when it was loaded; the grader put them back before each test. Leave built-in objects and the test framework alone.`);
+  }
+  notes.push(...problems.map((p) => `${capitalise(p)}.`));
+  const instructorNotes = outcomes.map((o, i) => `run ${i + 1}: ${o.attempts} attempt(s); output tail:\n${o.outputTail.slice(-4000)}`);
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  return {
+    student,
+    tests: scored.map((t) => ({ ...t, points: round(t.points), score: round(t.score) })),
+    score: round(scored.reduce((s, t) => s + t.score, 0)),
+    maxScore: round(scored.reduce((s, t) => s + t.points, 0)),
+    notes,
+    instructorNotes,
+  };
+}
