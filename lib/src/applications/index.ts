@@ -1,0 +1,5 @@
+export * from './prompts';
+export * from './tasks';
+export * from './metrics';
+export * from './task-eval';
+export * from './finetune';
