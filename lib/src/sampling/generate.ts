@@ -13,6 +13,8 @@ export interface GenerateOptions extends DecodingOptions {
   maxNewTokens: number;
   /** Stop after emitting any of these ids (the stop token is kept in the output). */
   stopTokens?: number[];
+  /** Stop once the output ends with any of these id sequences (e.g. the ids of "\n\n"); the sequence is kept. */
+  stopSequences?: number[][];
   /** Seed of the sampling Rng (default 1337); or pass an `rng` to continue a stream. */
   seed?: number;
   rng?: Rng;
@@ -34,7 +36,7 @@ export interface GenerationStep {
 export interface GenerationResult {
   ids: number[];
   generated: number[];
-  stopReason: 'stop-token' | 'max-length';
+  stopReason: 'stop-token' | 'stop-sequence' | 'max-length';
 }
 
 /** Draw the next id from logits (V) with the decoding options; also returns the distribution (V) it was drawn from. */
@@ -84,9 +86,19 @@ export function generate(model: CausalLM, prompt: number[], options: GenerateOpt
         stopReason = 'stop-token';
         break;
       }
+      if (endsWithAny(ids, prompt.length, options.stopSequences)) {
+        stopReason = 'stop-sequence';
+        break;
+      }
     }
   } finally {
     if (cache) model.disposeCache?.(cache);
   }
   return { ids, generated: ids.slice(prompt.length), stopReason };
+}
+
+// Does the generated part (ids after `from`) end with one of the sequences?
+function endsWithAny(ids: number[], from: number, sequences: number[][] | undefined): boolean {
+  if (!sequences) return false;
+  return sequences.some((seq) => seq.length > 0 && ids.length - from >= seq.length && seq.every((id, i) => ids[ids.length - seq.length + i] === id));
 }

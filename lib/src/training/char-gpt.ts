@@ -3,15 +3,16 @@
  * text → CharTokenizer → train/val split → random shifted batches → GPT → AdamW with warm-up and cosine,
  * and a checkpoint that carries the vocabulary so the model can be loaded and decoded again.
  */
+import * as fs from 'node:fs';
 import { Rng } from '../core/random';
 import { gptForward, initGPT, type GPTConfig } from '../model/gpt';
-import type { Params } from '../model/params';
+import { disposeNamed, type Params } from '../model/params';
 import { CharTokenizer } from '../tokenizers/character';
 import { crossEntropy } from './loss';
 import { sampleLMBatch, splitTokenIds, type LMBatch } from './batches';
 import { warmupCosineLr } from './schedule';
 import { train, type LossFn, type TrainProgress, type TrainResult } from './trainer';
-import type { AdamWState } from './adamw';
+import { disposeAdamW, type AdamWState } from './adamw';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 
 /** The "baby GPT" of the course: 4 layers, 4 heads, width 128, context 64 (vocabSize comes from the tokenizer). */
@@ -123,4 +124,22 @@ export function loadCharGPT(file: string): { params: Params; config: GPTConfig; 
   const ckpt = loadCheckpoint<GPTConfig, CharGPTMeta>(file);
   if (ckpt.meta?.tokenizer?.kind !== 'char') throw new Error(`${file} has no character vocabulary in its metadata: it was not saved by saveCharGPT`);
   return { params: ckpt.params, config: ckpt.config, tokenizer: new CharTokenizer(ckpt.meta.tokenizer.chars), optimizer: ckpt.optimizer, step: ckpt.step, meta: ckpt.meta };
+}
+
+/**
+ * The chapter 7 model for later chapters: load `file` if it exists, else train one on `text` with `options`
+ * (announcing it, since it takes a while) and save it there, so every notebook can run on its own.
+ */
+export async function loadOrTrainCharGPT(
+  file: string,
+  text: () => Promise<string>,
+  options: Omit<CharGPTRunOptions, 'text'> = {},
+): Promise<ReturnType<typeof loadCharGPT> & { trainedNow: boolean }> {
+  if (fs.existsSync(file)) return { ...loadCharGPT(file), trainedNow: false };
+  console.log(`no checkpoint at ${file}: training one now (run chapter 7 to train the full model)`);
+  const run = await trainCharGPT({ ...options, text: await text() });
+  await saveCharGPT(file, { ...run, note: 'trained by loadOrTrainCharGPT' });
+  disposeAdamW(run.result.optimizer);
+  disposeNamed(run.params);
+  return { ...loadCharGPT(file), trainedNow: true };
 }

@@ -63,6 +63,17 @@ describe('generation loop', () => {
     expect(long.stopReason).toBe('max-length');
   });
 
+  it('stops at a stop sequence that the generated text ends with', () => {
+    // Greedy successor model: 0 → 1 → 2 → 3 → 4 → 0 …
+    const lm = tableModel([0, 1, 2, 3, 4].map((i) => [0, 1, 2, 3, 4].map((v) => (v === (i + 1) % 5 ? 3 : 0))));
+    const r = generate(lm, [0], { temperature: 0, maxNewTokens: 20, stopSequences: [[3, 4]] });
+    expect(r.generated).toEqual([1, 2, 3, 4]);
+    expect(r.stopReason).toBe('stop-sequence');
+    // A sequence that only matches across the prompt boundary does not count.
+    const p = generate(lm, [2, 3], { temperature: 0, maxNewTokens: 3, stopSequences: [[3, 4]] });
+    expect(p.generated).toEqual([4, 0, 1]);
+  });
+
   it('rejects prompts outside the vocabulary and bad options before running the model', () => {
     const lm = tableModel([[0, 1], [1, 0]]);
     expect(() => generate(lm, [2], { maxNewTokens: 1 })).toThrow('prompt id 2 is outside the vocabulary [0, 2)');

@@ -2,12 +2,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { disposeAdamW, disposeNamed, gptForward, loadCharGPT, saveCharGPT, tf, trainCharGPT } from '@how-llms-work/lib';
+import { disposeAdamW, disposeNamed, gptForward, loadCharGPT, loadOrTrainCharGPT, saveCharGPT, tf, trainCharGPT } from '@how-llms-work/lib';
 
 describe('character GPT run', () => {
   it('trains below log(V), saves with its vocabulary and loads back to the same logits', async () => {
     const text = 'to be or not to be, that is the question. '.repeat(40);
-    const run = await trainCharGPT({ text, model: { blockSize: 16, nLayer: 1, nHead: 2, nEmbd: 16 }, batchSize: 8, steps: 60, maxLr: 1e-2, evalEvery: 30, evalIters: 2 });
+    const run = await trainCharGPT({ text, model: { blockSize: 16, nLayer: 1, nHead: 2, nEmbd: 16 }, batchSize: 8, steps: 30, maxLr: 2e-2, evalEvery: 30, evalIters: 2 });
     const V = run.tokenizer.vocabSize;
     expect(run.config.vocabSize).toBe(V);
     expect(run.result.evals.at(-1)!.valLoss!).toBeLessThan(Math.log(V) - 0.5);
@@ -18,7 +18,7 @@ describe('character GPT run', () => {
     expect(back.tokenizer.decode(back.tokenizer.encode('question'))).toBe('question');
     expect(back.tokenizer.chars).toEqual(run.tokenizer.chars);
     expect(back.config).toEqual(run.config);
-    expect(back.step).toBe(60);
+    expect(back.step).toBe(30);
     expect(back.meta.valLoss).toBe(run.result.evals.at(-1)!.valLoss);
     const ids = tf.tensor2d([run.tokenizer.encode('to be or not')], undefined, 'int32');
     const a = gptForward(run.params, run.config, ids);
@@ -29,6 +29,25 @@ describe('character GPT run', () => {
     disposeNamed(back.params);
     disposeAdamW(run.result.optimizer);
     if (back.optimizer) disposeAdamW(back.optimizer);
+    fs.rmSync(path.dirname(file), { recursive: true });
+  });
+
+  it('loadOrTrainCharGPT trains and saves once, then loads', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'chargpt-')), 'auto.ckpt');
+    let reads = 0;
+    const text = async () => {
+      reads++;
+      return 'abcabcabd '.repeat(30);
+    };
+    const options = { model: { blockSize: 8, nLayer: 1, nHead: 1, nEmbd: 8 }, batchSize: 4, steps: 3, evalIters: 1 };
+    const first = await loadOrTrainCharGPT(file, text, options);
+    const second = await loadOrTrainCharGPT(file, text, options);
+    expect([first.trainedNow, second.trainedNow, reads]).toEqual([true, false, 1]);
+    expect(second.tokenizer.chars).toEqual(['a', 'b', 'c', 'd', ' '].sort((x, y) => x.codePointAt(0)! - y.codePointAt(0)!));
+    for (const m of [first, second]) {
+      disposeNamed(m.params);
+      if (m.optimizer) disposeAdamW(m.optimizer);
+    }
     fs.rmSync(path.dirname(file), { recursive: true });
   });
 });
