@@ -10,7 +10,7 @@ import { ready, type BackendName } from '../backend';
 import type { NamedTensors, Params } from '../model/params';
 import { averageArrays } from './allreduce';
 import { layoutOf, layoutSize, readNamed, splitBatch, toTensorData, writeNamed, type Slot } from './tensor-transfer';
-import { LibraryWorker, siblingModule, wallClockMs, type ModuleRef } from './worker-pool';
+import { LibraryWorker, siblingModule, threadsPerWorker, wallClockMs, type ModuleRef } from './worker-pool';
 
 /** One data-parallel step's result. */
 export interface DataParallelStep {
@@ -37,8 +37,11 @@ export class DataParallel {
     readonly backends: string[],
   ) {}
 
-  /** Start `workers` workers for parameters shaped like `params`, each loading `task` (a ShardLoss) and `backend` (default: the current one). */
-  static async start(params: Params | NamedTensors, opts: { workers: number; task: ModuleRef; backend?: BackendName }): Promise<DataParallel> {
+  /**
+   * Start `workers` workers for parameters shaped like `params`, each loading `task` (a ShardLoss) and `backend`
+   * (default: the current one) with `threads` wasm threads (default: the cores divided among the workers).
+   */
+  static async start(params: Params | NamedTensors, opts: { workers: number; task: ModuleRef; backend?: BackendName; threads?: number }): Promise<DataParallel> {
     const n = opts.workers;
     if (!Number.isInteger(n) || n < 1) throw new Error(`workers must be a positive integer, got ${n}`);
     const backend = opts.backend ?? (await ready()).name;
@@ -47,7 +50,7 @@ export class DataParallel {
     const weights = new SharedArrayBuffer(floats * 4);
     const gradBuffers = Array.from({ length: n }, () => new SharedArrayBuffer(floats * 4));
     const workers = gradBuffers.map(
-      (grads) => new LibraryWorker(siblingModule('shard-worker'), { backend, task: opts.task, layout, weights, grads }, [opts.task.module]),
+      (grads) => new LibraryWorker(siblingModule('shard-worker'), { backend, task: opts.task, layout, weights, grads }, [opts.task.module], opts.threads ?? threadsPerWorker(n)),
     );
     try {
       const replies = await Promise.all(workers.map((w) => w.request<{ type: string; summary: string }>({ type: 'init' })));

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ready, type BackendName } from '../backend';
 import type { NamedTensors, Params } from '../model/params';
 import { readNamed, splitBatch, toTensorData, writeNamed, layoutOf, layoutSize, type Slot, type TensorData } from './tensor-transfer';
-import { LibraryWorker, siblingModule, wallClockMs, type ModuleRef } from './worker-pool';
+import { LibraryWorker, siblingModule, threadsPerWorker, wallClockMs, type ModuleRef } from './worker-pool';
 import type { PipelineModel } from './pipeline-model';
 
 /** One block of work on the timeline: stage, micro-batch, forward or backward, start and end in ms from the step's start. */
@@ -49,7 +49,7 @@ export class PipelineParallel {
    * Start one worker per stage of `model`, each holding only its stage's parameters. Workers load the
    * same model from `ref` (the module that exports it, its export name and options).
    */
-  static async start(params: Params | NamedTensors, opts: { model: PipelineModel; ref: ModuleRef; backend?: BackendName }): Promise<PipelineParallel> {
+  static async start(params: Params | NamedTensors, opts: { model: PipelineModel; ref: ModuleRef; backend?: BackendName; threads?: number }): Promise<PipelineParallel> {
     const { model, ref } = opts;
     const S = model.stages(ref.options);
     const backend = opts.backend ?? (await ready()).name;
@@ -63,7 +63,7 @@ export class PipelineParallel {
     const gradBuffers = ownLayouts.map((l) => new SharedArrayBuffer(Math.max(layoutSize(l), 1) * 4));
     const workers = ownLayouts.map(
       (ownLayout, stage) =>
-        new LibraryWorker(siblingModule('stage-worker'), { backend, model: ref, stage, last: stage === S - 1, layout, ownLayout, weights, grads: gradBuffers[stage] }, [ref.module]),
+        new LibraryWorker(siblingModule('stage-worker'), { backend, model: ref, stage, last: stage === S - 1, layout, ownLayout, weights, grads: gradBuffers[stage] }, [ref.module], opts.threads ?? threadsPerWorker(S)),
     );
     try {
       const replies = await Promise.all(workers.map((w) => w.request<{ type: string; summary: string }>({ type: 'init' })));

@@ -5,7 +5,9 @@
  * tsx first so that it can load the `.ts` files.
  */
 import * as path from 'node:path';
+import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { WASM_THREADS_ENV } from '../backend';
 
 /** Where a worker finds a function it needs: a module file and the name it exports. */
 export interface ModuleRef {
@@ -47,10 +49,14 @@ export class LibraryWorker {
   private nextId = 0;
   private failure: Error | undefined;
 
-  /** Start `entry` (a worker script of this folder) with `data`; `modules` are the other files it will require. */
-  constructor(entry: string, data: Record<string, unknown>, modules: string[] = []) {
+  /**
+   * Start `entry` (a worker script of this folder) with `data`; `modules` are the other files it will require.
+   * `threads` caps the worker's wasm thread pool, so that N workers share the cores instead of each taking all.
+   */
+  constructor(entry: string, data: Record<string, unknown>, modules: string[] = [], threads?: number) {
     const tsxApi = tsxApiFor([entry, ...modules]);
-    this.worker = new Worker(BOOT, { eval: true, workerData: { ...data, entry, tsxApi } });
+    const env = threads === undefined ? process.env : { ...process.env, [WASM_THREADS_ENV]: String(threads) };
+    this.worker = new Worker(BOOT, { eval: true, workerData: { ...data, entry, tsxApi }, env });
     this.worker.on('message', (reply: Reply) => {
       const next = this.pending.get(reply.id ?? -1);
       if (!next) return;
@@ -99,6 +105,11 @@ export function serveRequests(port: { on(event: 'message', f: (m: any) => void):
       }
     });
   });
+}
+
+/** wasm threads per worker when `workers` workers share this machine's cores (at least 1). */
+export function threadsPerWorker(workers: number): number {
+  return Math.max(1, Math.floor(os.availableParallelism() / workers));
 }
 
 /** Wall-clock milliseconds comparable across threads (each worker's `performance.now()` has its own origin). */
