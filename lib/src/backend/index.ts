@@ -16,11 +16,14 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs';
 import { registerWasmKernels } from './wasm-kernels';
 import { installWasmMatMul, wasmMatMulInstalled } from './wasm-matmul';
+import { installWasmPow, wasmPowInstalled } from './wasm-pow';
 import { initWasmThreaded, wasmThreadCount, wasmThreadsInUse } from './wasm-threads';
 import { speedPatchesEnabled } from './speed-patches';
 
 export * from './speed-patches';
 export { installWasmMatMul, uninstallWasmMatMul, wasmMatMulInstalled } from './wasm-matmul';
+export { installWasmPow, uninstallWasmPow, wasmPowInstalled } from './wasm-pow';
+export { overriddenWasmKernels, restoreWasmKernels } from './kernel-overrides';
 export { WASM_THREADS_ENV, wasmThreadCount, wasmThreadsInUse } from './wasm-threads';
 
 /** The backends the course knows, fastest first. */
@@ -127,13 +130,17 @@ async function setWasmBackend(): Promise<boolean> {
   if (!speedPatchesEnabled()) return tf.setBackend('wasm');
   const ok = await initWasmThreaded(wasmThreadCount(), () => tf.setBackend('wasm'));
   // After initialisation: TF.js runs each kernel's setup only then, and the stock kernels stay set up for uninstalling.
-  if (ok) installWasmMatMul();
+  if (ok) {
+    installWasmMatMul();
+    installWasmPow();
+  }
   return ok;
 }
 
 function activePatches(tfName: string): string[] {
   if (tfName !== 'wasm') return [];
   const patches = wasmMatMulInstalled() ? ['fast matmul'] : [];
+  if (wasmPowInstalled()) patches.push('product pow');
   const threads = wasmThreadsInUse();
   if (threads > 1) patches.push(`${threads} wasm threads`);
   return patches;

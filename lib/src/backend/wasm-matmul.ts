@@ -11,6 +11,7 @@
  * `uninstallWasmMatMul` switch between it and the stock kernels.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { overrideWasmKernel, overriddenWasmKernels, restoreWasmKernels, stockWasmKernel } from './kernel-overrides';
 
 /** The parts of TF.js's BackendWasm this kernel uses (4.22 internals). */
 interface WasmModuleLike {
@@ -36,7 +37,7 @@ type FusedCall = (
 
 // One wrapped entry point per wasm module (a re-created backend gets a fresh one).
 const fusedCalls = new WeakMap<WasmModuleLike, FusedCall>();
-let stockKernels: tf.KernelConfig[] | undefined;
+const KERNELS = ['BatchMatMul', '_FusedMatMul'];
 
 function shapeBytes(shape: number[]): Uint8Array {
   return new Uint8Array(new Int32Array(shape).buffer);
@@ -137,18 +138,12 @@ function fastProduct(p: Product, backend: WasmBackend): tf.TensorInfo | undefine
   return out;
 }
 
-function stock(name: string): tf.KernelConfig {
-  const config = stockKernels?.find((k) => k.kernelName === name);
-  if (!config) throw new Error(`stock wasm ${name} kernel not found: call installWasmMatMul() after the wasm backend is registered`);
-  return config;
-}
-
 const batchMatMulKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
   const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
   const ok = a.dtype === 'float32' && b.dtype === 'float32';
   const out = ok && fastProduct({ a, b, transposeA, transposeB, activation: 0 }, backend as unknown as WasmBackend);
-  return out || stock('BatchMatMul').kernelFunc({ inputs, backend, attrs });
+  return out || stockWasmKernel('BatchMatMul').kernelFunc({ inputs, backend, attrs });
 };
 
 const fusedMatMulKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
@@ -161,34 +156,21 @@ const fusedMatMulKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const ok = a!.dtype === 'float32' && b!.dtype === 'float32' && clamp !== undefined && biasOk && !preluActivationWeights;
   const out =
     ok && fastProduct({ a: a!, b: b!, transposeA, transposeB, bias: bias ?? undefined, activation: clamp }, backend as unknown as WasmBackend);
-  return out || stock('_FusedMatMul').kernelFunc({ inputs, backend, attrs });
+  return out || stockWasmKernel('_FusedMatMul').kernelFunc({ inputs, backend, attrs });
 };
 
-/** Replace wasm's BatchMatMul and _FusedMatMul with the fast-path kernels (idempotent). */
+/** Replace wasm's BatchMatMul and _FusedMatMul with the fast-path kernels (idempotent; after wasm has initialised). */
 export function installWasmMatMul(): void {
-  if (stockKernels) return;
-  const names = ['BatchMatMul', '_FusedMatMul'];
-  stockKernels = names.map((name) => {
-    const config = tf.getKernel(name, 'wasm');
-    if (!config) throw new Error(`wasm ${name} kernel is not registered: load @tensorflow/tfjs-backend-wasm before installWasmMatMul()`);
-    return config;
-  });
-  for (const name of names) tf.unregisterKernel(name, 'wasm');
-  tf.registerKernel({ kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: batchMatMulKernel });
-  tf.registerKernel({ kernelName: '_FusedMatMul', backendName: 'wasm', kernelFunc: fusedMatMulKernel });
+  overrideWasmKernel('BatchMatMul', batchMatMulKernel);
+  overrideWasmKernel('_FusedMatMul', fusedMatMulKernel);
 }
 
 /** Put the stock wasm BatchMatMul and _FusedMatMul back (for side-by-side benchmarks and tests). */
 export function uninstallWasmMatMul(): void {
-  if (!stockKernels) return;
-  for (const config of stockKernels) {
-    tf.unregisterKernel(config.kernelName, 'wasm');
-    tf.registerKernel(config);
-  }
-  stockKernels = undefined;
+  restoreWasmKernels(KERNELS);
 }
 
 /** Whether the fast-path matmul kernels are installed on wasm. */
 export function wasmMatMulInstalled(): boolean {
-  return stockKernels !== undefined;
+  return KERNELS.every((k) => overriddenWasmKernels().includes(k));
 }

@@ -1,0 +1,68 @@
+/**
+ * What every part of the benchmark agrees on: the model shapes, how a step's FLOPs are counted,
+ * how a time is taken, and the JSON each runner (TypeScript or PyTorch) reports.
+ */
+import { forwardFlopsPerToken, type GPTConfig } from '@how-llms-work/lib';
+
+/** A model the benchmark trains: its shape and the batch it trains on. */
+export interface BenchModel {
+  name: string;
+  config: GPTConfig;
+  batchSize: number;
+}
+
+/** The course's baby GPT (chapter 7) and a wider one (nanoGPT's Shakespeare-char size). */
+export const MODELS: Record<'baby' | 'wide', BenchModel> = {
+  baby: { name: 'baby', batchSize: 12, config: { vocabSize: 65, blockSize: 64, nLayer: 4, nHead: 4, nEmbd: 128, dropout: 0 } },
+  wide: { name: 'wide', batchSize: 16, config: { vocabSize: 65, blockSize: 256, nLayer: 6, nHead: 6, nEmbd: 384, dropout: 0 } },
+};
+
+/** The baby GPT's width with a 256-token context, so 256 tokens generate without the window sliding. */
+export const GENERATION_MODEL: GPTConfig = { ...MODELS.baby.config, blockSize: 256 };
+
+/** Initial weights for every runner come from this seed (PyTorch loads the same numbers from a file). */
+export const INIT_SEED = 1337;
+
+/** Training FLOPs of one step: forward (Kaplan's 2N + attention) times 3 for forward + backward, per token. */
+export function trainStepFlops(model: BenchModel): number {
+  const { config, batchSize } = model;
+  return 3 * forwardFlopsPerToken(config) * batchSize * config.blockSize;
+}
+
+/** The plain product that dominates a model's step, (B·T, C) @ (C, 4C): its rate is the yardstick for MFU. */
+export function yardstickShape(model: BenchModel): [number, number, number] {
+  const { config, batchSize } = model;
+  return [batchSize * config.blockSize, config.nEmbd, 4 * config.nEmbd];
+}
+
+/** Milliseconds per call of f: `warmup` untimed calls, then the median of `runs` timed ones. */
+export function medianMs(f: () => void, runs: number, warmup = 2): number {
+  for (let i = 0; i < warmup; i++) f();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    f();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+/** One runner's measurements; every field is optional because not every runner measures everything. */
+export interface RunnerResult {
+  runner: string;
+  /** What ran: backend, patches, threads, BLAS. */
+  detail: string;
+  /** Matmul micro-benchmark, ms per call, by case name. */
+  matmul?: Record<string, number>;
+  /** GFLOP/s of the yardstick product, by model name. */
+  matmulGflops?: Record<string, number>;
+  /** ms per training step, by model name. */
+  trainStepMs?: Record<string, number>;
+  /** Loss after the timed steps (same weights and batches everywhere, so these should agree). */
+  trainLoss?: Record<string, number>;
+  generation?: { tokens: number; cachedMs: number; recomputeMs: number };
+  bpe?: { merges: number; trainMs: number; encodeMBps: number; gptTokenizerMBps: number; chars: number };
+  converge?: { target: number; reachedAtMs?: number; reachedAtStep?: number; finalVal: number; evals: { step: number; val: number; ms: number }[] };
+  error?: string;
+}

@@ -1,0 +1,223 @@
+/**
+ * `npm run bench`: the course library on every backend this machine has, stock TF.js 4.22, and
+ * PyTorch (Debian's python3-torch) at 1 and 2 threads, side by side, with identical configurations
+ * and initial weights. Prints one table and writes bench/results/latest.json (atomically).
+ *
+ *   npm run bench                 matmul, training steps (baby and wide GPT), generation, BPE (several minutes)
+ *   npm run bench -- --quick      a short smoke run: baby GPT only, fewer repetitions, shorter texts
+ *   npm run bench -- --converge   also train the baby GPT to val loss 1.88 on Tiny Shakespeare, ours
+ *                                 (fast wasm) against PyTorch at 2 threads (about 2-5 minutes each)
+ *
+ * Each runner is its own process, one after another, so that they never share the cores.
+ * Timings on a machine that other work shares are noisy: the table prints the load average.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { MODELS, trainStepFlops, yardstickShape, type RunnerResult } from './common';
+import type { WorkerTasks } from './js-worker';
+
+const ROOT = path.resolve(__dirname, '..');
+const RESULTS = path.join(__dirname, 'results');
+const PYTHON = '/usr/bin/python3'; // Debian's, with python3-torch and OpenBLAS; the pyenv python3 on PATH has no torch
+
+interface Runner {
+  name: string;
+  kind: 'js' | 'torch';
+  env?: Record<string, string>;
+  threads?: number;
+  tasks: Omit<WorkerTasks, 'runner'>;
+}
+
+function runChild(file: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<RunnerResult> {
+  return new Promise((resolve) => {
+    const child = execFile(file, args, { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 << 20, timeout: timeoutMs }, (err, stdout) => {
+      const line = stdout.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(line) as RunnerResult);
+      } catch {
+        resolve({ runner: args[args.length - 1], detail: '', error: err ? err.message.split('\n')[0] : `no result line: ${line.slice(0, 200)}` });
+      }
+    });
+    child.stderr?.pipe(process.stderr);
+  });
+}
+
+/** Backends that start here: asked of the library in a child that has no threads or patches to set up. */
+async function availableJsBackends(): Promise<string[]> {
+  const script = "require('@how-llms-work/lib').availableBackends().then((b) => console.log(JSON.stringify(b)))";
+  const out = execFileSync(process.execPath, ['-e', script], {
+    cwd: ROOT,
+    env: { ...process.env, HOW_LLMS_STOCK_TFJS: '1', HOW_LLMS_WASM_THREADS: '1' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return JSON.parse(out.trim().split('\n').pop()!) as string[];
+}
+
+function torchAvailable(): string | undefined {
+  try {
+    execFileSync(PYTHON, ['-c', 'import torch, numpy'], { stdio: 'ignore' });
+    return undefined;
+  } catch {
+    return `${PYTHON} with torch and numpy not found (Debian: apt install python3-torch python3-numpy)`;
+  }
+}
+
+function runners(flags: { quick: boolean; converge: boolean }, backends: string[]): Runner[] {
+  const train: ('baby' | 'wide')[] = flags.quick ? ['baby'] : ['baby', 'wide'];
+  const base = { quick: flags.quick, matmul: true, train, generation: true, bpe: false, converge: false };
+  const list: Runner[] = [];
+  const threads = String(Math.min(8, os.availableParallelism()));
+  for (const backend of backends) {
+    if (backend === 'wasm') {
+      list.push({ name: 'ours-wasm', kind: 'js', env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_WASM_THREADS: threads }, tasks: { ...base, bpe: true, converge: flags.converge, weightsDir: RESULTS } });
+      if (threads !== '1') list.push({ name: 'ours-wasm-1t', kind: 'js', env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_WASM_THREADS: '1' }, tasks: base });
+      list.push({ name: 'stock-wasm', kind: 'js', env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_STOCK_TFJS: '1' }, tasks: base });
+    } else if (backend === 'cpu') {
+      // No patch touches the cpu backend: this row is stock TF.js too.
+      list.push({ name: 'cpu', kind: 'js', env: { HOW_LLMS_BACKEND: 'cpu' }, tasks: base });
+    } else {
+      list.push({ name: `ours-${backend}`, kind: 'js', env: { HOW_LLMS_BACKEND: backend }, tasks: base });
+    }
+  }
+  for (const t of [1, 2]) {
+    list.push({ name: `torch-${t}t`, kind: 'torch', threads: t, tasks: { ...base, generation: false, converge: flags.converge && t === 2 } });
+  }
+  return list;
+}
+
+async function run(r: Runner, quick: boolean): Promise<RunnerResult> {
+  const timeoutMs = (quick ? 15 : 90) * 60_000;
+  if (r.kind === 'js') {
+    const args = ['--import', 'tsx', path.join(__dirname, 'js-worker.ts'), JSON.stringify({ runner: r.name, ...r.tasks })];
+    return runChild(process.execPath, args, r.env ?? {}, timeoutMs);
+  }
+  const missing = torchAvailable();
+  if (missing) return { runner: r.name, detail: '', error: missing };
+  const models = Object.fromEntries(Object.entries(MODELS).map(([k, m]) => [k, { ...m, yardstick: yardstickShape(m) }]));
+  const dataDir = process.env.HOW_LLMS_DATA_DIR;
+  const textPath = dataDir ? path.join(dataDir, 'tinyshakespeare', 'input.txt') : path.join(ROOT, 'datasets', '.cache', 'tinyshakespeare', 'input.txt');
+  const tasks = { runner: r.name, ...r.tasks, weightsDir: RESULTS, models, textPath };
+  return runChild(PYTHON, [path.join(__dirname, 'torch', 'bench.py'), '--threads', String(r.threads), '--tasks', JSON.stringify(tasks)], {}, timeoutMs);
+}
+
+// ---- the table -------------------------------------------------------------------------------
+
+const fmt = (v: number | undefined, digits = 1) => (v === undefined || !Number.isFinite(v) ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(digits));
+
+function cell(value: number | undefined, reference: number | undefined, unit: string, higherIsBetter = false): string {
+  if (value === undefined) return '—';
+  if (reference === undefined || reference === 0) return `${fmt(value)}${unit}`;
+  const ratio = higherIsBetter ? reference / value : value / reference; // > 1: slower than ours
+  return `${fmt(value)}${unit} (${ratio.toFixed(ratio >= 10 ? 0 : 1)}×)`;
+}
+
+function mfu(r: RunnerResult, model: 'baby' | 'wide'): number | undefined {
+  const ms = r.trainStepMs?.[model];
+  const rate = r.matmulGflops?.[model];
+  if (!ms || !rate) return undefined;
+  return (trainStepFlops(MODELS[model]) / (ms * 1e6)) / rate;
+}
+
+function table(results: RunnerResult[]): string {
+  const ours = results.find((r) => r.runner === 'ours-wasm') ?? results[0];
+  const rows: [string, (r: RunnerResult) => string][] = [];
+  for (const name of Object.keys(ours.matmul ?? {})) {
+    rows.push([`matmul ${name}`, (r) => cell(r.matmul?.[name], ours.matmul?.[name], ' ms')]);
+  }
+  for (const model of ['baby', 'wide'] as const) {
+    if (!results.some((r) => r.trainStepMs?.[model] !== undefined)) continue;
+    const { batchSize, config } = MODELS[model];
+    const tokens = batchSize * config.blockSize;
+    rows.push([`${model}: matmul GFLOP/s (yardstick)`, (r) => cell(r.matmulGflops?.[model], ours.matmulGflops?.[model], '', true)]);
+    rows.push([`${model}: ms per training step`, (r) => cell(r.trainStepMs?.[model], ours.trainStepMs?.[model], ' ms')]);
+    rows.push([`${model}: tokens/s`, (r) => fmt(r.trainStepMs?.[model] ? (tokens * 1000) / r.trainStepMs[model] : undefined, 0)]);
+    rows.push([`${model}: MFU (own matmul rate)`, (r) => (mfu(r, model) === undefined ? '—' : `${(mfu(r, model)! * 100).toFixed(0)}%`)]);
+    rows.push([`${model}: loss after timed steps`, (r) => fmt(r.trainLoss?.[model], 4)]);
+  }
+  rows.push(['generate, KV cache', (r) => (r.generation ? cell(r.generation.cachedMs, ours.generation?.cachedMs, ' ms') : '—')]);
+  rows.push(['generate, recompute', (r) => (r.generation ? cell(r.generation.recomputeMs, ours.generation?.recomputeMs, ' ms') : '—')]);
+  rows.push(['generate, cache speed-up', (r) => (r.generation ? `${(r.generation.recomputeMs / r.generation.cachedMs).toFixed(1)}×` : '—')]);
+  rows.push(['converge: s to val 1.88', (r) => (r.converge?.reachedAtMs ? cell(r.converge.reachedAtMs / 1000, ours.converge?.reachedAtMs ? ours.converge.reachedAtMs / 1000 : undefined, ' s') : r.converge ? `not reached (${fmt(r.converge.finalVal, 3)})` : '—')]);
+  const header = ['', ...results.map((r) => r.runner)];
+  const body = rows.map(([label, f]) => [label, ...results.map(f)]);
+  const widths = header.map((_, i) => Math.max(...[header, ...body].map((row) => row[i].length)));
+  const line = (row: string[]) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(header), ...body.map(line)].join('\n');
+}
+
+interface Target {
+  name: string;
+  value?: number;
+  goal: string;
+  met?: boolean;
+}
+
+function targets(results: RunnerResult[]): Target[] {
+  const by = (name: string) => results.find((r) => r.runner === name);
+  const ours = by('ours-wasm');
+  const stock = by('stock-wasm');
+  const torch2 = by('torch-2t');
+  const list: Target[] = [];
+  const speedup = ours?.trainStepMs?.baby && stock?.trainStepMs?.baby ? stock.trainStepMs.baby / ours.trainStepMs.baby : undefined;
+  list.push({ name: 'baby step vs stock TF.js wasm (×)', value: speedup, goal: '≥ 5', met: speedup === undefined ? undefined : speedup >= 5 });
+  for (const model of ['baby', 'wide'] as const) {
+    const m = ours ? mfu(ours, model) : undefined;
+    list.push({ name: `${model} MFU vs own matmul rate (%)`, value: m === undefined ? undefined : m * 100, goal: '≥ 60', met: m === undefined ? undefined : m >= 0.6 });
+  }
+  const gen = ours?.generation ? ours.generation.recomputeMs / ours.generation.cachedMs : undefined;
+  list.push({ name: `cached vs recompute generation, ${ours?.generation?.tokens ?? 256} tokens (×)`, value: gen, goal: '≥ 5', met: gen === undefined ? undefined : gen >= 5 });
+  const bpe = ours?.bpe ? ours.bpe.encodeMBps / ours.bpe.gptTokenizerMBps : undefined;
+  list.push({ name: 'BPE encode vs gpt-tokenizer (× throughput)', value: bpe, goal: '≥ 1', met: bpe === undefined ? undefined : bpe >= 1 });
+  const conv = ours?.converge?.reachedAtMs && torch2?.converge?.reachedAtMs ? ours.converge.reachedAtMs / torch2.converge.reachedAtMs : undefined;
+  list.push({ name: 'time to val 1.88 vs PyTorch 2 threads (×)', value: conv, goal: '≤ 1.5', met: conv === undefined ? undefined : conv <= 1.5 });
+  return list;
+}
+
+function writeAtomically(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, text);
+  fs.renameSync(temp, file);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, converge: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
+  if (values.help) {
+    console.log('usage: npm run bench -- [--quick] [--converge]   (see bench/README.md)');
+    return;
+  }
+  const flags = { quick: values.quick!, converge: values.converge! };
+  fs.mkdirSync(RESULTS, { recursive: true });
+  // The runners import the compiled library.
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'lib'], { cwd: ROOT, stdio: 'inherit' });
+  const backends = await availableJsBackends();
+  const load = os.loadavg();
+  console.log(`Benchmark${flags.quick ? ' (--quick)' : ''}${flags.converge ? ' (--converge)' : ''}: backends ${backends.join(', ')}; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}); load ${load.map((l) => l.toFixed(1)).join(' ')}`);
+  const results: RunnerResult[] = [];
+  // The first runner writes the initial weights PyTorch loads, so ours-wasm goes first and torch last.
+  for (const r of runners(flags, backends)) {
+    console.log(`- ${r.name}`);
+    results.push(await run(r, flags.quick));
+  }
+  console.log('');
+  for (const r of results) console.log(`${r.runner}: ${r.detail}${r.error ? `  ERROR: ${r.error}` : ''}`);
+  console.log('\nTimes with (×) are relative to ours-wasm: 5.0× = five times slower; GFLOP/s (×) = ours is that many times faster.\n');
+  console.log(table(results));
+  const goals = targets(results);
+  console.log('\nTargets:');
+  for (const t of goals) console.log(`  ${t.met === undefined ? '·' : t.met ? '✓' : '✗'} ${t.name}: ${t.value === undefined ? 'not measured' : t.value.toFixed(2)} (goal ${t.goal})`);
+  const loadAfter = os.loadavg();
+  console.log(`\nLoad average before ${load[0].toFixed(1)}, after ${loadAfter[0].toFixed(1)} on ${os.cpus().length} CPUs: above the CPU count, timings are inflated by other work.`);
+  const report = { date: new Date().toISOString(), flags, machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadBefore: load, loadAfter }, results, targets: goals };
+  writeAtomically(path.join(RESULTS, 'latest.json'), JSON.stringify(report, null, 2));
+  console.log(`Wrote ${path.relative(ROOT, path.join(RESULTS, 'latest.json'))}`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
