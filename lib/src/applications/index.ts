@@ -3,3 +3,5 @@ export * from './tasks';
 export * from './metrics';
 export * from './task-eval';
 export * from './finetune';
+export * from './patches';
+export * from './costs';
