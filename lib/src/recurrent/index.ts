@@ -3,3 +3,4 @@ export * from './cells';
 export * from './forward';
 export * from './gradient-flow';
 export * from './parallelism';
+export * from './loss';
