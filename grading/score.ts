@@ -33,6 +33,7 @@ function moduleErrorText(records: RunRecord[], t: TestKey): string | undefined {
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+const sentence = (s: string) => (/[.!?)]$/.test(s.trim()) ? s.trim() : `${s.trim()}.`);
 
 /** Score one submission's tests from its runs' outcomes. */
 export function scoreSubmission(student: string, tests: PointedTest[], outcomes: RunOutcome[]): SubmissionResult {
@@ -47,8 +48,8 @@ export function scoreSubmission(student: string, tests: PointedTest[], outcomes:
     for (const what of r?.tampered ?? []) tampered.add(what);
     let message: string;
     let passed = false;
-    if (stopped.has(testId(t))) message = `${capitalise(stopped.get(testId(t))!)}.`;
-    else if (!r) message = `Did not run: ${moduleErrorText(records, t) ?? problems[0] ?? 'the test file stopped before reaching this test'}.`;
+    if (stopped.has(testId(t))) message = sentence(capitalise(stopped.get(testId(t))!));
+    else if (!r) message = sentence(`Did not run: ${moduleErrorText(records, t) ?? problems[0] ?? 'the test file stopped before reaching this test'}`);
     else if (r.state === 'passed') {
       passed = true;
       message = 'Passed.';
@@ -59,7 +60,7 @@ export function scoreSubmission(student: string, tests: PointedTest[], outcomes:
   if (tampered.size > 0) {
     notes.push(`Your code changed ${[...tampered].slice(0, 8).join(', ')} when it was loaded; the grader put them back before each test. Leave built-in objects and the test framework alone.`);
   }
-  notes.push(...problems.map((p) => `${capitalise(p)}.`));
+  notes.push(...problems.map((p) => sentence(capitalise(p))));
   const instructorNotes = outcomes.map((o, i) => `run ${i + 1}: ${o.attempts} attempt(s); output tail:\n${o.outputTail.slice(-4000)}`);
   const round = (x: number) => Math.round(x * 1000) / 1000;
   return {

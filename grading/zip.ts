@@ -10,6 +10,8 @@ import * as zlib from 'node:zlib';
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
+/** A fixed timestamp, so that the same files always make the same archive. */
+const DOS_1980_01_01 = (1 << 5) | 1;
 
 /** Extract `zipFile` into `dir`; returns the files written (relative). Throws on anything unsafe. */
 export function extractZip(zipFile: string, dir: string, maxBytes = 50 * 2 ** 20): string[] {
@@ -83,6 +85,7 @@ export function createZip(entries: ZipEntry[]): Buffer {
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(0x0800, 6); // names are UTF-8
     local.writeUInt16LE(8, 8);
+    local.writeUInt16LE(DOS_1980_01_01, 12);
     local.writeUInt32LE(crc >>> 0, 14);
     local.writeUInt32LE(body.length, 18);
     local.writeUInt32LE(e.data.length, 22);
@@ -93,6 +96,7 @@ export function createZip(entries: ZipEntry[]): Buffer {
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(0x0800, 8);
     central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(DOS_1980_01_01, 14);
     central.writeUInt32LE(crc >>> 0, 16);
     central.writeUInt32LE(body.length, 20);
     central.writeUInt32LE(e.data.length, 24);

@@ -15,10 +15,11 @@ import { importFirewall } from './firewall';
 async function main(): Promise<void> {
   const options = JSON.parse(fs.readFileSync(process.argv[2], 'utf8')) as RunnerOptions;
   const { startVitest, createVitest } = await import('vitest/node');
-  const nodeModules = path.dirname(path.dirname(require.resolve('vitest/package.json')));
+  // node_modules by its real path and, where it is a link (a test's stand-in for Gradescope's install), by the link too.
+  const nodeModules = [path.dirname(path.dirname(require.resolve('vitest/package.json'))), path.resolve(__dirname, '..', '..', 'node_modules')];
   const permission = [
     '--experimental-permission',
-    ...[options.root, options.libSrc, nodeModules, transformDir(), ...options.readAllow].map((p) => `--allow-fs-read=${p}`),
+    ...[options.root, options.libSrc, ...nodeModules, transformDir(), ...options.readAllow].map((p) => `--allow-fs-read=${p}`),
     `--allow-fs-write=${options.scratch}`,
     `--max-old-space-size=${options.memoryMb}`,
     '--no-warnings',
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
     { find: /^@how-llms-work\/lib$/, replacement: path.join(options.libSrc, 'index.ts') },
     { find: /^@how-llms-work\/lib\/(.*)$/, replacement: `${options.libSrc}/$1/index.ts` },
   ];
-  const allowedRoots = [options.root, options.libSrc, nodeModules, ...options.readAllow];
+  const allowedRoots = [options.root, options.libSrc, ...nodeModules, ...options.readAllow];
   const testConfig = {
     root: options.root,
     config: false as const,

@@ -1,0 +1,82 @@
+/**
+ * `npm run grade:bundle` builds the Gradescope autograder: a zip with `setup.sh` and
+ * `run_autograder` at its root, the grader, the library's source, the course's stubs, visible and
+ * hidden tests and rubric (never its solutions), and bundle.json with the chapters and limits.
+ * Upload it as the assignment's "Autograder" (zip file). See grading/README.md.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { writeFileAtomic } from './atomic';
+import { chapterList, courseFrom, LIMIT_OPTIONS, limitsFrom, runMain } from './cli';
+import { type Course, listFiles, TOOL_ROOT } from './course';
+import { makePlan, makeWorkRoot, pickChapters } from './grader';
+import { BUNDLE_CONFIG, type BundleConfig } from './gradescope';
+import type { Limits } from './limits';
+import { loadRubric } from './rubric';
+import { createZip, type ZipEntry } from './zip';
+
+const USAGE = `Usage: npm run grade:bundle -- [--chapters ch02,ch03] [--out reports/gradescope-autograder.zip] [limits]
+
+Builds the Gradescope autograder zip for the chosen chapters (default: every chapter with tests).
+Limits as for npm run grade: --timeout-s, --test-timeout-s, --load-timeout-s, --memory-mb.`;
+
+/** The folder the course's pieces go to inside the bundle. */
+const COURSE_IN_BUNDLE = 'course';
+
+function filesUnder(root: string, dir: string, keep: (rel: string) => boolean = () => true): string[] {
+  const abs = path.join(root, dir);
+  if (!fs.existsSync(abs)) return [];
+  return listFiles(abs).map((f) => `${dir}/${f}`).filter(keep);
+}
+
+/** Every file of the bundle: bundle path → bytes and mode. */
+export function bundleEntries(course: Course, config: BundleConfig): ZipEntry[] {
+  const entries: ZipEntry[] = [];
+  const add = (root: string, rel: string, to = rel, mode = 0o644) => entries.push({ name: to, data: fs.readFileSync(path.join(root, rel)), mode });
+  // The grader and what it runs on.
+  for (const rel of filesUnder(TOOL_ROOT, 'grading', (f) => f.endsWith('.ts') && !f.startsWith('grading/hidden/'))) add(TOOL_ROOT, rel);
+  for (const rel of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.base.json', 'lib/package.json', 'lib/tsconfig.json']) {
+    if (fs.existsSync(path.join(TOOL_ROOT, rel))) add(TOOL_ROOT, rel);
+  }
+  for (const rel of filesUnder(TOOL_ROOT, 'lib/src')) add(TOOL_ROOT, rel);
+  add(TOOL_ROOT, 'grading/gradescope/setup.sh', 'setup.sh', 0o755);
+  add(TOOL_ROOT, 'grading/gradescope/run_autograder', 'run_autograder', 0o755);
+  // The course: stubs, tests, rubric; its own library if it has one. Never solutions/.
+  const dirs = ['exercises', 'test/exercises', 'grading/hidden', ...(course.libSrc.startsWith(course.root + path.sep) ? ['lib/src'] : [])];
+  for (const dir of dirs) {
+    const keep = (rel: string) => !rel.startsWith('exercises/') || config.chapters.some((c) => rel.startsWith(`exercises/${c}/`));
+    for (const rel of filesUnder(course.root, dir, keep)) add(course.root, rel, `${COURSE_IN_BUNDLE}/${rel}`);
+  }
+  add(course.root, 'grading/rubric.json', `${COURSE_IN_BUNDLE}/grading/rubric.json`);
+  entries.push({ name: BUNDLE_CONFIG, data: Buffer.from(`${JSON.stringify(config, null, 2)}\n`) });
+  if (entries.some((e) => /(^|\/)solutions\//.test(e.name))) throw new Error('refusing to bundle: a solutions/ file slipped in');
+  return entries;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { ...LIMIT_OPTIONS, out: { type: 'string' } }, allowPositionals: false });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const course = courseFrom(values);
+  const named = chapterList(values);
+  const chapters = named.length > 0 ? pickChapters(course, named) : course.chapters;
+  const limits: Limits = limitsFrom(values);
+  // Check now, on this machine, that the rubric covers the tests: a bundle that fails on Gradescope costs a rebuild.
+  const workRoot = makeWorkRoot();
+  try {
+    const plan = await makePlan(course, loadRubric(course.rubricFile), chapters, limits, true, workRoot);
+    const max = plan.tests.reduce((s, t) => s + t.points, 0);
+    const out = path.resolve(values.out ?? path.join(TOOL_ROOT, 'reports', 'gradescope-autograder.zip'));
+    const entries = bundleEntries(course, { course: COURSE_IN_BUNDLE, chapters, limits });
+    writeFileAtomic(out, createZip(entries));
+    process.stdout.write(`Wrote ${out}: ${entries.length} files, chapters ${chapters.join(', ')}, ${plan.tests.length} tests worth ${max} points.\n`);
+    return 0;
+  } finally {
+    fs.rmSync(workRoot, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) runMain(main);

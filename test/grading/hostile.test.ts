@@ -1,0 +1,115 @@
+/**
+ * The grader against hostile and broken submissions, all graded together on the fixture course
+ * (12 points: "ch01 add" 6, "ch01 scale rows" 6), so that each one's score is exact and no one's
+ * misbehaviour changes anyone else's grade.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listFiles } from '../../grading/course';
+import { createZip } from '../../grading/zip';
+import { FIXTURES, materialize, readResults, runScript, tempDir, type Ran } from './helpers';
+
+/** Each submission and the exact score its code earns (the notes say why). */
+const EXPECTED: Record<string, number> = {
+  solutions: 12, // the fixture course's own solutions
+  exercises: 0, // its untouched stubs
+  partial: 7, // add right; scale wrong for negatives and unchecked; handed in as a zip of bare files
+  'crash-on-import': 0, // throws while imported: every test of the file fails
+  'infinite-loop': 9, // a synchronous endless loop in one test: that test is stopped, the rest run
+  'memory-hog': 9, // hoards memory in one test: stopped at the memory limit, the rest run
+  'exit-early': 0, // process.exit(0) while imported: no test passes
+  noisy: 12, // megabytes of output, correct code
+  'syntax-error': 0, // does not compile
+  tamper: 6, // bends Object.is, Math.random, expect, chai and a prototype: only the honest add scores
+  'read-solutions': 6, // imports and reads the solutions and hidden tests: denied
+  'overwrite-report': 6, // writes forged reports and into the course: denied
+  fork: 12, // starts processes and threads: denied, and the correct code still scores
+};
+
+let work: string;
+let course: string;
+let out: string;
+let ran: Ran;
+
+beforeAll(async () => {
+  work = tempDir('hostile');
+  course = materialize(path.join(FIXTURES, 'course'), path.join(work, 'course'));
+  out = path.join(work, 'out');
+  const subs = materialize(path.join(FIXTURES, 'submissions'), path.join(work, 'subs'), { COURSE: course, OUT: out, MARKER: path.join(work, 'marker') });
+  // partial arrives as a zip of one chapter's files without their folder.
+  const partialDir = path.join(subs, 'partial');
+  fs.writeFileSync(path.join(subs, 'partial.zip'), createZip(listFiles(partialDir).map((f) => ({ name: f, data: fs.readFileSync(path.join(partialDir, f)) }))));
+  fs.rmSync(partialDir, { recursive: true });
+  const inputs = Object.keys(EXPECTED).map((name) =>
+    name === 'solutions' || name === 'exercises' ? path.join(course, name) : path.join(subs, name === 'partial' ? 'partial.zip' : name),
+  );
+  ran = await runScript('grade', ['--course', course, '--out', out, '--jobs', '2', '--test-timeout-s', '20', '--memory-mb', '1200', ...inputs]);
+}, 900_000);
+
+afterAll(() => {
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe('grading hostile submissions', () => {
+  it('grades every submission with exactly the score its code earns', () => {
+    expect(ran.code, ran.stderr).toBe(0);
+    const scores = Object.fromEntries(Object.keys(EXPECTED).map((s) => [s, readResults(out, s).score]));
+    expect(scores).toEqual(EXPECTED);
+    for (const s of Object.keys(EXPECTED)) expect(readResults(out, s).max_score).toBe(12);
+  });
+
+  it('writes the class CSV with each exercise’s points and the total', () => {
+    const csv = fs.readFileSync(path.join(out, 'grades.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('student,ch01 add (6),ch01 scale rows (6),total (12)');
+    expect(csv).toContain('partial,6,1,7');
+    expect(csv).toContain('infinite-loop,6,3,9');
+    expect(csv).toHaveLength(Object.keys(EXPECTED).length + 1);
+  });
+
+  it('says why in plain words', () => {
+    const test = (student: string, name: string) => readResults(out, student).tests.find((t) => t.name === name)!;
+    expect(test('partial', 'ch01 scale rows › scales by a negative factor').output).toBe('Expected [ 1, 2, -3, -4 ], but your code gave [ 1, 2, 3, 4 ].');
+    expect(test('exercises', 'ch01 add › adds small numbers').output).toMatch(/^Not written yet: the function still throws the stub's TODO/);
+    expect(test('infinite-loop', 'ch01 scale rows › scales by a negative factor').output).toMatch(/^Stopped after 22 s without finishing \(an infinite loop\?\)/);
+    expect(test('memory-hog', 'ch01 scale rows › scales by a negative factor').output).toBe('Stopped: the run used more than 1200 MB of memory.');
+    expect(test('syntax-error', 'ch01 add › adds small numbers').output).toMatch(/^Did not run: Your code does not compile: .* at exercises\/ch01-fixture\/add\.ts:2:\d+/);
+    expect(test('exit-early', 'ch01 add › adds small numbers').output).toMatch(/process\.exit/);
+    expect(test('crash-on-import', 'ch01 add › adds small numbers').output).toBe('Did not run: this submission crashes while it is imported.');
+    expect(test('read-solutions', 'ch01 scale rows › scales by positive factors').output).toMatch(/does not let submissions import .*solutions.*; read: Access to this API has been restricted/);
+  });
+
+  it('undoes import-time tampering, fails tests during which globals changed, and says so', () => {
+    const r = readResults(out, 'tamper');
+    expect(r.output).toMatch(/^(?=[\s\S]*Object\.is)(?=[\s\S]*Math\.random)[\s\S]*put them back before each test/);
+    const scale = r.tests.find((t) => t.name === 'ch01 scale rows › scales by positive factors')!;
+    expect(scale.output).toMatch(/does not trust this test's result: your code changed .*(Assertion\.prototype\.assert|Array\.prototype\.includes)/);
+  });
+
+  it('lets no submission read, write or start anything outside its sandbox', () => {
+    expect(readResults(out, 'partial').score).toBe(7); // overwrite-report tried to forge this file
+    expect(fs.readFileSync(path.join(out, 'grades.csv'), 'utf8')).not.toMatch(/100/);
+    expect(fs.existsSync(path.join(course, 'PWNED'))).toBe(false);
+    expect(fs.existsSync(path.join(work, 'marker'))).toBe(false); // fork's child would have written it
+    const leftovers = listFiles(out).filter((f) => f.endsWith('.tmp'));
+    expect(leftovers).toEqual([]); // every report was written by rename
+  });
+
+  it('shows hidden tests to students as pass/fail and points only', () => {
+    for (const student of ['partial', 'exercises']) {
+      const feedback = fs.readFileSync(path.join(out, student, 'feedback.md'), 'utf8');
+      const results = fs.readFileSync(path.join(out, student, 'results.json'), 'utf8');
+      for (const text of [feedback, results]) {
+        expect(text).toMatch(/ch01 scale rows › hidden test 1/);
+        expect(text).not.toMatch(/rejects a factor count|adds fractions|one factor per row/);
+      }
+    }
+    expect(fs.readFileSync(path.join(out, '_instructor', 'partial.md'), 'utf8')).toMatch(/\(hidden\) rejects a factor count/);
+  });
+
+  it('keeps only a bounded tail of a noisy submission’s output', () => {
+    const report = fs.readFileSync(path.join(out, '_instructor', 'noisy.md'), 'utf8');
+    expect(report.length).toBeLessThan(40_000);
+    expect(fs.statSync(path.join(out, 'noisy', 'results.json')).size).toBeLessThan(10_000);
+  });
+});
