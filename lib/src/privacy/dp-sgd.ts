@@ -31,7 +31,8 @@ export interface DpSgdGradient {
 
 /**
  * The private gradient for a batch of `batchSize` examples; exampleLoss(i) returns example i's scalar loss
- * computed from `params` (the names in `trainable`, default all).
+ * computed from `params` (the names in `trainable`, default all). Make example i's input tensors before
+ * the call (e.g. tf.split the batch): crossEntropy reads its targets again during backprop.
  */
 export function dpSgdGradient(
   params: Params,
