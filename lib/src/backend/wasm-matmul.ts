@@ -65,6 +65,57 @@ function swapLastTwo(x: tf.TensorInfo, backend: WasmBackend): tf.TensorInfo {
   return transpose.kernelFunc({ inputs: { x }, backend: backend as unknown as tf.KernelBackend, attrs: { perm } }) as tf.TensorInfo;
 }
 
+/**
+ * Weights (out, in) are multiplied transposed by every linear layer, and the same weights again and again
+ * while generating or evaluating. Their transposed copy is kept until the weights' memory is freed, so it is
+ * made once, and XNNPACK, which caches its packed copy by tensor id, packs it once too.
+ */
+const transposed = new WeakMap<WasmBackend, Map<object, tf.TensorInfo>>();
+const stockDisposeData = new WeakMap<WasmBackend, WasmBackend['disposeData']>();
+
+function cachedTranspose(b: tf.TensorInfo, backend: WasmBackend): tf.TensorInfo {
+  let cache = transposed.get(backend);
+  if (!cache) {
+    const dispose = backend.disposeData.bind(backend);
+    const entries = new Map<object, tf.TensorInfo>();
+    cache = entries;
+    transposed.set(backend, entries);
+    stockDisposeData.set(backend, backend.disposeData);
+    // Free a cached transpose with the memory it was made from.
+    backend.disposeData = (dataId: object, force?: boolean) => {
+      const freed = dispose(dataId, force);
+      const copy = freed ? entries.get(dataId) : undefined;
+      if (copy) {
+        entries.delete(dataId);
+        dispose(copy.dataId, true);
+      }
+      return freed;
+    };
+  }
+  const copy = cache.get(b.dataId);
+  // A reshape shares its source's memory: the same data seen as another shape has another transpose.
+  if (copy && copy.shape[0] === b.shape[1] && copy.shape[1] === b.shape[0]) return copy;
+  const fresh = swapLastTwo(b, backend); // (in, out)
+  if (copy) backend.disposeData(copy.dataId, true);
+  cache.set(b.dataId, fresh);
+  return fresh;
+}
+
+/** Free every cached transpose and give each backend its own disposeData back. */
+function clearTransposeCaches(): void {
+  for (const backendName of ['wasm']) {
+    const backend = tf.findBackend(backendName) as unknown as WasmBackend | null;
+    if (!backend) continue;
+    const original = stockDisposeData.get(backend);
+    const cache = transposed.get(backend);
+    if (!original || !cache) continue;
+    backend.disposeData = original;
+    for (const copy of cache.values()) original.call(backend, copy.dataId, true);
+    transposed.delete(backend);
+    stockDisposeData.delete(backend);
+  }
+}
+
 /** A temporary tensor id for `size` floats at byte `offset` of the wasm heap (memory owned elsewhere). */
 function view(backend: WasmBackend, offset: number, size: number): number {
   const id = backend.dataIdNextNumber++;
@@ -111,9 +162,10 @@ function fastProduct(p: Product, backend: WasmBackend): tf.TensorInfo | undefine
   const { M, K, N, batchDims, batch, batchA, batchB } = dims;
   const temps: tf.TensorInfo[] = [];
   const a = p.transposeA ? swapLastTwo(p.a, backend) : p.a; // (batchA, M, K)
-  const b = p.transposeB ? swapLastTwo(p.b, backend) : p.b; // (batchB, K, N)
+  const cacheable = p.transposeB && p.b.shape.length === 2;
+  const b = cacheable ? cachedTranspose(p.b, backend) : p.transposeB ? swapLastTwo(p.b, backend) : p.b; // (batchB, K, N)
   if (p.transposeA) temps.push(a);
-  if (p.transposeB) temps.push(b);
+  if (p.transposeB && !cacheable) temps.push(b);
   const out = backend.makeOutput([...batchDims, M, N], 'float32');
   const call = fused(backend);
   const id = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).id;
@@ -168,6 +220,7 @@ export function installWasmMatMul(): void {
 /** Put the stock wasm BatchMatMul and _FusedMatMul back (for side-by-side benchmarks and tests). */
 export function uninstallWasmMatMul(): void {
   restoreWasmKernels(KERNELS);
+  clearTransposeCaches();
 }
 
 /** Whether the fast-path matmul kernels are installed on wasm. */

@@ -151,6 +151,38 @@ describe('fast wasm matMul housekeeping', () => {
     tf.dispose([a, b]);
   });
 
+  it('keeps a transposed copy of weights only as long as the weights, and never a stale one', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const x = tf.tensor(randomValues([5, 6], 13), [5, 6]);
+    const ids = backend.numDataIds();
+    const x4 = tf.tensor(randomValues([5, 4], 17), [5, 4]);
+    const product = async (xs: tf.Tensor, w: tf.Tensor, onCpu = false) => {
+      if (onCpu) await tf.setBackend('cpu');
+      const [xb, wb] = onCpu ? [tf.tensor(await xs.data(), xs.shape), tf.tensor(await w.data(), w.shape)] : [xs, w];
+      const y = tf.matMul(xb, wb, false, true); // x (5, in) @ w (out, in)ᵀ, as every linear layer
+      const values = await y.data();
+      tf.dispose(onCpu ? [xb, wb, y] : [y]);
+      await tf.setBackend('wasm');
+      return values;
+    };
+    for (const seed of [14, 15, 16]) {
+      // Each new weight may land where the last one was freed: its transpose must be its own.
+      const w = tf.tensor(randomValues([4, 6], seed), [4, 6]);
+      const first = await product(x, w);
+      expect(Array.from(await product(x, w))).toEqual(Array.from(first)); // second use: the cached transpose
+      expectClose([first], [await product(x, w, true)]);
+      // The same memory seen as another shape (a reshape shares it) needs a transpose of that shape.
+      const view = w.reshape([6, 4]);
+      expectClose([await product(x4, view)], [await product(x4, view, true)]);
+      expectClose([await product(x, w)], [first]);
+      tf.dispose([w, view]);
+    }
+    x4.dispose();
+    expect(backend.numDataIds()).toBe(ids);
+    x.dispose();
+  });
+
   it('uninstalls to the stock kernels and reinstalls, with the same results', async () => {
     const c = CASES[5];
     const fast = await on('wasm', product(c));
