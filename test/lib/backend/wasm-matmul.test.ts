@@ -161,7 +161,7 @@ describe('fast wasm matMul housekeeping', () => {
       if (onCpu) await tf.setBackend('cpu');
       const [xb, wb] = onCpu ? [tf.tensor(await xs.data(), xs.shape), tf.tensor(await w.data(), w.shape)] : [xs, w];
       const y = tf.matMul(xb, wb, false, true); // x (5, in) @ w (out, in)ᵀ, as every linear layer
-      const values = await y.data();
+      const values = (await y.data()) as Float32Array;
       tf.dispose(onCpu ? [xb, wb, y] : [y]);
       await tf.setBackend('wasm');
       return values;
