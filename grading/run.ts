@@ -181,7 +181,8 @@ async function attempt(req: RunRequest, n: number, skip: string[], tail: Tail): 
   let pending = '';
   const records: RunRecord[] = [];
   const keys = new Map<string, TestKey>();
-  let current = { what: '', since: Date.now() };
+  // Until the guard first writes, the run is loading: a worker that never starts is stopped by the load limit.
+  let current = { what: 'loading (starting the test worker)', since: Date.now() };
   let killed: Attempt['killed'];
   const read = () => {
     const fd = fs.openSync(recordFile, 'r');
@@ -203,11 +204,11 @@ async function attempt(req: RunRequest, n: number, skip: string[], tail: Tail): 
     }
   };
   const watch = () => {
-    let what = '';
+    let what = current.what;
     try {
       what = fs.readFileSync(currentFile, 'utf8');
     } catch {
-      // not started yet
+      // the guard has not written yet
     }
     if (what !== current.what) current = { what, since: Date.now() };
   };

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const nodeModules = [path.dirname(path.dirname(require.resolve('vitest/package.json'))), path.resolve(__dirname, '..', '..', 'node_modules')];
   const permission = [
     '--experimental-permission',
-    ...[options.root, options.libSrc, ...nodeModules, transformDir(), ...options.readAllow].map((p) => `--allow-fs-read=${p}`),
+    ...outermost([options.root, options.libSrc, ...nodeModules, transformDir(), ...options.readAllow]).map((p) => `--allow-fs-read=${p}`),
     `--allow-fs-write=${options.scratch}`,
     `--max-old-space-size=${options.memoryMb}`,
     '--no-warnings',
@@ -70,6 +70,15 @@ async function main(): Promise<void> {
   }
   // A worker that never exits must not keep this process alive: the records are written.
   process.exit(0);
+}
+
+/**
+ * Distinct folders with none inside another: Node 20's permission model aborts the process
+ * (`Assertion failed: !path_prefix.empty()`) when given the same folder twice.
+ */
+export function outermost(folders: string[]): string[] {
+  const unique = [...new Set(folders.map((f) => path.resolve(f)))].sort();
+  return unique.filter((f) => !unique.some((g) => g !== f && f.startsWith(g + path.sep)));
 }
 
 /** vitest's main process writes transformed modules under the temporary folder; the worker reads them from there. */
