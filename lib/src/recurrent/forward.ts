@@ -3,13 +3,14 @@
  * left to right, and read logits for the next token off every hidden state.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { tokenEmbedding } from '../model/embedding';
 import type { Params } from '../model/params';
 import { lstmCell, rnnCell } from './cells';
 import type { RecurrentConfig } from './params';
 
 /** Token ids (B, T) int32 → input vectors (B, T, C): row `id` of the embedding table. */
 export function embedTokens(params: Params, ids: tf.Tensor2D): tf.Tensor3D {
-  return tf.gather(params['embedding.weight'], ids) as tf.Tensor3D; // (B, T, C)
+  return tokenEmbedding(params['embedding.weight'], ids); // (B, T, C)
 }
 
 /** Run the cell over time from a zero state: inputs (B, T, C) → hidden states (B, T, C). */

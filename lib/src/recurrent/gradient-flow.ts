@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Params } from '../model/params';
+import { crossEntropy } from '../training/loss';
 import { embedTokens, recurrentForwardFromInputs } from './forward';
 import type { RecurrentConfig } from './params';
 
@@ -14,8 +15,7 @@ export function lastStepLoss(logits: tf.Tensor3D, targets: tf.Tensor1D): tf.Scal
   return tf.tidy(() => {
     const [B, T, V] = logits.shape;
     const last = logits.slice([0, T - 1, 0], [B, 1, V]).reshape([B, V]); // (B, V)
-    const logProbs = tf.logSoftmax(last); // (B, V)
-    return tf.neg(logProbs.mul(tf.oneHot(targets, V)).sum(1).mean()) as tf.Scalar;
+    return crossEntropy(last, targets);
   });
 }
 
