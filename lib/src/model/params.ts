@@ -1,7 +1,8 @@
 /**
  * A model's parameters are one flat, ordered map of named variables, with the names PyTorch's
- * `state_dict` would use (`blocks.0.attn.qkv.weight`). Checkpoints, freezing, pruning masks,
- * quantization, DP-SGD and federated averaging all act on parameters by name.
+ * `state_dict` would use. The GPT uses nanoGPT's names and layouts exactly (`transformer.h.0.attn.c_attn.weight`,
+ * weight (out, in); see gpt.ts), so a nanoGPT state_dict loads without renaming or transposing.
+ * Checkpoints, freezing, pruning masks, quantization, DP-SGD and federated averaging all act on parameters by name.
  */
 import * as tf from '@tensorflow/tfjs-core';
 

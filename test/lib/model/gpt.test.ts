@@ -115,6 +115,24 @@ describe('GPT forward', () => {
     disposeNamed(params);
   });
 
+  it('keeps tf.memory().numTensors flat across training steps with dropout and gradients', () => {
+    const config = { ...base, dropout: 0.1, positional: 'rope' as const };
+    const params = initGPT(config, 9);
+    const ids = randomIds(2, 5, base.vocabSize);
+    const rng = new Rng(3);
+    const step = () => {
+      const { value, grads } = tf.variableGrads(() => gptForward(params, config, ids, { training: true, seed: rng.seed() }).square().mean() as tf.Scalar);
+      // A plain SGD update, as an optimizer would apply it.
+      for (const v of Object.values(params)) tf.tidy(() => v.assign(v.sub(grads[v.name].mul(0.01))));
+      tf.dispose([value, ...Object.values(grads)]);
+    };
+    step();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) step();
+    expect(tf.memory().numTensors).toBe(before);
+    disposeNamed(params);
+  });
+
   it('returns each layer’s attention weights (B, H, T, T), causal rows summing to 1', () => {
     const params = initGPT(base, 6);
     const weights: tf.Tensor[] = [];
