@@ -1,6 +1,6 @@
 /**
  * Synthetic tasks whose answers can be checked exactly, so "did fine-tuning help?" is a number:
- * reverse a short string, add two two-digit numbers. Each example is a prompt and its answer;
+ * reverse a short string (`rev abcd:` → `dcba`), add two two-digit numbers (`23+58=` → `081`). Each example is a prompt and its answer;
  * the model sees `prompt + answer + '\n'`, and at test time must produce the answer after the prompt.
  */
 import { Rng } from '../core/random';
@@ -16,7 +16,7 @@ export function taskLine(example: TaskExample): string {
   return `${example.prompt}${example.answer}\n`;
 }
 
-/** `n` string-reversal examples `rev abc=` → `cba` over a small alphabet. */
+/** `n` string-reversal examples `rev abc:` → `cba` over a small alphabet (characters Shakespeare's vocabulary has). */
 export function reversalExamples(n: number, rng: Rng, options: { length?: number; alphabet?: string } = {}): TaskExample[] {
   const length = options.length ?? 4;
   const alphabet = options.alphabet ?? 'abcdefgh';
@@ -24,7 +24,7 @@ export function reversalExamples(n: number, rng: Rng, options: { length?: number
   return Array.from({ length: n }, () => {
     let s = '';
     for (let i = 0; i < length; i++) s += alphabet[rng.int(alphabet.length)];
-    return { prompt: `rev ${s}=`, answer: [...s].reverse().join('') };
+    return { prompt: `rev ${s}:`, answer: [...s].reverse().join('') };
   });
 }
 

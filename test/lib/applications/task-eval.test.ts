@@ -47,9 +47,9 @@ describe('task evaluation and fine-tuning', () => {
   });
 
   it('task batches take the loss only on the answer and the newline', () => {
-    const codec = CharTokenizer.fromText('rev ab=\n');
-    const { x, y } = taskBatch([{ prompt: 'rev ab=', answer: 'ba' }], codec, 0);
-    const line = taskLine({ prompt: 'rev ab=', answer: 'ba' }); // 10 characters: 9 predictions
+    const codec = CharTokenizer.fromText('rev ab:\n');
+    const { x, y } = taskBatch([{ prompt: 'rev ab:', answer: 'ba' }], codec, 0);
+    const line = taskLine({ prompt: 'rev ab:', answer: 'ba' }); // 10 characters: 9 predictions
     expect(x.shape).toEqual([1, line.length - 1]);
     const targets = Array.from(y.dataSync());
     expect(targets.slice(0, 6)).toEqual([-1, -1, -1, -1, -1, -1]);
@@ -63,7 +63,7 @@ describe('task evaluation and fine-tuning', () => {
     const config = { vocabSize: codec.vocabSize, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 16 };
     const params = initGPT(config, 3);
     const model = gptLanguageModel(params, config);
-    const test = [..."abcd"].map((c) => ({ prompt: `rev ${c}=`, answer: c }));
+    const test = [..."abcd"].map((c) => ({ prompt: `rev ${c}:`, answer: c }));
     const before = evaluateTask(model, codec, test).accuracy;
     const tensors = tf.memory().numTensors;
     await fineTuneOnTask({ params, config, codec, examples, batchSize: 16, padId: codec.encode('\n')[0], steps: 60, lr: 1e-2, seed: 1 });

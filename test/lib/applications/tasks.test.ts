@@ -6,7 +6,7 @@ describe('synthetic tasks', () => {
     const ex = reversalExamples(50, new Rng(1), { length: 5, alphabet: 'xyz' });
     for (const e of ex) {
       const s = e.prompt.slice(4, -1);
-      expect(e.prompt).toMatch(/^rev [xyz]{5}=$/);
+      expect(e.prompt).toMatch(/^rev [xyz]{5}:$/);
       expect(e.answer).toBe([...s].reverse().join(''));
     }
   });
