@@ -14,6 +14,8 @@ import { GENERATION_MODEL, INIT_SEED, MODELS, medianMs, yardstickShape, type Ben
 export interface WorkerTasks {
   runner: string;
   quick: boolean;
+  /** A runner so slow that one wide step (its first, so with warm-up costs) is all it times. */
+  slow?: boolean;
   matmul: boolean;
   train: ('baby' | 'wide')[];
   generation: boolean;
@@ -109,7 +111,7 @@ function fixedBatch(model: BenchModel, seed: number): { x: Int32Array; y: Int32A
 }
 
 /** ms per training step of the library's real step: loss and gradients, clip to 1.0, AdamW; and the loss after the timed steps. */
-function trainStep(model: BenchModel, quick: boolean, weightsDir?: string): { ms: number; loss: number; numTensorsFlat: boolean } {
+function trainStep(model: BenchModel, quick: boolean, slow: boolean, weightsDir?: string): { ms: number; loss: number; numTensorsFlat: boolean } {
   const { config, batchSize: B } = model;
   const params = L.initGPT(config, INIT_SEED);
   const { x, y } = fixedBatch(model, 42);
@@ -130,6 +132,19 @@ function trainStep(model: BenchModel, quick: boolean, weightsDir?: string): { ms
     tf.dispose([loss, norm, ...Object.values(grads), ...Object.values(clipped)]);
   };
   const wide = model.name === 'wide';
+  if (wide && slow) {
+    // Minutes per step: the first step is the measurement, and leaks are checked on a second.
+    const t0 = performance.now();
+    step();
+    const ms = performance.now() - t0;
+    const before = tf.memory().numTensors;
+    step();
+    const flat = tf.memory().numTensors === before;
+    tf.dispose([batch.x, batch.y]);
+    L.disposeAdamW(optimizer);
+    L.disposeNamed(params);
+    return { ms, loss: last, numTensorsFlat: flat };
+  }
   step();
   const before = tf.memory().numTensors;
   const ms = medianMs(step, wide ? (quick ? 1 : 2) : quick ? 3 : 10, wide ? 0 : 1);
@@ -218,7 +233,7 @@ async function main(): Promise<void> {
   for (const name of tasks.train) {
     await attempt(`matmul rate and train step, ${name}`, () => {
       result.matmulGflops![name] = matmulRate(MODELS[name], tasks.quick);
-      const { ms, loss, numTensorsFlat } = trainStep(MODELS[name], tasks.quick, tasks.weightsDir);
+      const { ms, loss, numTensorsFlat } = trainStep(MODELS[name], tasks.quick, tasks.slow ?? false, tasks.weightsDir);
       if (!numTensorsFlat) throw new Error(`the ${name} training step leaks tensors (tf.memory().numTensors grew)`);
       result.trainStepMs![name] = ms;
       result.trainLoss![name] = loss;

@@ -75,10 +75,10 @@ function runners(flags: { quick: boolean; converge: boolean }, backends: string[
     if (backend === 'wasm') {
       list.push({ name: 'ours-wasm', kind: 'js', env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_WASM_THREADS: threads }, tasks: { ...base, bpe: true, converge: flags.converge, weightsDir: RESULTS } });
       if (threads !== '1') list.push({ name: 'ours-wasm-1t', kind: 'js', env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_WASM_THREADS: '1' }, tasks: base });
-      list.push({ name: 'stock-wasm', kind: 'js', env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_STOCK_TFJS: '1' }, tasks: base });
+      list.push({ name: 'stock-wasm', kind: 'js', env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_STOCK_TFJS: '1' }, tasks: { ...base, slow: true } });
     } else if (backend === 'cpu') {
       // No patch touches the cpu backend: this row is stock TF.js too.
-      list.push({ name: 'cpu', kind: 'js', env: { HOW_LLMS_BACKEND: 'cpu' }, tasks: base });
+      list.push({ name: 'cpu', kind: 'js', env: { HOW_LLMS_BACKEND: 'cpu' }, tasks: { ...base, slow: true } });
     } else {
       list.push({ name: `ours-${backend}`, kind: 'js', env: { HOW_LLMS_BACKEND: backend }, tasks: base });
     }
@@ -185,9 +185,16 @@ function writeAtomically(file: string, text: string): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, converge: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      converge: { type: 'boolean', default: false },
+      runners: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
   if (values.help) {
-    console.log('usage: npm run bench -- [--quick] [--converge]   (see bench/README.md)');
+    console.log('usage: npm run bench -- [--quick] [--converge] [--runners ours-wasm,stock-wasm,...]   (see bench/README.md)');
     return;
   }
   const flags = { quick: values.quick!, converge: values.converge! };
@@ -199,7 +206,11 @@ async function main(): Promise<void> {
   console.log(`Benchmark${flags.quick ? ' (--quick)' : ''}${flags.converge ? ' (--converge)' : ''}: backends ${backends.join(', ')}; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}); load ${load.map((l) => l.toFixed(1)).join(' ')}`);
   const results: RunnerResult[] = [];
   // The first runner writes the initial weights PyTorch loads, so ours-wasm goes first and torch last.
-  for (const r of runners(flags, backends)) {
+  const all = runners(flags, backends);
+  const wanted = values.runners?.split(',').map((n) => n.trim()) ?? all.map((r) => r.name);
+  const unknown = wanted.filter((n) => !all.some((r) => r.name === n));
+  if (unknown.length) throw new Error(`unknown runner ${unknown.join(', ')}: this machine has ${all.map((r) => r.name).join(', ')}`);
+  for (const r of all.filter((x) => wanted.includes(x.name))) {
     console.log(`- ${r.name}`);
     results.push(await run(r, flags.quick));
   }
