@@ -66,7 +66,7 @@ function finalNorm(params: Params, side: string, x: tf.Tensor, config: EncoderDe
 }
 
 /** Encode source ids (B, S) int32, with srcKeep (B, S) 1 for tokens and 0 for padding → memory (B, S, C). */
-export function encode(params: Params, config: EncoderDecoderConfig, srcIds: tf.Tensor2D, srcKeep?: tf.Tensor2D, attentionWeights?: tf.Tensor[]): tf.Tensor3D {
+export function encodeSource(params: Params, config: EncoderDecoderConfig, srcIds: tf.Tensor2D, srcKeep?: tf.Tensor2D, attentionWeights?: tf.Tensor[]): tf.Tensor3D {
   return tf.tidy(() => {
     const x = embed(params, 'encoder', srcIds, config.nEmbd, config.blockSize); // (B, S, C)
     const selfMask = srcKeep ? paddingMask(srcKeep) : undefined; // (B, 1, 1, S)
@@ -76,7 +76,7 @@ export function encode(params: Params, config: EncoderDecoderConfig, srcIds: tf.
 }
 
 /** Decode target ids (B, T) against memory (B, S, C) → logits (B, T, Vt); srcKeep (B, S) masks source padding. */
-export function decode(
+export function decodeTarget(
   params: Params,
   config: EncoderDecoderConfig,
   tgtIds: tf.Tensor2D,
@@ -107,7 +107,7 @@ export function encoderDecoderForward(
   tgtIds: tf.Tensor2D,
   srcKeep?: tf.Tensor2D,
 ): tf.Tensor3D {
-  return tf.tidy(() => decode(params, config, tgtIds, encode(params, config, srcIds, srcKeep), { srcKeep }));
+  return tf.tidy(() => decodeTarget(params, config, tgtIds, encodeSource(params, config, srcIds, srcKeep), { srcKeep }));
 }
 
 /** The number of parameters initEncoderDecoder makes, by formula (a decoder layer adds cross-attention: 4C² + 4C and one norm). */

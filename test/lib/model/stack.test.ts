@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   countParameters,
-  decode,
+  decodeTarget,
   disposeNamed,
-  encode,
+  encodeSource,
   encoderDecoderForward,
   encoderDecoderParameterCount,
   initEncoderDecoder,
@@ -28,8 +28,8 @@ describe('encoder–decoder', () => {
 
   it('encodes bidirectionally: the last source token changes the first position’s memory', () => {
     const params = initEncoderDecoder(config, 2);
-    const a = encode(params, config, tf.tensor2d([[1, 2, 3, 4]], undefined, 'int32'));
-    const b = encode(params, config, tf.tensor2d([[1, 2, 3, 5]], undefined, 'int32'));
+    const a = encodeSource(params, config, tf.tensor2d([[1, 2, 3, 4]], undefined, 'int32'));
+    const b = encodeSource(params, config, tf.tensor2d([[1, 2, 3, 5]], undefined, 'int32'));
     expect(a.shape).toEqual([1, 4, 8]);
     // A causal encoder would give exactly 0 here: the masked key's weight is exp(-1e9) = 0.
     expect(maxDiff(a.slice([0, 0, 0], [1, 1, -1]), b.slice([0, 0, 0], [1, 1, -1]))).toBeGreaterThan(1e-6);
@@ -62,8 +62,8 @@ describe('encoder–decoder', () => {
     const tgt = tf.tensor2d([[1, 2]], undefined, 'int32');
     const run = () => {
       const crossWeights: tf.Tensor[] = [];
-      const memory = encode(params, config, src, keep);
-      const logits = decode(params, config, tgt, memory, { srcKeep: keep, crossWeights });
+      const memory = encodeSource(params, config, src, keep);
+      const logits = decodeTarget(params, config, tgt, memory, { srcKeep: keep, crossWeights });
       const shapes = crossWeights.map((w) => w.shape);
       const padWeight = tf.tidy(() => crossWeights[0].slice([0, 0, 0, 2], [1, 2, 2, 1]).max().dataSync()[0]);
       tf.dispose([memory, logits, ...crossWeights]);
