@@ -9,5 +9,5 @@
  *          softmaxWithTemperature([2, 1, 0], 0) = [1, 0, 0]
  */
 export function softmaxWithTemperature(logits: readonly number[], temperature: number): number[] {
-  throw new Error('TODO: implement softmaxWithTemperature (see the chapter 08 notebook, section Temperature)');
+  throw new Error('TODO: implement softmaxWithTemperature (see the chapter 08 notebook, section Temperature reshapes the distribution)');
 }

@@ -6,5 +6,5 @@
  * Example: topK([0.1, 0.5, 0.3, 0.1], 2) → [0, 0.625, 0.375, 0]
  */
 export function topK(probs: readonly number[], k: number): number[] {
-  throw new Error('TODO: implement topK (see the chapter 08 notebook, section Top-k)');
+  throw new Error('TODO: implement topK (see the chapter 08 notebook, section Decoding strategies)');
 }

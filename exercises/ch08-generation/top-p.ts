@@ -9,5 +9,5 @@
  *          topP([0.1, 0.5, 0.3, 0.1], 0.8) → [0, 0.625, 0.375, 0]   (0.5 + 0.3 reaches 0.8 exactly)
  */
 export function topP(probs: readonly number[], p: number): number[] {
-  throw new Error('TODO: implement topP (see the chapter 08 notebook, section Top-p (nucleus))');
+  throw new Error('TODO: implement topP (see the chapter 08 notebook, section Decoding strategies)');
 }
