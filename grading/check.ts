@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { courseFrom, LIMIT_OPTIONS, limitsFrom, runMain } from './cli';
 import { gradeSources, makePlan, makeWorkRoot, pickChapters } from './grader';
+import { formatPoints } from './reports';
 import { loadRubric } from './rubric';
 import type { SubmissionResult } from './score';
 
@@ -16,7 +17,7 @@ const USAGE = `Usage: npm run check -- <chapter>… [--exercises <folder>]
 Runs the visible tests of each chapter (e.g. ch02) against your exercises/ folder.
   --exercises <folder>   check another folder shaped like exercises/ (default: exercises/)`;
 
-const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
+const fmt = formatPoints;
 
 /** The learner's view of a result: a line per test, grouped by exercise, then the score. */
 export function formatCheck(r: SubmissionResult, color: boolean): string {

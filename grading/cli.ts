@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { openCourse, type Course } from './course';
 import { checkLimits, DEFAULT_LIMITS, type Limits } from './limits';
 
+/** Options every grading command takes (parseArgs format). */
 export const LIMIT_OPTIONS = {
   course: { type: 'string' },
   chapters: { type: 'string' },
@@ -40,10 +41,12 @@ export function jobsFrom(values: Record<string, unknown>): number {
   return Math.floor(num(values.jobs as string | undefined, os.availableParallelism(), 'jobs'));
 }
 
+/** The course named by `--course`, else this repository. */
 export function courseFrom(values: Record<string, unknown>): Course {
   return openCourse(values.course as string | undefined);
 }
 
+/** The chapters named by `--chapters ch02,ch03` (none: empty). */
 export function chapterList(values: Record<string, unknown>): string[] {
   return ((values.chapters as string | undefined) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }

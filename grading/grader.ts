@@ -62,10 +62,13 @@ export async function collectTests(course: Course, chapters: string[], limits: L
   return tests.map(({ visibility, chapter, exercise, test }) => ({ visibility, chapter, exercise, test }));
 }
 
-/** Everything grading needs before the first submission: chapters, tests and their points. */
-export async function makePlan(course: Course, rubric: Rubric, chapters: string[], limits: Limits, hidden: boolean, workRoot: string): Promise<Plan> {
+/**
+ * Everything grading needs before the first submission: chapters, tests and their points.
+ * `collected` skips the collection run (the Gradescope bundle carries the list it collected when built).
+ */
+export async function makePlan(course: Course, rubric: Rubric, chapters: string[], limits: Limits, hidden: boolean, workRoot: string, collected?: TestKey[]): Promise<Plan> {
   if (chapters.length === 0) throw new Error(`Nothing to grade: no chapter was chosen and ${course.visibleTestsDir} has no chapter tests yet.`);
-  const collected = await collectTests(course, chapters, limits, workRoot);
+  collected ??= await collectTests(course, chapters, limits, workRoot);
   const tests = assignPoints(rubric, collected, path.relative(process.cwd(), course.rubricFile) || course.rubricFile).filter((t) => hidden || t.visibility === 'visible');
   return { course, chapters, tests, limits, hidden, workRoot };
 }

@@ -13,6 +13,7 @@ import type { Limits } from './limits';
 import { gradescopeResults } from './reports';
 import { loadRubric } from './rubric';
 import { openSubmission } from './submission';
+import type { TestKey } from './types';
 
 /** What `npm run grade:bundle` decided, stored in the bundle as bundle.json. */
 export interface BundleConfig {
@@ -20,6 +21,8 @@ export interface BundleConfig {
   course: string;
   chapters: string[];
   limits: Limits;
+  /** The tests collected when the bundle was built (they and the test files travel together). */
+  tests: TestKey[];
 }
 
 export const BUNDLE_CONFIG = 'bundle.json';
@@ -31,7 +34,7 @@ async function main(): Promise<number> {
   try {
     const config = JSON.parse(fs.readFileSync(path.join(TOOL_ROOT, BUNDLE_CONFIG), 'utf8')) as BundleConfig;
     const course = openCourse(path.join(TOOL_ROOT, config.course));
-    const plan = await makePlan(course, loadRubric(course.rubricFile), config.chapters, config.limits, true, workRoot);
+    const plan = await makePlan(course, loadRubric(course.rubricFile), config.chapters, config.limits, true, workRoot, config.tests);
     const sub = openSubmission(course, path.join(root, 'submission'), 'submission', path.join(workRoot, 'submission'));
     const result = await gradeSources(plan, 'submission', sub.chapters, sub.notes);
     writeFileAtomic(resultsFile, `${JSON.stringify(gradescopeResults(result), null, 2)}\n`);

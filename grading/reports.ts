@@ -5,7 +5,11 @@
  */
 import type { SubmissionResult, TestResult } from './score';
 
-const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
+/** Points for people: at most two decimals, no trailing zeros (sums of thirds come out as 10, not 9.999…). */
+export function formatPoints(x: number): string {
+  return String(Math.round(x * 100) / 100);
+}
+const fmt = formatPoints;
 
 function byExercise(tests: TestResult[]): Map<string, TestResult[]> {
   const groups = new Map<string, TestResult[]>();

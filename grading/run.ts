@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import type { Course } from './course';
 import type { Limits } from './limits';
 import { buildSandbox, type RunKind } from './sandbox';
-import type { ErrorRecord, RunRecord, RunnerOptions, TestKey } from './types';
+import type { RunRecord, RunnerOptions, TestKey } from './types';
 
 /** A test the grader decided without the child's word: it was stopped. */
 export interface StoppedTest extends TestKey {
@@ -55,6 +55,7 @@ export function skipKey(t: TestKey): string {
   return `${fileOf(t)}::${t.exercise ? `${t.exercise} > ` : ''}${t.test}`;
 }
 
+/** A test's identity across runs and records: visibility, chapter, exercise, test name. */
 export function testId(t: TestKey): string {
   return `${t.visibility}\u0000${t.chapter}\u0000${t.exercise}\u0000${t.test}`;
 }
@@ -284,4 +285,3 @@ export async function runTests(req: RunRequest): Promise<RunOutcome> {
   return { records, stopped, problems, attempts: n, outputTail: tail.toString() };
 }
 
-export type { ErrorRecord };

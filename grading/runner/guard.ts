@@ -14,6 +14,10 @@ type Snapshot = { name: string; target: object; descriptors: Map<PropertyKey, Pr
 /** Global bindings a submission could replace (Node defines some others lazily, so not all of globalThis). */
 const GLOBAL_NAMES = ['Math', 'JSON', 'Object', 'Array', 'Number', 'String', 'Boolean', 'Reflect', 'Promise', 'Date', 'Symbol', 'Error', 'Function', 'Map', 'Set', 'RegExp', 'Float32Array', 'Int32Array', 'isNaN', 'isFinite', 'parseFloat', 'parseInt'];
 
+// The guard's own tools, taken before the submission loads: it may replace the originals.
+const { is, getOwnPropertyDescriptor, defineProperty } = Object;
+const { ownKeys, deleteProperty } = Reflect;
+
 const matchersKey = Symbol.for('$$jest-matchers-object');
 const typedArrayPrototype = Object.getPrototypeOf(Int8Array.prototype) as object;
 
@@ -37,9 +41,9 @@ function watchedObjects(): [string, object, boolean][] {
   return list;
 }
 
-function descriptorsOf(target: object, keys: PropertyKey[] = Reflect.ownKeys(target)): Map<PropertyKey, PropertyDescriptor> {
+function descriptorsOf(target: object, keys: PropertyKey[] = ownKeys(target)): Map<PropertyKey, PropertyDescriptor> {
   const map = new Map<PropertyKey, PropertyDescriptor>();
-  for (const key of keys) map.set(key, Object.getOwnPropertyDescriptor(target, key)!);
+  for (const key of keys) map.set(key, getOwnPropertyDescriptor(target, key)!);
   return map;
 }
 
@@ -49,7 +53,7 @@ const snapshots: Snapshot[] = [
 ];
 
 function same(a: PropertyDescriptor, b: PropertyDescriptor | undefined): boolean {
-  return !!b && Object.is(a.value, b.value) && a.get === b.get && a.set === b.set && a.writable === b.writable && a.enumerable === b.enumerable;
+  return !!b && is(a.value, b.value) && a.get === b.get && a.set === b.set && a.writable === b.writable && a.enumerable === b.enumerable;
 }
 
 function label(name: string, key: PropertyKey): string {
@@ -61,23 +65,23 @@ function changes(): string[] {
   const found: string[] = [];
   for (const s of snapshots) {
     for (const [key, d] of s.descriptors) {
-      const now = Object.getOwnPropertyDescriptor(s.target, key);
+      const now = getOwnPropertyDescriptor(s.target, key);
       if (!same(d, now) && !(now && vi.isMockFunction(now.value))) found.push(label(s.name, key));
     }
     if (!s.deleteAdded) continue;
-    for (const key of Reflect.ownKeys(s.target)) if (!s.descriptors.has(key)) found.push(label(s.name, key));
+    for (const key of ownKeys(s.target)) if (!s.descriptors.has(key)) found.push(label(s.name, key));
   }
   return found;
 }
 
 function restore(): void {
   for (const s of snapshots) {
-    if (s.deleteAdded) for (const key of Reflect.ownKeys(s.target)) if (!s.descriptors.has(key)) Reflect.deleteProperty(s.target, key);
+    if (s.deleteAdded) for (const key of ownKeys(s.target)) if (!s.descriptors.has(key)) deleteProperty(s.target, key);
     for (const [key, d] of s.descriptors) {
-      const now = Object.getOwnPropertyDescriptor(s.target, key);
+      const now = getOwnPropertyDescriptor(s.target, key);
       if (!same(d, now)) {
         try {
-          Object.defineProperty(s.target, key, d);
+          defineProperty(s.target, key, d);
         } catch {
           // a property the submission made non-configurable: the check after the test reports it
         }
@@ -144,9 +148,10 @@ afterEach(() => {
   const broken = brokenAssertions();
   restore();
   if (changed.length > 0 || broken.length > 0) {
-    throw new Error(
-      `The grader does not trust this test's result: your code changed ${[...changed, ...broken].slice(0, 5).join(', ')} while it ran. ` +
-        'Leave built-in objects and the test framework as they are.',
-    );
+    const what = [
+      changed.length > 0 ? `your code changed ${changed.slice(0, 5).join(', ')} while it ran` : '',
+      broken.length > 0 ? `assertions that must fail passed (${broken.slice(0, 2).join(', ')})` : '',
+    ].filter(Boolean);
+    throw new Error(`The grader does not trust this test's result: ${what.join('; ')}. Leave built-in objects and the test framework as they are.`);
   }
 });

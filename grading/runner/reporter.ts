@@ -46,6 +46,7 @@ function keyOf(root: string, test: TestCase): TestKey {
   return { ...fileKind(root, test.module.moduleId), exercise, test: names.join(' > ') };
 }
 
+/** Appends a record per collected test, test start, test result, module error and run end. */
 export class RecordReporter implements Reporter {
   constructor(
     private readonly file: string,
