@@ -73,8 +73,9 @@ function runners(flags: { quick: boolean; converge: boolean }, backends: string[
   const threads = String(Math.min(8, os.availableParallelism()));
   for (const backend of backends) {
     if (backend === 'wasm') {
-      list.push({ name: 'ours-wasm', kind: 'js', env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_WASM_THREADS: threads }, tasks: { ...base, bpe: true, converge: flags.converge, weightsDir: RESULTS } });
-      if (threads !== '1') list.push({ name: 'ours-wasm-1t', kind: 'js', env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_WASM_THREADS: '1' }, tasks: base });
+      // The library's default (one thread), then the threaded build on every core.
+      list.push({ name: 'ours-wasm', kind: 'js', env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_WASM_THREADS: '1' }, tasks: { ...base, bpe: true, converge: flags.converge, weightsDir: RESULTS } });
+      if (threads !== '1') list.push({ name: `ours-wasm-${threads}t`, kind: 'js', env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_WASM_THREADS: threads }, tasks: base });
       list.push({ name: 'stock-wasm', kind: 'js', env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_STOCK_TFJS: '1' }, tasks: { ...base, slow: true } });
     } else if (backend === 'cpu') {
       // No patch touches the cpu backend: this row is stock TF.js too.

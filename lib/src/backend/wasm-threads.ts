@@ -16,16 +16,21 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 
-/** Environment variable for the wasm thread count (1 = the single-threaded build). */
+/** Environment variable for the wasm thread count: 1 (default, the single-threaded build), 2 to 8, or `all`. */
 export const WASM_THREADS_ENV = 'HOW_LLMS_WASM_THREADS';
 
-/** The thread count to ask for: `HOW_LLMS_WASM_THREADS`, else every core Node may use (at most 8, the worker pool's size). */
+/**
+ * The thread count to ask for: `HOW_LLMS_WASM_THREADS` (`all` = every core Node may use, at most 8,
+ * the worker pool's size), else 1. Threads are opt-in: each process then starts 8 workers (seconds
+ * under load), and on the shared 2-core machine the benchmark ran on, 2 threads were not faster.
+ */
 export function wasmThreadCount(): number {
-  const raw = process.env[WASM_THREADS_ENV];
-  if (raw === undefined || raw.trim() === '') return Math.min(8, os.availableParallelism());
+  const raw = (process.env[WASM_THREADS_ENV] ?? '').trim();
+  if (raw === '') return 1;
+  if (raw === 'all') return Math.min(8, os.availableParallelism());
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 8) {
-    throw new Error(`${WASM_THREADS_ENV} must be an integer from 1 to 8, got ${raw}; unset it to use every core`);
+    throw new Error(`${WASM_THREADS_ENV} must be an integer from 1 to 8 or "all", got ${raw}; unset it for one thread`);
   }
   return n;
 }

@@ -36,11 +36,12 @@ describe('wasm thread count', () => {
 
   it('reads the environment variable', () => {
     expect(withThreads('3', wasmThreadCount)).toBe(3);
-    expect(withThreads(undefined, wasmThreadCount)).toBeGreaterThanOrEqual(1);
+    expect(withThreads(undefined, wasmThreadCount)).toBe(1);
+    expect(withThreads('all', wasmThreadCount)).toBeGreaterThanOrEqual(1);
   });
 
   it('names a bad value and the range', () => {
-    expect(() => withThreads('0', wasmThreadCount)).toThrow(`${WASM_THREADS_ENV} must be an integer from 1 to 8, got 0`);
+    expect(() => withThreads('0', wasmThreadCount)).toThrow(`${WASM_THREADS_ENV} must be an integer from 1 to 8 or "all", got 0`);
     expect(() => withThreads('two', wasmThreadCount)).toThrow(/got two/);
   });
 });
