@@ -49,8 +49,9 @@ export function createAdamW(params: Params, options: AdamWOptions = {}): AdamWSt
   const m: Record<string, tf.Variable> = {};
   const v: Record<string, tf.Variable> = {};
   for (const [name, p] of Object.entries(params)) {
-    m[name] = tf.variable(tf.zerosLike(p), false, `adamw.m.${name}.${uniqueSuffix()}`);
-    v[name] = tf.variable(tf.zerosLike(p), false, `adamw.v.${name}.${uniqueSuffix()}`);
+    // tidy disposes the zeros each variable was made from (a variable keeps only its own copy).
+    m[name] = tf.tidy(() => tf.variable(tf.zerosLike(p), false, `adamw.m.${name}.${uniqueSuffix()}`));
+    v[name] = tf.tidy(() => tf.variable(tf.zerosLike(p), false, `adamw.v.${name}.${uniqueSuffix()}`));
   }
   const decayed = Object.keys(params).filter((n) => decays(n, params[n]));
   return { beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay, step: 0, m, v, decayed };

@@ -55,6 +55,16 @@ describe('AdamW', () => {
     tf.dispose([...Object.values(params), g['w.weight']]);
   });
 
+  it('holds exactly two moment tensors per parameter, and frees them all', () => {
+    const params: Params = { w: tf.variable(tf.zeros([3, 4])), b: tf.variable(tf.zeros([4])) };
+    const before = tf.memory().numTensors;
+    const state = createAdamW(params);
+    expect(tf.memory().numTensors - before).toBe(4);
+    disposeAdamW(state);
+    expect(tf.memory().numTensors).toBe(before);
+    Object.values(params).forEach((p) => p.dispose());
+  });
+
   it('rejects bad hyper-parameters with the value', () => {
     const params: Params = { a: tf.variable(tf.ones([2])) };
     expect(() => createAdamW(params, { beta1: 1 })).toThrow(/beta1 must be in \[0, 1\), got 1/);
