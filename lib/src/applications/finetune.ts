@@ -8,7 +8,7 @@ import { Rng } from '../core/random';
 import { gptForward, type GPTConfig } from '../model/gpt';
 import type { Params } from '../model/params';
 import { crossEntropy } from '../training/loss';
-import { createAdamW, disposeAdamW, type AdamWState } from '../training/adamw';
+import { disposeAdamW } from '../training/adamw';
 import { train, type TrainOptions, type TrainResult } from '../training/trainer';
 import type { TextCodec } from './task-eval';
 import { taskLine, type TaskExample } from './tasks';
@@ -52,14 +52,8 @@ export interface TaskFineTuneOptions extends Pick<TrainOptions<TaskBatch>, 'step
 export async function fineTuneOnTask(o: TaskFineTuneOptions): Promise<Omit<TrainResult, 'optimizer'>> {
   if (o.examples.length === 0) throw new Error('fine-tuning needs at least one training example');
   const sample = (rng: Rng) => taskBatch(Array.from({ length: o.batchSize }, () => o.examples[rng.int(o.examples.length)]), o.codec, o.padId);
-  // createAdamW leaves its zerosLike temporaries alive; a tidy around it frees them (the variables keep their data).
-  let fresh: AdamWState | undefined;
-  tf.tidy(() => {
-    fresh = createAdamW(o.params);
-  });
   const { optimizer, ...result } = await train<TaskBatch>({
     params: o.params,
-    optimizer: fresh,
     loss: (params, batch) => crossEntropy(gptForward(params, o.config, batch.x), batch.y, { ignoreIndex: IGNORE_TARGET }),
     trainBatch: sample,
     steps: o.steps,
