@@ -101,31 +101,62 @@ export function gptForward(params: Params, config: GPTConfig, ids: tf.Tensor2D, 
     );
   }
   if (cache && cache.layers.length !== config.nLayer) throw new Error(`KV cache has ${cache.layers.length} layers but the model ${config.nLayer}: create it with createKVCache(config)`);
-  const positional = config.positional ?? 'learned';
   const rng = opts.training && config.dropout ? new Rng(requireSeed(opts.seed)) : undefined;
   const logits = tf.tidy(() => {
-    const wte = param(params, 'transformer.wte.weight'); // (V, C)
-    let x: tf.Tensor = tokenEmbedding(wte, ids); // (B, T, C)
-    if (positional === 'learned') x = x.add(learnedPositions(param(params, 'transformer.wpe.weight'), T, offset)); // + (T, C)
-    if (positional === 'sinusoidal') x = x.add(sinusoidalEncoding(T, config.nEmbd, offset));
+    let x: tf.Tensor = gptEmbed(params, config, ids, offset); // (B, T, C)
     x = maybeDropout(x, config.dropout, opts.training, rng);
     for (let i = 0; i < config.nLayer; i++) {
-      x = transformerBlock(params, `transformer.h.${i}`, x, config, {
-        causal: true,
-        rope: positional === 'rope',
-        offset,
-        dropout: config.dropout,
-        training: opts.training,
-        rng,
-        cache: cache?.layers[i],
-        weightsOut: opts.attentionWeights,
-      }); // (B, T, C)
+      x = gptBlock(params, config, i, x, { offset, training: opts.training, rng, cache: cache?.layers[i], weightsOut: opts.attentionWeights });
     }
-    if ((config.norm ?? 'pre') === 'pre') x = layerNorm(x, param(params, 'transformer.ln_f.weight'), maybeParam(params, 'transformer.ln_f.bias'));
-    return tf.matMul(x.reshape([B * T, config.nEmbd]), wte, false, true).reshape([B, T, config.vocabSize]) as tf.Tensor3D; // (B, T, V)
+    return gptHead(params, config, x); // (B, T, V)
   });
   if (cache) cache.length += T;
   return logits;
+}
+
+/** Token embeddings plus positions: ids (B, T) int32 → residual stream (B, T, C); positions start at `offset`. */
+export function gptEmbed(params: Params, config: GPTConfig, ids: tf.Tensor, offset = 0): tf.Tensor3D {
+  return tf.tidy(() => {
+    const T = ids.shape[1]!;
+    const positional = config.positional ?? 'learned';
+    let x: tf.Tensor = tokenEmbedding(param(params, 'transformer.wte.weight'), ids); // (B, T, C)
+    if (positional === 'learned') x = x.add(learnedPositions(param(params, 'transformer.wpe.weight'), T, offset)); // + (T, C)
+    if (positional === 'sinusoidal') x = x.add(sinusoidalEncoding(T, config.nEmbd, offset));
+    return x as tf.Tensor3D;
+  });
+}
+
+/** Per-call options of one GPT block (cache, dropout, attention weights out). */
+export type GPTBlockOptions = Pick<GPTForwardOptions, 'training'> & {
+  offset?: number;
+  rng?: Rng;
+  cache?: KVCache['layers'][number];
+  weightsOut?: tf.Tensor[];
+};
+
+/** Block `i` of the GPT: residual stream (B, T, C) → (B, T, C), causal, with RoPE when the config says so. */
+export function gptBlock(params: Params, config: GPTConfig, i: number, x: tf.Tensor, o: GPTBlockOptions = {}): tf.Tensor3D {
+  return transformerBlock(params, `transformer.h.${i}`, x, config, {
+    causal: true,
+    rope: (config.positional ?? 'learned') === 'rope',
+    offset: o.offset ?? 0,
+    dropout: config.dropout,
+    training: o.training,
+    rng: o.rng,
+    cache: o.cache,
+    weightsOut: o.weightsOut,
+  }); // (B, T, C)
+}
+
+/** Final norm (pre-LN stacks) and the tied output head: residual stream (B, T, C) → logits (B, T, V). */
+export function gptHead(params: Params, config: GPTConfig, x: tf.Tensor): tf.Tensor3D {
+  return tf.tidy(() => {
+    const [B, T] = x.shape;
+    let h = x;
+    if ((config.norm ?? 'pre') === 'pre') h = layerNorm(h, param(params, 'transformer.ln_f.weight'), maybeParam(params, 'transformer.ln_f.bias'));
+    const wte = param(params, 'transformer.wte.weight'); // (V, C)
+    return tf.matMul(h.reshape([B * T!, config.nEmbd]), wte, false, true).reshape([B, T!, config.vocabSize]) as tf.Tensor3D; // (B, T, V)
+  });
 }
 
 function requireSeed(seed: number | undefined): number {

@@ -9,7 +9,8 @@ import type { Params } from './params';
 function addVariable(params: Params, name: string, shape: number[], values: Float32Array): void {
   if (name in params) throw new Error(`parameter "${name}" already exists: give each part a distinct prefix`);
   // Unnamed variables: TF.js variable names are global, and two models may share parameter names.
-  params[name] = tf.variable(tf.tensor(values, shape, 'float32'), true);
+  // tidy frees the tensor the variable is made from (a variable keeps its own reference to the data).
+  params[name] = tf.tidy(() => tf.variable(tf.tensor(values, shape, 'float32'), true));
 }
 
 /** Add a variable of `shape` drawn from N(0, std²). */

@@ -4,12 +4,7 @@
  * by path, so it only imports what a worker needs.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { gptForward, type GPTConfig } from '../model/gpt';
-import { transformerBlock } from '../model/block';
-import { learnedPositions, tokenEmbedding } from '../model/embedding';
-import { layerNorm } from '../model/layernorm';
-import { sinusoidalEncoding } from '../model/sinusoidal';
-import { maybeParam, param } from '../model/init';
+import { gptBlock, gptEmbed, gptForward, gptHead, type GPTConfig } from '../model/gpt';
 import type { NamedTensors, Params } from '../model/params';
 import { crossEntropy } from '../training/loss';
 import type { PipelineModel } from './pipeline-model';
@@ -86,22 +81,8 @@ export function gptLayers(params: NamedTensors, config: GPTConfig, input: tf.Ten
   const p = params as Params;
   const between = o.between ?? ((x: tf.Tensor) => x);
   return tf.tidy(() => {
-    let x = input;
-    if (o.embed) {
-      const T = input.shape[1]!;
-      x = tokenEmbedding(param(p, 'transformer.wte.weight'), input); // (B, T, C)
-      const positional = config.positional ?? 'learned';
-      if (positional === 'learned') x = x.add(learnedPositions(param(p, 'transformer.wpe.weight'), T));
-      if (positional === 'sinusoidal') x = x.add(sinusoidalEncoding(T, config.nEmbd));
-      x = between(x);
-    }
-    for (let i = o.from; i < o.to; i++) {
-      x = between(transformerBlock(p, `transformer.h.${i}`, x, config, { causal: true, rope: config.positional === 'rope' })); // (B, T, C)
-    }
-    if (!o.targets) return x;
-    if ((config.norm ?? 'pre') === 'pre') x = layerNorm(x, param(p, 'transformer.ln_f.weight'), maybeParam(p, 'transformer.ln_f.bias'));
-    const [B, T, C] = x.shape;
-    const logits = tf.matMul(x.reshape([B * T, C]), param(p, 'transformer.wte.weight'), false, true).reshape([B, T, config.vocabSize]); // (B, T, V)
-    return crossEntropy(logits, o.targets);
+    let x = o.embed ? between(gptEmbed(p, config, input)) : input; // (B, T, C)
+    for (let i = o.from; i < o.to; i++) x = between(gptBlock(p, config, i, x)); // (B, T, C)
+    return o.targets ? crossEntropy(gptHead(p, config, x), o.targets) : x;
   });
 }

@@ -172,3 +172,14 @@ describe('GPT forward', () => {
     disposeNamed(params);
   });
 });
+
+describe('GPT parameters', () => {
+  it('hold one tensor per parameter, all freed by disposeNamed', () => {
+    const config = { vocabSize: 11, blockSize: 8, nLayer: 2, nHead: 2, nEmbd: 16 };
+    const before = tf.memory().numTensors;
+    const params = initGPT(config, 3);
+    expect(tf.memory().numTensors - before).toBe(Object.keys(params).length);
+    disposeNamed(params);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
