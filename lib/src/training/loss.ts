@@ -36,20 +36,19 @@ export function crossEntropy(logits: tf.Tensor, targets: tf.Tensor, options: Cro
     throw new Error(`crossEntropy mask shape [${options.mask.shape}] must equal targets shape [${want}]`);
   }
   const N = targets.size;
-  // Targets and mask are the caller's tensors, alive through backprop; everything derived from them is rebuilt in each pass.
+  // What the gradient needs from the targets is built once here and saved with logp, so the caller may
+  // dispose its targets (or make them inside a loss function) before backprop runs.
   const loss = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
     const logp = logSoftmaxStable(x.reshape([N, V])); // (N, V)
-    save([logp]);
-    const value = tf.tidy(() => {
-      const { onehot, scale } = targetWeights(targets, V, options);
-      return logp.mul(onehot).mul(scale).sum().neg() as tf.Scalar; // ()
-    });
+    const { onehot, scale } = targetWeights(targets, V, options); // (N, V), (N, 1)
+    save([logp, onehot, scale]);
+    const value = tf.tidy(() => logp.mul(onehot).mul(scale).sum().neg() as tf.Scalar); // ()
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
         tf.tidy(() => {
-          const { onehot, scale } = targetWeights(targets, V, options);
-          return saved[0].exp().sub(onehot).mul(scale).mul(dy).reshape(x.shape); // (…, V) softmax − onehot
+          const [savedLogp, savedOnehot, savedScale] = saved;
+          return savedLogp.exp().sub(savedOnehot).mul(savedScale).mul(dy).reshape(x.shape); // (…, V) softmax − onehot
         }),
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
@@ -58,6 +57,10 @@ export function crossEntropy(logits: tf.Tensor, targets: tf.Tensor, options: Cro
 
 /** One-hot targets (N, V) and per-position weights (N, 1) that sum to 1 over the positions that count. */
 function targetWeights(targets: tf.Tensor, V: number, options: CrossEntropyOptions): { onehot: tf.Tensor; scale: tf.Tensor } {
+  return tf.tidy(() => targetWeightsUntidied(targets, V, options));
+}
+
+function targetWeightsUntidied(targets: tf.Tensor, V: number, options: CrossEntropyOptions): { onehot: tf.Tensor; scale: tf.Tensor } {
   const N = targets.size;
   const flat = targets.reshape([N]); // (N)
   let weight: tf.Tensor = tf.ones([N]); // (N)

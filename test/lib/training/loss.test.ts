@@ -62,6 +62,17 @@ describe('crossEntropy', () => {
     tf.dispose([x, targets, grad, expected]);
   });
 
+  it('backpropagates when the targets were made inside the loss function (and are gone by then)', () => {
+    const logits = tf.variable(tf.tensor2d([[1, 2, 3], [0, 0, 1]]));
+    const before = tf.memory().numTensors;
+    const { value, grads } = tf.variableGrads(() => crossEntropy(logits, tf.tensor1d([2, 0], 'int32')), [logits]);
+    const expected = tf.tidy(() => tf.softmax(logits).sub(tf.oneHot(tf.tensor1d([2, 0], 'int32'), 3).toFloat()).div(2));
+    expect(Array.from(grads[logits.name].dataSync())).toEqual(Array.from(expected.dataSync()).map((v) => expect.closeTo(v, 6)));
+    tf.dispose([value, grads[logits.name], expected]);
+    expect(tf.memory().numTensors).toBe(before);
+    logits.dispose();
+  });
+
   it('gradient check flags a wrong gradient', () => {
     const x = tf.tensor1d([0.3, -1.2, 2.0]);
     // A custom op whose declared gradient is off by a factor 2: the check must notice.
