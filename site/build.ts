@@ -41,9 +41,9 @@ export function chapterExercises(number: string): { key?: string; list: ChapterM
   const list: ChapterMeta['exercises'] = [];
   for (const file of fs.readdirSync(path.join(dir, key)).filter((f) => f.endsWith('.ts')).sort()) {
     const source = fs.readFileSync(path.join(dir, key, file), 'utf8');
-    for (const m of source.matchAll(/\/\*\*([\s\S]*?)\*\/\s*export (?:async )?function (\w+)/g)) {
+    for (const m of source.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*export (?:async )?function (\w+)/g)) {
       const doc = m[1].split('\n').map((l) => l.replace(/^\s*\* ?/, '')).join(' ').trim();
-      list.push({ file: `exercises/${key}/${file}`, name: m[2], doc: (doc.match(/^.*?[.!?](\s|$)/)?.[0] ?? doc).trim() });
+      list.push({ file: `exercises/${key}/${file}`, name: m[2], doc: (doc.match(/^.*?[.!?](?=\s+[A-Z(]|\s*$)/)?.[0] ?? doc).trim() });
     }
   }
   return { key, list };

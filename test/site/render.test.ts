@@ -56,3 +56,14 @@ describe('site rendering', () => {
     expect(chapterExercises('99').list).toEqual([]);
   });
 });
+
+describe('exercise listing', () => {
+  it('takes each exported function with its own doc comment, not a neighbour', () => {
+    const list = chapterExercises('07').list;
+    expect(list.length).toBeGreaterThanOrEqual(3);
+    for (const e of list) {
+      expect(e.doc).not.toContain('*/');
+      expect(e.doc).not.toMatch(/export (interface|function)/);
+    }
+  });
+});
