@@ -66,8 +66,8 @@ function torchAvailable(): string | undefined {
   }
 }
 
-function runners(flags: { quick: boolean; converge: boolean }, backends: string[]): Runner[] {
-  const train: ('baby' | 'wide')[] = flags.quick ? ['baby'] : ['baby', 'wide'];
+function runners(flags: { quick: boolean; converge: boolean; models?: ('baby' | 'wide')[] }, backends: string[]): Runner[] {
+  const train: ('baby' | 'wide')[] = flags.models ?? (flags.quick ? ['baby'] : ['baby', 'wide']);
   const base = { quick: flags.quick, matmul: true, train, generation: true, bpe: false, converge: false };
   const list: Runner[] = [];
   const threads = String(Math.min(8, os.availableParallelism()));
@@ -191,14 +191,17 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       converge: { type: 'boolean', default: false },
       runners: { type: 'string' },
+      models: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
-    console.log('usage: npm run bench -- [--quick] [--converge] [--runners ours-wasm,stock-wasm,...]   (see bench/README.md)');
+    console.log('usage: npm run bench -- [--quick] [--converge] [--runners ours-wasm,stock-wasm,...] [--models baby,wide]   (see bench/README.md)');
     return;
   }
-  const flags = { quick: values.quick!, converge: values.converge! };
+  const models = values.models?.split(',').map((m) => m.trim()) as ('baby' | 'wide')[] | undefined;
+  for (const m of models ?? []) if (!(m in MODELS)) throw new Error(`--models takes baby and/or wide, got ${m}`);
+  const flags = { quick: values.quick!, converge: values.converge!, models };
   fs.mkdirSync(RESULTS, { recursive: true });
   // The runners import the compiled library.
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'lib'], { cwd: ROOT, stdio: 'inherit' });
