@@ -78,7 +78,8 @@ export function selfAttention(params: Params, prefix: string, x: tf.Tensor, o: M
       o.cache.v = tf.keep(v as tf.Tensor4D);
     }
     const Tk = k.shape[2] as number;
-    let mask: tf.Tensor | undefined = o.causal ? causalMask(T, Tk, Tk - T) : undefined; // (T, Tk)
+    // One new query (cached generation) may see every key: its causal mask is all zeros, so skip building it.
+    let mask: tf.Tensor | undefined = o.causal && T > 1 ? causalMask(T, Tk, Tk - T) : undefined; // (T, Tk)
     if (o.keyMask) mask = mask ? mask.add(o.keyMask) : o.keyMask;
     const y = mergeHeads(attend(q, k, v, mask, o)); // (B, T, C)
     const out = linear(y, param(params, `${prefix}.c_proj.weight`), maybeParam(params, `${prefix}.c_proj.bias`));
