@@ -63,6 +63,12 @@ describe.each(notebooks)('%s', (file) => {
     }
   });
 
+  it('links only to notebooks that exist', () => {
+    const prose = cells.filter((c) => c.cell_type === 'markdown').map(text).join('\n');
+    const targets = [...prose.matchAll(/\]\((?:\.\/)?([\w-]+\.ipynb)(?:#[^)]*)?\)/g)].map((m) => m[1]);
+    expect(targets.filter((t) => !notebooks.includes(t))).toEqual([]);
+  });
+
   it('has prose that passes markdownlint', () => {
     const markdown = `${cells.filter((c) => c.cell_type === 'markdown').map(text).join('\n\n').trim()}\n`;
     const result = lint({ strings: { [file]: markdown }, config: mdConfig });
