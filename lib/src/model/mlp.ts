@@ -5,11 +5,18 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Params } from './params';
 import { linear } from './linear';
 import { maybeParam, param } from './init';
+import { fusedGelu } from '../backend/kernels/gelu';
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /** GELU with GPT-2's tanh approximation: ½x(1 + tanh(√(2/π)(x + 0.044715x³))), elementwise on any shape. */
 export function gelu(x: tf.Tensor): tf.Tensor {
+  // One fused kernel where the backend has it (lib/src/backend/kernels/gelu.ts), else the formula as ops.
+  return fusedGelu(x) ?? geluReference(x);
+}
+
+/** GELU composed of TF.js ops, exactly the formula above: the reference the fused kernel is tested against. */
+export function geluReference(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const inner = x.add(x.mul(x).mul(x).mul(0.044715)).mul(SQRT_2_OVER_PI);
     return x.mul(0.5).mul(tf.tanh(inner).add(1));

@@ -1,0 +1,96 @@
+/**
+ * Fused kernels: one kernel call where the readable composition of TF.js ops takes many.
+ *
+ * A training step of the baby GPT makes about 2,300 kernel calls; most are elementwise ops on small
+ * tensors whose fixed cost (dispatch, allocation, the gradient tape) outweighs their arithmetic.
+ * A fused op keeps two implementations:
+ *   - the reference: the formula the chapter teaches, composed of TF.js ops, run on every backend
+ *     that has no fused kernel (node, webgpu) and whenever the speed patches are off;
+ *   - a kernel: one loop over Float32Arrays, registered for the wasm and cpu backends, whose
+ *     gradient is another such kernel.
+ * Tests hold each kernel to its reference, values and gradients, on wasm and on cpu.
+ * `HOW_LLMS_FUSED=0` (or `HOW_LLMS_STOCK_TFJS=1`) runs the references everywhere.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { speedPatchesEnabled } from './speed-patches';
+
+/** Environment variable that switches the fused kernels off (`0`) so the references run. */
+export const FUSED_ENV = 'HOW_LLMS_FUSED';
+
+/** The backends fused kernels are registered for: both keep float32 data in typed arrays the kernel can loop over. */
+const FUSED_BACKENDS = ['wasm', 'cpu'] as const;
+
+/** A fused kernel: output shapes from the inputs, then one pass that fills the outputs. */
+export interface FusedKernelSpec<A extends object = Record<string, unknown>> {
+  /** TF.js kernel name; prefix it `HowLlms` so it never collides with TF.js's own. */
+  name: string;
+  /** Input names, in the order `compute` receives them. */
+  inputs: readonly string[];
+  /** Shapes of the outputs, from the inputs' shapes. */
+  outputShapes(shapes: number[][], attrs: A): number[][];
+  /** Fill `outputs` (fresh, not zeroed) from `inputs` (read-only). */
+  compute(inputs: Float32Array[], outputs: Float32Array[], shapes: number[][], attrs: A): void;
+}
+
+interface WasmBackendLike {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+}
+interface CpuBackendLike {
+  data: { get(dataId: object): { values: Float32Array } };
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
+}
+
+function wasmKernel<A extends object>(spec: FusedKernelSpec<A>): tf.KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const wasm = backend as unknown as WasmBackendLike;
+    const ins = spec.inputs.map((n) => inputs[n] as tf.TensorInfo);
+    const shapes = ins.map((t) => t.shape);
+    const a = attrs as unknown as A;
+    // Allocate every output before taking views: an allocation may grow the heap and detach older views.
+    const outs = spec.outputShapes(shapes, a).map((s) => wasm.makeOutput(s, 'float32'));
+    const inViews = ins.map((t) => wasm.typedArrayFromHeap(t));
+    const outViews = outs.map((t) => wasm.typedArrayFromHeap(t));
+    spec.compute(inViews, outViews, shapes, a);
+    return outs.length === 1 ? outs[0] : outs;
+  };
+}
+
+function cpuKernel<A extends object>(spec: FusedKernelSpec<A>): tf.KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const cpu = backend as unknown as CpuBackendLike;
+    const ins = spec.inputs.map((n) => inputs[n] as tf.TensorInfo);
+    const shapes = ins.map((t) => t.shape);
+    const a = attrs as unknown as A;
+    const outShapes = spec.outputShapes(shapes, a);
+    const outViews = outShapes.map((s) => new Float32Array(tf.util.sizeFromShape(s)));
+    spec.compute(ins.map((t) => cpu.data.get(t.dataId).values), outViews, shapes, a);
+    const outs = outShapes.map((s, i) => cpu.makeTensorInfo(s, 'float32', outViews[i]));
+    return outs.length === 1 ? outs[0] : outs;
+  };
+}
+
+/** Register a fused kernel for wasm and cpu (idempotent), and its gradient when given. */
+export function registerFusedKernel<A extends object>(spec: FusedKernelSpec<A>, gradient?: Omit<tf.GradConfig, 'kernelName'>): void {
+  for (const backendName of FUSED_BACKENDS) {
+    if (tf.getKernel(spec.name, backendName)) continue;
+    const kernelFunc = backendName === 'wasm' ? wasmKernel(spec) : cpuKernel(spec);
+    tf.registerKernel({ kernelName: spec.name, backendName, kernelFunc });
+  }
+  if (gradient && !tf.getGradient(spec.name)) tf.registerGradient({ kernelName: spec.name, ...gradient });
+}
+
+/** Whether `name` runs fused here: the active backend has its kernel, the inputs are float32, and nothing switched it off. */
+export function fusedAvailable(name: string, inputs: tf.Tensor[] = []): boolean {
+  const off = (process.env[FUSED_ENV] ?? '').trim();
+  if (off === '0' || off === 'false') return false;
+  if (!inputs.every((t) => t.dtype === 'float32')) return false;
+  if (!tf.getKernel(name, tf.getBackend())) return false;
+  return speedPatchesEnabled();
+}
+
+/** Run a registered fused kernel on named inputs; returns its outputs in order. */
+export function runFused(name: string, inputs: Record<string, tf.Tensor>, attrs: object = {}): tf.Tensor[] {
+  const out = tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap);
+  return Array.isArray(out) ? (out as tf.Tensor[]) : [out as tf.Tensor];
+}
