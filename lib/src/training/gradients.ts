@@ -48,3 +48,48 @@ export function lossAndGrads(lossFn: () => tf.Scalar, params: Params, names: str
   });
   return { loss: value, grads: named };
 }
+
+/**
+ * Gradient accumulation: the loss and gradients of one big batch, computed as `microBatches` equal slices one after
+ * another, so that only one slice's activations are alive at a time. For a loss that is a mean over equal-sized
+ * slices, the mean of the slices' losses and gradients is exactly the big batch's. `lossOf(i)` returns slice i's
+ * mean loss (). Caller disposes loss and grads.
+ */
+export function accumulatedLossAndGrads(
+  lossOf: (slice: number) => tf.Scalar,
+  microBatches: number,
+  params: Params,
+  names: string[] = Object.keys(params),
+): { loss: tf.Scalar; grads: NamedTensors } {
+  if (!Number.isInteger(microBatches) || microBatches < 1) throw new Error(`micro-batches must be a positive integer, got ${microBatches}`);
+  if (microBatches === 1) return lossAndGrads(() => lossOf(0), params, names);
+  let total: { loss: tf.Scalar; grads: NamedTensors } | undefined;
+  for (let i = 0; i < microBatches; i++) {
+    const part = lossAndGrads(() => lossOf(i), params, names);
+    if (!total) {
+      total = part;
+      continue;
+    }
+    const sum: { loss: tf.Scalar; grads: NamedTensors } = { loss: tf.add(total.loss, part.loss), grads: {} };
+    for (const n of names) sum.grads[n] = tf.add(total.grads[n], part.grads[n]);
+    tf.dispose([total.loss, part.loss, ...Object.values(total.grads), ...Object.values(part.grads)]);
+    total = sum;
+  }
+  const scale = 1 / microBatches;
+  const mean = { loss: tf.mul(total!.loss, scale) as tf.Scalar, grads: {} as NamedTensors };
+  for (const n of names) mean.grads[n] = tf.mul(total!.grads[n], scale);
+  tf.dispose([total!.loss, ...Object.values(total!.grads)]);
+  return mean;
+}
+
+/** Rows [slice·B/k, (slice+1)·B/k) of every (B, …) tensor in batch: micro-batch `slice` of `microBatches`. Caller disposes. */
+export function microBatch<T extends Record<string, tf.Tensor>>(batch: T, slice: number, microBatches: number): T {
+  const out: Record<string, tf.Tensor> = {};
+  for (const [key, t] of Object.entries(batch)) {
+    const B = t.shape[0];
+    if (B % microBatches !== 0) throw new Error(`batch of ${B} rows does not split into ${microBatches} equal micro-batches: pick a divisor of ${B}`);
+    const rows = B / microBatches;
+    out[key] = t.slice(slice * rows, rows);
+  }
+  return out as T;
+}
