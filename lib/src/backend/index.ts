@@ -17,12 +17,28 @@ import '@tensorflow/tfjs';
 import { registerWasmKernels } from './wasm-kernels';
 import { installWasmMatMul, wasmMatMulInstalled } from './wasm-matmul';
 import { installWasmPow, wasmPowInstalled } from './wasm-pow';
+import { NATIVE_MATMUL_PATCH, installNativeMatMul, nativeMatMulInstalled, nativeMatMulStatus } from './native-matmul';
 import { initWasmThreaded, wasmThreadCount, wasmThreadsInUse } from './wasm-threads';
 import { speedPatchesEnabled } from './speed-patches';
 
 export * from './speed-patches';
 export { installWasmMatMul, uninstallWasmMatMul, wasmMatMulInstalled } from './wasm-matmul';
 export { installWasmPow, uninstallWasmPow, wasmPowInstalled } from './wasm-pow';
+export {
+  BLAS_THREADS_ENV,
+  DEFAULT_BLAS_THREADS,
+  NATIVE_ADDON_PATH,
+  NATIVE_MATMUL_ENV,
+  NATIVE_MATMUL_PATCH,
+  blasThreadCount,
+  installNativeMatMul,
+  nativeMatMulInstalled,
+  nativeMatMulOffReason,
+  nativeMatMulStatus,
+  nativeProductCount,
+  openblasInfo,
+  uninstallNativeMatMul,
+} from './native-matmul';
 export { overriddenWasmKernels, restoreWasmKernels } from './kernel-overrides';
 export { WASM_THREADS_ENV, wasmThreadCount, wasmThreadsInUse } from './wasm-threads';
 
@@ -37,8 +53,10 @@ export interface BackendInfo {
   tfName: string;
   forced: boolean;
   skipped: { name: BackendName; reason: string }[];
-  /** Speed patches active on this backend (`fast matmul`, `2 wasm threads`); empty for stock TF.js. */
+  /** Speed patches active on this backend (`fast matmul`, `OpenBLAS matmul`, `2 wasm threads`); empty for stock TF.js. */
   patches: string[];
+  /** On wasm with the speed patches on: why the OpenBLAS matmul does not run (undefined while it runs). */
+  nativeMatMulOff?: string;
   /** One line for a human: which backend runs and why. */
   summary: string;
 }
@@ -132,6 +150,7 @@ async function setWasmBackend(): Promise<boolean> {
   // After initialisation: TF.js runs each kernel's setup only then, and the stock kernels stay set up for uninstalling.
   if (ok) {
     installWasmMatMul();
+    installNativeMatMul(); // OpenBLAS inside the fast matmul where the addon is built; says why not otherwise
     installWasmPow();
   }
   return ok;
@@ -140,6 +159,7 @@ async function setWasmBackend(): Promise<boolean> {
 function activePatches(tfName: string): string[] {
   if (tfName !== 'wasm') return [];
   const patches = wasmMatMulInstalled() ? ['fast matmul'] : [];
+  if (nativeMatMulInstalled()) patches.push(NATIVE_MATMUL_PATCH);
   if (wasmPowInstalled()) patches.push('product pow');
   const threads = wasmThreadsInUse();
   if (threads > 1) patches.push(`${threads} wasm threads`);
@@ -163,9 +183,15 @@ function parseForced(value: string | undefined): BackendName | undefined {
   );
 }
 
+/** Why the OpenBLAS matmul is off, where it would speed up the fast wasm matmul. */
+function nativeMatMulOff(tfName: string): string | undefined {
+  return tfName === 'wasm' && wasmMatMulInstalled() ? nativeMatMulStatus() : undefined;
+}
+
 function describe(info: Omit<BackendInfo, 'summary'>): string {
   const patches = info.patches.length > 0 ? ` with ${info.patches.join(', ')}` : '';
-  const head = `TF.js backend: ${info.name}${patches}${info.forced ? ` (forced by ${BACKEND_ENV})` : ''}`;
+  const off = info.nativeMatMulOff ? `; native matmul off: ${info.nativeMatMulOff}` : '';
+  const head = `TF.js backend: ${info.name}${patches}${info.forced ? ` (forced by ${BACKEND_ENV})` : ''}${off}`;
   if (info.skipped.length === 0) return head;
   return `${head}; passed over ${info.skipped.map((s) => `${s.name} (${s.reason})`).join(', ')}`;
 }
@@ -183,14 +209,14 @@ export async function selectBackend(forced?: BackendName): Promise<BackendInfo> 
           `Unset ${BACKEND_ENV} to use the fastest available backend, or install what it needs (see README, "Backends").`,
       );
     }
-    const info = { name: want, tfName, forced: true, skipped: [], patches: activePatches(tfName) };
+    const info = { name: want, tfName, forced: true, skipped: [], patches: activePatches(tfName), nativeMatMulOff: nativeMatMulOff(tfName) };
     return { ...info, summary: describe(info) };
   }
   const skipped: BackendInfo['skipped'] = [];
   for (const name of BACKEND_PREFERENCE) {
     try {
       const tfName = await tryBackend(name);
-      const info = { name, tfName, forced: false, skipped, patches: activePatches(tfName) };
+      const info = { name, tfName, forced: false, skipped, patches: activePatches(tfName), nativeMatMulOff: nativeMatMulOff(tfName) };
       return { ...info, summary: describe(info) };
     } catch (err) {
       skipped.push({ name, reason: firstLine(err).replace(/Cannot find module '([^']+)'.*/, '$1 is not installed') });

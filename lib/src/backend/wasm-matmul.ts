@@ -8,17 +8,19 @@
  * against the product's O(n^3)), folds a batch that shares one right operand into rows, and
  * otherwise calls the fast path once per batch slice through views into the wasm heap.
  * It replaces `BatchMatMul` and `_FusedMatMul` on wasm only; `installWasmMatMul` and
- * `uninstallWasmMatMul` switch between it and the stock kernels.
+ * `uninstallWasmMatMul` switch between it and the stock kernels. When a native product is set
+ * (native-matmul.ts: OpenBLAS on the wasm heap), every product it accepts goes there first.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { overrideWasmKernel, overriddenWasmKernels, restoreWasmKernels, stockWasmKernel } from './kernel-overrides';
 
 /** The parts of TF.js's BackendWasm this kernel uses (4.22 internals). */
-interface WasmModuleLike {
+export interface WasmModuleLike {
+  HEAPU8: Uint8Array;
   cwrap(name: string, ret: null, args: string[]): (...args: unknown[]) => void;
   tfjs: { registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void };
 }
-interface WasmBackend {
+export interface WasmBackend {
   wasm: WasmModuleLike;
   dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } };
   dataIdNextNumber: number;
@@ -123,7 +125,7 @@ function view(backend: WasmBackend, offset: number, size: number): number {
   return id;
 }
 
-interface Product {
+export interface Product {
   a: tf.TensorInfo;
   b: tf.TensorInfo;
   transposeA: boolean;
@@ -133,7 +135,7 @@ interface Product {
 }
 
 /** The batch layout of a @ b, or undefined when it needs a broadcast the fast path cannot express. */
-function layout({ a, b, transposeA, transposeB }: Product) {
+export function layout({ a, b, transposeA, transposeB }: Product) {
   const ra = a.shape.length;
   const rb = b.shape.length;
   const M = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
@@ -155,10 +157,29 @@ function layout({ a, b, transposeA, transposeB }: Product) {
   return { M, K, N, batchDims, batch, batchA, batchB };
 }
 
+export type Layout = NonNullable<ReturnType<typeof layout>>;
+
+/** A product outside wasm's own kernels: the output, or undefined to leave this one to XNNPACK. */
+export type NativeProduct = (p: Product, dims: Layout, backend: WasmBackend) => tf.TensorInfo | undefined;
+
+let nativeProduct: NativeProduct | undefined;
+
+/** Send every product the fast path would take to `product` first (undefined: XNNPACK only). */
+export function setNativeProduct(product: NativeProduct | undefined): void {
+  nativeProduct = product;
+}
+
+/** Whether a native product is set (it runs only while these kernels are installed). */
+export function nativeProductSet(): boolean {
+  return nativeProduct !== undefined;
+}
+
 /** (..., M, K) @ (..., K, N) -> (..., M, N) on XNNPACK's fast path, transposes and batches included. */
 function fastProduct(p: Product, backend: WasmBackend): tf.TensorInfo | undefined {
   const dims = layout(p);
   if (!dims) return undefined;
+  const native = nativeProduct?.(p, dims, backend);
+  if (native) return native;
   const { M, K, N, batchDims, batch, batchA, batchB } = dims;
   const temps: tf.TensorInfo[] = [];
   const a = p.transposeA ? swapLastTwo(p.a, backend) : p.a; // (batchA, M, K)

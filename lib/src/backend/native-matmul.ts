@@ -1,0 +1,193 @@
+/**
+ * OpenBLAS's sgemm for the wasm backend's matrix products, through a small N-API addon
+ * (lib/native/blas_matmul.c, built by scripts/build-native.mjs when a compiler and OpenBLAS exist).
+ *
+ * The wasm backend keeps every tensor in its module's linear memory. The addon multiplies there,
+ * in place: it gets a byte view of that memory and the offsets of a, b, bias and the output, and
+ * passes transposes and batch strides to sgemm, so nothing is copied or transposed. It plugs into
+ * the fast wasm kernels (wasm-matmul.ts): float32 products with one-sided batch broadcasting, and
+ * `_FusedMatMul` with a per-column bias and linear/relu/relu6, go to OpenBLAS; anything else, or
+ * everything when the addon is absent or switched off, runs on wasm as before.
+ *
+ * Switches: `HOW_LLMS_NATIVE_MATMUL=0` turns it off; `HOW_LLMS_STOCK_TFJS=1` turns it off with the
+ * other speed patches; `HOW_LLMS_BLAS_THREADS` sets OpenBLAS's thread count (default 1, see below).
+ * Importing this module never throws: the addon loads on first use, and why it cannot is kept.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Layout, Product, WasmBackend } from './wasm-matmul';
+import { installWasmMatMul, nativeProductSet, setNativeProduct, wasmMatMulInstalled } from './wasm-matmul';
+import { speedPatchesOffReason } from './speed-patches';
+
+/** Environment variable that turns the OpenBLAS product off (`0`); unset or `1` leaves it on where it is built. */
+export const NATIVE_MATMUL_ENV = 'HOW_LLMS_NATIVE_MATMUL';
+
+/** Environment variable for OpenBLAS's thread count: 1 to 64, or `all` (every core Node may use). */
+export const BLAS_THREADS_ENV = 'HOW_LLMS_BLAS_THREADS';
+
+/**
+ * One OpenBLAS thread unless told otherwise. Measured on the shared 2-core machine (baby GPT training
+ * step, lib/native/README.md): 2 threads were no faster than 1, because the step's products are small
+ * and a second thread competes with the rest of the step; 1 thread also leaves a core for other work.
+ */
+export const DEFAULT_BLAS_THREADS = 1;
+
+/** The label in `BackendInfo.patches` while the OpenBLAS product runs. */
+export const NATIVE_MATMUL_PATCH = 'OpenBLAS matmul';
+
+/** Where scripts/build-native.mjs puts the addon (the same from lib/src/backend and lib/dist/backend). */
+export const NATIVE_ADDON_PATH = path.resolve(__dirname, '..', '..', 'native', 'build', 'blas_matmul.node');
+
+/** The interface version the addon must report (`ABI_VERSION` in blas_matmul.c); a stale build is refused. */
+const ADDON_ABI = 1;
+
+const HOW_TO_GET_IT = 'Debian/Ubuntu: apt install libopenblas-dev, then node scripts/build-native.mjs';
+
+interface Addon {
+  abi: number;
+  matmul(
+    heap: Uint8Array, batch: number, M: number, N: number, K: number, transA: number, transB: number,
+    aOff: number, aStride: number, bOff: number, bStride: number, outOff: number, biasOff: number, activation: number,
+  ): void;
+  setThreads(n: number): void;
+  threads(): number;
+  config(): string;
+}
+
+let loaded: { addon?: Addon; reason?: string } | undefined;
+
+function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0].slice(0, 200);
+}
+
+/** Load the addon once; never throws. */
+function loadAddon(): { addon?: Addon; reason?: string } {
+  if (loaded) return loaded;
+  if (!fs.existsSync(NATIVE_ADDON_PATH)) {
+    loaded = { reason: `the OpenBLAS addon is not built (${HOW_TO_GET_IT})` };
+    return loaded;
+  }
+  try {
+    const module = { exports: {} as Addon };
+    process.dlopen(module, NATIVE_ADDON_PATH);
+    loaded =
+      module.exports.abi === ADDON_ABI
+        ? { addon: module.exports }
+        : { reason: `the OpenBLAS addon was built from an older source: rerun node scripts/build-native.mjs` };
+  } catch (err) {
+    loaded = { reason: `the OpenBLAS addon does not load (${firstLine(err)})` };
+  }
+  return loaded;
+}
+
+/** OpenBLAS's thread count from `HOW_LLMS_BLAS_THREADS`, or a message naming the bad value. */
+export function blasThreadCount(env: Record<string, string | undefined> = process.env): number | string {
+  const raw = (env[BLAS_THREADS_ENV] ?? '').trim();
+  if (raw === '') return DEFAULT_BLAS_THREADS;
+  if (raw === 'all') return os.availableParallelism();
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 64) return `${BLAS_THREADS_ENV} must be an integer from 1 to 64 or "all", got ${raw}`;
+  return n;
+}
+
+/**
+ * Why the OpenBLAS product cannot run, or undefined when it can: a switch, a bad thread count,
+ * or an addon that is not built or does not load. Loads the addon (once) to find out.
+ */
+export function nativeMatMulOffReason(env: Record<string, string | undefined> = process.env): string | undefined {
+  const patches = speedPatchesOffReason(undefined, env);
+  if (patches !== undefined) return patches;
+  const raw = (env[NATIVE_MATMUL_ENV] ?? '').trim();
+  if (raw !== '' && raw !== '1') return raw === '0' ? `${NATIVE_MATMUL_ENV}=0` : `${NATIVE_MATMUL_ENV}=${raw} (only 1 or unset turns it on)`;
+  const threads = blasThreadCount(env);
+  if (typeof threads === 'string') return threads;
+  return loadAddon().reason;
+}
+
+/** A byte view of the whole wasm memory as it is now (it may have grown since HEAPU8 was made). */
+function heapBytes(backend: WasmBackend): Uint8Array {
+  const wasm = backend.wasm as WasmBackend['wasm'] & { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+  const memory = wasm.wasmMemory ?? wasm.asm?.memory;
+  const heap = wasm.HEAPU8;
+  if (!memory || heap.buffer === memory.buffer) return heap;
+  return new Uint8Array(memory.buffer);
+}
+
+/** XNNPACK's clamp codes (wasm-matmul.ts) are the addon's activation codes: 0 linear, 1 relu, 2 relu6. */
+function openblasProduct(addon: Addon): (p: Product, dims: Layout, backend: WasmBackend) => tf.TensorInfo | undefined {
+  return (p, dims, backend) => {
+    if (p.bias && p.bias.dtype !== 'float32') return undefined;
+    const { M, K, N, batchDims, batch, batchA, batchB } = dims;
+    const out = backend.makeOutput([...batchDims, M, N], 'float32');
+    const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+    const [aOff, bOff, outOff] = [offset(p.a), offset(p.b), offset(out)];
+    const biasOff = p.bias ? offset(p.bias) : -1;
+    const tA = p.transposeA ? 1 : 0;
+    const tB = p.transposeB ? 1 : 0;
+    // After makeOutput: allocating may have grown (and, unshared, replaced) the wasm memory.
+    const heap = heapBytes(backend);
+    if (batchB === 1 && !p.transposeA) {
+      // One right operand for every batch: the batches of a are consecutive rows, so one product does them all.
+      addon.matmul(heap, 1, batch * M, N, K, 0, tB, aOff, 0, bOff, 0, outOff, biasOff, p.activation);
+    } else {
+      // A side with one batch is read again for every batch (stride 0).
+      addon.matmul(heap, batch, M, N, K, tA, tB, aOff, batchA === 1 ? 0 : M * K, bOff, batchB === 1 ? 0 : K * N, outOff, biasOff, p.activation);
+    }
+    products++;
+    return out;
+  };
+}
+
+let products = 0;
+
+/** How many products OpenBLAS has computed in this process (to see that it runs, and where). */
+export function nativeProductCount(): number {
+  return products;
+}
+
+let offReason: string | undefined = 'not installed yet';
+
+/**
+ * Route wasm's float32 products to OpenBLAS (after wasm has initialised; installs the fast wasm
+ * kernels it plugs into). Returns why it stays off, or undefined when it runs. Never throws.
+ */
+export function installNativeMatMul(): string | undefined {
+  offReason = nativeMatMulOffReason();
+  const addon = loadAddon().addon;
+  if (offReason !== undefined || !addon) return offReason;
+  try {
+    addon.setThreads(blasThreadCount() as number);
+  } catch (err) {
+    offReason = `OpenBLAS refused the thread count (${firstLine(err)})`;
+    return offReason;
+  }
+  installWasmMatMul();
+  setNativeProduct(openblasProduct(addon));
+  return undefined;
+}
+
+/** Leave wasm's products to XNNPACK again (the fast wasm kernels stay installed). */
+export function uninstallNativeMatMul(): void {
+  setNativeProduct(undefined);
+  offReason = 'uninstalled';
+}
+
+/** Whether wasm's products go to OpenBLAS now. */
+export function nativeMatMulInstalled(): boolean {
+  return nativeProductSet() && wasmMatMulInstalled();
+}
+
+/** Why the OpenBLAS product is not running now (undefined while it runs). */
+export function nativeMatMulStatus(): string | undefined {
+  if (nativeMatMulInstalled()) return undefined;
+  return offReason ?? 'the fast wasm matmul it plugs into is uninstalled';
+}
+
+/** OpenBLAS's own description and thread count, when the addon loads. */
+export function openblasInfo(): { config: string; threads: number } | undefined {
+  const addon = loadAddon().addon;
+  return addon ? { config: addon.config(), threads: addon.threads() } : undefined;
+}
