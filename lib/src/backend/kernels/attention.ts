@@ -1,0 +1,401 @@
+/**
+ * Attention as a few kernels instead of a few dozen.
+ *
+ * Training (lib/src/model/attention.ts, multihead.ts):
+ *   - `HowLlmsCausalSoftmax`: softmax(scores · scale + causal mask) over the last axis, one kernel, no (T, T)
+ *     mask tensor: query i (at absolute position offset + i) sees keys j ≤ offset + i, the others get weight
+ *     exactly 0, as an additive −1e9 gives. Its gradient is one kernel too, from the weights it saved:
+ *       dscores = scale · w ⊙ (dw − Σⱼ dwⱼ wⱼ)
+ *   - `HowLlmsSplitHeads{1,2,3}`: (B·T, P·C) → P tensors (B, H, T, D) (the queries, keys and values of a
+ *     projection, each split into heads), one kernel instead of SplitV plus a reshape and a transpose per
+ *     part; `HowLlmsMergeHeads{1,2,3}` is the inverse, and each is the other's gradient.
+ * Generation with a key/value cache (lib/src/model/kv-cache.ts):
+ *   - `HowLlmsKVCacheWrite`: copy new keys and values (B, H, T, D) into the cache's preallocated buffers
+ *     (B, H, capacity, D) at a position, in place, and return the filled prefix (B, H, position + T, D).
+ *   - `HowLlmsCachedAttention`: one new query per sequence (a decoding step) straight from the packed
+ *     projection (B, 3C): write its key and value into the buffers in place, rotate query and key (RoPE)
+ *     when asked, attend over every cached position (no mask: a last query sees them all), merge the heads
+ *     → (B, C). About fifteen kernels per layer and token become one.
+ *
+ * The cache kernels write into their buffer inputs: the one place a fused kernel mutates an input. The
+ * buffers belong to a KVCache, are made by tf.zeros (memory of their own, never a view of another tensor)
+ * and are read only through these kernels, so nothing else sees a tensor change. They have no gradient:
+ * generation does not differentiate. Softmax sums and dot products accumulate in float64.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { fusedAvailable, registerFusedKernel, runFused } from '../fused';
+
+// ---- scale + causal mask + softmax ------------------------------------------------------------------
+
+interface CausalSoftmaxAttrs {
+  /** Multiplies the scores before the softmax (1/√D). */
+  scale: number;
+  /** Whether to mask: query i sees keys j ≤ offset + i. When false every key is seen (scale + softmax only). */
+  causal: boolean;
+  /** Absolute position of query 0 among the keys (Tk − Tq when the keys are cached past + new). */
+  offset: number;
+}
+
+// One row's exponentials, in float64 until they are normalised.
+let scratch = new Float64Array(0);
+
+function causalSoftmax(x: Float32Array, y: Float32Array, [Tq, Tk]: number[], { scale, causal, offset }: CausalSoftmaxAttrs): void {
+  if (scratch.length < Tk) scratch = new Float64Array(Tk);
+  const e = scratch;
+  const rows = x.length / Tk;
+  for (let r = 0; r < rows; r++) {
+    const base = r * Tk;
+    const seen = causal ? Math.min(Tk, offset + (r % Tq) + 1) : Tk; // keys 0 … seen − 1
+    let max = -Infinity;
+    for (let j = 0; j < seen; j++) {
+      const s = x[base + j] * scale;
+      if (s > max) max = s;
+    }
+    let sum = 0;
+    for (let j = 0; j < seen; j++) sum += e[j] = Math.exp(x[base + j] * scale - max);
+    const inv = 1 / sum;
+    for (let j = 0; j < seen; j++) y[base + j] = e[j] * inv;
+    for (let j = seen; j < Tk; j++) y[base + j] = 0;
+  }
+}
+
+function causalSoftmaxGrad(dy: Float32Array, y: Float32Array, dx: Float32Array, Tk: number, scale: number): void {
+  const rows = y.length / Tk;
+  for (let r = 0; r < rows; r++) {
+    const base = r * Tk;
+    let dot = 0;
+    for (let j = 0; j < Tk; j++) dot += dy[base + j] * y[base + j];
+    // Masked keys have y = 0 and so get dx = 0, as through an additive mask.
+    for (let j = 0; j < Tk; j++) dx[base + j] = scale * y[base + j] * (dy[base + j] - dot);
+  }
+}
+
+const lastTwo = (shape: number[]): number[] => shape.slice(-2);
+
+registerFusedKernel<CausalSoftmaxAttrs>(
+  {
+    name: 'HowLlmsCausalSoftmax',
+    inputs: ['scores'],
+    outputShapes: ([scores]) => [scores],
+    compute: ([x], [y], [shape], attrs) => causalSoftmax(x, y, lastTwo(shape), attrs),
+  },
+  {
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
+      const { scale } = attrs as unknown as CausalSoftmaxAttrs;
+      return { scores: () => runFused('HowLlmsCausalSoftmaxGrad', { dy: dy as tf.Tensor, y: saved[0] }, { scale })[0] };
+    },
+  },
+);
+
+registerFusedKernel<{ scale: number }>({
+  name: 'HowLlmsCausalSoftmaxGrad',
+  inputs: ['dy', 'y'],
+  outputShapes: ([, y]) => [y],
+  compute: ([dy, y], [dx], [, shape], { scale }) => causalSoftmaxGrad(dy, y, dx, shape[shape.length - 1], scale),
+});
+
+/**
+ * softmax(scores · scale + causal mask) over the last axis of scores (…, Tq, Tk) in one kernel (gradient one kernel),
+ * or undefined where no fused kernel runs. `offset`: absolute position of query 0 (query i sees keys ≤ offset + i);
+ * `causal: false` masks nothing.
+ */
+export function fusedCausalSoftmax(scores: tf.Tensor, scale: number, causal: boolean, offset = 0): tf.Tensor | undefined {
+  if (!fusedAvailable('HowLlmsCausalSoftmax', [scores])) return undefined;
+  return runFused('HowLlmsCausalSoftmax', { scores }, { scale, causal, offset })[0];
+}
+
+// ---- heads: (B·T, P·C) ⇄ P × (B, H, T, D) --------------------------------------------------------------
+
+interface SplitAttrs {
+  nHead: number;
+  /** T: rows of the input are (b, t) pairs, t fastest. */
+  seqLen: number;
+  /** Rank of the input, 2 (B·T, P·C) or 3 (B, T, P·C), so the gradient (a merge) comes back in its shape. */
+  inRank: number;
+}
+
+interface MergeAttrs {
+  /** 2: output (B·T, P·C); 3: (B, T, P·C). */
+  outRank: number;
+  /** Shape of each part (B, H, T, D), for the gradient (a split). */
+  partShape: number[];
+}
+
+const PART_NAMES = [['x'], ['k', 'v'], ['q', 'k', 'v']] as const;
+
+/** Copy between the packed layout x[(b·T + t)·P·C + p·C + h·D + d] and the parts part_p[((b·H + h)·T + t)·D + d]. */
+function copyHeads(packed: Float32Array, parts: Float32Array[], B: number, T: number, H: number, D: number, toParts: boolean): void {
+  const P = parts.length;
+  const C = H * D;
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const row = (b * T + t) * P * C;
+      for (let p = 0; p < P; p++) {
+        const part = parts[p];
+        for (let h = 0; h < H; h++) {
+          const src = row + p * C + h * D;
+          const dst = ((b * H + h) * T + t) * D;
+          if (toParts) for (let d = 0; d < D; d++) part[dst + d] = packed[src + d];
+          else for (let d = 0; d < D; d++) packed[src + d] = part[dst + d];
+        }
+      }
+    }
+  }
+}
+
+for (let P = 1; P <= 3; P++) {
+  const names = PART_NAMES[P - 1];
+  const split = `HowLlmsSplitHeads${P}`;
+  const merge = `HowLlmsMergeHeads${P}`;
+  registerFusedKernel<SplitAttrs>(
+    {
+      name: split,
+      inputs: ['x'],
+      outputShapes: ([x], { nHead, seqLen }) => {
+        const rows = tf.util.sizeFromShape(x.slice(0, -1));
+        const C = x[x.length - 1] / P;
+        return names.map(() => [rows / seqLen, nHead, seqLen, C / nHead]);
+      },
+      compute: ([x], parts, [shape], { nHead, seqLen }) => {
+        const C = shape[shape.length - 1] / P;
+        copyHeads(x, parts, x.length / (seqLen * P * C), seqLen, nHead, C / nHead, true);
+      },
+    },
+    {
+      gradFunc: (dy, _saved, attrs) => {
+        const dys = Array.isArray(dy) ? dy : [dy];
+        const inputs = Object.fromEntries(names.map((n, i) => [n, dys[i]]));
+        return { x: () => runFused(merge, inputs, { outRank: (attrs as unknown as SplitAttrs).inRank })[0] };
+      },
+    },
+  );
+  registerFusedKernel<MergeAttrs>(
+    {
+      name: merge,
+      inputs: names,
+      outputShapes: ([part], { outRank }) => {
+        const [B, H, T, D] = part;
+        return [outRank === 2 ? [B * T, P * H * D] : [B, T, P * H * D]];
+      },
+      compute: (parts, [x], [shape]) => {
+        const [B, H, T, D] = shape;
+        copyHeads(x, parts, B, T, H, D, false);
+      },
+    },
+    {
+      gradFunc: (dy, _saved, attrs) => {
+        // Split once, here: each input's thunk runs in its own tidy, which would dispose the other parts.
+        const [, H, T] = (attrs as unknown as MergeAttrs).partShape;
+        const dx = dy as tf.Tensor;
+        const parts = runFused(split, { x: dx }, { nHead: H, seqLen: T, inRank: dx.rank });
+        return Object.fromEntries(names.map((n, i) => [n, () => parts[i]]));
+      },
+    },
+  );
+}
+
+/**
+ * Split x (B·T, P·C) or (B, T, P·C) into P parts, each (B, H, T, C/H), in one kernel (gradient one kernel),
+ * or undefined where no fused kernel runs. P = 1 splits heads; P = 3 splits a packed q, k, v projection too.
+ */
+export function fusedSplitHeads(x: tf.Tensor, parts: 1 | 2 | 3, nHead: number, seqLen: number): tf.Tensor[] | undefined {
+  const name = `HowLlmsSplitHeads${parts}`;
+  if (!fusedAvailable(name, [x])) return undefined;
+  return runFused(name, { x }, { nHead, seqLen, inRank: x.rank });
+}
+
+/** Merge parts, each (B, H, T, D), into (B·T, P·H·D) (outRank 2) or (B, T, P·H·D) (outRank 3), in one kernel, or undefined. */
+export function fusedMergeHeads(parts: tf.Tensor[], outRank: 2 | 3): tf.Tensor | undefined {
+  const name = `HowLlmsMergeHeads${parts.length}`;
+  if (parts.length < 1 || parts.length > 3 || !fusedAvailable(name, parts)) return undefined;
+  const names = PART_NAMES[parts.length - 1];
+  const inputs = Object.fromEntries(names.map((n, i) => [n, parts[i]]));
+  return runFused(name, inputs, { outRank, partShape: parts[0].shape })[0];
+}
+
+// ---- the key/value cache ------------------------------------------------------------------------------
+
+/** Copy rows (B, H, T, D) into buf (B, H, capacity, D) at positions position … position + T − 1. */
+function writeRows(buf: Float32Array, rows: Float32Array, BH: number, capacity: number, T: number, D: number, position: number): void {
+  for (let bh = 0; bh < BH; bh++) buf.set(rows.subarray(bh * T * D, (bh + 1) * T * D), (bh * capacity + position) * D);
+}
+
+/** The first `length` positions of buf (B, H, capacity, D) → out (B, H, length, D). */
+function readPrefix(buf: Float32Array, out: Float32Array, BH: number, capacity: number, length: number, D: number): void {
+  for (let bh = 0; bh < BH; bh++) out.set(buf.subarray(bh * capacity * D, (bh * capacity + length) * D), bh * length * D);
+}
+
+interface CacheWriteAttrs {
+  position: number;
+}
+
+registerFusedKernel<CacheWriteAttrs>({
+  name: 'HowLlmsKVCacheWrite',
+  inputs: ['kBuffer', 'vBuffer', 'k', 'v'],
+  outputShapes: ([kb, , k], { position }) => [0, 1].map(() => [kb[0], kb[1], position + k[2], kb[3]]),
+  compute: ([kb, vb, k, v], [kOut, vOut], [shape, , kShape], { position }) => {
+    const [B, H, capacity, D] = shape;
+    const T = kShape[2];
+    writeRows(kb, k, B * H, capacity, T, D, position);
+    writeRows(vb, v, B * H, capacity, T, D, position);
+    readPrefix(kb, kOut, B * H, capacity, position + T, D);
+    readPrefix(vb, vOut, B * H, capacity, position + T, D);
+  },
+});
+
+/**
+ * Write k, v (B, H, T, D) into the buffers (B, H, capacity, D) at `position`, in place; returns the keys and values
+ * now held, each (B, H, position + T, D). Undefined where no fused kernel runs.
+ */
+export function fusedKVCacheWrite(kBuffer: tf.Tensor, vBuffer: tf.Tensor, k: tf.Tensor, v: tf.Tensor, position: number): [tf.Tensor, tf.Tensor] | undefined {
+  if (!fusedAvailable('HowLlmsKVCacheWrite', [kBuffer, vBuffer, k, v])) return undefined;
+  const capacity = kBuffer.shape[2] as number;
+  if (position + (k.shape[2] as number) > capacity) throw new Error(`KV cache: ${position} + ${k.shape[2]} positions exceed its capacity ${capacity}`);
+  const [kAll, vAll] = runFused('HowLlmsKVCacheWrite', { kBuffer, vBuffer, k, v }, { position });
+  return [kAll, vAll];
+}
+
+interface CachedAttentionAttrs {
+  nHead: number;
+  /** Where the new key and value go: the number of positions cached before this step. */
+  position: number;
+  scale: number;
+  /** Rotate the new query and key (RoPE, adjacent pairs) by this absolute position; −1: no rotation. */
+  ropePosition: number;
+  ropeBase: number;
+  /** Also output the attention weights (B, H, 1, position + 1). */
+  weights: boolean;
+}
+
+/**
+ * RoPE on one head's D values in place, exactly as applyRope's float32 ops compute it:
+ * (x₀, x₁) → (x₀·cos − x₁·sin, x₁·cos + x₀·sin), each product and sum rounded to float32
+ * (float64 holds a float32 product exactly, and rounding a float64 sum of two float32 values to float32
+ * gives the float32 sum), with cos and sin rounded to float32 first, as the tables are.
+ */
+function rotate(x: Float32Array, at: number, D: number, cos: Float64Array, sin: Float64Array): void {
+  const f = Math.fround;
+  for (let i = 0; i < D / 2; i++) {
+    const x0 = x[at + 2 * i];
+    const x1 = x[at + 2 * i + 1];
+    x[at + 2 * i] = f(f(x0 * cos[i]) + f(x1 * -sin[i]));
+    x[at + 2 * i + 1] = f(f(x1 * cos[i]) + f(x0 * sin[i]));
+  }
+}
+
+let ropeCache: { key: string; cos: Float64Array; sin: Float64Array } | undefined;
+
+/** cos and sin (float32-rounded) of position · θᵢ, θᵢ = base^(−2i/D), as ropeTables and sinusoidalFrequencies compute them. */
+function ropeAngles(position: number, D: number, base: number): { cos: Float64Array; sin: Float64Array } {
+  const key = `${position},${D},${base}`;
+  if (ropeCache?.key === key) return ropeCache;
+  const cos = new Float64Array(D / 2);
+  const sin = new Float64Array(D / 2);
+  for (let i = 0; i < D / 2; i++) {
+    const angle = position * Math.pow(base, (-2 * i) / D);
+    cos[i] = Math.fround(Math.cos(angle));
+    sin[i] = Math.fround(Math.sin(angle));
+  }
+  ropeCache = { key, cos, sin };
+  return ropeCache;
+}
+
+let qScratch = new Float32Array(0);
+let accScratch = new Float64Array(0);
+let scoreScratch = new Float64Array(0);
+
+function cachedAttention(
+  qkv: Float32Array, kb: Float32Array, vb: Float32Array, y: Float32Array, w: Float32Array | undefined,
+  [B, H, capacity, D]: number[], a: CachedAttentionAttrs,
+): void {
+  const C = H * D;
+  const Tk = a.position + 1;
+  if (qScratch.length < D) qScratch = new Float32Array(D);
+  if (accScratch.length < D) accScratch = new Float64Array(D);
+  if (scoreScratch.length < Tk) scoreScratch = new Float64Array(Tk);
+  const q = qScratch;
+  const acc = accScratch;
+  const s = scoreScratch;
+  const rope = a.ropePosition >= 0 ? ropeAngles(a.ropePosition, D, a.ropeBase) : undefined;
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < H; h++) {
+      const src = b * 3 * C + h * D;
+      const head = (b * H + h) * capacity * D; // this head's buffer rows
+      const at = head + a.position * D;
+      for (let d = 0; d < D; d++) {
+        q[d] = qkv[src + d];
+        kb[at + d] = qkv[src + C + d];
+        vb[at + d] = qkv[src + 2 * C + d];
+      }
+      if (rope) {
+        rotate(q, 0, D, rope.cos, rope.sin);
+        rotate(kb, at, D, rope.cos, rope.sin);
+      }
+      let max = -Infinity;
+      for (let j = 0, row = head; j < Tk; j++, row += D) {
+        let dot = 0;
+        for (let d = 0; d < D; d++) dot += q[d] * kb[row + d];
+        const score = dot * a.scale;
+        s[j] = score;
+        if (score > max) max = score;
+      }
+      let sum = 0;
+      for (let j = 0; j < Tk; j++) sum += s[j] = Math.exp(s[j] - max);
+      const inv = 1 / sum;
+      for (let d = 0; d < D; d++) acc[d] = 0;
+      for (let j = 0, row = head; j < Tk; j++, row += D) {
+        const p = s[j] * inv;
+        if (w) w[(b * H + h) * Tk + j] = p;
+        for (let d = 0; d < D; d++) acc[d] += p * vb[row + d];
+      }
+      const out = b * C + h * D;
+      for (let d = 0; d < D; d++) y[out + d] = acc[d];
+    }
+  }
+}
+
+registerFusedKernel<CachedAttentionAttrs>({
+  name: 'HowLlmsCachedAttention',
+  inputs: ['qkv', 'kBuffer', 'vBuffer'],
+  outputShapes: ([qkv, kb], { position, weights }) => {
+    const out = [[qkv[0], qkv[1] / 3]];
+    if (weights) out.push([kb[0], kb[1], 1, position + 1]);
+    return out;
+  },
+  compute: ([qkv, kb, vb], [y, w], [, kbShape], attrs) => cachedAttention(qkv, kb, vb, y, w, kbShape, attrs),
+});
+
+/** Options of fusedCachedAttention. */
+export interface CachedAttentionOptions {
+  nHead: number;
+  /** Positions already cached: the new key and value are written here. */
+  position: number;
+  /** Rotate the new query and key by RoPE at this absolute position (usually `position`). */
+  ropePosition?: number;
+  ropeBase?: number;
+  /** Also return the attention weights (B, H, 1, position + 1). */
+  weights?: boolean;
+}
+
+/**
+ * One decoding step of attention over a preallocated cache: qkv (B, 3C) packed as [q | k | v] (each H heads of D),
+ * buffers (B, H, capacity, D) → output (B, C), heads merged, and optionally the weights (B, H, 1, position + 1).
+ * The new key and value land in the buffers at `position`. Undefined where no fused kernel runs.
+ */
+export function fusedCachedAttention(qkv: tf.Tensor, kBuffer: tf.Tensor, vBuffer: tf.Tensor, o: CachedAttentionOptions): tf.Tensor[] | undefined {
+  if (!fusedAvailable('HowLlmsCachedAttention', [qkv, kBuffer, vBuffer])) return undefined;
+  const [B, H, capacity, D] = kBuffer.shape as number[];
+  if (qkv.rank !== 2 || qkv.shape[0] !== B || qkv.shape[1] !== 3 * H * D || H !== o.nHead) {
+    throw new Error(`cached attention: qkv ${JSON.stringify(qkv.shape)} does not match buffers ${JSON.stringify(kBuffer.shape)} with ${o.nHead} heads`);
+  }
+  if (o.position >= capacity) throw new Error(`KV cache: position ${o.position} is past its capacity ${capacity}`);
+  return runFused('HowLlmsCachedAttention', { qkv, kBuffer, vBuffer }, {
+    nHead: o.nHead,
+    position: o.position,
+    scale: 1 / Math.sqrt(D),
+    ropePosition: o.ropePosition ?? -1,
+    ropeBase: o.ropeBase ?? 10000,
+    weights: o.weights ?? false,
+  });
+}
