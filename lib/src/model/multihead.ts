@@ -10,8 +10,10 @@ import type { Params } from './params';
 import { linear } from './linear';
 import { maybeParam, param } from './init';
 import { applyRope } from './rope';
-import { causalMask, mergeHeads, scaledDotProductAttention, splitHeads } from './attention';
-import type { LayerKV } from './kv-cache';
+import { mergeHeads, scaledDotProductAttention, splitHeads } from './attention';
+import { appendKV, preallocateKV, type LayerKV } from './kv-cache';
+import { fusedCachedAttention, fusedMergeHeads, fusedSplitHeads } from '../backend/kernels/attention';
+import { wasmMatMulInstalled } from '../backend/wasm-matmul';
 
 /** How an attention layer runs. */
 export interface MultiHeadOptions {
@@ -43,11 +45,45 @@ export function maybeDropout(x: tf.Tensor, rate: number | undefined, training: b
   return tf.dropout(x, rate, undefined, rng.seed());
 }
 
+/**
+ * A projection `name` ((out, in) weight, optional bias) of rows x (N, in) → (N, out): the same product as `linear`,
+ * as matMul(x, W, transposeB) + b, two kernels. The fast wasm matmul keeps each weight's transpose (and OpenBLAS
+ * transposes on the fly), where linear's explicit transpose copies the weight on every call; stock wasm's
+ * transposeB is slow, so there linear runs.
+ */
+function project(params: Params, name: string, x: tf.Tensor): tf.Tensor {
+  const weight = param(params, `${name}.weight`);
+  const bias = maybeParam(params, `${name}.bias`);
+  if (tf.getBackend() === 'wasm' && !wasmMatMulInstalled()) return linear(x, weight, bias);
+  if (weight.shape[1] !== x.shape[1]) throw new Error(`${name}: input width ${x.shape[1]} does not match weight shape [${weight.shape}] (out, in): check the model width`);
+  const y = tf.matMul(x, weight, false, true); // (N, out)
+  return bias ? y.add(bias) : y;
+}
+
+/** x (B·T, P·C) → P parts, each (B, H, T, C/H): one kernel where the backend has it, else split + reshape + transpose per part. */
+function splitParts(x: tf.Tensor, parts: 1 | 2 | 3, H: number, T: number): tf.Tensor[] {
+  const fused = fusedSplitHeads(x, parts, H, T);
+  if (fused) return fused;
+  const [rows, width] = x.shape as number[];
+  return tf.split(x, parts, -1).map((t) => splitHeads(t.reshape([rows / T, T, width / parts]), H));
+}
+
+/** Heads y (B, H, T, D) → rows (B·T, H·D). */
+function mergeRows(y: tf.Tensor): tf.Tensor {
+  const [B, H, T, D] = y.shape as number[];
+  return fusedMergeHeads([y], 2) ?? mergeHeads(y).reshape([B * T, H * D]);
+}
+
 function attend(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, mask: tf.Tensor | undefined, o: MultiHeadOptions): tf.Tensor {
   const training = Boolean(o.training && o.dropout);
   if (training && !o.rng) throw new Error('dropout while training needs seeded randomness: pass opts.seed (e.g. rng.seed() each step)');
+  const Tq = q.shape[2] as number;
+  const Tk = k.shape[2] as number;
   const { output, weights } = scaledDotProductAttention(q, k, v, {
     mask,
+    // Queries are the last Tq positions of the keys (cached keys first).
+    causal: o.causal,
+    offset: Tk - Tq,
     dropout: training ? o.dropout : 0,
     seed: training ? o.rng?.seed() : undefined,
   });
@@ -55,34 +91,48 @@ function attend(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, mask: tf.Tensor | unde
   return output; // (B, H, Tq, D)
 }
 
+/**
+ * One decoding step (one new position per sequence) over a preallocated cache, as one kernel: write the new key and
+ * value, rotate (RoPE), attend to every cached position, merge heads. qkv (B, 3C) → (B, C), or undefined where that
+ * kernel does not run (then the general path below takes the step).
+ */
+function cachedStep(qkv: tf.Tensor, cache: LayerKV, offset: number, o: MultiHeadOptions): tf.Tensor | undefined {
+  if (o.keyMask || (o.training && o.dropout)) return undefined;
+  const [B, width] = qkv.shape as number[];
+  const H = o.nHead;
+  const D = width / 3 / H;
+  if (!preallocateKV(cache, B, H, D)) return undefined;
+  const out = fusedCachedAttention(qkv, cache.k!, cache.v!, {
+    nHead: H,
+    position: cache.length,
+    ropePosition: o.rope ? offset : undefined,
+    weights: Boolean(o.weightsOut),
+  });
+  if (!out) return undefined;
+  cache.length += 1;
+  if (o.weightsOut) o.weightsOut.push(tf.keep(out[1]));
+  return out[0]; // (B, C)
+}
+
 /** Self-attention `prefix.c_attn` (3C, C), `prefix.c_proj` (C, C) on x (B, T, C) → (B, T, C). */
 export function selfAttention(params: Params, prefix: string, x: tf.Tensor, o: MultiHeadOptions): tf.Tensor3D {
   return tf.tidy(() => {
-    const T = x.shape[1] as number;
-    const qkv = linear(x, param(params, `${prefix}.c_attn.weight`), maybeParam(params, `${prefix}.c_attn.bias`)); // (B, T, 3C)
-    let [q, k, v]: tf.Tensor[] = tf.split(qkv, 3, -1).map((t) => splitHeads(t, o.nHead)); // each (B, H, T, D)
-    const past = o.cache?.k ? o.cache.k.shape[2] : 0;
-    const offset = o.offset ?? past;
-    if (o.rope) {
-      q = applyRope(q, offset);
-      k = applyRope(k, offset);
-    }
-    if (o.cache) {
-      if (o.cache.k && o.cache.v) {
-        k = tf.concat([o.cache.k, k], 2); // (B, H, Tpast + T, D)
-        v = tf.concat([o.cache.v, v], 2);
+    const [B, T, C] = x.shape as number[];
+    if (C % o.nHead !== 0) throw new Error(`width ${C} is not divisible by ${o.nHead} heads: choose nEmbd a multiple of nHead`);
+    const qkv = project(params, `${prefix}.c_attn`, x.reshape([B * T, C])); // (B·T, 3C)
+    const offset = o.offset ?? o.cache?.length ?? 0;
+    // Cached generation, one token at a time: one kernel from qkv to the merged heads.
+    let y = o.cache && T === 1 ? cachedStep(qkv, o.cache, offset, o) : undefined; // (B·T, C)
+    if (!y) {
+      let [q, k, v] = splitParts(qkv, 3, o.nHead, T); // each (B, H, T, D)
+      if (o.rope) {
+        q = applyRope(q, offset);
+        k = applyRope(k, offset);
       }
-      o.cache.k?.dispose();
-      o.cache.v?.dispose();
-      o.cache.k = tf.keep(k as tf.Tensor4D);
-      o.cache.v = tf.keep(v as tf.Tensor4D);
+      if (o.cache) [k, v] = appendKV(o.cache, k, v); // (B, H, Tpast + T, D)
+      y = mergeRows(attend(q, k, v, o.keyMask, o));
     }
-    const Tk = k.shape[2] as number;
-    // One new query (cached generation) may see every key: its causal mask is all zeros, so skip building it.
-    let mask: tf.Tensor | undefined = o.causal && T > 1 ? causalMask(T, Tk, Tk - T) : undefined; // (T, Tk)
-    if (o.keyMask) mask = mask ? mask.add(o.keyMask) : o.keyMask;
-    const y = mergeHeads(attend(q, k, v, mask, o)); // (B, T, C)
-    const out = linear(y, param(params, `${prefix}.c_proj.weight`), maybeParam(params, `${prefix}.c_proj.bias`));
+    const out = project(params, `${prefix}.c_proj`, y).reshape([B, T, C]);
     return maybeDropout(out, o.dropout, o.training, o.rng) as tf.Tensor3D; // (B, T, C)
   });
 }
@@ -90,11 +140,13 @@ export function selfAttention(params: Params, prefix: string, x: tf.Tensor, o: M
 /** Cross-attention: queries from x (B, T, C) via `prefix.c_q` (C, C); keys, values from memory (B, S, C) via `prefix.c_kv` (2C, C) → (B, T, C). */
 export function crossAttention(params: Params, prefix: string, x: tf.Tensor, memory: tf.Tensor, o: MultiHeadOptions): tf.Tensor3D {
   return tf.tidy(() => {
-    const q = splitHeads(linear(x, param(params, `${prefix}.c_q.weight`), maybeParam(params, `${prefix}.c_q.bias`)), o.nHead); // (B, H, T, D)
-    const kv = linear(memory, param(params, `${prefix}.c_kv.weight`), maybeParam(params, `${prefix}.c_kv.bias`)); // (B, S, 2C)
-    const [k, v] = tf.split(kv, 2, -1).map((t) => splitHeads(t, o.nHead)); // each (B, H, S, D)
-    const y = mergeHeads(attend(q, k, v, o.keyMask, o)); // (B, T, C)
-    const out = linear(y, param(params, `${prefix}.c_proj.weight`), maybeParam(params, `${prefix}.c_proj.bias`));
+    const [B, T, C] = x.shape as number[];
+    const [, S, Cm] = memory.shape as number[];
+    if (C % o.nHead !== 0) throw new Error(`width ${C} is not divisible by ${o.nHead} heads: choose nEmbd a multiple of nHead`);
+    const [q] = splitParts(project(params, `${prefix}.c_q`, x.reshape([B * T, C])), 1, o.nHead, T); // (B, H, T, D)
+    const [k, v] = splitParts(project(params, `${prefix}.c_kv`, memory.reshape([B * S, Cm])), 2, o.nHead, S); // each (B, H, S, D)
+    const y = mergeRows(attend(q, k, v, o.keyMask, { ...o, causal: false })); // (B·T, C)
+    const out = project(params, `${prefix}.c_proj`, y).reshape([B, T, C]);
     return maybeDropout(out, o.dropout, o.training, o.rng) as tf.Tensor3D; // (B, T, C)
   });
 }

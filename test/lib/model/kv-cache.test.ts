@@ -1,0 +1,77 @@
+// The KV cache: preallocated buffers written in place where the fused kernels run, concatenation elsewhere,
+// the same logits either way, and a cache started one way can be continued the other.
+import { describe, expect, it } from 'vitest';
+import { createKVCache, disposeKVCache, disposeNamed, gptForward, initGPT, tf, type GPTConfig, type KVCache } from '@how-llms-work/lib';
+import { FUSED_ENV } from '../../../lib/src/backend/fused';
+
+const config: GPTConfig = { vocabSize: 13, blockSize: 12, nLayer: 2, nHead: 2, nEmbd: 8 };
+
+function withFused<T>(on: boolean, f: () => T): T {
+  const before = process.env[FUSED_ENV];
+  process.env[FUSED_ENV] = on ? '1' : '0';
+  try {
+    return f();
+  } finally {
+    if (before === undefined) delete process.env[FUSED_ENV];
+    else process.env[FUSED_ENV] = before;
+  }
+}
+
+const ids = tf.tensor2d([[1, 5, 2, 7, 3, 9, 4, 0], [6, 6, 1, 2, 12, 3, 5, 8]], [2, 8], 'int32');
+
+/** Logits (2, 8, V) fed through a cache: 3 tokens, then one at a time; `fused(t)` says whether step t runs fused. */
+function cachedLogits(params: ReturnType<typeof initGPT>, c: GPTConfig, cache: KVCache, fused: (t: number) => boolean): tf.Tensor {
+  const step = (from: number, n: number) => withFused(fused(from), () => tf.tidy(() => gptForward(params, c, ids.slice([0, from], [2, n]) as tf.Tensor2D, { cache })));
+  const parts = [step(0, 3)];
+  for (let t = 3; t < 8; t++) parts.push(step(t, 1));
+  const all = tf.concat(parts, 1);
+  tf.dispose(parts);
+  return all;
+}
+
+describe('KV cache', () => {
+  for (const positional of ['learned', 'rope'] as const) {
+    it(`${positional}: fused, composed, and switching midway all give the full forward's logits`, () => {
+      const c = { ...config, positional };
+      const params = initGPT(c, 3);
+      const full = gptForward(params, c, ids);
+      for (const [what, fused] of [
+        ['fused', () => true],
+        ['composed', () => false],
+        ['composed then fused', (t: number) => t >= 5],
+        ['fused then composed', (t: number) => t < 5],
+      ] as const) {
+        const cache = createKVCache(c);
+        const got = cachedLogits(params, c, cache, fused);
+        expect(cache.length, what).toBe(8);
+        expect(cache.layers.every((l) => l.length === 8), what).toBe(true);
+        expect(tf.abs(got.sub(full)).max().dataSync()[0], what).toBeLessThan(1e-4);
+        disposeKVCache(cache);
+        got.dispose();
+      }
+      full.dispose();
+      disposeNamed(params);
+    });
+  }
+
+  it('preallocates (B, H, blockSize, D) buffers once where the fused kernels run, and frees them', () => {
+    const params = initGPT(config, 4);
+    const cache = createKVCache(config);
+    const before = tf.memory().numTensors;
+    const counts: number[] = [];
+    for (let t = 0; t < 6; t++) {
+      tf.tidy(() => {
+        gptForward(params, config, ids.slice([0, t], [2, 1]) as tf.Tensor2D, { cache });
+      });
+      counts.push(tf.memory().numTensors);
+    }
+    expect(new Set(counts).size).toBe(1);
+    expect(counts[0] - before).toBe(2 * config.nLayer); // a key and a value buffer per layer
+    const fused = tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu';
+    if (fused) expect(cache.layers[0].k!.shape).toEqual([2, 2, 12, 4]);
+    disposeKVCache(cache);
+    expect(cache.layers[0].k).toBeNull();
+    expect(cache.layers[0].length).toBe(0);
+    disposeNamed(params);
+  });
+});
