@@ -74,8 +74,10 @@ export function generate(model: CausalLM, prompt: number[], options: GenerateOpt
       const input = cache ? pending : ids.slice(-model.blockSize);
       const last = tf.tidy(() => {
         const logits = model.forward(tf.tensor2d([input], [1, input.length], 'int32'), cache); // (1, T, V)
-        return logits.slice([0, input.length - 1, 0], [1, 1, model.vocabSize]).reshape([model.vocabSize]); // (V)
+        // One position (a cached step) is already the last row: read it as it is, no slice.
+        return input.length === 1 ? logits : logits.slice([0, input.length - 1, 0], [1, 1, model.vocabSize]); // (1, 1, V)
       });
+      // The one read back per token: the last position's V logits, which the host turns into a distribution.
       const logits = last.dataSync() as Float32Array;
       last.dispose();
       const { token, probs } = sampleNextToken(logits, options, ids, rng);
