@@ -3,9 +3,19 @@
  *   y = (x − μ) / √(σ² + ε) · γ + β, with the biased variance, as PyTorch.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedLayerNorm } from '../backend/kernels/layernorm';
 
 /** Normalise x (…, C) over its last axis, then γ (C), β (C) → (…, C). */
 export function layerNorm(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor, eps = 1e-5): tf.Tensor {
+  // One fused kernel where the backend has it (lib/src/backend/kernels/layernorm.ts), else the formula as ops.
+  return fusedLayerNorm(x, weight, bias, eps) ?? layerNormReference(x, weight, bias, eps);
+}
+
+/**
+ * Layer norm composed of TF.js ops, exactly the formula above: the reference the fused kernel is held to,
+ * values and gradients, and what runs wherever the kernel does not.
+ */
+export function layerNormReference(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor, eps = 1e-5): tf.Tensor {
   return tf.tidy(() => {
     const { mean, variance } = tf.moments(x, -1, true); // (…, 1)
     let y = x.sub(mean).mul(tf.rsqrt(variance.add(eps))).mul(weight);
