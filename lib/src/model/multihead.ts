@@ -49,23 +49,27 @@ export function maybeDropout(x: tf.Tensor, rate: number | undefined, training: b
  * A projection `name` ((out, in) weight, optional bias) of rows x (N, in) → (N, out): the same product as `linear`,
  * as matMul(x, W, transposeB) + b, two kernels. The fast wasm matmul keeps each weight's transpose (and OpenBLAS
  * transposes on the fly), where linear's explicit transpose copies the weight on every call; stock wasm's
- * transposeB is slow, so there linear runs.
+ * transposeB is slow, so there linear runs. `withBias: false` leaves the bias to the caller (a kernel that adds it).
  */
-function project(params: Params, name: string, x: tf.Tensor): tf.Tensor {
+function project(params: Params, name: string, x: tf.Tensor, withBias = true): tf.Tensor {
   const weight = param(params, `${name}.weight`);
-  const bias = maybeParam(params, `${name}.bias`);
+  const bias = withBias ? maybeParam(params, `${name}.bias`) : undefined;
   if (tf.getBackend() === 'wasm' && !wasmMatMulInstalled()) return linear(x, weight, bias);
   if (weight.shape[1] !== x.shape[1]) throw new Error(`${name}: input width ${x.shape[1]} does not match weight shape [${weight.shape}] (out, in): check the model width`);
   const y = tf.matMul(x, weight, false, true); // (N, out)
   return bias ? y.add(bias) : y;
 }
 
-/** x (B·T, P·C) → P parts, each (B, H, T, C/H): one kernel where the backend has it, else split + reshape + transpose per part. */
-function splitParts(x: tf.Tensor, parts: 1 | 2 | 3, H: number, T: number): tf.Tensor[] {
-  const fused = fusedSplitHeads(x, parts, H, T);
+/**
+ * x (B·T, P·C) plus bias (P·C) → P parts, each (B, H, T, C/H): one kernel where the backend has it (the bias added
+ * in the same pass), else add + split + reshape + transpose per part.
+ */
+function splitParts(x: tf.Tensor, bias: tf.Tensor | undefined, parts: 1 | 2 | 3, H: number, T: number): tf.Tensor[] {
+  const fused = fusedSplitHeads(x, parts, H, T, bias);
   if (fused) return fused;
   const [rows, width] = x.shape as number[];
-  return tf.split(x, parts, -1).map((t) => splitHeads(t.reshape([rows / T, T, width / parts]), H));
+  const biased = bias ? x.add(bias) : x;
+  return (parts === 1 ? [biased] : tf.split(biased, parts, -1)).map((t) => splitHeads(t.reshape([rows / T, T, width / parts]), H));
 }
 
 /** Heads y (B, H, T, D) → rows (B·T, H·D). */
@@ -93,10 +97,10 @@ function attend(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, mask: tf.Tensor | unde
 
 /**
  * One decoding step (one new position per sequence) over a preallocated cache, as one kernel: write the new key and
- * value, rotate (RoPE), attend to every cached position, merge heads. qkv (B, 3C) → (B, C), or undefined where that
+ * value, rotate (RoPE), attend to every cached position, merge heads. qkv (B, 3C) without its bias (3C) → (B, C), or undefined where that
  * kernel does not run (then the general path below takes the step).
  */
-function cachedStep(qkv: tf.Tensor, cache: LayerKV, offset: number, o: MultiHeadOptions): tf.Tensor | undefined {
+function cachedStep(qkv: tf.Tensor, bias: tf.Tensor | undefined, cache: LayerKV, offset: number, o: MultiHeadOptions): tf.Tensor | undefined {
   if (o.keyMask || (o.training && o.dropout)) return undefined;
   const [B, width] = qkv.shape as number[];
   const H = o.nHead;
@@ -107,6 +111,7 @@ function cachedStep(qkv: tf.Tensor, cache: LayerKV, offset: number, o: MultiHead
     position: cache.length,
     ropePosition: o.rope ? offset : undefined,
     weights: Boolean(o.weightsOut),
+    bias,
   });
   if (!out) return undefined;
   cache.length += 1;
@@ -119,12 +124,14 @@ export function selfAttention(params: Params, prefix: string, x: tf.Tensor, o: M
   return tf.tidy(() => {
     const [B, T, C] = x.shape as number[];
     if (C % o.nHead !== 0) throw new Error(`width ${C} is not divisible by ${o.nHead} heads: choose nEmbd a multiple of nHead`);
-    const qkv = project(params, `${prefix}.c_attn`, x.reshape([B * T, C])); // (B·T, 3C)
+    // x Wᵀ now; the bias is added by the kernel that splits the heads (or by the cached step).
+    const qkv = project(params, `${prefix}.c_attn`, x.reshape([B * T, C]), false); // (B·T, 3C)
+    const bias = maybeParam(params, `${prefix}.c_attn.bias`); // (3C)
     const offset = o.offset ?? o.cache?.length ?? 0;
     // Cached generation, one token at a time: one kernel from qkv to the merged heads.
-    let y = o.cache && T === 1 ? cachedStep(qkv, o.cache, offset, o) : undefined; // (B·T, C)
+    let y = o.cache && T === 1 ? cachedStep(qkv, bias, o.cache, offset, o) : undefined; // (B·T, C)
     if (!y) {
-      let [q, k, v] = splitParts(qkv, 3, o.nHead, T); // each (B, H, T, D)
+      let [q, k, v] = splitParts(qkv, bias, 3, o.nHead, T); // each (B, H, T, D)
       if (o.rope) {
         q = applyRope(q, offset);
         k = applyRope(k, offset);
@@ -143,8 +150,8 @@ export function crossAttention(params: Params, prefix: string, x: tf.Tensor, mem
     const [B, T, C] = x.shape as number[];
     const [, S, Cm] = memory.shape as number[];
     if (C % o.nHead !== 0) throw new Error(`width ${C} is not divisible by ${o.nHead} heads: choose nEmbd a multiple of nHead`);
-    const [q] = splitParts(project(params, `${prefix}.c_q`, x.reshape([B * T, C])), 1, o.nHead, T); // (B, H, T, D)
-    const [k, v] = splitParts(project(params, `${prefix}.c_kv`, memory.reshape([B * S, Cm])), 2, o.nHead, S); // each (B, H, S, D)
+    const [q] = splitParts(project(params, `${prefix}.c_q`, x.reshape([B * T, C]), false), maybeParam(params, `${prefix}.c_q.bias`), 1, o.nHead, T); // (B, H, T, D)
+    const [k, v] = splitParts(project(params, `${prefix}.c_kv`, memory.reshape([B * S, Cm]), false), maybeParam(params, `${prefix}.c_kv.bias`), 2, o.nHead, S); // each (B, H, S, D)
     const y = mergeRows(attend(q, k, v, o.keyMask, { ...o, causal: false })); // (B·T, C)
     const out = project(params, `${prefix}.c_proj`, y).reshape([B, T, C]);
     return maybeDropout(out, o.dropout, o.training, o.rng) as tf.Tensor3D; // (B, T, C)

@@ -9,17 +9,20 @@
  *   - `HowLlmsSplitHeads{1,2,3}`: (B·T, P·C) → P tensors (B, H, T, D) (the queries, keys and values of a
  *     projection, each split into heads), one kernel instead of SplitV plus a reshape and a transpose per
  *     part; `HowLlmsMergeHeads{1,2,3}` is the inverse, and each is the other's gradient.
+ *     `HowLlmsSplitHeadsBias{1,2,3}` adds the projection's bias (P·C) in the same pass; its gradient, one merge,
+ *     also sums the columns for the bias (an Add and a column Sum fewer).
  * Generation with a key/value cache (lib/src/model/kv-cache.ts):
  *   - `HowLlmsKVCacheWrite`: copy new keys and values (B, H, T, D) into the cache's preallocated buffers
  *     (B, H, capacity, D) at a position, in place, and return the filled prefix (B, H, position + T, D).
- *   - `HowLlmsCachedAttention`: one new query per sequence (a decoding step) straight from the packed
- *     projection (B, 3C): write its key and value into the buffers in place, rotate query and key (RoPE)
+ *   - `HowLlmsCachedAttention(Bias)`: one new query per sequence (a decoding step) straight from the packed
+ *     projection (B, 3C) (plus its bias): write its key and value into the buffers in place, rotate query and key (RoPE)
  *     when asked, attend over every cached position (no mask: a last query sees them all), merge the heads
  *     → (B, C). About fifteen kernels per layer and token become one.
  *
  * The cache kernels write into their buffer inputs: the one place a fused kernel mutates an input. The
  * buffers belong to a KVCache, are made by tf.zeros (memory of their own, never a view of another tensor)
- * and are read only through these kernels, so nothing else sees a tensor change. They have no gradient:
+ * and only the cache reads them (through these kernels, or a slice of the filled part), so no other tensor changes
+ * under anyone's feet. They have no gradient:
  * generation does not differentiate. Softmax sums and dot products accumulate in float64.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -59,14 +62,16 @@ function causalSoftmax(x: Float32Array, y: Float32Array, [Tq, Tk]: number[], { s
   }
 }
 
-function causalSoftmaxGrad(dy: Float32Array, y: Float32Array, dx: Float32Array, Tk: number, scale: number): void {
+function causalSoftmaxGrad(dy: Float32Array, y: Float32Array, dx: Float32Array, [Tq, Tk]: number[], { scale, causal, offset }: CausalSoftmaxAttrs): void {
   const rows = y.length / Tk;
   for (let r = 0; r < rows; r++) {
     const base = r * Tk;
+    const seen = causal ? Math.min(Tk, offset + (r % Tq) + 1) : Tk;
     let dot = 0;
-    for (let j = 0; j < Tk; j++) dot += dy[base + j] * y[base + j];
+    for (let j = 0; j < seen; j++) dot += dy[base + j] * y[base + j];
+    for (let j = 0; j < seen; j++) dx[base + j] = scale * y[base + j] * (dy[base + j] - dot);
     // Masked keys have y = 0 and so get dx = 0, as through an additive mask.
-    for (let j = 0; j < Tk; j++) dx[base + j] = scale * y[base + j] * (dy[base + j] - dot);
+    for (let j = seen; j < Tk; j++) dx[base + j] = 0;
   }
 }
 
@@ -81,18 +86,15 @@ registerFusedKernel<CausalSoftmaxAttrs>(
   },
   {
     outputsToSave: [true],
-    gradFunc: (dy, saved, attrs) => {
-      const { scale } = attrs as unknown as CausalSoftmaxAttrs;
-      return { scores: () => runFused('HowLlmsCausalSoftmaxGrad', { dy: dy as tf.Tensor, y: saved[0] }, { scale })[0] };
-    },
+    gradFunc: (dy, saved, attrs) => ({ scores: () => runFused('HowLlmsCausalSoftmaxGrad', { dy: dy as tf.Tensor, y: saved[0] }, attrs)[0] }),
   },
 );
 
-registerFusedKernel<{ scale: number }>({
+registerFusedKernel<CausalSoftmaxAttrs>({
   name: 'HowLlmsCausalSoftmaxGrad',
   inputs: ['dy', 'y'],
   outputShapes: ([, y]) => [y],
-  compute: ([dy, y], [dx], [, shape], { scale }) => causalSoftmaxGrad(dy, y, dx, shape[shape.length - 1], scale),
+  compute: ([dy, y], [dx], [, shape], attrs) => causalSoftmaxGrad(dy, y, dx, lastTwo(shape), attrs),
 });
 
 /**
@@ -105,7 +107,7 @@ export function fusedCausalSoftmax(scores: tf.Tensor, scale: number, causal: boo
   return runFused('HowLlmsCausalSoftmax', { scores }, { scale, causal, offset })[0];
 }
 
-// ---- heads: (B·T, P·C) ⇄ P × (B, H, T, D) --------------------------------------------------------------
+// ---- heads: (B·T, P·C) (+ bias) ⇄ P × (B, H, T, D) ------------------------------------------------------
 
 interface SplitAttrs {
   nHead: number;
@@ -120,53 +122,89 @@ interface MergeAttrs {
   outRank: number;
   /** Shape of each part (B, H, T, D), for the gradient (a split). */
   partShape: number[];
+  /** Also output the column sums of the merged rows (P·C): the gradient of a bias added before the split. */
+  columnSums: boolean;
 }
 
 const PART_NAMES = [['x'], ['k', 'v'], ['q', 'k', 'v']] as const;
 
-/** Copy between the packed layout x[(b·T + t)·P·C + p·C + h·D + d] and the parts part_p[((b·H + h)·T + t)·D + d]. */
-function copyHeads(packed: Float32Array, parts: Float32Array[], B: number, T: number, H: number, D: number, toParts: boolean): void {
+let sumScratch = new Float64Array(0);
+
+/**
+ * Between the packed layout x[(b·T + t)·P·C + p·C + h·D + d] and the parts part_p[((b·H + h)·T + t)·D + d]:
+ * split (adding bias[p·C + h·D + d] when given), or merge (and sum each packed column into `sums` when given).
+ */
+function copyHeads(
+  packed: Float32Array, parts: Float32Array[], [B, T, H, D]: number[], toParts: boolean,
+  bias?: Float32Array, sums?: Float32Array,
+): void {
   const P = parts.length;
   const C = H * D;
+  if (sums) {
+    if (sumScratch.length < P * C) sumScratch = new Float64Array(P * C);
+    sumScratch.fill(0, 0, P * C);
+  }
+  const acc = sumScratch;
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       const row = (b * T + t) * P * C;
       for (let p = 0; p < P; p++) {
         const part = parts[p];
         for (let h = 0; h < H; h++) {
-          const src = row + p * C + h * D;
+          const col = p * C + h * D;
+          const src = row + col;
           const dst = ((b * H + h) * T + t) * D;
-          if (toParts) for (let d = 0; d < D; d++) part[dst + d] = packed[src + d];
-          else for (let d = 0; d < D; d++) packed[src + d] = part[dst + d];
+          if (!toParts) for (let d = 0; d < D; d++) packed[src + d] = part[dst + d];
+          else if (bias) for (let d = 0; d < D; d++) part[dst + d] = packed[src + d] + bias[col + d];
+          else for (let d = 0; d < D; d++) part[dst + d] = packed[src + d];
+          if (sums) for (let d = 0; d < D; d++) acc[col + d] += part[dst + d];
         }
       }
     }
   }
+  if (sums) for (let i = 0; i < P * C; i++) sums[i] = acc[i];
+}
+
+/** [B, T, H, D] of a split's input shape. */
+function splitDims(shape: number[], P: number, { nHead, seqLen }: SplitAttrs): number[] {
+  const C = shape[shape.length - 1] / P;
+  return [tf.util.sizeFromShape(shape.slice(0, -1)) / seqLen, seqLen, nHead, C / nHead];
 }
 
 for (let P = 1; P <= 3; P++) {
   const names = PART_NAMES[P - 1];
   const split = `HowLlmsSplitHeads${P}`;
   const merge = `HowLlmsMergeHeads${P}`;
+  const partShapes = ([x]: number[][], attrs: SplitAttrs) => {
+    const [B, T, H, D] = splitDims(x, P, attrs);
+    return names.map(() => [B, H, T, D]);
+  };
+  const mergeOf = (dy: tf.Tensor | tf.Tensor[], attrs: SplitAttrs, columnSums: boolean) => {
+    const dys = Array.isArray(dy) ? dy : [dy];
+    const inputs = Object.fromEntries(names.map((n, i) => [n, dys[i]]));
+    return runFused(merge, inputs, { outRank: attrs.inRank, partShape: dys[0].shape, columnSums });
+  };
   registerFusedKernel<SplitAttrs>(
     {
       name: split,
       inputs: ['x'],
-      outputShapes: ([x], { nHead, seqLen }) => {
-        const rows = tf.util.sizeFromShape(x.slice(0, -1));
-        const C = x[x.length - 1] / P;
-        return names.map(() => [rows / seqLen, nHead, seqLen, C / nHead]);
-      },
-      compute: ([x], parts, [shape], { nHead, seqLen }) => {
-        const C = shape[shape.length - 1] / P;
-        copyHeads(x, parts, x.length / (seqLen * P * C), seqLen, nHead, C / nHead, true);
-      },
+      outputShapes: partShapes,
+      compute: ([x], parts, [shape], attrs) => copyHeads(x, parts, splitDims(shape, P, attrs), true),
+    },
+    { gradFunc: (dy, _saved, attrs) => ({ x: () => mergeOf(dy, attrs as unknown as SplitAttrs, false)[0] }) },
+  );
+  registerFusedKernel<SplitAttrs>(
+    {
+      name: `HowLlmsSplitHeadsBias${P}`,
+      inputs: ['x', 'bias'],
+      outputShapes: partShapes,
+      compute: ([x, bias], parts, [shape], attrs) => copyHeads(x, parts, splitDims(shape, P, attrs), true, bias),
     },
     {
       gradFunc: (dy, _saved, attrs) => {
-        const dys = Array.isArray(dy) ? dy : [dy];
-        const inputs = Object.fromEntries(names.map((n, i) => [n, dys[i]]));
-        return { x: () => runFused(merge, inputs, { outRank: (attrs as unknown as SplitAttrs).inRank })[0] };
+        // Both gradients from one merge, made here: each input's thunk runs in its own tidy, which would dispose the other.
+        const [dx, dbias] = mergeOf(dy, attrs as unknown as SplitAttrs, true);
+        return { x: () => dx, bias: () => dbias };
       },
     },
   );
@@ -174,20 +212,21 @@ for (let P = 1; P <= 3; P++) {
     {
       name: merge,
       inputs: names,
-      outputShapes: ([part], { outRank }) => {
+      outputShapes: ([part], { outRank, columnSums }) => {
         const [B, H, T, D] = part;
-        return [outRank === 2 ? [B * T, P * H * D] : [B, T, P * H * D]];
+        const merged = outRank === 2 ? [B * T, P * H * D] : [B, T, P * H * D];
+        return columnSums ? [merged, [P * H * D]] : [merged];
       },
-      compute: (parts, [x], [shape]) => {
+      compute: (parts, [x, sums], [shape]) => {
         const [B, H, T, D] = shape;
-        copyHeads(x, parts, B, T, H, D, false);
+        copyHeads(x, parts, [B, T, H, D], false, undefined, sums);
       },
     },
     {
       gradFunc: (dy, _saved, attrs) => {
         // Split once, here: each input's thunk runs in its own tidy, which would dispose the other parts.
         const [, H, T] = (attrs as unknown as MergeAttrs).partShape;
-        const dx = dy as tf.Tensor;
+        const dx = (Array.isArray(dy) ? dy[0] : dy) as tf.Tensor;
         const parts = runFused(split, { x: dx }, { nHead: H, seqLen: T, inRank: dx.rank });
         return Object.fromEntries(names.map((n, i) => [n, () => parts[i]]));
       },
@@ -196,13 +235,14 @@ for (let P = 1; P <= 3; P++) {
 }
 
 /**
- * Split x (B·T, P·C) or (B, T, P·C) into P parts, each (B, H, T, C/H), in one kernel (gradient one kernel),
- * or undefined where no fused kernel runs. P = 1 splits heads; P = 3 splits a packed q, k, v projection too.
+ * Split x (B·T, P·C) or (B, T, P·C), plus bias (P·C) when given, into P parts, each (B, H, T, C/H), in one kernel
+ * (gradient one kernel), or undefined where no fused kernel runs. P = 1 splits heads; P = 3 splits a packed q, k, v
+ * projection too, and the bias is the projection's.
  */
-export function fusedSplitHeads(x: tf.Tensor, parts: 1 | 2 | 3, nHead: number, seqLen: number): tf.Tensor[] | undefined {
-  const name = `HowLlmsSplitHeads${parts}`;
-  if (!fusedAvailable(name, [x])) return undefined;
-  return runFused(name, { x }, { nHead, seqLen, inRank: x.rank });
+export function fusedSplitHeads(x: tf.Tensor, parts: 1 | 2 | 3, nHead: number, seqLen: number, bias?: tf.Tensor): tf.Tensor[] | undefined {
+  const name = bias ? `HowLlmsSplitHeadsBias${parts}` : `HowLlmsSplitHeads${parts}`;
+  if (!fusedAvailable(name, bias ? [x, bias] : [x])) return undefined;
+  return runFused(name, bias ? { x, bias } : { x }, { nHead, seqLen, inRank: x.rank });
 }
 
 /** Merge parts, each (B, H, T, D), into (B·T, P·H·D) (outRank 2) or (B, T, P·H·D) (outRank 3), in one kernel, or undefined. */
@@ -211,7 +251,7 @@ export function fusedMergeHeads(parts: tf.Tensor[], outRank: 2 | 3): tf.Tensor |
   if (parts.length < 1 || parts.length > 3 || !fusedAvailable(name, parts)) return undefined;
   const names = PART_NAMES[parts.length - 1];
   const inputs = Object.fromEntries(names.map((n, i) => [n, parts[i]]));
-  return runFused(name, inputs, { outRank, partShape: parts[0].shape })[0];
+  return runFused(name, inputs, { outRank, partShape: parts[0].shape, columnSums: false })[0];
 }
 
 // ---- the key/value cache ------------------------------------------------------------------------------
@@ -302,68 +342,116 @@ function ropeAngles(position: number, D: number, base: number): { cos: Float64Ar
 }
 
 let qScratch = new Float32Array(0);
-let accScratch = new Float64Array(0);
 let scoreScratch = new Float64Array(0);
 
+/** q · k for D values from q[0] and k[at], four independent sums (a single running sum waits on each addition). */
+function dot(q: Float32Array, k: Float32Array, at: number, D: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let d = 0;
+  for (; d + 3 < D; d += 4) {
+    s0 += q[d] * k[at + d];
+    s1 += q[d + 1] * k[at + d + 1];
+    s2 += q[d + 2] * k[at + d + 2];
+    s3 += q[d + 3] * k[at + d + 3];
+  }
+  for (; d < D; d++) s0 += q[d] * k[at + d];
+  return s0 + s1 + s2 + s3;
+}
+
 function cachedAttention(
-  qkv: Float32Array, kb: Float32Array, vb: Float32Array, y: Float32Array, w: Float32Array | undefined,
-  [B, H, capacity, D]: number[], a: CachedAttentionAttrs,
+  qkv: Float32Array, bias: Float32Array | undefined, kb: Float32Array, vb: Float32Array, y: Float32Array, w: Float32Array | undefined,
+  [B, H, capacity, D]: number[], { position, scale, ropePosition, ropeBase }: CachedAttentionAttrs,
 ): void {
   const C = H * D;
-  const Tk = a.position + 1;
+  const Tk = position + 1;
   if (qScratch.length < D) qScratch = new Float32Array(D);
-  if (accScratch.length < D) accScratch = new Float64Array(D);
   if (scoreScratch.length < Tk) scoreScratch = new Float64Array(Tk);
   const q = qScratch;
-  const acc = accScratch;
-  const s = scoreScratch;
-  const rope = a.ropePosition >= 0 ? ropeAngles(a.ropePosition, D, a.ropeBase) : undefined;
+  const e = scoreScratch;
+  const rope = ropePosition >= 0 ? ropeAngles(ropePosition, D, ropeBase) : undefined;
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
       const src = b * 3 * C + h * D;
-      const head = (b * H + h) * capacity * D; // this head's buffer rows
-      const at = head + a.position * D;
-      for (let d = 0; d < D; d++) {
-        q[d] = qkv[src + d];
-        kb[at + d] = qkv[src + C + d];
-        vb[at + d] = qkv[src + 2 * C + d];
+      const head = (b * H + h) * capacity * D; // this head's rows in the buffers
+      const at = head + position * D;
+      // Each sum is rounded to float32 as it is stored, as an Add of the bias would round it.
+      if (bias) {
+        for (let d = 0; d < D; d++) {
+          q[d] = qkv[src + d] + bias[h * D + d];
+          kb[at + d] = qkv[src + C + d] + bias[C + h * D + d];
+          vb[at + d] = qkv[src + 2 * C + d] + bias[2 * C + h * D + d];
+        }
+      } else {
+        for (let d = 0; d < D; d++) {
+          q[d] = qkv[src + d];
+          kb[at + d] = qkv[src + C + d];
+          vb[at + d] = qkv[src + 2 * C + d];
+        }
       }
       if (rope) {
         rotate(q, 0, D, rope.cos, rope.sin);
         rotate(kb, at, D, rope.cos, rope.sin);
       }
       let max = -Infinity;
-      for (let j = 0, row = head; j < Tk; j++, row += D) {
-        let dot = 0;
-        for (let d = 0; d < D; d++) dot += q[d] * kb[row + d];
-        const score = dot * a.scale;
-        s[j] = score;
+      for (let j = 0; j < Tk; j++) {
+        const score = dot(q, kb, head + j * D, D) * scale;
+        e[j] = score;
         if (score > max) max = score;
       }
       let sum = 0;
-      for (let j = 0; j < Tk; j++) sum += s[j] = Math.exp(s[j] - max);
+      for (let j = 0; j < Tk; j++) sum += e[j] = Math.exp(e[j] - max);
       const inv = 1 / sum;
-      for (let d = 0; d < D; d++) acc[d] = 0;
-      for (let j = 0, row = head; j < Tk; j++, row += D) {
-        const p = s[j] * inv;
-        if (w) w[(b * H + h) * Tk + j] = p;
-        for (let d = 0; d < D; d++) acc[d] += p * vb[row + d];
-      }
+      if (w) for (let j = 0, o = (b * H + h) * Tk; j < Tk; j++) w[o + j] = e[j] * inv;
+      // y = Σⱼ eⱼ vⱼ / Σⱼ eⱼ, four output columns at a time down the rows (they stay in cache: Tk·D floats per head).
       const out = b * C + h * D;
-      for (let d = 0; d < D; d++) y[out + d] = acc[d];
+      let d = 0;
+      for (; d + 3 < D; d += 4) {
+        let a0 = 0;
+        let a1 = 0;
+        let a2 = 0;
+        let a3 = 0;
+        for (let j = 0, row = head + d; j < Tk; j++, row += D) {
+          const p = e[j];
+          a0 += p * vb[row];
+          a1 += p * vb[row + 1];
+          a2 += p * vb[row + 2];
+          a3 += p * vb[row + 3];
+        }
+        y[out + d] = a0 * inv;
+        y[out + d + 1] = a1 * inv;
+        y[out + d + 2] = a2 * inv;
+        y[out + d + 3] = a3 * inv;
+      }
+      for (; d < D; d++) {
+        let a = 0;
+        for (let j = 0, row = head + d; j < Tk; j++, row += D) a += e[j] * vb[row];
+        y[out + d] = a * inv;
+      }
     }
   }
 }
 
+const cachedAttentionShapes = (qkv: number[], kb: number[], { position, weights }: CachedAttentionAttrs): number[][] => {
+  const out = [[qkv[0], qkv[1] / 3]];
+  if (weights) out.push([kb[0], kb[1], 1, position + 1]);
+  return out;
+};
+
 registerFusedKernel<CachedAttentionAttrs>({
   name: 'HowLlmsCachedAttention',
   inputs: ['qkv', 'kBuffer', 'vBuffer'],
-  outputShapes: ([qkv, kb], { position, weights }) => {
-    const out = [[qkv[0], qkv[1] / 3]];
-    if (weights) out.push([kb[0], kb[1], 1, position + 1]);
-    return out;
-  },
-  compute: ([qkv, kb, vb], [y, w], [, kbShape], attrs) => cachedAttention(qkv, kb, vb, y, w, kbShape, attrs),
+  outputShapes: ([qkv, kb], attrs) => cachedAttentionShapes(qkv, kb, attrs),
+  compute: ([qkv, kb, vb], [y, w], [, kbShape], attrs) => cachedAttention(qkv, undefined, kb, vb, y, w, kbShape, attrs),
+});
+
+registerFusedKernel<CachedAttentionAttrs>({
+  name: 'HowLlmsCachedAttentionBias',
+  inputs: ['qkv', 'bias', 'kBuffer', 'vBuffer'],
+  outputShapes: ([qkv, , kb], attrs) => cachedAttentionShapes(qkv, kb, attrs),
+  compute: ([qkv, bias, kb, vb], [y, w], [, , kbShape], attrs) => cachedAttention(qkv, bias, kb, vb, y, w, kbShape, attrs),
 });
 
 /** Options of fusedCachedAttention. */
@@ -376,21 +464,25 @@ export interface CachedAttentionOptions {
   ropeBase?: number;
   /** Also return the attention weights (B, H, 1, position + 1). */
   weights?: boolean;
+  /** The projection's bias (3C), added to qkv first. */
+  bias?: tf.Tensor;
 }
 
 /**
- * One decoding step of attention over a preallocated cache: qkv (B, 3C) packed as [q | k | v] (each H heads of D),
+ * One decoding step of attention over a preallocated cache: qkv (B, 3C) packed as [q | k | v] (each H heads of D, plus
+ * the projection's bias when given),
  * buffers (B, H, capacity, D) → output (B, C), heads merged, and optionally the weights (B, H, 1, position + 1).
  * The new key and value land in the buffers at `position`. Undefined where no fused kernel runs.
  */
 export function fusedCachedAttention(qkv: tf.Tensor, kBuffer: tf.Tensor, vBuffer: tf.Tensor, o: CachedAttentionOptions): tf.Tensor[] | undefined {
-  if (!fusedAvailable('HowLlmsCachedAttention', [qkv, kBuffer, vBuffer])) return undefined;
+  const name = o.bias ? 'HowLlmsCachedAttentionBias' : 'HowLlmsCachedAttention';
+  if (!fusedAvailable(name, [qkv, kBuffer, vBuffer, ...(o.bias ? [o.bias] : [])])) return undefined;
   const [B, H, capacity, D] = kBuffer.shape as number[];
   if (qkv.rank !== 2 || qkv.shape[0] !== B || qkv.shape[1] !== 3 * H * D || H !== o.nHead) {
     throw new Error(`cached attention: qkv ${JSON.stringify(qkv.shape)} does not match buffers ${JSON.stringify(kBuffer.shape)} with ${o.nHead} heads`);
   }
   if (o.position >= capacity) throw new Error(`KV cache: position ${o.position} is past its capacity ${capacity}`);
-  return runFused('HowLlmsCachedAttention', { qkv, kBuffer, vBuffer }, {
+  return runFused(name, o.bias ? { qkv, bias: o.bias, kBuffer, vBuffer } : { qkv, kBuffer, vBuffer }, {
     nHead: o.nHead,
     position: o.position,
     scale: 1 / Math.sqrt(D),

@@ -124,6 +124,34 @@ describe(`fused head split and merge on ${process.env.HOW_LLMS_BACKEND}`, () => 
   }
 });
 
+describe(`fused head split with the projection's bias on ${process.env.HOW_LLMS_BACKEND}`, () => {
+  for (const P of [1, 2, 3] as const) {
+    it(`${P} part(s): x + bias split into heads, values exact, gradients w.r.t. x and bias`, () => {
+      const [B, T, H, D] = [2, 6, 2, 4];
+      const x = randomTensor([B * T, P * H * D], 8);
+      const bias = randomTensor([P * H * D], 9);
+      // One output from the parts (weighted so every element counts), for the shared comparison.
+      const ws = Array.from({ length: P }, (_, i) => randomTensor([B, H, T, D], 50 + i));
+      const combine = (parts: tf.Tensor[]) => parts.map((part, i) => part.mul(ws[i])).reduce((a, b) => a.add(b));
+      const reference = (t: tf.Tensor, b: tf.Tensor) => {
+        const biased = t.add(b);
+        return combine((P === 1 ? [biased] : tf.split(biased, P, -1)).map((part) => part.reshape([B, T, H, D]).transpose([0, 2, 1, 3])));
+      };
+      const fused = (t: tf.Tensor, b: tf.Tensor) => {
+        const parts = fusedSplitHeads(t, P, H, T, b);
+        return parts && combine(parts);
+      };
+      expectFusedMatchesReference(fused, reference, [x, bias], 1e-6);
+      tf.tidy(() => {
+        const got = fusedSplitHeads(x, P, H, T, bias)!;
+        const want = (P === 1 ? [x.add(bias)] : tf.split(x.add(bias), P, -1)).map((part) => part.reshape([B, T, H, D]).transpose([0, 2, 1, 3]));
+        got.forEach((t, i) => expect(Array.from(t.dataSync())).toEqual(Array.from(want[i].dataSync())));
+      });
+      tf.dispose([x, bias, ...ws]);
+    });
+  }
+});
+
 describe(`fused key/value cache on ${process.env.HOW_LLMS_BACKEND}`, () => {
   const [B, H, capacity, D] = [2, 3, 10, 4];
   const C = H * D;
@@ -147,8 +175,9 @@ describe(`fused key/value cache on ${process.env.HOW_LLMS_BACKEND}`, () => {
     tf.dispose([kb, vb, ...first, ...second, kAll, vAll, ...want, held]);
   });
 
-  for (const rope of [false, true]) {
-    it(`one cached decoding step${rope ? ' with RoPE' : ''} matches split + concat + attention + merge`, () => {
+  for (const [rope, withBias] of [[false, false], [true, false], [false, true], [true, true]]) {
+    it(`one cached decoding step${rope ? ' with RoPE' : ''}${withBias ? ', bias added' : ''} matches split + concat + attention + merge`, () => {
+      const bias = withBias ? randomTensor([3 * C], 60) : undefined;
       const kb = tf.zeros([B, H, capacity, D]);
       const vb = tf.zeros([B, H, capacity, D]);
       let pastK = tf.zeros([B, H, 0, D]);
@@ -156,9 +185,9 @@ describe(`fused key/value cache on ${process.env.HOW_LLMS_BACKEND}`, () => {
       for (let position = 0; position < 5; position++) {
         const packed = randomTensor([B, 3 * C], 40 + position);
         tf.tidy(() => {
-          const [y, w] = fusedCachedAttention(packed, kb, vb, { nHead: H, position, ropePosition: rope ? position : undefined, weights: true })!;
-          // Reference: split into heads, rotate, append to the past, attend, merge.
-          let [q, k, v] = tf.split(packed, 3, -1).map((t) => t.reshape([B, 1, H, D]).transpose([0, 2, 1, 3]));
+          const [y, w] = fusedCachedAttention(packed, kb, vb, { nHead: H, position, ropePosition: rope ? position : undefined, weights: true, bias })!;
+          // Reference: add the bias, split into heads, rotate, append to the past, attend, merge.
+          let [q, k, v] = tf.split(bias ? packed.add(bias) : packed, 3, -1).map((t) => t.reshape([B, 1, H, D]).transpose([0, 2, 1, 3]));
           if (rope) {
             q = applyRope(q, position);
             k = applyRope(k, position);
@@ -178,6 +207,7 @@ describe(`fused key/value cache on ${process.env.HOW_LLMS_BACKEND}`, () => {
         packed.dispose();
       }
       tf.dispose([kb, vb, pastK, pastV]);
+      bias?.dispose();
     });
   }
 
