@@ -26,6 +26,11 @@ export interface FusedKernelSpec<A extends object = Record<string, unknown>> {
   name: string;
   /** Input names, in the order `compute` receives them. */
   inputs: readonly string[];
+  /**
+   * Whether any number of further inputs follow the named ones (one kernel over a whole list of tensors):
+   * every other key of the input map, in the map's key order; key them '0', '1', … to keep the list's order.
+   */
+  variadic?: boolean;
   /** Shapes of the outputs, from the inputs' shapes. */
   outputShapes(shapes: number[][], attrs: A): number[][];
   /** Fill `outputs` (fresh, not zeroed) from `inputs` (read-only). */
@@ -41,10 +46,18 @@ interface CpuBackendLike {
   makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
 }
 
+/** The inputs in the order `compute` receives them: the named ones, then (variadic) every other key's. */
+function orderedInputs<A extends object>(spec: FusedKernelSpec<A>, inputs: tf.NamedTensorInfoMap): tf.TensorInfo[] {
+  const named = spec.inputs.map((n) => inputs[n] as tf.TensorInfo);
+  if (!spec.variadic) return named;
+  const rest = Object.keys(inputs).filter((k) => !spec.inputs.includes(k));
+  return [...named, ...rest.map((k) => inputs[k] as tf.TensorInfo)];
+}
+
 function wasmKernel<A extends object>(spec: FusedKernelSpec<A>): tf.KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const wasm = backend as unknown as WasmBackendLike;
-    const ins = spec.inputs.map((n) => inputs[n] as tf.TensorInfo);
+    const ins = orderedInputs(spec, inputs);
     const shapes = ins.map((t) => t.shape);
     const a = attrs as unknown as A;
     // Allocate every output before taking views: an allocation may grow the heap and detach older views.
@@ -59,7 +72,7 @@ function wasmKernel<A extends object>(spec: FusedKernelSpec<A>): tf.KernelFunc {
 function cpuKernel<A extends object>(spec: FusedKernelSpec<A>): tf.KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const cpu = backend as unknown as CpuBackendLike;
-    const ins = spec.inputs.map((n) => inputs[n] as tf.TensorInfo);
+    const ins = orderedInputs(spec, inputs);
     const shapes = ins.map((t) => t.shape);
     const a = attrs as unknown as A;
     const outShapes = spec.outputShapes(shapes, a);
