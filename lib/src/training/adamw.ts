@@ -5,8 +5,11 @@
  *   p ← p − lr · (m / (1 − β1ᵗ)) / (√(v / (1 − β2ᵗ)) + ε)
  * Which parameters decay: by default those of rank ≥ 2 (matmul weights and embedding tables, as nanoGPT does);
  * biases and LayerNorm gains (rank 1) do not, since shrinking them toward 0 only fights the normalisation.
+ * `adamwUpdateReference` is this formula as TF.js ops; on wasm and cpu one fused kernel per parameter does the same
+ * (lib/src/backend/kernels/adamw.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedAdamW, type AdamWKernelAttrs } from '../backend/kernels/adamw';
 import type { NamedTensors, Params } from '../model/params';
 
 /** AdamW hyper-parameters. */
@@ -64,25 +67,69 @@ function uniqueSuffix(): string {
   return String(counter);
 }
 
+/** Options of one AdamW step. */
+export interface AdamWStepOptions {
+  /**
+   * A factor () every gradient is multiplied by before the update: the clip factor from `clipScale`, so clipping
+   * needs no scaled copy of every gradient. Default 1.
+   */
+  gradScale?: tf.Scalar;
+}
+
+/**
+ * One parameter's AdamW update as TF.js ops: the formula above, step by step → the new [p, m, v].
+ * The reference the fused kernel is held to, and what runs where there is none. scale () multiplies g first.
+ */
+export function adamwUpdateReference(
+  p: tf.Tensor,
+  m: tf.Tensor,
+  v: tf.Tensor,
+  grad: tf.Tensor,
+  scale: tf.Scalar | undefined,
+  h: AdamWKernelAttrs,
+): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  return tf.tidy(() => {
+    const g = scale ? grad.mul(scale) : grad;
+    const m2 = m.mul(h.beta1).add(g.mul(1 - h.beta1));
+    const v2 = v.mul(h.beta2).add(g.square().mul(1 - h.beta2));
+    const base = h.weightDecay > 0 ? p.mul(1 - h.lr * h.weightDecay) : p;
+    const denom = v2.div(h.bc2).sqrt().add(h.eps);
+    return [base.sub(m2.div(denom).mul(h.lr / h.bc1)), m2, v2];
+  });
+}
+
 /** One AdamW update of params from grads {name: same shape}; names without a gradient (frozen) are left alone. */
-export function adamwStep(state: AdamWState, params: Params, grads: NamedTensors, lr: number): void {
+export function adamwStep(state: AdamWState, params: Params, grads: NamedTensors, lr: number, options: AdamWStepOptions = {}): void {
   if (!(lr >= 0) || !Number.isFinite(lr)) throw new Error(`learning rate must be a finite number >= 0, got ${lr}`);
+  const { gradScale } = options;
+  if (gradScale && gradScale.rank !== 0) throw new Error(`gradScale must be a scalar (), got shape [${gradScale.shape}]`);
   state.step += 1;
   const t = state.step;
   const bc1 = 1 - state.beta1 ** t;
   const bc2 = 1 - state.beta2 ** t;
   const decayed = new Set(state.decayed);
   tf.tidy(() => {
+    // The kernel always takes a scale: 1 when not clipping, one scalar for the whole step (data, not a kernel call).
+    const scale = gradScale ?? tf.scalar(1);
     for (const [name, g] of Object.entries(grads)) {
       const p = params[name];
       const m = state.m[name];
       const v = state.v[name];
       if (!p || !m || !v) throw new Error(`gradient for "${name}" has no parameter or optimizer state; was the optimizer created for these params?`);
-      m.assign(m.mul(state.beta1).add(g.mul(1 - state.beta1)));
-      v.assign(v.mul(state.beta2).add(g.square().mul(1 - state.beta2)));
-      const base = decayed.has(name) && state.weightDecay > 0 ? p.mul(1 - lr * state.weightDecay) : p;
-      const denom = v.div(bc2).sqrt().add(state.eps);
-      p.assign(base.sub(m.div(denom).mul(lr / bc1)));
+      const h: AdamWKernelAttrs = {
+        lr,
+        beta1: state.beta1,
+        beta2: state.beta2,
+        eps: state.eps,
+        weightDecay: decayed.has(name) ? state.weightDecay : 0,
+        bc1,
+        bc2,
+      };
+      const [p2, m2, v2] = fusedAdamW(p, m, v, g, scale, h) ?? adamwUpdateReference(p, m, v, g, gradScale, h);
+      // The variables take over the new tensors' data; tidy frees the handles.
+      p.assign(p2);
+      m.assign(m2);
+      v.assign(v2);
     }
   });
 }
