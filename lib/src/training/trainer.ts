@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../core/random';
 import type { NamedTensors, Params } from '../model/params';
 import { adamwStep, createAdamW, type AdamWOptions, type AdamWState } from './adamw';
-import { clipByGlobalNorm } from './clip';
+import { clipScale } from './clip';
 import { lossAndGrads, trainableNames, type NameFilter } from './gradients';
 
 /** What the loss function learns about the step it is computing. */
@@ -167,8 +167,9 @@ export async function train<Batch>(o: TrainOptions<Batch>): Promise<TrainResult>
     const batch = o.trainBatch(rng);
     const stepSeed = rng.seed();
     const { loss, grads } = lossAndGrads(() => o.loss(o.params, batch, { training: true, step, seed: stepSeed }), o.params, names);
-    const { grads: clipped, norm } = clipByGlobalNorm(grads, clipNorm);
-    adamwStep(optimizer, o.params, clipped, lr);
+    // Clipping as a factor the optimizer applies: no scaled copy of every gradient.
+    const { scale, norm } = clipScale(grads, clipNorm);
+    adamwStep(optimizer, o.params, grads, lr, { gradScale: scale });
     if ((i + 1) % logEvery === 0) {
       // The only per-step host read, every logEvery steps.
       const value = loss.dataSync()[0];
@@ -178,10 +179,9 @@ export async function train<Batch>(o: TrainOptions<Batch>): Promise<TrainResult>
       o.onProgress?.({ step: step + 1, lr, loss: value, gradNorm, elapsedMs: Date.now() - started });
       await yieldToEventLoop();
     }
-    tf.dispose([loss, norm]);
+    tf.dispose([loss, norm, scale]);
     tf.dispose(batch as unknown as tf.TensorContainer);
     disposeAll(grads);
-    disposeAll(clipped);
   }
   if (stopReason !== 'early-stop' && o.steps > 0) evaluate(step);
   return { step, evals, losses, optimizer, stoppedEarly: stopReason !== 'steps', stopReason, elapsedMs: Date.now() - started };
