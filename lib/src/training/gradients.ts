@@ -83,9 +83,9 @@ export function accumulatedLossAndGrads(
 }
 
 /** Rows [slice·B/k, (slice+1)·B/k) of every (B, …) tensor in batch: micro-batch `slice` of `microBatches`. Caller disposes. */
-export function microBatch<T extends Record<string, tf.Tensor>>(batch: T, slice: number, microBatches: number): T {
+export function microBatch<T extends { [K in keyof T]: tf.Tensor }>(batch: T, slice: number, microBatches: number): T {
   const out: Record<string, tf.Tensor> = {};
-  for (const [key, t] of Object.entries(batch)) {
+  for (const [key, t] of Object.entries(batch) as [string, tf.Tensor][]) {
     const B = t.shape[0];
     if (B % microBatches !== 0) throw new Error(`batch of ${B} rows does not split into ${microBatches} equal micro-batches: pick a divisor of ${B}`);
     const rows = B / microBatches;
