@@ -58,7 +58,8 @@ export function disposeKVCache(cache: KVCache): void {
  * any keys and values cached by concatenation into them. False where those kernels do not run (keep concatenating).
  */
 export function preallocateKV(layer: LayerKV, B: number, H: number, D: number): boolean {
-  if (!fusedAvailable('HowLlmsKVCacheWrite') || !fusedAvailable('HowLlmsCachedAttention')) return false;
+  // The cache kernels are registered together (lib/src/backend/kernels/attention.ts): one runs where the other does.
+  if (!fusedAvailable('HowLlmsKVCacheWrite')) return false;
   const { k, v } = layer;
   if (k && v && k.shape[2] === layer.capacity) {
     const [b, h, , d] = k.shape;
