@@ -17,6 +17,7 @@ import '@tensorflow/tfjs';
 import { registerWasmKernels } from './wasm-kernels';
 import { installWasmMatMul, wasmMatMulInstalled } from './wasm-matmul';
 import { installWasmPow, wasmPowInstalled } from './wasm-pow';
+import { installWasmSum, wasmSumInstalled } from './wasm-sum';
 import { NATIVE_MATMUL_PATCH, installNativeMatMul, nativeMatMulInstalled, nativeMatMulStatus } from './native-matmul';
 import { initWasmThreaded, wasmThreadCount, wasmThreadsInUse } from './wasm-threads';
 import { speedPatchesEnabled } from './speed-patches';
@@ -24,6 +25,7 @@ import { speedPatchesEnabled } from './speed-patches';
 export * from './speed-patches';
 export { installWasmMatMul, uninstallWasmMatMul, wasmMatMulInstalled } from './wasm-matmul';
 export { installWasmPow, uninstallWasmPow, wasmPowInstalled } from './wasm-pow';
+export { installWasmSum, uninstallWasmSum, wasmSumInstalled } from './wasm-sum';
 export {
   BLAS_THREADS_ENV,
   DEFAULT_BLAS_THREADS,
@@ -152,6 +154,7 @@ async function setWasmBackend(): Promise<boolean> {
     installWasmMatMul();
     installNativeMatMul(); // OpenBLAS inside the fast matmul where the addon is built; says why not otherwise
     installWasmPow();
+    installWasmSum();
   }
   return ok;
 }
@@ -161,6 +164,7 @@ function activePatches(tfName: string): string[] {
   const patches = wasmMatMulInstalled() ? ['fast matmul'] : [];
   if (nativeMatMulInstalled()) patches.push(NATIVE_MATMUL_PATCH);
   if (wasmPowInstalled()) patches.push('product pow');
+  if (wasmSumInstalled()) patches.push('product sum');
   const threads = wasmThreadsInUse();
   if (threads > 1) patches.push(`${threads} wasm threads`);
   return patches;

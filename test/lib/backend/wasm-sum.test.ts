@@ -1,0 +1,85 @@
+// The product Sum on wasm (leading-axis sums as ones @ x) must agree with the cpu backend, and with stock wasm.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKEND_ENV, Rng, installWasmSum, tf, uninstallWasmSum, useBackend, wasmSumInstalled } from '@how-llms-work/lib';
+import type { BackendName } from '@how-llms-work/lib';
+import { leadingAxes } from '../../../lib/src/backend/wasm-sum';
+
+function values(n: number, seed: number): Float32Array {
+  const rng = new Rng(seed);
+  return Float32Array.from({ length: n }, () => rng.normal());
+}
+
+async function on(backend: 'wasm' | 'cpu', f: () => tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const outs = tf.tidy(f);
+  const data = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
+  tf.dispose(outs);
+  return data;
+}
+
+beforeAll(async () => {
+  await useBackend('wasm');
+});
+
+afterAll(async () => {
+  await useBackend(process.env[BACKEND_ENV] as BackendName);
+});
+
+describe('product Sum on wasm', () => {
+  it('is installed on wasm by default, and takes only leading axes', () => {
+    expect(wasmSumInstalled()).toBe(true);
+    expect(leadingAxes(0, 2)).toBe(1);
+    expect(leadingAxes([1, 0], 3)).toBe(2);
+    expect(leadingAxes(-3, 3)).toBe(1);
+    expect(leadingAxes(1, 2)).toBe(0); // innermost: the stock kernel is already fast there
+    expect(leadingAxes([0, 2], 3)).toBe(0);
+    expect(leadingAxes([0, 1], 2)).toBe(0); // everything: stock
+  });
+
+  const cases: [number[], number | number[], boolean][] = [
+    [[96, 40], 0, false],
+    [[4, 24, 40], [0, 1], false],
+    [[4, 24, 40], [0, 1], true],
+    [[6, 5, 7], 0, true],
+    [[6, 5, 7], 2, false],
+    [[6, 5, 7], [0, 2], false],
+    [[1, 9], 0, false],
+  ];
+  for (const [shape, axis, keepDims] of cases) {
+    it(`sum of ${JSON.stringify(shape)} over ${JSON.stringify(axis)}${keepDims ? ' keeping dims' : ''} and its gradient agree with cpu`, async () => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const f = () => {
+        const x = tf.tensor(values(n, 1), shape);
+        const y = x.sum(axis, keepDims);
+        const w = tf.tensor(values(y.size, 2), y.shape);
+        return [y, tf.grad((t: tf.Tensor) => t.sum(axis, keepDims).mul(w).sum())(x)];
+      };
+      const got = await on('wasm', f);
+      const want = await on('cpu', f);
+      await tf.setBackend('wasm');
+      for (let j = 0; j < 2; j++) {
+        expect(got[j].length).toBe(want[j].length);
+        for (let i = 0; i < want[j].length; i++) expect(got[j][i]).toBeCloseTo(want[j][i], 4);
+      }
+    });
+  }
+
+  it('gives the right shape, keeps tensors flat and uninstalls to the stock kernel', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor(values(2 * 3 * 4, 3), [2, 3, 4]);
+    expect(x.sum([0, 1], true).shape).toEqual([1, 1, 4]);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 20; i++) tf.tidy(() => x.sum(0).add(1)).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    const fast = await tf.tidy(() => x.sum([0, 1])).data();
+    uninstallWasmSum();
+    try {
+      expect(wasmSumInstalled()).toBe(false);
+      const stock = await tf.tidy(() => x.sum([0, 1])).data();
+      for (let i = 0; i < stock.length; i++) expect(fast[i]).toBeCloseTo(stock[i], 4);
+    } finally {
+      installWasmSum();
+      x.dispose();
+    }
+  });
+});
