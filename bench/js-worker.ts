@@ -126,10 +126,11 @@ function trainStep(model: BenchModel, quick: boolean, slow: boolean, weightsDir?
   let last = NaN;
   const step = () => {
     const { loss, grads } = L.lossAndGrads(() => lossFn(params, batch, { training: true, step: 0, seed: 0 }), params, names);
-    const { grads: clipped, norm } = L.clipByGlobalNorm(grads, 1.0);
-    L.adamwStep(optimizer, params, clipped, 1e-3);
+    // As the trainer does it: the clip factor goes into AdamW, no scaled copy of each gradient.
+    const { scale, norm } = L.clipScale(grads, 1.0);
+    L.adamwStep(optimizer, params, grads, 1e-3, { gradScale: scale });
     last = loss.dataSync()[0]; // one read per step: asynchronous backends finish the step before the clock stops
-    tf.dispose([loss, norm, ...Object.values(grads), ...Object.values(clipped)]);
+    tf.dispose([loss, norm, scale, ...Object.values(grads)]);
   };
   const wide = model.name === 'wide';
   if (wide && slow) {

@@ -22,10 +22,11 @@ async function main(): Promise<void> {
   const step = () => {
     const batch = L.sampleLMBatch(ids, B, config.blockSize, rng);
     const { loss, grads } = L.lossAndGrads(() => lossFn(params, batch, { training: true, step: 0, seed: 0 }), params);
-    const { grads: clipped, norm } = L.clipByGlobalNorm(grads, 1.0);
-    L.adamwStep(optimizer, params, clipped, 1e-3);
+    // As the trainer does it: the clip factor goes into AdamW, no scaled copy of each gradient.
+    const { scale, norm } = L.clipScale(grads, 1.0);
+    L.adamwStep(optimizer, params, grads, 1e-3, { gradScale: scale });
     loss.dataSync();
-    tf.dispose([loss, norm, batch.x, batch.y, ...Object.values(grads), ...Object.values(clipped)]);
+    tf.dispose([loss, norm, scale, batch.x, batch.y, ...Object.values(grads)]);
   };
   step();
   const t0 = performance.now();
