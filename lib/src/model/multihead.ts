@@ -3,6 +3,9 @@
  * attend in each head independently, merge, and project back to C.
  * Self-attention takes Q, K, V from the same sequence; cross-attention takes Q from the decoder and K, V
  * from the encoder's output (the "memory").
+ * Where the fused kernels run (wasm, cpu: lib/src/backend/kernels/attention.ts), adding the projection's bias and
+ * splitting into heads, scale + causal mask + softmax, merging heads, and a whole cached decoding step are one kernel
+ * each; elsewhere (and with HOW_LLMS_FUSED=0) the same steps run as the TF.js ops they replace.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../core/random';
@@ -97,8 +100,8 @@ function attend(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, mask: tf.Tensor | unde
 
 /**
  * One decoding step (one new position per sequence) over a preallocated cache, as one kernel: write the new key and
- * value, rotate (RoPE), attend to every cached position, merge heads. qkv (B, 3C) without its bias (3C) → (B, C), or undefined where that
- * kernel does not run (then the general path below takes the step).
+ * value, rotate (RoPE), attend to every cached position, merge heads. qkv (B, 3C) before its bias (3C) → (B, C),
+ * or undefined where that kernel does not run (then the general path in selfAttention takes the step).
  */
 function cachedStep(qkv: tf.Tensor, bias: tf.Tensor | undefined, cache: LayerKV, offset: number, o: MultiHeadOptions): tf.Tensor | undefined {
   if (o.keyMask || (o.training && o.dropout)) return undefined;
