@@ -2,6 +2,7 @@
  * A linear layer in PyTorch's layout: y = x Wᵀ + b with W (out, in), so a PyTorch state_dict loads unchanged.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { speedPatchesEnabled } from '../backend/speed-patches';
 
 /** x (…, in) · weight (out, in)ᵀ + bias (out) → (…, out). */
 export function linear(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Tensor {
@@ -12,9 +13,16 @@ export function linear(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Te
     }
     const lead = x.shape.slice(0, -1);
     const flat = x.reshape([-1, inFeatures]); // (N, in)
-    // An explicit transpose, not matMul's transposeB: on wasm the flag takes a path measured ~5x slower for these sizes.
-    let y = tf.matMul(flat, weight.transpose()); // (N, out)
-    if (bias) y = y.add(bias);
+    let y: tf.Tensor;
+    if (speedPatchesEnabled()) {
+      // The patched products take Wᵀ as a flag: free in OpenBLAS, a cached transpose on wasm.
+      y = tf.matMul(flat, weight, false, true); // (N, out)
+      if (bias) y = y.add(bias);
+    } else {
+      // Stock TF.js's wasm product runs a transposed operand through a naive loop (~5x slower): transpose explicitly.
+      y = tf.matMul(flat, weight.transpose()); // (N, out)
+      if (bias) y = y.add(bias);
+    }
     return y.reshape([...lead, weight.shape[0]]); // (…, out)
   });
 }
