@@ -1,8 +1,15 @@
 #!/usr/bin/env node
-// Builds the OpenBLAS matrix-product addon (lib/native/blas_matmul.c) into lib/native/build/blas_matmul.node.
+// Builds the native addon, the OpenBLAS matrix product (lib/native/blas_matmul.c) and the fused kernels' C versions
+// (lib/native/fused_kernels.c), into lib/native/build/blas_matmul.node.
 // Run by `npm install` / `npm ci` (the root `prepare` script) and by hand. It never fails the install:
 // without Linux, a C compiler, Node's C headers or OpenBLAS it prints one line saying why the native
-// product is skipped and how to get it, and exits 0; the wasm backend then multiplies on its own.
+// product is skipped and how to get it, and exits 0; the wasm backend then multiplies on its own and the
+// fused kernels run their JavaScript loops.
+//
+// It compiles with -march=native: the addon is built where it runs (at install, on this machine), so the
+// compiler may use every instruction this CPU has (AVX2 and FMA on the course machine). A build copied to an
+// older CPU could stop on an illegal instruction: build it again there. Where the compiler rejects
+// -march=native, it builds without it.
 //
 // It calls the C compiler directly rather than node-gyp: for one C file against plain N-API that is
 // the same compile node-gyp would run, without gyp's Python and make steps, and without node-gyp
@@ -14,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const nativeDir = path.join(root, 'lib', 'native');
-const source = path.join(nativeDir, 'blas_matmul.c');
+const sources = ['blas_matmul.c', 'fused_kernels.c'].map((f) => path.join(nativeDir, f));
 const buildDir = path.join(nativeDir, 'build');
 const target = path.join(buildDir, 'blas_matmul.node');
 const HOW_TO_GET_IT = 'Debian/Ubuntu: apt install build-essential libopenblas-dev, then node scripts/build-native.mjs';
@@ -48,18 +55,29 @@ function openblasFlags() {
   return flags;
 }
 
-/** Compile into `out`; a failure names what is missing. */
+/**
+ * -O3 vectorises the fused kernels' loops; -fopenmp-simd honours their `#pragma omp simd reduction` (the one
+ * place float64 sums may be reordered) without OpenMP's runtime; -ffp-contract=off keeps every product and sum
+ * rounded as JavaScript rounds it (no fused multiply-add), so the kernels match their JavaScript loops;
+ * -fno-math-errno lets sqrt be one instruction.
+ */
+const CFLAGS = ['-O3', '-std=c99', '-fPIC', '-ffp-contract=off', '-fno-math-errno', '-fopenmp-simd'];
+
+/** Compile into `out`; a failure names what is missing. Returns the flags used. */
 function compile(out) {
   const cc = process.env.CC || 'cc';
   const probe = spawnSync(cc, ['--version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) throw new Skip(`no C compiler (${cc}) found`);
-  const args = ['-O2', '-std=c99', '-shared', '-fPIC', `-I${nodeIncludeDir()}`, source, '-o', out, ...openblasFlags()];
-  const run = spawnSync(cc, args, { encoding: 'utf8' });
-  if (run.status === 0) return;
-  const err = `${run.stderr}${run.stdout}`;
-  if (/cblas\.h/.test(err)) throw new Skip('OpenBLAS headers (cblas.h) not found');
-  if (/-lopenblas|openblas/.test(err)) throw new Skip('the OpenBLAS library (libopenblas) not found');
-  throw new Skip(`${cc} failed: ${firstLine(err)}`);
+  const rest = ['-shared', `-I${nodeIncludeDir()}`, ...sources, '-o', out, ...openblasFlags(), '-lm'];
+  let run;
+  for (const flags of [[...CFLAGS, '-march=native'], CFLAGS]) {
+    run = spawnSync(cc, [...flags, ...rest], { encoding: 'utf8' });
+    if (run.status === 0) return flags;
+    const err = `${run.stderr}${run.stdout}`;
+    if (/cblas\.h/.test(err)) throw new Skip('OpenBLAS headers (cblas.h) not found');
+    if (/-lopenblas|openblas/.test(err)) throw new Skip('the OpenBLAS library (libopenblas) not found');
+  }
+  throw new Skip(`${cc} failed: ${firstLine(`${run.stderr}${run.stdout}`)}`);
 }
 
 /** Load the fresh addon in a child Node and multiply 2x2 matrices, so a broken build never lands. */
@@ -70,6 +88,10 @@ function check(file) {
     const f = new Float32Array([1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0]); // a, b, out
     m.exports.matmul(new Uint8Array(f.buffer), 1, 2, 2, 2, 0, 0, 0, 0, 16, 0, 32, -1, 0);
     if (f.slice(8).join() !== '19,22,43,50') throw new Error('wrong product ' + f.slice(8).join());
+    const x = new Float32Array([0, 1, -1, 3, -3, 10]), y = new Float32Array(6); // a fused kernel too
+    m.exports.gelu(x, y);
+    const want = [0, 0.841192, -0.158808, 2.996363, -0.003637392, 10];
+    if (want.some((w, i) => Math.abs(y[i] - w) > 1e-6)) throw new Error('wrong gelu ' + y.join());
     console.log(m.exports.config());`;
   const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
   if (run.status !== 0) throw new Skip(`the built addon does not work: ${firstLine(run.stderr || run.stdout)}`);
@@ -83,14 +105,15 @@ function main() {
     if (off === '0') throw new Skip('HOW_LLMS_NATIVE_MATMUL=0');
     if (process.platform !== 'linux') throw new Skip(`it is built on Linux only, and this is ${process.platform}`);
     fs.mkdirSync(buildDir, { recursive: true });
-    compile(tmp);
+    const flags = compile(tmp);
     const config = check(tmp);
     fs.renameSync(tmp, target); // whole or not at all, for processes loading it meanwhile
-    console.log(`how-llms-work: OpenBLAS matmul built (${path.relative(root, target)}, ${config}).`);
+    const arch = flags.includes('-march=native') ? ', -march=native' : '';
+    console.log(`how-llms-work: OpenBLAS matmul and native kernels built (${path.relative(root, target)}${arch}, ${config}).`);
   } catch (err) {
     fs.rmSync(tmp, { force: true });
     const reason = err instanceof Skip ? err.message : `unexpected error: ${firstLine(err instanceof Error ? err.message : err)}`;
-    console.log(`how-llms-work: OpenBLAS matmul skipped (${reason}); wasm multiplies on its own. To get it: ${HOW_TO_GET_IT}.`);
+    console.log(`how-llms-work: OpenBLAS matmul skipped (${reason}); wasm multiplies on its own, and the fused kernels run in JavaScript. To get it: ${HOW_TO_GET_IT}.`);
   }
 }
 

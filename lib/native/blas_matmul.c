@@ -9,6 +9,7 @@
  *     Offsets are bytes into heap; strides are floats between batch slices (0: one slice for every batch).
  *     biasOff < 0: no bias; activation 0 linear, 1 relu, 2 relu6.
  *   setThreads(n), threads(), config(), abi (ABI_VERSION: native-matmul.ts refuses a build of another version)
+ * and the fused kernels' native versions (fused_kernels.c: gelu, layerNorm, adamw, ...), compiled into this addon.
  */
 #include <limits.h>
 #include <stdint.h>
@@ -17,8 +18,10 @@
 #include <cblas.h>
 #include <node_api.h>
 
-/* Bump with any change to the functions above; native-matmul.ts expects the same number. */
-#define ABI_VERSION 1
+#include "fused_kernels.h"
+
+/* Bump with any change to the functions above or in fused_kernels.c; native-matmul.ts expects the same number. */
+#define ABI_VERSION 2
 
 #define CHECK(call)                                             \
   do {                                                          \
@@ -135,5 +138,6 @@ NAPI_MODULE_INIT() {
     {"config", NULL, config, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
+  CHECK(register_fused_kernels(env, exports));
   return exports;
 }

@@ -1,0 +1,565 @@
+/*
+ * The fused kernels of lib/src/backend/kernels/ in C, for the same addon as the matrix product.
+ *
+ * Each function takes the kernel's Float32Arrays (inputs, then outputs, as the kernel's `compute` receives them)
+ * and then a fixed number of numbers (the kernel's `nativeArgs`), and fills the outputs exactly as `compute`
+ * does. The arrays may be views into the wasm backend's memory (a plain or a SharedArrayBuffer) or the cpu
+ * backend's own arrays: napi_get_typedarray_info gives the data pointer either way, and nothing here keeps it
+ * past the call. Every length is checked against the numbers before anything is written.
+ *
+ * Arithmetic follows the JavaScript: JavaScript computes every intermediate in float64 and rounds once, when it
+ * stores into a Float32Array, so the C does the same in double, in the same order (the build passes
+ * -ffp-contract=off: no fused multiply-add changes a rounding), and the results equal the JS loop's bit for
+ * bit except where exp or a reordered float64 sum (`#pragma omp simd reduction`, -fopenmp-simd) differs in its
+ * last float64 bit, which a float32 result almost never shows. The compiler vectorises the loops (-O3, and
+ * -march=native: the addon is built on the machine that runs it, see scripts/build-native.mjs).
+ *
+ *   gelu(x, y)                                          HowLlmsGelu
+ *   geluGrad(dy, x, dx)                                 HowLlmsGeluGrad
+ *   layerNorm(x, weight, [bias,] y, rstd, eps)          HowLlmsLayerNorm, HowLlmsLayerNormNoBias
+ *   layerNormGrad(dy, x, weight, rstd, dx, dweight, dbias)
+ *   adamw(p, m, v, grad, scale, pOut, mOut, vOut, lr, beta1, beta2, eps, weightDecay, bc1, bc2)
+ *   globalNorm(g0, g1, ..., norm, factor, maxNorm)      maxNorm may be Infinity
+ *   causalSoftmax(x, y, Tq, Tk, scale, causal, offset)
+ *   causalSoftmaxGrad(dy, y, dx, Tq, Tk, scale, causal, offset)
+ *   splitHeads(x, [bias,] part0, ..., B, T, H, D, hasBias)
+ *   mergeHeads(part0, ..., x, [sums,] B, T, H, D, hasSums)
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fused_kernels.h"
+
+#define PI 3.141592653589793 /* Math.PI */
+#define MAX_FIXED_ARGS 16    /* every kernel but globalNorm; globalNorm allocates */
+#define MAX_NUMS 8
+
+typedef struct {
+  float* p;
+  size_t n;
+} f32;
+
+static napi_value fail(napi_env env, const char* message) {
+  napi_throw_range_error(env, NULL, message);
+  return NULL;
+}
+
+/* One argument as a Float32Array: its data and length. 0 (and an exception pending) otherwise. */
+static int get_f32(napi_env env, napi_value v, f32* out, const char* name) {
+  bool is_typed = false;
+  napi_typedarray_type type;
+  size_t length;
+  void* data;
+  napi_value buffer;
+  size_t byte_offset;
+  if (napi_is_typedarray(env, v, &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, v, &type, &length, &data, &buffer, &byte_offset) != napi_ok || type != napi_float32_array) {
+    fail(env, name);
+    return 0;
+  }
+  out->p = (float*)data;
+  out->n = length;
+  return 1;
+}
+
+/*
+ * Arrays first, then exactly n_nums numbers. argc is what napi_get_cb_info reported; argv holds them.
+ * Sets *n_arrays; 0 (an exception pending) on a wrong argument.
+ */
+static int split_args(napi_env env, size_t argc, napi_value* argv, size_t min_arrays, size_t max_arrays, size_t n_nums,
+                      f32* arrays, size_t* n_arrays, double* nums, const char* usage) {
+  if (argc < min_arrays + n_nums || argc > max_arrays + n_nums) {
+    fail(env, usage);
+    return 0;
+  }
+  *n_arrays = argc - n_nums;
+  for (size_t i = 0; i < *n_arrays; i++) {
+    if (!get_f32(env, argv[i], &arrays[i], usage)) return 0;
+  }
+  for (size_t i = 0; i < n_nums; i++) {
+    if (napi_get_value_double(env, argv[*n_arrays + i], &nums[i]) != napi_ok) {
+      fail(env, usage);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/* The common case: at most MAX_FIXED_ARGS arguments. */
+static int read_args(napi_env env, napi_callback_info info, size_t min_arrays, size_t max_arrays, size_t n_nums, f32* arrays,
+                     size_t* n_arrays, double* nums, const char* usage) {
+  size_t argc = MAX_FIXED_ARGS;
+  napi_value argv[MAX_FIXED_ARGS];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
+    fail(env, usage);
+    return 0;
+  }
+  return split_args(env, argc, argv, min_arrays, max_arrays, n_nums, arrays, n_arrays, nums, usage);
+}
+
+/* A count or size given as a number: a whole number from 0 to 2^31 - 1 (every size here fits an int32 in TF.js). */
+static int as_count(double d, size_t* out) {
+  if (!(d >= 0 && d <= 2147483647.0) || d != floor(d)) return 0;
+  *out = (size_t)d;
+  return 1;
+}
+
+/* ---- GELU ---------------------------------------------------------------------------------------- */
+
+#define GELU_A 0.044715
+#define BLOCK 256
+
+/* gelu.ts's tanh for |u| <= 4: Eigen's rational fit, the same coefficients in the same order. */
+static inline double tanh_near(double u) {
+  const double u2 = u * u;
+  double p = u2 * -2.76076847742355e-16 + 2.00018790482477e-13;
+  p = u2 * p - 8.60467152213735e-11;
+  p = u2 * p + 5.12229709037114e-8;
+  p = u2 * p + 1.48572235717979e-5;
+  p = u2 * p + 6.37261928875436e-4;
+  p = u2 * p + 4.89352455891786e-3;
+  double q = u2 * 1.19825839466702e-6 + 1.18534705686654e-4;
+  q = u2 * q + 2.268434632439e-3;
+  q = u2 * q + 4.89352518554385e-3;
+  return (u * p) / q;
+}
+
+/* gelu.ts's tanh for |u| > 4: one exp. */
+static double tanh_far(double u) {
+  const double e = exp(-2 * fabs(u));
+  return u > 0 ? 1 - (2 * e) / (1 + e) : (2 * e) / (1 + e) - 1;
+}
+
+/*
+ * Blocks of BLOCK elements: first every element with the rational tanh (a loop without a call, so it vectorises),
+ * then, only in a block where some |u| > 4, those elements again with the exp.
+ */
+static void gelu_loop(const float* restrict x, float* restrict y, size_t n) {
+  const double C = sqrt(2.0 / PI);
+  for (size_t i0 = 0; i0 < n; i0 += BLOCK) {
+    const size_t end = n - i0 < BLOCK ? n : i0 + BLOCK;
+    int far = 0;
+    for (size_t i = i0; i < end; i++) {
+      const double v = x[i];
+      const double u = C * (v + GELU_A * v * v * v);
+      far |= (u > 4) | (u < -4);
+      y[i] = (float)(0.5 * v * (1 + tanh_near(u)));
+    }
+    if (!far) continue;
+    for (size_t i = i0; i < end; i++) {
+      const double v = x[i];
+      const double u = C * (v + GELU_A * v * v * v);
+      if (u > 4 || u < -4) y[i] = (float)(0.5 * v * (1 + tanh_far(u)));
+    }
+  }
+}
+
+static void gelu_grad_loop(const float* restrict dy, const float* restrict x, float* restrict dx, size_t n) {
+  const double C = sqrt(2.0 / PI);
+  for (size_t i0 = 0; i0 < n; i0 += BLOCK) {
+    const size_t end = n - i0 < BLOCK ? n : i0 + BLOCK;
+    int far = 0;
+    for (size_t i = i0; i < end; i++) {
+      const double v = x[i];
+      const double u = C * (v + GELU_A * v * v * v);
+      far |= (u > 4) | (u < -4);
+      const double t = tanh_near(u);
+      dx[i] = (float)(dy[i] * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * C * (1 + 3 * GELU_A * v * v)));
+    }
+    if (!far) continue;
+    for (size_t i = i0; i < end; i++) {
+      const double v = x[i];
+      const double u = C * (v + GELU_A * v * v * v);
+      if (!(u > 4 || u < -4)) continue;
+      const double t = tanh_far(u);
+      dx[i] = (float)(dy[i] * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * C * (1 + 3 * GELU_A * v * v)));
+    }
+  }
+}
+
+static napi_value gelu(napi_env env, napi_callback_info info) {
+  f32 a[2];
+  size_t na;
+  double nums[1];
+  if (!read_args(env, info, 2, 2, 0, a, &na, nums, "gelu(x, y): two Float32Arrays")) return NULL;
+  if (a[1].n != a[0].n) return fail(env, "gelu: y must have x's length");
+  gelu_loop(a[0].p, a[1].p, a[0].n);
+  return NULL;
+}
+
+static napi_value gelu_grad(napi_env env, napi_callback_info info) {
+  f32 a[3];
+  size_t na;
+  double nums[1];
+  if (!read_args(env, info, 3, 3, 0, a, &na, nums, "geluGrad(dy, x, dx): three Float32Arrays")) return NULL;
+  if (a[0].n != a[1].n || a[2].n != a[1].n) return fail(env, "geluGrad: dy, x and dx must have one length");
+  gelu_grad_loop(a[0].p, a[1].p, a[2].p, a[1].n);
+  return NULL;
+}
+
+/* ---- layer norm ---------------------------------------------------------------------------------- */
+
+static void layer_norm_loop(const float* restrict x, const float* restrict w, const float* restrict b, float* restrict y,
+                            float* restrict rstd, size_t rows, size_t C, double eps) {
+  for (size_t row = 0; row < rows; row++) {
+    const float* xr = x + row * C;
+    float* yr = y + row * C;
+    double sum = 0;
+#pragma omp simd reduction(+ : sum)
+    for (size_t c = 0; c < C; c++) sum += xr[c];
+    const double mu = sum / (double)C;
+    double sq = 0;
+#pragma omp simd reduction(+ : sq)
+    for (size_t c = 0; c < C; c++) {
+      const double d = xr[c] - mu;
+      sq += d * d;
+    }
+    const double r = 1 / sqrt(sq / (double)C + eps);
+    if (b) {
+      for (size_t c = 0; c < C; c++) yr[c] = (float)((xr[c] - mu) * r * w[c] + b[c]);
+    } else {
+      for (size_t c = 0; c < C; c++) yr[c] = (float)((xr[c] - mu) * r * w[c]);
+    }
+    rstd[row] = (float)r;
+  }
+}
+
+static napi_value layer_norm(napi_env env, napi_callback_info info) {
+  f32 a[5];
+  size_t na;
+  double nums[1];
+  if (!read_args(env, info, 4, 5, 1, a, &na, nums, "layerNorm(x, weight, [bias,] y, rstd, eps)")) return NULL;
+  const int bias = na == 5;
+  const f32 x = a[0], w = a[1], y = a[na - 2], rstd = a[na - 1];
+  const size_t C = w.n, rows = rstd.n;
+  if (C == 0 || x.n / C != rows || x.n % C != 0 || y.n != x.n || (bias && a[2].n != C)) {
+    return fail(env, "layerNorm: x and y must be rows of weight's length, bias weight's length, rstd one per row");
+  }
+  layer_norm_loop(x.p, w.p, bias ? a[2].p : NULL, y.p, rstd.p, rows, C, nums[0]);
+  return NULL;
+}
+
+/* One row of the backward: dx, and the row's share of dγ and dβ added into dw and db (float64). */
+static void layer_norm_grad_row(const float* restrict dy, const float* restrict x, const float* restrict w, double r,
+                                float* restrict dx, double* restrict dw, double* restrict db, size_t C) {
+  double sum = 0;
+#pragma omp simd reduction(+ : sum)
+  for (size_t c = 0; c < C; c++) sum += x[c];
+  const double mu = sum / (double)C; /* as the forward computed it, in double */
+  double sumG = 0, sumGX = 0;
+#pragma omp simd reduction(+ : sumG, sumGX)
+  for (size_t c = 0; c < C; c++) {
+    const double xh = (x[c] - mu) * r;
+    const double d = dy[c];
+    const double g = d * w[c];
+    sumG += g;
+    sumGX += g * xh;
+    dw[c] += d * xh;
+    db[c] += d;
+  }
+  const double meanG = sumG / (double)C;
+  const double meanGX = sumGX / (double)C;
+  for (size_t c = 0; c < C; c++) {
+    const double xh = (x[c] - mu) * r;
+    dx[c] = (float)(r * ((double)dy[c] * w[c] - meanG - xh * meanGX)); /* float · float in double, as JS multiplies */
+  }
+}
+
+static napi_value layer_norm_grad(napi_env env, napi_callback_info info) {
+  f32 a[7];
+  size_t na;
+  double nums[1];
+  if (!read_args(env, info, 7, 7, 0, a, &na, nums, "layerNormGrad(dy, x, weight, rstd, dx, dweight, dbias)")) return NULL;
+  const size_t C = a[2].n, rows = a[3].n;
+  if (C == 0 || a[1].n % C != 0 || a[1].n / C != rows || a[0].n != a[1].n || a[4].n != a[1].n || a[5].n != C || a[6].n != C) {
+    return fail(env, "layerNormGrad: dy, x and dx must be rows of weight's length, rstd one per row, dweight and dbias weight's length");
+  }
+  double* dw = calloc(2 * C, sizeof(double));
+  if (!dw) return fail(env, "layerNormGrad: out of memory");
+  double* db = dw + C;
+  for (size_t row = 0, o = 0; row < rows; row++, o += C) {
+    layer_norm_grad_row(a[0].p + o, a[1].p + o, a[2].p, a[3].p[row], a[4].p + o, dw, db, C);
+  }
+  for (size_t c = 0; c < C; c++) {
+    a[5].p[c] = (float)dw[c];
+    a[6].p[c] = (float)db[c];
+  }
+  free(dw);
+  return NULL;
+}
+
+/* ---- AdamW ---------------------------------------------------------------------------------------- */
+
+/* GCC honours restrict on parameters (not on local pointers), so every vectorised loop is a function like this one. */
+static void adamw_loop(const float* restrict p, const float* restrict m, const float* restrict v, const float* restrict grad,
+                       float* restrict pOut, float* restrict mOut, float* restrict vOut, size_t n, double s, const double* k) {
+  const double lr = k[0], b1 = k[1], b2 = k[2], eps = k[3], wd = k[4], bc1 = k[5], bc2 = k[6];
+  const double c1 = 1 - b1;
+  const double c2 = 1 - b2;
+  const double decay = 1 - lr * wd;
+  const double stepSize = lr / bc1;
+  const double invSqrtBc2 = 1 / sqrt(bc2);
+  for (size_t i = 0; i < n; i++) {
+    const double g = grad[i] * s;
+    const double mi = b1 * m[i] + c1 * g;
+    const double vi = b2 * v[i] + c2 * g * g;
+    mOut[i] = (float)mi;
+    vOut[i] = (float)vi;
+    pOut[i] = (float)(p[i] * decay - (stepSize * mi) / (sqrt(vi) * invSqrtBc2 + eps));
+  }
+}
+
+static napi_value adamw(napi_env env, napi_callback_info info) {
+  f32 a[8];
+  size_t na;
+  double k[7];
+  if (!read_args(env, info, 8, 8, 7, a, &na, k, "adamw(p, m, v, grad, scale, pOut, mOut, vOut, lr, beta1, beta2, eps, weightDecay, bc1, bc2)")) return NULL;
+  const size_t n = a[0].n;
+  if (a[1].n != n || a[2].n != n || a[3].n != n || a[4].n < 1 || a[5].n != n || a[6].n != n || a[7].n != n) {
+    return fail(env, "adamw: p, m, v, grad and the outputs must have one length, scale at least one element");
+  }
+  adamw_loop(a[0].p, a[1].p, a[2].p, a[3].p, a[5].p, a[6].p, a[7].p, n, a[4].p[0], k);
+  return NULL;
+}
+
+/* ---- global norm ---------------------------------------------------------------------------------- */
+
+static double sum_of_squares(const float* restrict x, size_t n) {
+  double s = 0;
+#pragma omp simd reduction(+ : s)
+  for (size_t i = 0; i < n; i++) s += (double)x[i] * x[i];
+  return s;
+}
+
+static napi_value global_norm(napi_env env, napi_callback_info info) {
+  const char* usage = "globalNorm(g0, g1, ..., norm, factor, maxNorm)";
+  size_t argc = 0;
+  if (napi_get_cb_info(env, info, &argc, NULL, NULL, NULL) != napi_ok || argc < 3) return fail(env, usage);
+  napi_value* argv = malloc(argc * sizeof(napi_value));
+  f32* arrays = malloc(argc * sizeof(f32));
+  napi_value result = NULL;
+  size_t na;
+  double maxNorm;
+  if (!argv || !arrays) {
+    fail(env, "globalNorm: out of memory");
+  } else if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) == napi_ok &&
+             split_args(env, argc, argv, 2, argc, 1, arrays, &na, &maxNorm, usage)) {
+    f32 norm = arrays[na - 2], factor = arrays[na - 1];
+    if (norm.n < 1 || factor.n < 1) {
+      fail(env, "globalNorm: norm and factor need one element each");
+    } else {
+      double sum = 0;
+      for (size_t k = 0; k + 2 < na; k++) sum += sum_of_squares(arrays[k].p, arrays[k].n);
+      const double nrm = sqrt(sum);
+      norm.p[0] = (float)nrm;
+      /* As global-norm.ts: c / max(norm, c), where JavaScript's max of a NaN is NaN. */
+      const double mx = (isnan(nrm) || isnan(maxNorm)) ? NAN : (nrm > maxNorm ? nrm : maxNorm);
+      factor.p[0] = isinf(maxNorm) && maxNorm > 0 ? 1.0f : (float)(maxNorm / mx);
+    }
+  } else if (argc >= 3) {
+    /* split_args threw, or napi_get_cb_info failed */
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    if (!pending) fail(env, usage);
+  }
+  free(argv);
+  free(arrays);
+  return result;
+}
+
+/* ---- causal softmax ------------------------------------------------------------------------------ */
+
+typedef struct {
+  size_t rows, Tq, Tk;
+  double scale;
+  int causal;
+  size_t offset;
+} softmax_dims;
+
+/* Tq, Tk, scale, causal, offset from nums; rows from the length. 0 and an exception on a mismatch. */
+static int softmax_args(napi_env env, const double* nums, size_t length, softmax_dims* s, const char* name) {
+  if (!as_count(nums[0], &s->Tq) || !as_count(nums[1], &s->Tk) || !as_count(nums[4], &s->offset) || s->Tq == 0 || s->Tk == 0 ||
+      length % (s->Tq * s->Tk) != 0) {
+    fail(env, name);
+    return 0;
+  }
+  s->rows = length / s->Tk;
+  s->scale = nums[2];
+  s->causal = nums[3] != 0;
+  return 1;
+}
+
+static size_t seen_keys(const softmax_dims* s, size_t r) {
+  if (!s->causal) return s->Tk;
+  const size_t seen = s->offset + r % s->Tq + 1;
+  return seen < s->Tk ? seen : s->Tk;
+}
+
+/* One row: y = softmax(x · scale) over the first `seen` keys (e: float64 scratch), 0 for the others. */
+static void softmax_row(const float* restrict x, float* restrict y, double* restrict e, size_t seen, size_t Tk, double scale) {
+  double max = -INFINITY;
+  for (size_t j = 0; j < seen; j++) {
+    const double v = x[j] * scale;
+    max = v > max ? v : max;
+  }
+  double sum = 0;
+  for (size_t j = 0; j < seen; j++) sum += e[j] = exp(x[j] * scale - max);
+  const double inv = 1 / sum;
+  for (size_t j = 0; j < seen; j++) y[j] = (float)(e[j] * inv);
+  for (size_t j = seen; j < Tk; j++) y[j] = 0;
+}
+
+static napi_value causal_softmax(napi_env env, napi_callback_info info) {
+  f32 a[2];
+  size_t na;
+  double nums[5];
+  softmax_dims s;
+  if (!read_args(env, info, 2, 2, 5, a, &na, nums, "causalSoftmax(x, y, Tq, Tk, scale, causal, offset)")) return NULL;
+  if (a[1].n != a[0].n) return fail(env, "causalSoftmax: y must have x's length");
+  if (!softmax_args(env, nums, a[0].n, &s, "causalSoftmax: x must be (..., Tq, Tk) with Tq, Tk >= 1 and offset >= 0")) return NULL;
+  double* e = malloc(s.Tk * sizeof(double));
+  if (!e) return fail(env, "causalSoftmax: out of memory");
+  for (size_t r = 0; r < s.rows; r++) softmax_row(a[0].p + r * s.Tk, a[1].p + r * s.Tk, e, seen_keys(&s, r), s.Tk, s.scale);
+  free(e);
+  return NULL;
+}
+
+/* One row of the backward: dx = scale · y ⊙ (dy − Σ dy·y) over the seen keys, 0 for the others. */
+static void softmax_grad_row(const float* restrict dy, const float* restrict y, float* restrict dx, size_t seen, size_t Tk, double scale) {
+  double dot = 0;
+#pragma omp simd reduction(+ : dot)
+  for (size_t j = 0; j < seen; j++) dot += (double)dy[j] * y[j];
+  for (size_t j = 0; j < seen; j++) dx[j] = (float)(scale * y[j] * (dy[j] - dot));
+  for (size_t j = seen; j < Tk; j++) dx[j] = 0;
+}
+
+static napi_value causal_softmax_grad(napi_env env, napi_callback_info info) {
+  f32 a[3];
+  size_t na;
+  double nums[5];
+  softmax_dims s;
+  if (!read_args(env, info, 3, 3, 5, a, &na, nums, "causalSoftmaxGrad(dy, y, dx, Tq, Tk, scale, causal, offset)")) return NULL;
+  if (a[0].n != a[1].n || a[2].n != a[1].n) return fail(env, "causalSoftmaxGrad: dy, y and dx must have one length");
+  if (!softmax_args(env, nums, a[1].n, &s, "causalSoftmaxGrad: y must be (..., Tq, Tk) with Tq, Tk >= 1 and offset >= 0")) return NULL;
+  for (size_t r = 0, o = 0; r < s.rows; r++, o += s.Tk) {
+    softmax_grad_row(a[0].p + o, a[1].p + o, a[2].p + o, seen_keys(&s, r), s.Tk, s.scale);
+  }
+  return NULL;
+}
+
+/* ---- heads: (B·T, P·C) (+ bias) <-> P x (B, H, T, D) ---------------------------------------------- */
+
+typedef struct {
+  size_t B, T, H, D, P;
+} head_dims;
+
+static int head_args(napi_env env, const double* nums, head_dims* h, const char* name) {
+  if (!as_count(nums[0], &h->B) || !as_count(nums[1], &h->T) || !as_count(nums[2], &h->H) || !as_count(nums[3], &h->D)) {
+    fail(env, name);
+    return 0;
+  }
+  return 1;
+}
+
+/* x[(b·T + t)·P·C + p·C + h·D + d] -> part_p[((b·H + h)·T + t)·D + d], adding bias[p·C + h·D + d] when given. */
+static napi_value split_heads(napi_env env, napi_callback_info info) {
+  const char* usage = "splitHeads(x, [bias,] part0, ..., B, T, H, D, hasBias)";
+  f32 a[5];
+  size_t na;
+  double nums[5];
+  head_dims h;
+  if (!read_args(env, info, 2, 5, 5, a, &na, nums, usage) || !head_args(env, nums, &h, usage)) return NULL;
+  const int hasBias = nums[4] != 0;
+  if (na < (size_t)(2 + hasBias)) return fail(env, usage);
+  h.P = na - 1 - hasBias;
+  const size_t C = h.H * h.D, part = h.B * h.H * h.T * h.D;
+  const f32* parts = a + 1 + hasBias;
+  int ok = a[0].n == h.B * h.T * h.P * C && (!hasBias || a[1].n == h.P * C);
+  for (size_t p = 0; p < h.P; p++) ok = ok && parts[p].n == part;
+  if (!ok) return fail(env, "splitHeads: x must be (B·T, P·H·D), bias (P·H·D), each part (B, H, T, D)");
+  const float* x = a[0].p;
+  const float* bias = hasBias ? a[1].p : NULL;
+  for (size_t b = 0; b < h.B; b++) {
+    for (size_t t = 0; t < h.T; t++) {
+      const size_t row = (b * h.T + t) * h.P * C;
+      for (size_t p = 0; p < h.P; p++) {
+        for (size_t hh = 0; hh < h.H; hh++) {
+          const size_t col = p * C + hh * h.D;
+          const float* restrict src = x + row + col;
+          float* restrict dst = parts[p].p + ((b * h.H + hh) * h.T + t) * h.D;
+          if (bias) {
+            const float* restrict bs = bias + col;
+            for (size_t d = 0; d < h.D; d++) dst[d] = src[d] + bs[d]; /* float + float: as the JS rounds it */
+          } else {
+            memcpy(dst, src, h.D * sizeof(float));
+          }
+        }
+      }
+    }
+  }
+  return NULL;
+}
+
+/* The inverse of splitHeads; with sums, also the float64 sum of every packed column over the rows. */
+static napi_value merge_heads(napi_env env, napi_callback_info info) {
+  const char* usage = "mergeHeads(part0, ..., x, [sums,] B, T, H, D, hasSums)";
+  f32 a[5];
+  size_t na;
+  double nums[5];
+  head_dims h;
+  if (!read_args(env, info, 2, 5, 5, a, &na, nums, usage) || !head_args(env, nums, &h, usage)) return NULL;
+  const int hasSums = nums[4] != 0;
+  if (na < (size_t)(2 + hasSums)) return fail(env, usage);
+  h.P = na - 1 - hasSums;
+  const size_t C = h.H * h.D, part = h.B * h.H * h.T * h.D;
+  const f32 x = a[h.P];
+  int ok = x.n == h.B * h.T * h.P * C && (!hasSums || a[h.P + 1].n == h.P * C);
+  for (size_t p = 0; p < h.P; p++) ok = ok && a[p].n == part;
+  if (!ok) return fail(env, "mergeHeads: each part must be (B, H, T, D), x (B·T, P·H·D), sums (P·H·D)");
+  double* acc = NULL;
+  if (hasSums) {
+    acc = calloc(h.P * C + 1, sizeof(double));
+    if (!acc) return fail(env, "mergeHeads: out of memory");
+  }
+  for (size_t b = 0; b < h.B; b++) {
+    for (size_t t = 0; t < h.T; t++) {
+      const size_t row = (b * h.T + t) * h.P * C;
+      for (size_t p = 0; p < h.P; p++) {
+        for (size_t hh = 0; hh < h.H; hh++) {
+          const size_t col = p * C + hh * h.D;
+          const float* restrict src = a[p].p + ((b * h.H + hh) * h.T + t) * h.D;
+          memcpy(x.p + row + col, src, h.D * sizeof(float));
+          if (acc) {
+            double* restrict s = acc + col;
+            for (size_t d = 0; d < h.D; d++) s[d] += src[d];
+          }
+        }
+      }
+    }
+  }
+  if (acc) {
+    for (size_t i = 0; i < h.P * C; i++) a[h.P + 1].p[i] = (float)acc[i];
+    free(acc);
+  }
+  return NULL;
+}
+
+/* ---- registration -------------------------------------------------------------------------------- */
+
+napi_status register_fused_kernels(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+    {"gelu", NULL, gelu, NULL, NULL, NULL, napi_default, NULL},
+    {"geluGrad", NULL, gelu_grad, NULL, NULL, NULL, napi_default, NULL},
+    {"layerNorm", NULL, layer_norm, NULL, NULL, NULL, napi_default, NULL},
+    {"layerNormGrad", NULL, layer_norm_grad, NULL, NULL, NULL, napi_default, NULL},
+    {"adamw", NULL, adamw, NULL, NULL, NULL, napi_default, NULL},
+    {"globalNorm", NULL, global_norm, NULL, NULL, NULL, napi_default, NULL},
+    {"causalSoftmax", NULL, causal_softmax, NULL, NULL, NULL, napi_default, NULL},
+    {"causalSoftmaxGrad", NULL, causal_softmax_grad, NULL, NULL, NULL, napi_default, NULL},
+    {"splitHeads", NULL, split_heads, NULL, NULL, NULL, napi_default, NULL},
+    {"mergeHeads", NULL, merge_heads, NULL, NULL, NULL, napi_default, NULL},
+  };
+  return napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+}
