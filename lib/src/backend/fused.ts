@@ -10,9 +10,15 @@
  *     gradient is another such kernel.
  * Tests hold each kernel to its reference, values and gradients, on wasm and on cpu.
  * `HOW_LLMS_FUSED=0` (or `HOW_LLMS_STOCK_TFJS=1`) runs the references everywhere.
+ *
+ * A kernel may also name a native version (`native`): the same loop in C (lib/native/fused_kernels.c), in the
+ * addon that holds the OpenBLAS product. Where that addon is built it runs instead of the JS loop, on the same
+ * arrays (views into the wasm heap, or the cpu backend's own), and gives the same numbers (float64 throughout,
+ * as the JS). The JS loop stays the fallback: no addon, `HOW_LLMS_NATIVE_KERNELS=0`, or `HOW_LLMS_STOCK_TFJS=1`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { speedPatchesEnabled } from './speed-patches';
+import { nativeAddon } from './native-matmul';
+import { speedPatchesEnabled, speedPatchesOffReason } from './speed-patches';
 
 /** Environment variable that switches the fused kernels off (`0`) so the references run. */
 export const FUSED_ENV = 'HOW_LLMS_FUSED';
@@ -35,6 +41,75 @@ export interface FusedKernelSpec<A extends object = Record<string, unknown>> {
   outputShapes(shapes: number[][], attrs: A): number[][];
   /** Fill `outputs` (fresh, not zeroed) from `inputs` (read-only). */
   compute(inputs: Float32Array[], outputs: Float32Array[], shapes: number[][], attrs: A): void;
+  /**
+   * The addon's export that does what `compute` does, where the native kernels run (see `nativeKernelsStatus`).
+   * It is called as `addon[native](...inputs, ...outputs, ...nativeArgs(shapes, attrs))`.
+   */
+  native?: string;
+  /** The numbers the native version takes after its arrays (sizes and attributes); none when absent. */
+  nativeArgs?(shapes: number[][], attrs: A): number[];
+}
+
+/** Environment variable that switches the kernels' native versions off (`0`), so their JavaScript loops run. */
+export const NATIVE_KERNELS_ENV = 'HOW_LLMS_NATIVE_KERNELS';
+
+/** A native kernel: its arrays (inputs, then outputs), then its numbers. */
+type NativeKernel = (...args: (Float32Array | number)[]) => void;
+
+/**
+ * Why the native kernels cannot run, or undefined when they can: a switch (`HOW_LLMS_NATIVE_KERNELS=0`,
+ * `HOW_LLMS_STOCK_TFJS=1`) or the addon's reason (not built, stale, does not load). Loads the addon (once).
+ */
+export function nativeKernelsOffReason(env: Record<string, string | undefined> = process.env): string | undefined {
+  const patches = speedPatchesOffReason(undefined, env);
+  if (patches !== undefined) return patches;
+  const raw = (env[NATIVE_KERNELS_ENV] ?? '').trim();
+  if (raw !== '' && raw !== '1') return raw === '0' ? `${NATIVE_KERNELS_ENV}=0` : `${NATIVE_KERNELS_ENV}=${raw} (only 1 or unset turns them on)`;
+  return nativeAddon().reason;
+}
+
+// Decided on the first kernel call (the environment as it is then), or by setNativeKernels.
+let native: { addon?: Record<string, unknown>; reason?: string } | undefined;
+const nativeCalls = new Map<string, number>();
+
+function nativeState(): { addon?: Record<string, unknown>; reason?: string } {
+  if (!native) {
+    const reason = nativeKernelsOffReason();
+    native = reason === undefined ? { addon: nativeAddon().addon } : { reason };
+  }
+  return native;
+}
+
+/** Why the native kernels do not run now, or undefined while they do. */
+export function nativeKernelsStatus(): string | undefined {
+  return nativeState().reason;
+}
+
+/**
+ * Turn the native kernels off (`false`: the JS loops run), or on again where they can run (`true`: the switches
+ * and the addon are looked at anew). For tests and measurements. Returns why they are off, or undefined.
+ */
+export function setNativeKernels(on: boolean): string | undefined {
+  native = on ? undefined : { reason: 'switched off by setNativeKernels(false)' };
+  return nativeKernelsStatus();
+}
+
+/** How many kernel calls ran natively in this process: of the kernel `name` (its TF.js name), or of all. */
+export function nativeKernelCount(name?: string): number {
+  if (name !== undefined) return nativeCalls.get(name) ?? 0;
+  let total = 0;
+  for (const n of nativeCalls.values()) total += n;
+  return total;
+}
+
+/** Run the kernel natively when it can; false when the JS loop must. */
+function runNative<A extends object>(spec: FusedKernelSpec<A>, ins: Float32Array[], outs: Float32Array[], shapes: number[][], attrs: A): boolean {
+  if (spec.native === undefined) return false;
+  const fn = nativeState().addon?.[spec.native];
+  if (typeof fn !== 'function') return false;
+  (fn as NativeKernel)(...ins, ...outs, ...(spec.nativeArgs?.(shapes, attrs) ?? []));
+  nativeCalls.set(spec.name, (nativeCalls.get(spec.name) ?? 0) + 1);
+  return true;
 }
 
 interface WasmBackendLike {
@@ -64,7 +139,7 @@ function wasmKernel<A extends object>(spec: FusedKernelSpec<A>): tf.KernelFunc {
     const outs = spec.outputShapes(shapes, a).map((s) => wasm.makeOutput(s, 'float32'));
     const inViews = ins.map((t) => wasm.typedArrayFromHeap(t));
     const outViews = outs.map((t) => wasm.typedArrayFromHeap(t));
-    spec.compute(inViews, outViews, shapes, a);
+    if (!runNative(spec, inViews, outViews, shapes, a)) spec.compute(inViews, outViews, shapes, a);
     return outs.length === 1 ? outs[0] : outs;
   };
 }
@@ -77,7 +152,8 @@ function cpuKernel<A extends object>(spec: FusedKernelSpec<A>): tf.KernelFunc {
     const a = attrs as unknown as A;
     const outShapes = spec.outputShapes(shapes, a);
     const outViews = outShapes.map((s) => new Float32Array(tf.util.sizeFromShape(s)));
-    spec.compute(ins.map((t) => cpu.data.get(t.dataId).values), outViews, shapes, a);
+    const inViews = ins.map((t) => cpu.data.get(t.dataId).values);
+    if (!runNative(spec, inViews, outViews, shapes, a)) spec.compute(inViews, outViews, shapes, a);
     const outs = outShapes.map((s, i) => cpu.makeTensorInfo(s, 'float32', outViews[i]));
     return outs.length === 1 ? outs[0] : outs;
   };

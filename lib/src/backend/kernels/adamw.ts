@@ -25,6 +25,8 @@ registerFusedKernel<AdamWKernelAttrs>({
   name: 'HowLlmsAdamW',
   inputs: ['param', 'm', 'v', 'grad', 'scale'],
   outputShapes: ([p]) => [p, p, p],
+  native: 'adamw',
+  nativeArgs: (_shapes, a) => [a.lr, a.beta1, a.beta2, a.eps, a.weightDecay, a.bc1, a.bc2],
   compute: ([p, m, v, grad, scale], [pOut, mOut, vOut], _shapes, a) => {
     // Everything fixed for the step is read once, out of the loop.
     const s = scale[0];

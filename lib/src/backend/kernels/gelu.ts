@@ -37,6 +37,7 @@ registerFusedKernel(
     name: 'HowLlmsGelu',
     inputs: ['x'],
     outputShapes: ([x]) => [x],
+    native: 'gelu',
     compute: ([x], [y]) => {
       for (let i = 0; i < x.length; i++) {
         const v = x[i];
@@ -54,6 +55,7 @@ registerFusedKernel({
   name: 'HowLlmsGeluGrad',
   inputs: ['dy', 'x'],
   outputShapes: ([, x]) => [x],
+  native: 'geluGrad',
   compute: ([dy, x], [dx]) => {
     for (let i = 0; i < x.length; i++) {
       const v = x[i];

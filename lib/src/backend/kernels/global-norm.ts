@@ -41,6 +41,8 @@ registerFusedKernel<GlobalNormAttrs>({
   inputs: [],
   variadic: true,
   outputShapes: () => [[], []],
+  native: 'globalNorm',
+  nativeArgs: (_shapes, { maxNorm }) => [maxNorm],
   compute: (gs, [norm, factor], _shapes, { maxNorm }) => {
     let sum = 0;
     for (let k = 0; k < gs.length; k++) sum += sumOfSquares(gs[k]);

@@ -63,6 +63,8 @@ registerFusedKernel<LayerNormAttrs>(
     name: 'HowLlmsLayerNorm',
     inputs: ['x', 'weight', 'bias'],
     outputShapes: forwardShapes,
+    native: 'layerNorm',
+    nativeArgs: (_shapes, { eps }) => [eps],
     compute: ([x, weight, bias], [y, rstd], _shapes, { eps }) => forward(x, weight, bias, y, rstd, eps),
   },
   {
@@ -80,6 +82,8 @@ registerFusedKernel<LayerNormAttrs>(
     name: 'HowLlmsLayerNormNoBias',
     inputs: ['x', 'weight'],
     outputShapes: forwardShapes,
+    native: 'layerNorm',
+    nativeArgs: (_shapes, { eps }) => [eps],
     compute: ([x, weight], [y, rstd], _shapes, { eps }) => forward(x, weight, undefined, y, rstd, eps),
   },
   {
@@ -97,6 +101,7 @@ registerFusedKernel({
   name: 'HowLlmsLayerNormGrad',
   inputs: ['dy', 'x', 'weight', 'rstd'],
   outputShapes: ([, x, weight]) => [x, weight, weight],
+  native: 'layerNormGrad',
   compute: ([dy, x, weight, rstd], [dx, dweight, dbias]) => {
     const C = weight.length;
     const rows = rstd.length;

@@ -1,0 +1,209 @@
+// The fused kernels' native versions (lib/native/fused_kernels.c) give what their JavaScript loops give, on random
+// inputs and on edge values (±0, tiny, subnormal, huge, ±Infinity, NaN, large means, constant rows), on the backend the
+// project names (lib-wasm: views into the wasm heap; lib-cpu: the cpu backend's own arrays). Each case runs the kernel
+// through TF.js twice, natively and in JavaScript, and checks that the native run happened (a count) where the addon is
+// built; where it is not, it checks the reason instead. CI (HOW_LLMS_PROFILE=ci) must build it.
+import * as fs from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { NATIVE_ADDON_PATH, Rng, STOCK_TFJS_ENV, tf } from '@how-llms-work/lib';
+import {
+  NATIVE_KERNELS_ENV,
+  nativeKernelCount,
+  nativeKernelsOffReason,
+  nativeKernelsStatus,
+  runFused,
+  setNativeKernels,
+} from '../../../../lib/src/backend/fused';
+import { nativeAddon } from '../../../../lib/src/backend/native-matmul';
+import '../../../../lib/src/backend/kernels/gelu';
+import '../../../../lib/src/backend/kernels/layernorm';
+import '../../../../lib/src/backend/kernels/adamw';
+import '../../../../lib/src/backend/kernels/global-norm';
+
+const TOLERANCE = 1e-6; // relative
+const backend = process.env.HOW_LLMS_BACKEND;
+const runs = setNativeKernels(true) === undefined;
+
+/** Normal values ×scale, seeded, with `edges` written over the first elements. */
+function values(n: number, seed: number, scale = 1, edges: number[] = []): Float32Array {
+  const rng = new Rng(seed);
+  const out = Float32Array.from({ length: n }, () => scale * rng.normal());
+  out.set(edges.slice(0, n));
+  return out;
+}
+
+const EDGES = [0, -0, 1e-30, -1e-30, 1e-40, -1e-40, 2.98, -2.98, 3.1, -3.1, 50, -50, 1e30, -1e30, 3.4e38, -3.4e38, Infinity, -Infinity, NaN];
+
+/** got equals want: both NaN, equal, or within TOLERANCE relative; returns the worst relative error and the exact share. */
+function expectSame(got: Float32Array, want: Float32Array, what: string): { worst: number; exact: number } {
+  expect(got.length, `${what}: length`).toBe(want.length);
+  let worst = 0;
+  let exact = 0;
+  let at = -1;
+  for (let i = 0; i < got.length; i++) {
+    const [g, w] = [got[i], want[i]];
+    if (g === w || (Number.isNaN(g) && Number.isNaN(w))) {
+      exact++;
+      continue;
+    }
+    const err = Math.abs(g - w) / Math.max(Math.abs(w), 1e-30);
+    if (!(err <= worst)) [worst, at] = [err, i];
+  }
+  expect(worst, `${what}: worst relative error at ${at} (native ${got[at]}, JS ${want[at]})`).toBeLessThanOrEqual(TOLERANCE);
+  return { worst, exact: exact / Math.max(got.length, 1) };
+}
+
+/** Run kernel `name` natively and in JavaScript on the same inputs; compare every output; check the native run happened. */
+function nativeMatchesJs(name: string, inputs: Record<string, Float32Array | tf.Tensor>, shapes: Record<string, number[]>, attrs: object = {}): number {
+  const tensors = Object.fromEntries(
+    Object.entries(inputs).map(([k, v]) => [k, v instanceof Float32Array ? tf.tensor(v, shapes[k] ?? [v.length]) : v]),
+  );
+  try {
+    setNativeKernels(true);
+    const before = nativeKernelCount(name);
+    const nativeOuts = runFused(name, tensors, attrs);
+    expect(nativeKernelCount(name) - before, `${name} ran natively`).toBe(runs ? 1 : 0);
+    setNativeKernels(false);
+    const jsOuts = runFused(name, tensors, attrs);
+    expect(nativeKernelCount(name) - before, `${name} ran in JavaScript when switched off`).toBe(runs ? 1 : 0);
+    let exact = 1;
+    nativeOuts.forEach((t, i) => {
+      expect(t.shape, `${name} output ${i}: shape`).toEqual(jsOuts[i].shape);
+      exact = Math.min(exact, expectSame(t.dataSync() as Float32Array, jsOuts[i].dataSync() as Float32Array, `${name} output ${i}`).exact);
+    });
+    tf.dispose([...nativeOuts, ...jsOuts]);
+    return exact;
+  } finally {
+    setNativeKernels(true);
+    tf.dispose(Object.values(tensors).filter((t, i) => Object.values(inputs)[i] instanceof Float32Array));
+  }
+}
+
+afterAll(() => {
+  setNativeKernels(true);
+});
+
+describe(`native fused kernels on ${backend}`, () => {
+  it('run where the addon is built, and say why not elsewhere', () => {
+    if (process.env.HOW_LLMS_PROFILE === 'ci') expect(runs, `CI installs libopenblas-dev, so ${NATIVE_ADDON_PATH} must be built`).toBe(true);
+    if (fs.existsSync(NATIVE_ADDON_PATH)) {
+      // Built: they run, unless the build is stale or does not load (then the reason says so).
+      if (!runs) expect(nativeKernelsStatus()).toMatch(/older source|does not load/);
+    } else {
+      expect(runs).toBe(false);
+      expect(nativeKernelsStatus()).toMatch(/the OpenBLAS addon is not built \(Debian\/Ubuntu: apt install libopenblas-dev/);
+    }
+  });
+
+  it(`switch off with ${NATIVE_KERNELS_ENV}=0 and with ${STOCK_TFJS_ENV}=1, and only 1 or unset turns them on`, () => {
+    expect(nativeKernelsOffReason({ [NATIVE_KERNELS_ENV]: '0' })).toBe(`${NATIVE_KERNELS_ENV}=0`);
+    expect(nativeKernelsOffReason({ [NATIVE_KERNELS_ENV]: 'yes' })).toMatch(/only 1 or unset/);
+    expect(nativeKernelsOffReason({ [STOCK_TFJS_ENV]: '1' })).toBe(`${STOCK_TFJS_ENV}=1`);
+    expect(nativeKernelsOffReason({ [NATIVE_KERNELS_ENV]: '1' })).toBe(nativeAddon().reason);
+    // The environment as it is when they are (re)considered.
+    const saved = process.env[NATIVE_KERNELS_ENV];
+    process.env[NATIVE_KERNELS_ENV] = '0';
+    try {
+      expect(setNativeKernels(true)).toBe(`${NATIVE_KERNELS_ENV}=0`);
+      const before = nativeKernelCount();
+      tf.tidy(() => runFused('HowLlmsGelu', { x: tf.tensor1d([1, 2, 3]) })[0].dataSync());
+      expect(nativeKernelCount()).toBe(before);
+    } finally {
+      if (saved === undefined) delete process.env[NATIVE_KERNELS_ENV];
+      else process.env[NATIVE_KERNELS_ENV] = saved;
+      setNativeKernels(true);
+    }
+  });
+
+  it('GELU forward and backward, random and edge values (both branches of tanh, non-finite inputs)', () => {
+    const n = 4099; // not a multiple of the vector width or the block
+    const x = values(n, 1, 3, EDGES);
+    const exact = Math.min(
+      nativeMatchesJs('HowLlmsGelu', { x }, {}),
+      nativeMatchesJs('HowLlmsGeluGrad', { dy: values(n, 2), x }, {}),
+    );
+    // The same float64 arithmetic in the same order: bit for bit, but for the rare last bit of an exp.
+    expect(exact).toBeGreaterThan(0.999);
+  });
+
+  for (const C of [128, 7, 1]) {
+    it(`layer norm forward (with and without bias) and backward, C = ${C}: random rows, a large mean, constant and non-finite rows`, () => {
+      const rows = 37;
+      const x = values(rows * C, 3, 2);
+      for (let c = 0; c < C; c++) {
+        x[C + c] += 1000; // row 1: a large mean
+        x[2 * C + c] = 0.5; // row 2: constant (σ = 0)
+        x[3 * C + c] *= 1e-20; // row 3: tiny
+      }
+      x[4 * C] = Infinity;
+      x[5 * C] = NaN;
+      const shapes = { x: [rows, C], weight: [C], bias: [C] };
+      const weight = values(C, 4, 1, [0, -0]);
+      const bias = values(C, 5);
+      for (const eps of [1e-5, 0]) {
+        expect(nativeMatchesJs('HowLlmsLayerNorm', { x, weight, bias }, shapes, { eps })).toBeGreaterThan(0.99);
+        expect(nativeMatchesJs('HowLlmsLayerNormNoBias', { x, weight }, shapes, { eps })).toBeGreaterThan(0.99);
+      }
+      // The backward from the forward's own r (finite rows only, as training sees them), and from one with a NaN row.
+      const finite = x.map((v, i) => (i < 4 * C ? v : v % 7 || 1));
+      const rstd = tf.tidy(() => {
+        const [, r] = runFused('HowLlmsLayerNorm', { x: tf.tensor(finite, [rows, C]), weight: tf.tensor(weight), bias: tf.tensor(bias) }, { eps: 1e-5 });
+        return r;
+      });
+      const gradShapes = { dy: [rows, C], x: [rows, C], weight: [C] };
+      expect(nativeMatchesJs('HowLlmsLayerNormGrad', { dy: values(rows * C, 6), x: finite, weight, rstd }, gradShapes)).toBeGreaterThan(0.99);
+      const withNaN = values(rows * C, 7);
+      withNaN[C + 1] = NaN;
+      nativeMatchesJs('HowLlmsLayerNormGrad', { dy: withNaN, x: finite, weight, rstd }, gradShapes);
+      rstd.dispose();
+    });
+  }
+
+  it('AdamW: decay and none, clip factors, zero and huge gradients, first and later steps', () => {
+    const n = 1001;
+    const param = values(n, 8);
+    const m = values(n, 9, 0.01);
+    const v = values(n, 10, 0.01).map(Math.abs);
+    const grad = values(n, 11, 1, [0, -0, 1e-30, 1e30, -1e20, 1e-40]);
+    for (const [scale, weightDecay, t] of [[1, 0.1, 1], [0.37, 0, 1], [1e-3, 0.1, 1000], [0, 0.5, 7]]) {
+      const attrs = { lr: 3e-4, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay, bc1: 1 - 0.9 ** t, bc2: 1 - 0.95 ** t };
+      const exact = nativeMatchesJs('HowLlmsAdamW', { param, m, v, grad, scale: Float32Array.of(scale) }, { scale: [] }, attrs);
+      expect(exact).toBeGreaterThan(0.999);
+    }
+  });
+
+  it('global norm and clip factor over many gradients: clipping, none (∞), below the threshold, and a NaN', () => {
+    const grads = [values(1, 12), values(1001, 13), values(64 * 65, 14), values(7, 15, 1e-20)];
+    const inputs = Object.fromEntries(grads.map((g, i) => [String(i), g]));
+    for (const maxNorm of [1, Infinity, 1e6, 0.5]) nativeMatchesJs('HowLlmsGlobalNorm', inputs, {}, { maxNorm });
+    const withNaN = { ...inputs, '4': Float32Array.of(1, NaN) };
+    const [norm, factor] = tf.tidy(() =>
+      runFused('HowLlmsGlobalNorm', Object.fromEntries(Object.entries(withNaN).map(([k, g]) => [k, tf.tensor(g)])), { maxNorm: 1 }).map((t) => t.dataSync()[0]),
+    );
+    expect([norm, factor]).toEqual([NaN, NaN]); // as the reference: the step fails visibly
+    nativeMatchesJs('HowLlmsGlobalNorm', withNaN, {}, { maxNorm: 1 });
+  });
+
+  it('works on Float32Arrays over a SharedArrayBuffer (a threaded wasm heap), and refuses wrong arguments without writing', () => {
+    const addon = nativeAddon().addon as Record<string, (...args: unknown[]) => void> | undefined;
+    if (!runs || !addon) {
+      expect(nativeKernelsStatus()).toBeDefined();
+      return;
+    }
+    const shared = new Float32Array(new SharedArrayBuffer(4 * 2 * 1000));
+    shared.set(values(1000, 16, 3, EDGES));
+    const [x, y] = [shared.subarray(0, 1000), shared.subarray(1000)];
+    addon.gelu(x, y);
+    setNativeKernels(false);
+    const want = tf.tidy(() => runFused('HowLlmsGelu', { x: tf.tensor(x.slice()) })[0].dataSync() as Float32Array);
+    setNativeKernels(true);
+    expectSame(y, want, 'gelu on a SharedArrayBuffer');
+    const out = new Float32Array(3).fill(7);
+    expect(() => addon.gelu(new Float32Array(4), out)).toThrow(RangeError);
+    expect(() => addon.gelu(new Float64Array(3), out)).toThrow(RangeError);
+    expect(() => addon.gelu(new Float32Array(3))).toThrow(RangeError);
+    expect(() => addon.layerNorm(new Float32Array(10), new Float32Array(3), new Float32Array(10), new Float32Array(3), 1e-5)).toThrow(RangeError);
+    expect(() => addon.adamw(...Array.from({ length: 8 }, () => new Float32Array(2)), 1, 2, 3)).toThrow(RangeError);
+    expect(Array.from(out)).toEqual([7, 7, 7]);
+  });
+});
