@@ -1,0 +1,90 @@
+/**
+ * The fused kernels, native (C, lib/native/fused_kernels.c) against their JavaScript loops, at the baby GPT's sizes:
+ *   npx tsx scripts/bench-native-kernels.ts [rounds]        (HOW_LLMS_BACKEND picks wasm or cpu; wasm by default)
+ * Each round times every kernel once natively and once in JavaScript, turn about, so both see the same load on a
+ * shared machine; prints the median ms per call of each and the ratio.
+ */
+import * as L from '@how-llms-work/lib';
+import { tf } from '@how-llms-work/lib';
+import { nativeKernelCount, runFused, setNativeKernels } from '../lib/src/backend/fused';
+import '../lib/src/backend/kernels/gelu';
+import '../lib/src/backend/kernels/layernorm';
+import '../lib/src/backend/kernels/adamw';
+import '../lib/src/backend/kernels/global-norm';
+import '../lib/src/backend/kernels/attention';
+
+function random(shape: number[], seed: number): tf.Tensor {
+  const rng = new L.Rng(seed);
+  return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()), shape);
+}
+
+async function main(): Promise<void> {
+  const rounds = Number(process.argv[2] ?? 15);
+  const info = await L.ready();
+  // The baby GPT (bench/common.ts): batch 12, 64 tokens, 128 wide, 4 heads, MLP 512.
+  const [B, T, C, H] = [12, 64, 128, 4];
+  const x = random([B * T, C], 1);
+  const h = random([B * T, 4 * C], 2);
+  const dh = random([B * T, 4 * C], 3);
+  const w = random([C], 4);
+  const b = random([C], 5);
+  const rstd = tf.ones([B * T]);
+  const scores = random([B, H, T, T], 6);
+  const qkv = random([B * T, 3 * C], 7);
+  const qkvBias = random([3 * C], 8);
+  const parts = [0, 1, 2].map((i) => random([B, H, T, C / H], 9 + i));
+  const params = [random([128 * 512], 12), random([512 * 128], 13), random([65 * 128], 14)];
+  const m = params.map((p) => tf.zerosLike(p));
+  const v = params.map((p) => tf.onesLike(p));
+  const scale = tf.scalar(0.5);
+  const adamw = { lr: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, bc1: 0.1, bc2: 0.05 };
+  const softmax = { scale: 0.25, causal: true, offset: 0 };
+  const cases: [string, () => tf.Tensor[]][] = [
+    ['HowLlmsGelu', () => runFused('HowLlmsGelu', { x: h })],
+    ['HowLlmsGeluGrad', () => runFused('HowLlmsGeluGrad', { dy: dh, x: h })],
+    ['HowLlmsLayerNorm', () => runFused('HowLlmsLayerNorm', { x, weight: w, bias: b }, { eps: 1e-5 })],
+    ['HowLlmsLayerNormGrad', () => runFused('HowLlmsLayerNormGrad', { dy: x, x, weight: w, rstd })],
+    ['HowLlmsAdamW', () => params.flatMap((p, i) => runFused('HowLlmsAdamW', { param: p, m: m[i], v: v[i], grad: p, scale }, adamw))],
+    ['HowLlmsGlobalNorm', () => runFused('HowLlmsGlobalNorm', Object.fromEntries(params.map((p, i) => [String(i), p])), { maxNorm: 1 })],
+    ['HowLlmsCausalSoftmax', () => runFused('HowLlmsCausalSoftmax', { scores }, softmax)],
+    ['HowLlmsCausalSoftmaxGrad', () => runFused('HowLlmsCausalSoftmaxGrad', { dy: scores, y: scores }, softmax)],
+    ['HowLlmsSplitHeadsBias3', () => runFused('HowLlmsSplitHeadsBias3', { x: qkv, bias: qkvBias }, { nHead: H, seqLen: T, inRank: 2 })],
+    ['HowLlmsMergeHeads3', () => runFused('HowLlmsMergeHeads3', { q: parts[0], k: parts[1], v: parts[2] }, { outRank: 2, partShape: parts[0].shape, columnSums: true })],
+  ];
+  const times = new Map<string, { native: number[]; js: number[]; ran: boolean }>(cases.map(([name]) => [name, { native: [], js: [], ran: false }]));
+  const time = (f: () => tf.Tensor[]): number => {
+    const t0 = performance.now();
+    const outs = f();
+    const ms = performance.now() - t0;
+    tf.dispose(outs);
+    return ms;
+  };
+  const off = setNativeKernels(true);
+  console.log(`${info.summary}\nnative kernels: ${off === undefined ? 'on' : `off (${off})`}`);
+  for (let r = 0; r < rounds + 1; r++) {
+    for (const [name, f] of cases) {
+      const order = r % 2 === 0 ? [true, false] : [false, true];
+      for (const on of order) {
+        setNativeKernels(on);
+        const before = nativeKernelCount(name);
+        const ms = time(f);
+        const entry = times.get(name)!;
+        if (on && nativeKernelCount(name) > before) entry.ran = true;
+        if (r > 0) entry[on ? 'native' : 'js'].push(ms); // round 0 warms up
+      }
+    }
+  }
+  setNativeKernels(true);
+  const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
+  console.log(`${'kernel'.padEnd(26)} ${'native ms'.padStart(10)} ${'JS ms'.padStart(10)} ${'JS/native'.padStart(10)}`);
+  for (const [name, { native, js, ran }] of times) {
+    const [n, j] = [median(native), median(js)];
+    const note = ran ? '' : '  (no native version ran: both are the JS loop)';
+    console.log(`${name.padEnd(26)} ${n.toFixed(3).padStart(10)} ${j.toFixed(3).padStart(10)} ${(j / n).toFixed(1).padStart(10)}${note}`);
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
