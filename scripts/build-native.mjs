@@ -59,9 +59,10 @@ function openblasFlags() {
  * -O3 vectorises the fused kernels' loops; -fopenmp-simd honours their `#pragma omp simd reduction` (the one
  * place float64 sums may be reordered) without OpenMP's runtime; -ffp-contract=off keeps every product and sum
  * rounded as JavaScript rounds it (no fused multiply-add), so the kernels match their JavaScript loops;
- * -fno-math-errno lets sqrt be one instruction.
+ * -fno-math-errno lets sqrt be one instruction; -fno-trapping-math lets a loop compute both sides of a select (no
+ * floating-point trap is ever enabled in Node), which the softmax's exp needs to vectorise. None changes a value.
  */
-const CFLAGS = ['-O3', '-std=c99', '-fPIC', '-ffp-contract=off', '-fno-math-errno', '-fopenmp-simd'];
+const CFLAGS = ['-O3', '-std=c99', '-fPIC', '-ffp-contract=off', '-fno-math-errno', '-fno-trapping-math', '-fopenmp-simd'];
 
 /** Compile into `out`; a failure names what is missing. Returns the flags used. */
 function compile(out) {

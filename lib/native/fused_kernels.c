@@ -397,15 +397,63 @@ static size_t seen_keys(const softmax_dims* s, size_t r) {
   return seen < s->Tk ? seen : s->Tk;
 }
 
-/* One row: y = softmax(x · scale) over the first `seen` keys (e: float64 scratch), 0 for the others. */
+/*
+ * exp(x) for the softmax, where x = score − max ≤ 0 (or NaN), as a loop the compiler vectorises (libm's exp is a call
+ * per element, and the causal softmax is mostly exps): x = k·ln2 + r with |r| ≤ ln2/2, e^r by its Taylor series to
+ * r^13 (truncation below 5e-18), times 2^k built in the exponent bits. Within a few float64 ulps of exp, so the
+ * float32 weights equal those of the JS loop's Math.exp but for a rare last bit.
+ * Below −708 it gives 0 (a weight under 1e-307 is 0 in float32 whichever way), NaN stays NaN, above 709 +Infinity.
+ */
+static inline double softmax_exp(double x) {
+  const double shifter = 6755399441055744.0;       /* 1.5·2^52: adding it rounds to an integer in the low bits */
+  const double ln2hi = 6.93147180369123816490e-01; /* fdlibm's split of ln 2: k·ln2hi is exact */
+  const double ln2lo = 1.90821492927058770002e-10;
+  const double xc = x < -708.0 ? -708.0 : (x > 709.0 ? 709.0 : x);
+  double kd = xc * 1.4426950408889634 + shifter;
+  uint64_t ki;
+  memcpy(&ki, &kd, sizeof ki);
+  kd -= shifter;
+  const double r = xc - kd * ln2hi - kd * ln2lo;
+  double p = 1.0 / 6227020800.0; /* 1/13! */
+  p = p * r + 1.0 / 479001600.0;
+  p = p * r + 1.0 / 39916800.0;
+  p = p * r + 1.0 / 3628800.0;
+  p = p * r + 1.0 / 362880.0;
+  p = p * r + 1.0 / 40320.0;
+  p = p * r + 1.0 / 5040.0;
+  p = p * r + 1.0 / 720.0;
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  const uint64_t bits = (ki << 52) + 0x3ff0000000000000ull; /* 2^k: k (two's complement) added to the exponent of 1 */
+  double two_k;
+  memcpy(&two_k, &bits, sizeof two_k);
+  const double e = p * two_k;
+  return x < -708.0 ? 0.0 : (x > 709.0 ? INFINITY : e);
+}
+
+/*
+ * One row: y = softmax(x · scale) over the first `seen` keys (e: float64 scratch), 0 for the others.
+ * The max may see a NaN differently from the JS loop (which skips it), but a NaN score makes every weight of its row
+ * NaN either way.
+ */
 static void softmax_row(const float* restrict x, float* restrict y, double* restrict e, size_t seen, size_t Tk, double scale) {
   double max = -INFINITY;
+#pragma omp simd reduction(max : max)
   for (size_t j = 0; j < seen; j++) {
     const double v = x[j] * scale;
     max = v > max ? v : max;
   }
   double sum = 0;
-  for (size_t j = 0; j < seen; j++) sum += e[j] = exp(x[j] * scale - max);
+#pragma omp simd reduction(+ : sum)
+  for (size_t j = 0; j < seen; j++) {
+    const double ej = softmax_exp(x[j] * scale - max);
+    e[j] = ej;
+    sum += ej;
+  }
   const double inv = 1 / sum;
   for (size_t j = 0; j < seen; j++) y[j] = (float)(e[j] * inv);
   for (size_t j = seen; j < Tk; j++) y[j] = 0;
