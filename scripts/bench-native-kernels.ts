@@ -1,8 +1,10 @@
 /**
  * The fused kernels, native (C, lib/native/fused_kernels.c) against their JavaScript loops, at the baby GPT's sizes:
- *   npx tsx scripts/bench-native-kernels.ts [rounds]        (HOW_LLMS_BACKEND picks wasm or cpu; wasm by default)
- * Each round times every kernel once natively and once in JavaScript, turn about, so both see the same load on a
- * shared machine; prints the median ms per call of each and the ratio.
+ *   npx tsx scripts/bench-native-kernels.ts [rounds]          each kernel alone
+ *   npx tsx scripts/bench-native-kernels.ts step [rounds]     the baby GPT's training step (as bench/profile.ts runs it)
+ * (HOW_LLMS_BACKEND picks wasm or cpu; wasm by default.) Each round runs native and JavaScript once each, turn about,
+ * so both see the same load on a shared machine; prints medians: ms per kernel call, or per step and per kernel
+ * (under tf.profile, summed over the step's calls).
  */
 import * as L from '@how-llms-work/lib';
 import { tf } from '@how-llms-work/lib';
@@ -12,15 +14,77 @@ import '../lib/src/backend/kernels/layernorm';
 import '../lib/src/backend/kernels/adamw';
 import '../lib/src/backend/kernels/global-norm';
 import '../lib/src/backend/kernels/attention';
+import { INIT_SEED, MODELS } from '../bench/common';
 
 function random(shape: number[], seed: number): tf.Tensor {
   const rng = new L.Rng(seed);
   return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()), shape);
 }
 
+const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
+
+/** The baby GPT's training step, natively and in JavaScript turn about: wall ms, and each fused kernel's ms under tf.profile. */
+async function steps(rounds: number): Promise<void> {
+  const { config, batchSize: B } = MODELS.baby;
+  const params = L.initGPT(config, INIT_SEED);
+  const optimizer = L.createAdamW(params, { weightDecay: 0.1 });
+  const rng = new L.Rng(1);
+  const ids = Int32Array.from({ length: 10_000 }, () => rng.int(config.vocabSize));
+  const lossFn = L.gptLoss(config);
+  const step = () => {
+    const batch = L.sampleLMBatch(ids, B, config.blockSize, rng);
+    const { loss, grads } = L.lossAndGrads(() => lossFn(params, batch, { training: true, step: 0, seed: 0 }), params);
+    const { scale, norm } = L.clipScale(grads, 1.0);
+    L.adamwStep(optimizer, params, grads, 1e-3, { gradScale: scale });
+    loss.dataSync();
+    tf.dispose([loss, norm, scale, batch.x, batch.y, ...Object.values(grads)]);
+  };
+  const wall = { native: [] as number[], js: [] as number[] };
+  const profiled = { native: [] as number[], js: [] as number[] };
+  const kernels = new Map<string, { native: number[]; js: number[] }>();
+  for (let r = 0; r < rounds + 1; r++) {
+    for (const on of r % 2 === 0 ? [true, false] : [false, true]) {
+      const mode = on ? 'native' : 'js';
+      setNativeKernels(on);
+      let t0 = performance.now();
+      step();
+      const ms = performance.now() - t0;
+      t0 = performance.now();
+      const profile = await tf.profile(step);
+      const profiledMs = performance.now() - t0;
+      if (r === 0) continue; // warm-up
+      wall[mode].push(ms);
+      profiled[mode].push(profiledMs);
+      const sums = new Map<string, number>();
+      for (const k of profile.kernels) if (k.name.startsWith('HowLlms')) sums.set(k.name, (sums.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+      for (const [name, sum] of sums) {
+        if (!kernels.has(name)) kernels.set(name, { native: [], js: [] });
+        kernels.get(name)![mode].push(sum);
+      }
+    }
+  }
+  setNativeKernels(true);
+  const row = (name: string, n: number, j: number) => console.log(`${name.padEnd(26)} ${n.toFixed(1).padStart(10)} ${j.toFixed(1).padStart(10)}`);
+  console.log(`${'baby GPT step, median ms'.padEnd(26)} ${'native'.padStart(10)} ${'JS'.padStart(10)}`);
+  row('step (wall)', median(wall.native), median(wall.js));
+  row('step under tf.profile', median(profiled.native), median(profiled.js));
+  let [sumN, sumJ] = [0, 0];
+  for (const [name, { native, js }] of [...kernels].sort((a, b) => median(b[1].js) - median(a[1].js))) {
+    row(name, median(native), median(js));
+    [sumN, sumJ] = [sumN + median(native), sumJ + median(js)];
+  }
+  row('fused kernels together', sumN, sumJ);
+}
+
 async function main(): Promise<void> {
-  const rounds = Number(process.argv[2] ?? 15);
+  const stepMode = process.argv[2] === 'step';
+  const rounds = Number(process.argv[stepMode ? 3 : 2] ?? 15);
   const info = await L.ready();
+  if (stepMode) {
+    const off = setNativeKernels(true);
+    console.log(`${info.summary}\nnative kernels: ${off === undefined ? 'on' : `off (${off})`}`);
+    return steps(rounds);
+  }
   // The baby GPT (bench/common.ts): batch 12, 64 tokens, 128 wide, 4 heads, MLP 512.
   const [B, T, C, H] = [12, 64, 128, 4];
   const x = random([B * T, C], 1);
@@ -75,7 +139,6 @@ async function main(): Promise<void> {
     }
   }
   setNativeKernels(true);
-  const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
   console.log(`${'kernel'.padEnd(26)} ${'native ms'.padStart(10)} ${'JS ms'.padStart(10)} ${'JS/native'.padStart(10)}`);
   for (const [name, { native, js, ran }] of times) {
     const [n, j] = [median(native), median(js)];
