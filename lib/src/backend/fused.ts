@@ -107,6 +107,8 @@ function runNative<A extends object>(spec: FusedKernelSpec<A>, ins: Float32Array
   if (spec.native === undefined) return false;
   const fn = nativeState().addon?.[spec.native];
   if (typeof fn !== 'function') return false;
+  // The cpu backend could hold a float32 tensor's values in another array type; the JS loop takes any.
+  for (const a of ins) if (!(a instanceof Float32Array)) return false;
   (fn as NativeKernel)(...ins, ...outs, ...(spec.nativeArgs?.(shapes, attrs) ?? []));
   nativeCalls.set(spec.name, (nativeCalls.get(spec.name) ?? 0) + 1);
   return true;
