@@ -18,6 +18,7 @@ import { registerWasmKernels } from './wasm-kernels';
 import { installWasmMatMul, wasmMatMulInstalled } from './wasm-matmul';
 import { installWasmPow, wasmPowInstalled } from './wasm-pow';
 import { installWasmSum, wasmSumInstalled } from './wasm-sum';
+import { installWasmGather, wasmGatherInstalled } from './wasm-gather';
 import { NATIVE_MATMUL_PATCH, installNativeMatMul, nativeMatMulInstalled, nativeMatMulStatus } from './native-matmul';
 import { initWasmThreaded, wasmThreadCount, wasmThreadsInUse } from './wasm-threads';
 import { speedPatchesEnabled } from './speed-patches';
@@ -26,6 +27,7 @@ export * from './speed-patches';
 export { installWasmMatMul, uninstallWasmMatMul, wasmMatMulInstalled } from './wasm-matmul';
 export { installWasmPow, uninstallWasmPow, wasmPowInstalled } from './wasm-pow';
 export { installWasmSum, uninstallWasmSum, wasmSumInstalled } from './wasm-sum';
+export { installWasmGather, uninstallWasmGather, wasmGatherInstalled } from './wasm-gather';
 export {
   BLAS_THREADS_ENV,
   DEFAULT_BLAS_THREADS,
@@ -155,6 +157,7 @@ async function setWasmBackend(): Promise<boolean> {
     installNativeMatMul(); // OpenBLAS inside the fast matmul where the addon is built; says why not otherwise
     installWasmPow();
     installWasmSum();
+    installWasmGather();
   }
   return ok;
 }
@@ -165,6 +168,7 @@ function activePatches(tfName: string): string[] {
   if (nativeMatMulInstalled()) patches.push(NATIVE_MATMUL_PATCH);
   if (wasmPowInstalled()) patches.push('product pow');
   if (wasmSumInstalled()) patches.push('product sum');
+  if (wasmGatherInstalled()) patches.push('row gather');
   const threads = wasmThreadsInUse();
   if (threads > 1) patches.push(`${threads} wasm threads`);
   return patches;

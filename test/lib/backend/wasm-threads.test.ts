@@ -40,7 +40,7 @@ describe('threaded wasm in Node', () => {
     expect(out.backend).toBe('wasm');
     // OpenBLAS takes the products where its addon is built (native-matmul.test.ts), threads or not.
     const native = fs.existsSync(NATIVE_ADDON_PATH) ? [NATIVE_MATMUL_PATCH] : [];
-    expect(out.patches).toEqual(['fast matmul', ...native, 'product pow', 'product sum', '2 wasm threads']);
+    expect(out.patches).toEqual(['fast matmul', ...native, 'product pow', 'product sum', 'row gather', '2 wasm threads']);
     expect(out.y).toEqual(Y);
   });
 

@@ -1,0 +1,87 @@
+// The row-copy gather on wasm (axis-0 lookups) must agree with the cpu backend, values and gradients.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKEND_ENV, Rng, installWasmGather, tf, uninstallWasmGather, useBackend, wasmGatherInstalled } from '@how-llms-work/lib';
+import type { BackendName } from '@how-llms-work/lib';
+
+function values(n: number, seed: number): Float32Array {
+  const rng = new Rng(seed);
+  return Float32Array.from({ length: n }, () => rng.normal());
+}
+
+async function on(backend: 'wasm' | 'cpu', f: () => tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const outs = tf.tidy(f);
+  const data = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
+  tf.dispose(outs);
+  return data;
+}
+
+beforeAll(async () => {
+  await useBackend('wasm');
+});
+
+afterAll(async () => {
+  await useBackend(process.env[BACKEND_ENV] as BackendName);
+});
+
+describe('row-copy gather on wasm', () => {
+  it('is installed on wasm by default', () => {
+    expect(wasmGatherInstalled()).toBe(true);
+  });
+
+  const cases: [number[], number[], number][] = [
+    [[11, 6], [3, 4], 0], // an embedding lookup: (vocab, C) by (B, T) ids
+    [[7, 2, 3], [5], 0], // rows that are matrices
+    [[9], [4, 2], 0], // a table of scalars
+    [[5, 6], [4], 1], // axis 1: the stock kernel
+  ];
+  for (const [shape, idShape, axis] of cases) {
+    it(`gather of ${JSON.stringify(shape)} by ids ${JSON.stringify(idShape)} on axis ${axis} and its gradient agree with cpu`, async () => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const m = idShape.reduce((a, b) => a * b, 1);
+      const rng = new Rng(4);
+      const ids = Int32Array.from({ length: m }, () => rng.int(shape[axis]));
+      const f = () => {
+        const x = tf.tensor(values(n, 1), shape);
+        const idx = tf.tensor(ids, idShape, 'int32');
+        const y = tf.gather(x, idx, axis);
+        const w = tf.tensor(values(y.size, 2), y.shape);
+        return [y, tf.grad((t: tf.Tensor) => tf.gather(t, idx, axis).mul(w).sum())(x)];
+      };
+      const got = await on('wasm', f);
+      const want = await on('cpu', f);
+      await tf.setBackend('wasm');
+      for (let j = 0; j < 2; j++) {
+        expect(got[j].length).toBe(want[j].length);
+        for (let i = 0; i < want[j].length; i++) expect(got[j][i]).toBeCloseTo(want[j][i], 5);
+      }
+    });
+  }
+
+  it('names an index outside the table', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.zeros([4, 3]);
+    const ids = tf.tensor1d([1, 4], 'int32');
+    expect(() => tf.gather(x, ids)).toThrow(/index 4 at position 1 is outside the table's 4 rows \[0, 3\]/);
+    tf.dispose([x, ids]);
+  });
+
+  it('keeps tensors flat and uninstalls to the stock kernel', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor(values(40, 3), [10, 4]);
+    const ids = tf.tensor2d([[9, 0, 3]], [1, 3], 'int32');
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 20; i++) tf.tidy(() => tf.gather(x, ids).add(1)).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    const fast = await tf.tidy(() => tf.gather(x, ids)).data();
+    uninstallWasmGather();
+    try {
+      expect(wasmGatherInstalled()).toBe(false);
+      const stock = await tf.tidy(() => tf.gather(x, ids)).data();
+      expect(Array.from(fast)).toEqual(Array.from(stock));
+    } finally {
+      installWasmGather();
+      tf.dispose([x, ids]);
+    }
+  });
+});
