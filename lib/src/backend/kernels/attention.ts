@@ -24,6 +24,10 @@
  * and only the cache reads them (through these kernels, or a slice of the filled part), so no other tensor changes
  * under anyone's feet. They have no gradient:
  * generation does not differentiate. Softmax sums and dot products accumulate in float64.
+ *
+ * Where the native addon is built (lib/native/fused_kernels.c, see fused.ts), the softmax, its gradient and the head
+ * split/merge run its C versions of these same loops (vectorised; at the baby GPT's training sizes the JS loops are
+ * slower than the several wasm kernels they replace). The cache kernels are small per call and run as JS.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { fusedAvailable, registerFusedKernel, runFused } from '../fused';
@@ -77,11 +81,16 @@ function causalSoftmaxGrad(dy: Float32Array, y: Float32Array, dx: Float32Array, 
 
 const lastTwo = (shape: number[]): number[] => shape.slice(-2);
 
+/** The native version's numbers (lib/native/fused_kernels.c): Tq, Tk, scale, causal, offset (unused, so 0, unmasked). */
+const softmaxArgs = (shape: number[], { scale, causal, offset }: CausalSoftmaxAttrs): number[] => [...lastTwo(shape), scale, causal ? 1 : 0, causal ? offset : 0];
+
 registerFusedKernel<CausalSoftmaxAttrs>(
   {
     name: 'HowLlmsCausalSoftmax',
     inputs: ['scores'],
     outputShapes: ([scores]) => [scores],
+    native: 'causalSoftmax',
+    nativeArgs: ([shape], attrs) => softmaxArgs(shape, attrs),
     compute: ([x], [y], [shape], attrs) => causalSoftmax(x, y, lastTwo(shape), attrs),
   },
   {
@@ -94,6 +103,8 @@ registerFusedKernel<CausalSoftmaxAttrs>({
   name: 'HowLlmsCausalSoftmaxGrad',
   inputs: ['dy', 'y'],
   outputShapes: ([, y]) => [y],
+  native: 'causalSoftmaxGrad',
+  nativeArgs: ([, shape], attrs) => softmaxArgs(shape, attrs),
   compute: ([dy, y], [dx], [, shape], attrs) => causalSoftmaxGrad(dy, y, dx, lastTwo(shape), attrs),
 });
 
@@ -133,6 +144,7 @@ let sumScratch = new Float64Array(0);
 /**
  * Between the packed layout x[(b·T + t)·P·C + p·C + h·D + d] and the parts part_p[((b·H + h)·T + t)·D + d]:
  * split (adding bias[p·C + h·D + d] when given), or merge (and sum each packed column into `sums` when given).
+ * The loops walk each part in order, D values at a time from (or to) every P·C-th row of the packed layout.
  */
 function copyHeads(
   packed: Float32Array, parts: Float32Array[], [B, T, H, D]: number[], toParts: boolean,
@@ -140,29 +152,28 @@ function copyHeads(
 ): void {
   const P = parts.length;
   const C = H * D;
-  if (sums) {
-    if (sumScratch.length < P * C) sumScratch = new Float64Array(P * C);
-    sumScratch.fill(0, 0, P * C);
-  }
-  const acc = sumScratch;
-  for (let b = 0; b < B; b++) {
-    for (let t = 0; t < T; t++) {
-      const row = (b * T + t) * P * C;
-      for (let p = 0; p < P; p++) {
-        const part = parts[p];
-        for (let h = 0; h < H; h++) {
-          const col = p * C + h * D;
-          const src = row + col;
-          const dst = ((b * H + h) * T + t) * D;
+  const W = P * C;
+  for (let p = 0; p < P; p++) {
+    const part = parts[p];
+    for (let b = 0; b < B; b++) {
+      for (let h = 0; h < H; h++) {
+        const col = p * C + h * D;
+        for (let t = 0, src = b * T * W + col, dst = (b * H + h) * T * D; t < T; t++, src += W, dst += D) {
           if (!toParts) for (let d = 0; d < D; d++) packed[src + d] = part[dst + d];
           else if (bias) for (let d = 0; d < D; d++) part[dst + d] = packed[src + d] + bias[col + d];
           else for (let d = 0; d < D; d++) part[dst + d] = packed[src + d];
-          if (sums) for (let d = 0; d < D; d++) acc[col + d] += part[dst + d];
         }
       }
     }
   }
-  if (sums) for (let i = 0; i < P * C; i++) sums[i] = acc[i];
+  if (sums) {
+    // Column sums of the merged rows, in float64, row by row.
+    if (sumScratch.length < W) sumScratch = new Float64Array(W);
+    const acc = sumScratch;
+    acc.fill(0, 0, W);
+    for (let o = 0; o < packed.length; o += W) for (let c = 0; c < W; c++) acc[c] += packed[o + c];
+    for (let c = 0; c < W; c++) sums[c] = acc[c];
+  }
 }
 
 /** [B, T, H, D] of a split's input shape. */
@@ -189,6 +200,8 @@ for (let P = 1; P <= 3; P++) {
       name: split,
       inputs: ['x'],
       outputShapes: partShapes,
+      native: 'splitHeads',
+      nativeArgs: ([x], attrs) => [...splitDims(x, P, attrs), 0],
       compute: ([x], parts, [shape], attrs) => copyHeads(x, parts, splitDims(shape, P, attrs), true),
     },
     { gradFunc: (dy, _saved, attrs) => ({ x: () => mergeOf(dy, attrs as unknown as SplitAttrs, false)[0] }) },
@@ -198,6 +211,8 @@ for (let P = 1; P <= 3; P++) {
       name: `HowLlmsSplitHeadsBias${P}`,
       inputs: ['x', 'bias'],
       outputShapes: partShapes,
+      native: 'splitHeads',
+      nativeArgs: ([x], attrs) => [...splitDims(x, P, attrs), 1],
       compute: ([x, bias], parts, [shape], attrs) => copyHeads(x, parts, splitDims(shape, P, attrs), true, bias),
     },
     {
@@ -217,6 +232,8 @@ for (let P = 1; P <= 3; P++) {
         const merged = outRank === 2 ? [B * T, P * H * D] : [B, T, P * H * D];
         return columnSums ? [merged, [P * H * D]] : [merged];
       },
+      native: 'mergeHeads',
+      nativeArgs: ([[B, H, T, D]], { columnSums }) => [B, T, H, D, columnSums ? 1 : 0],
       compute: (parts, [x, sums], [shape]) => {
         const [B, H, T, D] = shape;
         copyHeads(x, parts, [B, T, H, D], false, undefined, sums);

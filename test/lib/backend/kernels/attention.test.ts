@@ -8,7 +8,7 @@ import {
   fusedMergeHeads,
   fusedSplitHeads,
 } from '../../../../lib/src/backend/kernels/attention';
-import { FUSED_ENV } from '../../../../lib/src/backend/fused';
+import { FUSED_ENV, nativeKernelCount, nativeKernelsStatus, setNativeKernels } from '../../../../lib/src/backend/fused';
 import { expectClose, expectFusedMatchesReference, randomTensor } from './compare';
 
 const output = (options: AttentionOptions, sdpa = scaledDotProductAttention) => (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) => sdpa(q, k, v, options).output;
@@ -218,5 +218,58 @@ describe(`fused key/value cache on ${process.env.HOW_LLMS_BACKEND}`, () => {
       expect(fusedCausalSoftmax(x, 1, true)).toBeUndefined();
     });
     x.dispose();
+  });
+});
+
+describe(`native attention kernels on ${process.env.HOW_LLMS_BACKEND}`, () => {
+  // lib/native/fused_kernels.c, where the addon is built; elsewhere the JavaScript loops above are all there is.
+  const native = setNativeKernels(true) === undefined;
+
+  /** f's outputs with the native kernels on and with the JavaScript loops; the kernel `name` ran natively where it can. */
+  function nativeAndJs(name: string, f: () => tf.Tensor[]): [Float32Array[], Float32Array[]] {
+    const before = nativeKernelCount(name);
+    const read = () => tf.tidy(() => f().map((t) => t.dataSync() as Float32Array));
+    const got = read();
+    if (native) expect(nativeKernelCount(name), `${name} ran natively`).toBeGreaterThan(before);
+    setNativeKernels(false);
+    try {
+      return [got, read()];
+    } finally {
+      setNativeKernels(true);
+    }
+  }
+
+  it(native ? 'are built here' : `are not built here: ${nativeKernelsStatus()}`, () => {
+    expect(typeof native).toBe('boolean');
+  });
+
+  it('causal softmax and its gradient, masked and unmasked, equal the JavaScript loops', () => {
+    const [q, k] = qkv(2, 3, 5, 9, 8, 3);
+    for (const options of [{ causal: true }, { causal: true, offset: 1 }, {}] as AttentionOptions[]) {
+      const run = () => {
+        const w = scaledDotProductAttention(q, k, k, options).weights;
+        const g = tf.grad((t: tf.Tensor) => scaledDotProductAttention(t, k, k, options).weights.mul(w).sum() as tf.Scalar)(q);
+        return [w, g];
+      };
+      const [got, want] = nativeAndJs('HowLlmsCausalSoftmaxGrad', run);
+      got.forEach((g, i) => expectClose(g, want[i], 1e-6, `output ${i} with ${JSON.stringify(options)}`));
+    }
+    tf.dispose([q, k]);
+  });
+
+  it('head split (with and without bias) and merge (with column sums) equal the JavaScript loops exactly', () => {
+    for (const P of [1, 2, 3] as const) {
+      const x = randomTensor([2 * 6, P * 8], 10 + P);
+      const bias = randomTensor([P * 8], 20 + P);
+      const run = () => {
+        const plain = fusedSplitHeads(x, P, 2, 6)!;
+        const biased = fusedSplitHeads(x, P, 2, 6, bias)!;
+        const [dx, dbias] = tf.grads((t: tf.Tensor, b: tf.Tensor) => fusedSplitHeads(t, P, 2, 6, b)!.reduce((a, part) => a.add(part.sum()), tf.scalar(0)) as tf.Scalar)([x, bias]);
+        return [...plain, ...biased, fusedMergeHeads(plain, 2)!, dx, dbias];
+      };
+      const [got, want] = nativeAndJs('HowLlmsMergeHeads' + P, run);
+      got.forEach((g, i) => expect(Array.from(g), `P = ${P}, output ${i}`).toEqual(Array.from(want[i])));
+      tf.dispose([x, bias]);
+    }
   });
 });
