@@ -19,6 +19,7 @@ import '../../../../lib/src/backend/kernels/gelu';
 import '../../../../lib/src/backend/kernels/layernorm';
 import '../../../../lib/src/backend/kernels/adamw';
 import '../../../../lib/src/backend/kernels/global-norm';
+import '../../../../lib/src/backend/kernels/attention';
 
 const TOLERANCE = 1e-6; // relative
 const backend = process.env.HOW_LLMS_BACKEND;
@@ -183,6 +184,51 @@ describe(`native fused kernels on ${backend}`, () => {
     expect([norm, factor]).toEqual([NaN, NaN]); // as the reference: the step fails visibly
     nativeMatchesJs('HowLlmsGlobalNorm', withNaN, {}, { maxNorm: 1 });
   });
+
+  it('causal softmax and its gradient: causal from 0 and from an offset, unmasked, huge, infinite and NaN scores', () => {
+    for (const [shape, causal, offset] of [[[2, 3, 7, 7], true, 0], [[2, 3, 3, 10], true, 7], [[2, 5, 9], false, 0], [[1, 1, 1, 1], true, 0], [[4, 33, 33], true, 0]] as const) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const Tk = shape[shape.length - 1];
+      const scores = values(n, 17, 3);
+      if (n >= 6 * Tk) {
+        scores.set([1e30, -1e30, 3e38], Tk); // row 1: huge scores
+        scores[2 * Tk] = -Infinity; // row 2: one key weighs exactly 0
+        scores[3 * Tk + 1] = Infinity; // row 3: NaN (∞ − ∞), as in the JS
+        scores[4 * Tk] = NaN; // row 4: NaN
+        scores.fill(-Infinity, 5 * Tk, 6 * Tk); // row 5: every key −∞, NaN
+      }
+      for (const scale of [0.125, 1, 7]) {
+        const attrs = { scale, causal, offset };
+        expect(nativeMatchesJs('HowLlmsCausalSoftmax', { scores }, { scores: [...shape] }, attrs)).toBeGreaterThan(0.999);
+        const y = tf.tidy(() => runFused('HowLlmsCausalSoftmax', { scores: tf.tensor(scores, [...shape]) }, attrs)[0].dataSync() as Float32Array);
+        const grad = nativeMatchesJs('HowLlmsCausalSoftmaxGrad', { dy: values(n, 18), y }, { dy: [...shape], y: [...shape] }, attrs);
+        expect(grad).toBeGreaterThan(0.99);
+      }
+    }
+  });
+
+  for (const P of [1, 2, 3]) {
+    it(`heads: split ${P} part(s) with and without the bias, merge with and without column sums, ranks 2 and 3`, () => {
+      const [B, T, H, D] = [3, 5, 4, 6];
+      const C = H * D;
+      const x = values(B * T * P * C, 19, 1, [NaN, Infinity, -0]);
+      const bias = values(P * C, 20);
+      const split = { nHead: H, seqLen: T };
+      for (const [inRank, xShape] of [[2, [B * T, P * C]], [3, [B, T, P * C]]] as const) {
+        expect(nativeMatchesJs(`HowLlmsSplitHeads${P}`, { x }, { x: [...xShape] }, { ...split, inRank })).toBe(1);
+        expect(nativeMatchesJs(`HowLlmsSplitHeadsBias${P}`, { x, bias }, { x: [...xShape], bias: [P * C] }, { ...split, inRank })).toBe(1);
+      }
+      const names = [['x'], ['k', 'v'], ['q', 'k', 'v']][P - 1];
+      const parts = Object.fromEntries(names.map((name, i) => [name, values(B * H * T * D, 21 + i, 1, [1e30, NaN])]));
+      const partShapes = Object.fromEntries(names.map((name) => [name, [B, H, T, D]]));
+      for (const outRank of [2, 3]) {
+        for (const columnSums of [false, true]) {
+          const exact = nativeMatchesJs(`HowLlmsMergeHeads${P}`, parts, partShapes, { outRank, partShape: [B, H, T, D], columnSums });
+          expect(exact).toBe(1);
+        }
+      }
+    });
+  }
 
   it('works on Float32Arrays over a SharedArrayBuffer (a threaded wasm heap), and refuses wrong arguments without writing', () => {
     const addon = nativeAddon().addon as Record<string, (...args: unknown[]) => void> | undefined;
