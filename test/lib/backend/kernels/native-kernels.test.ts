@@ -186,7 +186,14 @@ describe(`native fused kernels on ${backend}`, () => {
   });
 
   it('causal softmax and its gradient: causal from 0 and from an offset, unmasked, huge, infinite and NaN scores', () => {
-    for (const [shape, causal, offset] of [[[2, 3, 7, 7], true, 0], [[2, 3, 3, 10], true, 7], [[2, 5, 9], false, 0], [[1, 1, 1, 1], true, 0], [[4, 33, 33], true, 0]] as const) {
+    const cases: [shape: number[], causal: boolean, offset: number][] = [
+      [[2, 3, 7, 7], true, 0],
+      [[2, 3, 3, 10], true, 7],
+      [[2, 5, 9], false, 0],
+      [[1, 1, 1, 1], true, 0],
+      [[4, 33, 33], true, 0],
+    ];
+    for (const [shape, causal, offset] of cases) {
       const n = shape.reduce((a, b) => a * b, 1);
       const Tk = shape[shape.length - 1];
       const scores = values(n, 17, 3);
@@ -199,9 +206,9 @@ describe(`native fused kernels on ${backend}`, () => {
       }
       for (const scale of [0.125, 1, 7]) {
         const attrs = { scale, causal, offset };
-        expect(nativeMatchesJs('HowLlmsCausalSoftmax', { scores }, { scores: [...shape] }, attrs)).toBeGreaterThan(0.999);
-        const y = tf.tidy(() => runFused('HowLlmsCausalSoftmax', { scores: tf.tensor(scores, [...shape]) }, attrs)[0].dataSync() as Float32Array);
-        const grad = nativeMatchesJs('HowLlmsCausalSoftmaxGrad', { dy: values(n, 18), y }, { dy: [...shape], y: [...shape] }, attrs);
+        expect(nativeMatchesJs('HowLlmsCausalSoftmax', { scores }, { scores: shape }, attrs)).toBeGreaterThan(0.999);
+        const y = tf.tidy(() => runFused('HowLlmsCausalSoftmax', { scores: tf.tensor(scores, shape) }, attrs)[0].dataSync() as Float32Array);
+        const grad = nativeMatchesJs('HowLlmsCausalSoftmaxGrad', { dy: values(n, 18), y }, { dy: shape, y: shape }, attrs);
         expect(grad).toBeGreaterThan(0.99);
       }
     }
