@@ -83,8 +83,8 @@ function runners(flags: { quick: boolean; converge: boolean; models?: ('baby' | 
       list.push({ name: 'ours-wasm-only', kind: 'js', env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_WASM_THREADS: '1', HOW_LLMS_NATIVE_MATMUL: '0', HOW_LLMS_NATIVE_KERNELS: '0' }, tasks: base });
       list.push({ name: 'stock-wasm', kind: 'js', env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_STOCK_TFJS: '1' }, tasks: { ...base, slow: true } });
     } else if (backend === 'cpu') {
-      // No patch touches the cpu backend: this row is stock TF.js too.
-      list.push({ name: 'cpu', kind: 'js', env: { HOW_LLMS_BACKEND: 'cpu' }, tasks: { ...base, slow: true } });
+      // Stock TF.js's plain JavaScript backend (the library's fused kernels also run on cpu unless switched off).
+      list.push({ name: 'cpu', kind: 'js', env: { HOW_LLMS_BACKEND: 'cpu', HOW_LLMS_STOCK_TFJS: '1' }, tasks: { ...base, slow: true } });
     } else {
       list.push({ name: `ours-${backend}`, kind: 'js', env: { HOW_LLMS_BACKEND: backend }, tasks: base });
     }

@@ -18,7 +18,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { nativeAddon } from './native-matmul';
-import { speedPatchesEnabled, speedPatchesOffReason } from './speed-patches';
+import { STOCK_TFJS_ENV, speedPatchesEnabled, speedPatchesOffReason } from './speed-patches';
 
 /** Environment variable that switches the fused kernels off (`0`) so the references run. */
 export const FUSED_ENV = 'HOW_LLMS_FUSED';
@@ -173,11 +173,22 @@ export function registerFusedKernel<A extends object>(spec: FusedKernelSpec<A>, 
 
 /** Whether `name` runs fused here: the active backend has its kernel, the inputs are float32, and nothing switched it off. */
 export function fusedAvailable(name: string, inputs: tf.Tensor[] = []): boolean {
-  const off = (process.env[FUSED_ENV] ?? '').trim();
-  if (off === '0' || off === 'false') return false;
+  if (!fusedSwitchedOn()) return false;
   if (!inputs.every((t) => t.dtype === 'float32')) return false;
-  if (!tf.getKernel(name, tf.getBackend())) return false;
-  return speedPatchesEnabled();
+  return tf.getKernel(name, tf.getBackend()) !== undefined;
+}
+
+// Asked before every fused op: the answer is kept until one of its two switches changes.
+let switches: { key: string; on: boolean } | undefined;
+
+/** Whether the fused kernels may run: neither `HOW_LLMS_FUSED=0` nor the speed patches' own switches say no. */
+export function fusedSwitchedOn(): boolean {
+  const key = `${process.env[FUSED_ENV]}|${process.env[STOCK_TFJS_ENV]}`;
+  if (switches?.key !== key) {
+    const off = (process.env[FUSED_ENV] ?? '').trim();
+    switches = { key, on: off !== '0' && off !== 'false' && speedPatchesEnabled() };
+  }
+  return switches.on;
 }
 
 /** Run a registered fused kernel on named inputs; returns its outputs in order. */

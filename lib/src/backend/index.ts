@@ -22,6 +22,7 @@ import { installWasmGather, wasmGatherInstalled } from './wasm-gather';
 import { NATIVE_MATMUL_PATCH, installNativeMatMul, nativeMatMulInstalled, nativeMatMulStatus } from './native-matmul';
 import { initWasmThreaded, wasmThreadCount, wasmThreadsInUse } from './wasm-threads';
 import { speedPatchesEnabled } from './speed-patches';
+import { fusedSwitchedOn, nativeKernelsStatus } from './fused';
 
 export * from './speed-patches';
 export { installWasmMatMul, uninstallWasmMatMul, wasmMatMulInstalled } from './wasm-matmul';
@@ -162,13 +163,20 @@ async function setWasmBackend(): Promise<boolean> {
   return ok;
 }
 
+/** The fused kernels' label where they run (wasm and cpu): in C from the native addon, or as JavaScript loops. */
+function fusedLabel(tfName: string): string[] {
+  if ((tfName !== 'wasm' && tfName !== 'cpu') || !fusedSwitchedOn()) return [];
+  return [nativeKernelsStatus() === undefined ? 'fused kernels in C' : 'fused kernels in JS'];
+}
+
 function activePatches(tfName: string): string[] {
-  if (tfName !== 'wasm') return [];
+  if (tfName !== 'wasm') return fusedLabel(tfName);
   const patches = wasmMatMulInstalled() ? ['fast matmul'] : [];
   if (nativeMatMulInstalled()) patches.push(NATIVE_MATMUL_PATCH);
   if (wasmPowInstalled()) patches.push('product pow');
   if (wasmSumInstalled()) patches.push('product sum');
   if (wasmGatherInstalled()) patches.push('row gather');
+  patches.push(...fusedLabel(tfName));
   const threads = wasmThreadsInUse();
   if (threads > 1) patches.push(`${threads} wasm threads`);
   return patches;
