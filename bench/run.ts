@@ -90,7 +90,7 @@ function runners(flags: { quick: boolean; converge: boolean; models?: ('baby' | 
     }
   }
   for (const t of [1, 2]) {
-    list.push({ name: `torch-${t}t`, kind: 'torch', threads: t, tasks: { ...base, generation: false, converge: flags.converge && t === 2 } });
+    list.push({ name: `torch-${t}t`, kind: 'torch', threads: t, tasks: { ...base, generation: false, converge: flags.converge } });
   }
   return list;
 }
@@ -148,6 +148,9 @@ function table(results: RunnerResult[]): string {
   rows.push(['generate, recompute', (r) => (r.generation ? cell(r.generation.recomputeMs, ours.generation?.recomputeMs, ' ms') : '—')]);
   rows.push(['generate, cache speed-up', (r) => (r.generation ? `${(r.generation.recomputeMs / r.generation.cachedMs).toFixed(1)}×` : '—')]);
   rows.push(['converge: s to val 1.88', (r) => (r.converge?.reachedAtMs ? cell(r.converge.reachedAtMs / 1000, ours.converge?.reachedAtMs ? ours.converge.reachedAtMs / 1000 : undefined, ' s') : r.converge ? `not reached (${fmt(r.converge.finalVal, 3)})` : '—')]);
+  const whole = (r: RunnerResult) => r.converge?.evals.at(-1)?.ms;
+  rows.push(['converge: s for all 2,000 steps', (r) => (whole(r) ? cell(whole(r)! / 1000, whole(ours) ? whole(ours)! / 1000 : undefined, ' s') : '—')]);
+  rows.push(['converge: final val loss', (r) => fmt(r.converge?.finalVal, 3)]);
   const header = ['', ...results.map((r) => r.runner)];
   const body = rows.map(([label, f]) => [label, ...results.map(f)]);
   const widths = header.map((_, i) => Math.max(...[header, ...body].map((row) => row[i].length)));
@@ -160,6 +163,22 @@ interface Target {
   value?: number;
   goal: string;
   met?: boolean;
+}
+
+type Converge = NonNullable<RunnerResult['converge']>;
+
+/** ms at the first evaluation with val ≤ threshold, or undefined. */
+function msToVal(c: Converge, threshold: number): number | undefined {
+  return c.evals.find((e) => e.val <= threshold)?.ms;
+}
+
+/**
+ * Both runners' time to val 1.88; where either never reaches it (the 2,000-step recipe ends near 1.89, as
+ * nanoGPT's own run ends at 1.8857), their time to the worse of the two final losses, which both reached.
+ */
+export function convergeComparison(ours: Converge, torch: Converge): { threshold: number; oursMs?: number; torchMs?: number } {
+  const threshold = ours.reachedAtMs && torch.reachedAtMs ? 1.88 : Math.ceil(Math.max(ours.finalVal, torch.finalVal) * 1000) / 1000;
+  return { threshold, oursMs: msToVal(ours, threshold), torchMs: msToVal(torch, threshold) };
 }
 
 function targets(results: RunnerResult[]): Target[] {
@@ -178,8 +197,14 @@ function targets(results: RunnerResult[]): Target[] {
   list.push({ name: `cached vs recompute generation, ${ours?.generation?.tokens ?? 256} tokens (×)`, value: gen, goal: '≥ 5', met: gen === undefined ? undefined : gen >= 5 });
   const bpe = ours?.bpe ? ours.bpe.encodeMBps / ours.bpe.gptTokenizerMBps : undefined;
   list.push({ name: 'BPE encode vs gpt-tokenizer (× throughput)', value: bpe, goal: '≥ 1', met: bpe === undefined ? undefined : bpe >= 1 });
-  const conv = ours?.converge?.reachedAtMs && torch2?.converge?.reachedAtMs ? ours.converge.reachedAtMs / torch2.converge.reachedAtMs : undefined;
-  list.push({ name: 'time to val 1.88 vs PyTorch 2 threads (×)', value: conv, goal: '≤ 1.5', met: conv === undefined ? undefined : conv <= 1.5 });
+  for (const torch of [torch2, by('torch-1t')]) {
+    if (!ours?.converge || !torch?.converge) continue;
+    const { threshold, oursMs, torchMs } = convergeComparison(ours.converge, torch.converge);
+    const conv = oursMs && torchMs ? oursMs / torchMs : undefined;
+    const what = threshold === 1.88 ? 'val 1.88' : `val ${threshold.toFixed(3)} (neither reached 1.88 in the 2,000 steps)`;
+    const goal = torch === torch2 ? '≤ 1.5' : '≤ 1.5, for reference';
+    list.push({ name: `time to ${what} vs PyTorch ${torch.runner.replace('torch-', '')} (×)`, value: conv, goal, met: conv === undefined ? undefined : conv <= 1.5 });
+  }
   return list;
 }
 
