@@ -4,6 +4,7 @@
  * A model that knows nothing spreads probability evenly, so it starts near log(V).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedCrossEntropy } from '../backend/kernels/cross-entropy';
 
 /** Options for `crossEntropy`: positions whose target is `ignoreIndex`, or whose `mask` is 0, do not count. */
 export interface CrossEntropyOptions {
@@ -36,6 +37,11 @@ export function crossEntropy(logits: tf.Tensor, targets: tf.Tensor, options: Cro
     throw new Error(`crossEntropy mask shape [${options.mask.shape}] must equal targets shape [${want}]`);
   }
   const N = targets.size;
+  if (options.ignoreIndex === undefined && !options.mask) {
+    // One kernel forward and a product backward where the backend has it (lib/src/backend/kernels/cross-entropy.ts).
+    const fused = tf.tidy(() => fusedCrossEntropy(logits.reshape([N, V]), targets.reshape([N])));
+    if (fused) return fused;
+  }
   // What the gradient needs from the targets is built once here and saved with logp, so the caller may
   // dispose its targets (or make them inside a loss function) before backprop runs.
   const loss = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
