@@ -12,7 +12,6 @@ import {
   NATIVE_ADDON_PATH,
   NATIVE_MATMUL_ENV,
   NATIVE_MATMUL_PATCH,
-  Rng,
   blasThreadCount,
   installNativeMatMul,
   nativeMatMulInstalled,
@@ -24,37 +23,14 @@ import {
   useBackend,
 } from '@how-llms-work/lib';
 import type { BackendName } from '@how-llms-work/lib';
+import { expectCloseToLargest, on, randomValues } from './on-backends';
 
 const TOLERANCE = 1e-4; // relative to the largest magnitude in the reference, as for the wasm matmul
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const built = fs.existsSync(NATIVE_ADDON_PATH);
 
-function randomValues(shape: number[], seed: number): Float32Array {
-  const rng = new Rng(seed);
-  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  for (let i = 0; i < values.length; i++) values[i] = rng.normal();
-  return values;
-}
-
-/** Run f on one backend with fresh inputs there; return every output as plain numbers. */
-async function on(backend: 'wasm' | 'cpu', f: () => tf.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  const outs = tf.tidy(f);
-  const values = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
-  tf.dispose(outs);
-  return values;
-}
-
 function expectClose(got: Float32Array[], want: Float32Array[]): void {
-  expect(got.length).toBe(want.length);
-  for (let i = 0; i < want.length; i++) {
-    expect(got[i].length).toBe(want[i].length);
-    let scale = 1e-6;
-    for (const v of want[i]) scale = Math.max(scale, Math.abs(v));
-    let worst = 0;
-    for (let j = 0; j < want[i].length; j++) worst = Math.max(worst, Math.abs(got[i][j] - want[i][j]));
-    expect(worst / scale).toBeLessThan(TOLERANCE);
-  }
+  expectCloseToLargest(got, want, TOLERANCE);
 }
 
 /** Run f on wasm and on cpu, compare, and return how many products OpenBLAS computed during the wasm run. */

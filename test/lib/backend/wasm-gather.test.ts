@@ -1,20 +1,8 @@
 // The row-copy gather on wasm (axis-0 lookups) must agree with the cpu backend, values and gradients.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKEND_ENV, Rng, installWasmGather, tf, uninstallWasmGather, useBackend, wasmGatherInstalled } from '@how-llms-work/lib';
+import { on, randomValues } from './on-backends';
 import type { BackendName } from '@how-llms-work/lib';
-
-function values(n: number, seed: number): Float32Array {
-  const rng = new Rng(seed);
-  return Float32Array.from({ length: n }, () => rng.normal());
-}
-
-async function on(backend: 'wasm' | 'cpu', f: () => tf.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  const outs = tf.tidy(f);
-  const data = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
-  tf.dispose(outs);
-  return data;
-}
 
 beforeAll(async () => {
   await useBackend('wasm');
@@ -42,10 +30,10 @@ describe('row-copy gather on wasm', () => {
       const rng = new Rng(4);
       const ids = Int32Array.from({ length: m }, () => rng.int(shape[axis]));
       const f = () => {
-        const x = tf.tensor(values(n, 1), shape);
+        const x = tf.tensor(randomValues([n], 1), shape);
         const idx = tf.tensor(ids, idShape, 'int32');
         const y = tf.gather(x, idx, axis);
-        const w = tf.tensor(values(y.size, 2), y.shape);
+        const w = tf.tensor(randomValues([y.size], 2), y.shape);
         return [y, tf.grad((t: tf.Tensor) => tf.gather(t, idx, axis).mul(w).sum())(x)];
       };
       const got = await on('wasm', f);
@@ -68,7 +56,7 @@ describe('row-copy gather on wasm', () => {
 
   it('keeps tensors flat and uninstalls to the stock kernel', async () => {
     await tf.setBackend('wasm');
-    const x = tf.tensor(values(40, 3), [10, 4]);
+    const x = tf.tensor(randomValues([40], 3), [10, 4]);
     const ids = tf.tensor2d([[9, 0, 3]], [1, 3], 'int32');
     const before = tf.memory().numTensors;
     for (let i = 0; i < 20; i++) tf.tidy(() => tf.gather(x, ids).add(1)).dispose();

@@ -1,19 +1,11 @@
 // The product Pow on wasm must agree with the cpu backend, values and gradients, for every exponent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKEND_ENV, Rng, installWasmPow, tf, uninstallWasmPow, useBackend, wasmPowInstalled } from '@how-llms-work/lib';
+import { BACKEND_ENV, installWasmPow, tf, uninstallWasmPow, useBackend, wasmPowInstalled } from '@how-llms-work/lib';
+import { on, randomValues } from './on-backends';
 import type { BackendName } from '@how-llms-work/lib';
 
 function values(n: number, seed: number): Float32Array {
-  const rng = new Rng(seed);
-  return Float32Array.from({ length: n }, () => 3 * rng.normal()); // negatives included: x³ keeps the sign
-}
-
-async function on(backend: 'wasm' | 'cpu', f: () => tf.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  const outs = tf.tidy(f);
-  const data = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
-  tf.dispose(outs);
-  return data;
+  return randomValues([n], seed).map((v) => 3 * v); // negatives included: x³ keeps the sign
 }
 
 function powAndGradient(exponent: number): () => tf.Tensor[] {

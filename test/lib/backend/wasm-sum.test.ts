@@ -1,21 +1,9 @@
 // The product Sum on wasm (leading-axis sums as ones @ x) must agree with the cpu backend, and with stock wasm.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKEND_ENV, Rng, installWasmSum, tf, uninstallWasmSum, useBackend, wasmSumInstalled } from '@how-llms-work/lib';
+import { BACKEND_ENV, installWasmSum, tf, uninstallWasmSum, useBackend, wasmSumInstalled } from '@how-llms-work/lib';
+import { on, randomValues } from './on-backends';
 import type { BackendName } from '@how-llms-work/lib';
 import { leadingAxes } from '../../../lib/src/backend/wasm-sum';
-
-function values(n: number, seed: number): Float32Array {
-  const rng = new Rng(seed);
-  return Float32Array.from({ length: n }, () => rng.normal());
-}
-
-async function on(backend: 'wasm' | 'cpu', f: () => tf.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  const outs = tf.tidy(f);
-  const data = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
-  tf.dispose(outs);
-  return data;
-}
 
 beforeAll(async () => {
   await useBackend('wasm');
@@ -49,9 +37,9 @@ describe('product Sum on wasm', () => {
     it(`sum of ${JSON.stringify(shape)} over ${JSON.stringify(axis)}${keepDims ? ' keeping dims' : ''} and its gradient agree with cpu`, async () => {
       const n = shape.reduce((a, b) => a * b, 1);
       const f = () => {
-        const x = tf.tensor(values(n, 1), shape);
+        const x = tf.tensor(randomValues([n], 1), shape);
         const y = x.sum(axis, keepDims);
-        const w = tf.tensor(values(y.size, 2), y.shape);
+        const w = tf.tensor(randomValues([y.size], 2), y.shape);
         return [y, tf.grad((t: tf.Tensor) => t.sum(axis, keepDims).mul(w).sum())(x)];
       };
       const got = await on('wasm', f);
@@ -66,7 +54,7 @@ describe('product Sum on wasm', () => {
 
   it('gives the right shape, keeps tensors flat and uninstalls to the stock kernel', async () => {
     await tf.setBackend('wasm');
-    const x = tf.tensor(values(2 * 3 * 4, 3), [2, 3, 4]);
+    const x = tf.tensor(randomValues([2 * 3 * 4], 3), [2, 3, 4]);
     expect(x.sum([0, 1], true).shape).toEqual([1, 1, 4]);
     const before = tf.memory().numTensors;
     for (let i = 0; i < 20; i++) tf.tidy(() => x.sum(0).add(1)).dispose();
