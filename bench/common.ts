@@ -2,7 +2,8 @@
  * What every part of the benchmark agrees on: the model shapes, how a step's FLOPs are counted,
  * how a time is taken, and the JSON each runner (TypeScript or PyTorch) reports.
  */
-import { forwardFlopsPerToken, type GPTConfig } from '@how-llms-work/lib';
+import * as L from '@how-llms-work/lib';
+import { forwardFlopsPerToken, tf, type GPTConfig } from '@how-llms-work/lib';
 
 /** A model the benchmark trains: its shape and the batch it trains on. */
 export interface BenchModel {
@@ -65,4 +66,26 @@ export interface RunnerResult {
   bpe?: { merges: number; trainMs: number; encodeMBps: number; gptTokenizerMBps: number; chars: number };
   converge?: { target: number; reachedAtMs?: number; reachedAtStep?: number; finalVal: number; evals: { step: number; val: number; ms: number }[] };
   error?: string;
+}
+
+/**
+ * The library's training step as the trainer runs it (loss and gradients, clip factor into AdamW) on random
+ * batches (B, T) of a model, for profiling: `step()` runs one and reads the loss back.
+ */
+export function libraryStep(model: BenchModel): { step: () => void; params: L.Params } {
+  const { config, batchSize: B } = model;
+  const params = L.initGPT(config, INIT_SEED);
+  const optimizer = L.createAdamW(params, { weightDecay: 0.1 });
+  const rng = new L.Rng(1);
+  const ids = Int32Array.from({ length: 10_000 }, () => rng.int(config.vocabSize));
+  const lossFn = L.gptLoss(config);
+  const step = () => {
+    const batch = L.sampleLMBatch(ids, B, config.blockSize, rng);
+    const { loss, grads } = L.lossAndGrads(() => lossFn(params, batch, { training: true, step: 0, seed: 0 }), params);
+    const { scale, norm } = L.clipScale(grads, 1.0);
+    L.adamwStep(optimizer, params, grads, 1e-3, { gradScale: scale });
+    loss.dataSync();
+    tf.dispose([loss, norm, scale, batch.x, batch.y, ...Object.values(grads)]);
+  };
+  return { step, params };
 }

@@ -6,28 +6,14 @@
  */
 import * as L from '@how-llms-work/lib';
 import { tf } from '@how-llms-work/lib';
-import { INIT_SEED, MODELS } from './common';
+import { MODELS, libraryStep } from './common';
 
 async function main(): Promise<void> {
   const which = (process.argv[2] ?? 'baby') as keyof typeof MODELS;
   const model = MODELS[which];
   if (!model) throw new Error(`model must be one of ${Object.keys(MODELS).join(', ')}, got ${process.argv[2]}`);
   const info = await L.ready();
-  const { config, batchSize: B } = model;
-  const params = L.initGPT(config, INIT_SEED);
-  const optimizer = L.createAdamW(params, { weightDecay: 0.1 });
-  const rng = new L.Rng(1);
-  const ids = Int32Array.from({ length: 10_000 }, () => rng.int(config.vocabSize));
-  const lossFn = L.gptLoss(config);
-  const step = () => {
-    const batch = L.sampleLMBatch(ids, B, config.blockSize, rng);
-    const { loss, grads } = L.lossAndGrads(() => lossFn(params, batch, { training: true, step: 0, seed: 0 }), params);
-    // As the trainer does it: the clip factor goes into AdamW, no scaled copy of each gradient.
-    const { scale, norm } = L.clipScale(grads, 1.0);
-    L.adamwStep(optimizer, params, grads, 1e-3, { gradScale: scale });
-    loss.dataSync();
-    tf.dispose([loss, norm, scale, batch.x, batch.y, ...Object.values(grads)]);
-  };
+  const { step } = libraryStep(model);
   step();
   const t0 = performance.now();
   const profile = await tf.profile(step);

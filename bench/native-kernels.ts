@@ -1,7 +1,7 @@
 /**
  * The fused kernels, native (C, lib/native/fused_kernels.c) against their JavaScript loops, at the baby GPT's sizes:
- *   npx tsx scripts/bench-native-kernels.ts [rounds]          each kernel alone
- *   npx tsx scripts/bench-native-kernels.ts step [rounds]     the baby GPT's training step (as bench/profile.ts runs it)
+ *   npx tsx bench/native-kernels.ts [rounds]          each kernel alone
+ *   npx tsx bench/native-kernels.ts step [rounds]     the baby GPT's training step (as bench/profile.ts runs it)
  * (HOW_LLMS_BACKEND picks wasm or cpu; wasm by default.) Each round runs native and JavaScript once each, turn about,
  * so both see the same load on a shared machine; prints medians: ms per kernel call, or per step and per kernel
  * (under tf.profile, summed over the step's calls).
@@ -14,7 +14,7 @@ import '../lib/src/backend/kernels/layernorm';
 import '../lib/src/backend/kernels/adamw';
 import '../lib/src/backend/kernels/global-norm';
 import '../lib/src/backend/kernels/attention';
-import { INIT_SEED, MODELS } from '../bench/common';
+import { MODELS, libraryStep } from './common';
 
 function random(shape: number[], seed: number): tf.Tensor {
   const rng = new L.Rng(seed);
@@ -25,20 +25,7 @@ const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.len
 
 /** The baby GPT's training step, natively and in JavaScript turn about: wall ms, and each fused kernel's ms under tf.profile. */
 async function steps(rounds: number): Promise<void> {
-  const { config, batchSize: B } = MODELS.baby;
-  const params = L.initGPT(config, INIT_SEED);
-  const optimizer = L.createAdamW(params, { weightDecay: 0.1 });
-  const rng = new L.Rng(1);
-  const ids = Int32Array.from({ length: 10_000 }, () => rng.int(config.vocabSize));
-  const lossFn = L.gptLoss(config);
-  const step = () => {
-    const batch = L.sampleLMBatch(ids, B, config.blockSize, rng);
-    const { loss, grads } = L.lossAndGrads(() => lossFn(params, batch, { training: true, step: 0, seed: 0 }), params);
-    const { scale, norm } = L.clipScale(grads, 1.0);
-    L.adamwStep(optimizer, params, grads, 1e-3, { gradScale: scale });
-    loss.dataSync();
-    tf.dispose([loss, norm, scale, batch.x, batch.y, ...Object.values(grads)]);
-  };
+  const { step } = libraryStep(MODELS.baby);
   const wall = { native: [] as number[], js: [] as number[] };
   const profiled = { native: [] as number[], js: [] as number[] };
   const kernels = new Map<string, { native: number[]; js: number[] }>();
