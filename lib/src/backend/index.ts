@@ -19,6 +19,7 @@ import { installWasmMatMul, wasmMatMulInstalled } from './wasm-matmul';
 import { installWasmPow, wasmPowInstalled } from './wasm-pow';
 import { installWasmSum, wasmSumInstalled } from './wasm-sum';
 import { installWasmGather, wasmGatherInstalled } from './wasm-gather';
+import { installWasmIdentity, wasmIdentityInstalled } from './wasm-identity';
 import { NATIVE_MATMUL_PATCH, installNativeMatMul, nativeMatMulInstalled, nativeMatMulStatus } from './native-matmul';
 import { initWasmThreaded, wasmThreadCount, wasmThreadsInUse } from './wasm-threads';
 import { speedPatchesEnabled } from './speed-patches';
@@ -29,6 +30,7 @@ export { installWasmMatMul, uninstallWasmMatMul, wasmMatMulInstalled } from './w
 export { installWasmPow, uninstallWasmPow, wasmPowInstalled } from './wasm-pow';
 export { installWasmSum, uninstallWasmSum, wasmSumInstalled } from './wasm-sum';
 export { installWasmGather, uninstallWasmGather, wasmGatherInstalled } from './wasm-gather';
+export { installWasmIdentity, uninstallWasmIdentity, wasmIdentityInstalled } from './wasm-identity';
 export {
   BLAS_THREADS_ENV,
   DEFAULT_BLAS_THREADS,
@@ -159,6 +161,7 @@ async function setWasmBackend(): Promise<boolean> {
     installWasmPow();
     installWasmSum();
     installWasmGather();
+    installWasmIdentity();
   }
   return ok;
 }
@@ -176,6 +179,7 @@ function activePatches(tfName: string): string[] {
   if (wasmPowInstalled()) patches.push('product pow');
   if (wasmSumInstalled()) patches.push('product sum');
   if (wasmGatherInstalled()) patches.push('row gather');
+  if (wasmIdentityInstalled()) patches.push('shared clone');
   patches.push(...fusedLabel(tfName));
   const threads = wasmThreadsInUse();
   if (threads > 1) patches.push(`${threads} wasm threads`);

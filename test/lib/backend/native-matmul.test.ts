@@ -311,7 +311,7 @@ describe('OpenBLAS matmul in a fresh process', () => {
     expectProducts(out);
     expect(out.blasThreads).toBe(2);
     if (built) {
-      expect(out.patches).toEqual(['fast matmul', NATIVE_MATMUL_PATCH, 'product pow', 'product sum', 'row gather', 'fused kernels in C']);
+      expect(out.patches).toEqual(['fast matmul', NATIVE_MATMUL_PATCH, 'product pow', 'product sum', 'row gather', 'shared clone', 'fused kernels in C']);
       expect(out.products).toBe(3);
       expect(out.openblas?.config).toMatch(/OpenBLAS/);
       expect(out.openblas?.threads).toBe(2);
@@ -325,7 +325,7 @@ describe('OpenBLAS matmul in a fresh process', () => {
     const out = await children.off;
     expectProducts(out);
     // The switch is the product's own: the fused kernels still run in C where the addon is built.
-    expect(out.patches).toEqual(['fast matmul', 'product pow', 'product sum', 'row gather', built ? 'fused kernels in C' : 'fused kernels in JS']);
+    expect(out.patches).toEqual(['fast matmul', 'product pow', 'product sum', 'row gather', 'shared clone', built ? 'fused kernels in C' : 'fused kernels in JS']);
     expect(out.products).toBe(0);
     expect(out.nativeMatMulOff).toBe(`${NATIVE_MATMUL_ENV}=0`);
     expect(out.summary).toContain(`native matmul off: ${NATIVE_MATMUL_ENV}=0`);
@@ -342,7 +342,7 @@ describe('OpenBLAS matmul in a fresh process', () => {
   it('an addon that does not load: wasm multiplies, and the summary names the loader error', async () => {
     const out = await children.broken;
     expectProducts(out);
-    expect(out.patches).toEqual(['fast matmul', 'product pow', 'product sum', 'row gather', 'fused kernels in JS']);
+    expect(out.patches).toEqual(['fast matmul', 'product pow', 'product sum', 'row gather', 'shared clone', 'fused kernels in JS']);
     expect(out.products).toBe(0);
     const reason = built ? /the OpenBLAS addon does not load \(libopenblas\.so\.0: cannot open shared object file/ : /not built/;
     expect(out.nativeMatMulOff).toMatch(reason);

@@ -41,7 +41,7 @@ describe('threaded wasm in Node', () => {
     // OpenBLAS takes the products where its addon is built (native-matmul.test.ts), threads or not.
     const native = fs.existsSync(NATIVE_ADDON_PATH) ? [NATIVE_MATMUL_PATCH] : [];
     const fused = native.length > 0 ? 'fused kernels in C' : 'fused kernels in JS';
-    expect(out.patches).toEqual(['fast matmul', ...native, 'product pow', 'product sum', 'row gather', fused, '2 wasm threads']);
+    expect(out.patches).toEqual(['fast matmul', ...native, 'product pow', 'product sum', 'row gather', 'shared clone', fused, '2 wasm threads']);
     expect(out.y).toEqual(Y);
   });
 
