@@ -26,6 +26,8 @@
  *   causalSoftmaxGrad(dy, y, dx, Tq, Tk, scale, causal, offset)
  *   splitHeads(x, [bias,] part0, ..., B, T, H, D, hasBias)
  *   mergeHeads(part0, ..., x, [sums,] B, T, H, D, hasSums)
+ *   cachedAttention(qkv, [bias,] kb, vb, y, [w,] B, H, capacity, D, position, scale, hasBias, hasWeights)
+ *                                                       HowLlmsCachedAttention(Bias), without RoPE
  */
 #include <math.h>
 #include <stdint.h>
@@ -602,6 +604,94 @@ static napi_value merge_heads(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* ---- one decoding step of attention over the KV cache --------------------------------------------- */
+
+#define MAX_HEAD_DIM 1024
+
+/*
+ * qkv (B, 3C) packed [q | k | v] (+ bias (3C)), buffers (B, H, capacity, D): write the new key and value into the
+ * buffers at `position` (in place), attend with the new query over positions 0..position, merge the heads into
+ * y (B, C); w (B, H, 1, position + 1) gets the weights when given. attention.ts's cachedAttention, in the same
+ * float64 order: q·k in four interleaved sums, e = exp(score − max), y = (Σⱼ eⱼ vⱼ) / Σⱼ eⱼ down the rows.
+ */
+static void cached_attention_head(const float* restrict qkv, const float* restrict bias, float* restrict kb, float* restrict vb,
+                                  float* restrict y, float* restrict w, double* restrict e, size_t C, size_t D, size_t position,
+                                  double scale) {
+  float q[MAX_HEAD_DIM];
+  double acc[MAX_HEAD_DIM];
+  float* restrict knew = kb + position * D;
+  float* restrict vnew = vb + position * D;
+  for (size_t d = 0; d < D; d++) { /* float + float: rounded as the JS stores it */
+    q[d] = bias ? qkv[d] + bias[d] : qkv[d];
+    knew[d] = bias ? qkv[C + d] + bias[C + d] : qkv[C + d];
+    vnew[d] = bias ? qkv[2 * C + d] + bias[2 * C + d] : qkv[2 * C + d];
+  }
+  const size_t Tk = position + 1;
+  double max = -INFINITY;
+  for (size_t j = 0; j < Tk; j++) {
+    const float* restrict k = kb + j * D;
+    double s4[4] = {0, 0, 0, 0};
+    size_t d = 0;
+    for (; d + 3 < D; d += 4) {
+      for (int l = 0; l < 4; l++) s4[l] += (double)q[d + l] * (double)k[d + l];
+    }
+    for (; d < D; d++) s4[0] += (double)q[d] * (double)k[d];
+    const double score = (s4[0] + s4[1] + s4[2] + s4[3]) * scale;
+    e[j] = score;
+    max = score > max ? score : max;
+  }
+  double sum = 0;
+#pragma omp simd reduction(+ : sum)
+  for (size_t j = 0; j < Tk; j++) {
+    const double ej = softmax_exp(e[j] - max);
+    e[j] = ej;
+    sum += ej;
+  }
+  const double inv = 1 / sum;
+  if (w) for (size_t j = 0; j < Tk; j++) w[j] = (float)(e[j] * inv);
+  for (size_t d = 0; d < D; d++) acc[d] = 0;
+  for (size_t j = 0; j < Tk; j++) {
+    const double p = e[j];
+    const float* restrict v = vb + j * D;
+    for (size_t d = 0; d < D; d++) acc[d] += p * v[d];
+  }
+  for (size_t d = 0; d < D; d++) y[d] = (float)(acc[d] * inv);
+}
+
+static napi_value cached_attention(napi_env env, napi_callback_info info) {
+  const char* usage = "cachedAttention(qkv, [bias,] kb, vb, y, [w,] B, H, capacity, D, position, scale, hasBias, hasWeights)";
+  f32 a[6];
+  size_t na;
+  double nums[8];
+  size_t B, H, capacity, D, position;
+  if (!read_args(env, info, 4, 6, 8, a, &na, nums, usage)) return NULL;
+  if (!as_count(nums[0], &B) || !as_count(nums[1], &H) || !as_count(nums[2], &capacity) || !as_count(nums[3], &D) ||
+      !as_count(nums[4], &position)) {
+    return fail(env, usage);
+  }
+  const int hasBias = nums[6] != 0, hasWeights = nums[7] != 0;
+  if (na != (size_t)(4 + hasBias + hasWeights)) return fail(env, usage);
+  if (D == 0 || D > MAX_HEAD_DIM || position >= capacity) {
+    return fail(env, "cachedAttention: need 1 <= D <= 1024 and position < capacity");
+  }
+  const size_t C = H * D, Tk = position + 1;
+  const f32 qkv = a[0], kb = a[1 + hasBias], vb = a[2 + hasBias], y = a[3 + hasBias];
+  const int ok = qkv.n == B * 3 * C && (!hasBias || a[1].n == 3 * C) && kb.n == B * H * capacity * D && vb.n == kb.n &&
+                 y.n == B * C && (!hasWeights || a[4 + hasBias].n == B * H * Tk);
+  if (!ok) return fail(env, "cachedAttention: qkv must be (B, 3·H·D), bias (3·H·D), kb and vb (B, H, capacity, D), y (B, H·D), w (B, H, 1, position + 1)");
+  double* e = malloc(Tk * sizeof(double));
+  if (!e) return fail(env, "cachedAttention: out of memory");
+  for (size_t b = 0; b < B; b++) {
+    for (size_t h = 0; h < H; h++) {
+      const size_t head = (b * H + h) * capacity * D;
+      cached_attention_head(qkv.p + b * 3 * C + h * D, hasBias ? a[1].p + h * D : NULL, kb.p + head, vb.p + head, y.p + b * C + h * D,
+                            hasWeights ? a[4 + hasBias].p + (b * H + h) * Tk : NULL, e, C, D, position, nums[5]);
+    }
+  }
+  free(e);
+  return NULL;
+}
+
 /* ---- registration -------------------------------------------------------------------------------- */
 
 napi_status register_fused_kernels(napi_env env, napi_value exports) {
@@ -616,6 +706,7 @@ napi_status register_fused_kernels(napi_env env, napi_value exports) {
     {"causalSoftmaxGrad", NULL, causal_softmax_grad, NULL, NULL, NULL, napi_default, NULL},
     {"splitHeads", NULL, split_heads, NULL, NULL, NULL, napi_default, NULL},
     {"mergeHeads", NULL, merge_heads, NULL, NULL, NULL, napi_default, NULL},
+    {"cachedAttention", NULL, cached_attention, NULL, NULL, NULL, napi_default, NULL},
   };
   return napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
 }

@@ -46,8 +46,11 @@ export interface FusedKernelSpec<A extends object = Record<string, unknown>> {
    * It is called as `addon[native](...inputs, ...outputs, ...nativeArgs(shapes, attrs))`.
    */
   native?: string;
-  /** The numbers the native version takes after its arrays (sizes and attributes); none when absent. */
-  nativeArgs?(shapes: number[][], attrs: A): number[];
+  /**
+   * The numbers the native version takes after its arrays (sizes and attributes); none when absent. Undefined where
+   * the native version does not cover these attributes: the JS loop runs.
+   */
+  nativeArgs?(shapes: number[][], attrs: A): number[] | undefined;
 }
 
 /** Environment variable that switches the kernels' native versions off (`0`), so their JavaScript loops run. */
@@ -109,7 +112,9 @@ function runNative<A extends object>(spec: FusedKernelSpec<A>, ins: Float32Array
   if (typeof fn !== 'function') return false;
   // The cpu backend could hold a float32 tensor's values in another array type; the JS loop takes any.
   for (const a of ins) if (!(a instanceof Float32Array)) return false;
-  (fn as NativeKernel)(...ins, ...outs, ...(spec.nativeArgs?.(shapes, attrs) ?? []));
+  const args = spec.nativeArgs ? spec.nativeArgs(shapes, attrs) : [];
+  if (args === undefined) return false;
+  (fn as NativeKernel)(...ins, ...outs, ...args);
   nativeCalls.set(spec.name, (nativeCalls.get(spec.name) ?? 0) + 1);
   return true;
 }

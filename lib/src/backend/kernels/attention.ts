@@ -27,7 +27,8 @@
  *
  * Where the native addon is built (lib/native/fused_kernels.c, see fused.ts), the softmax, its gradient and the head
  * split/merge run its C versions of these same loops (vectorised; at the baby GPT's training sizes the JS loops are
- * slower than the several wasm kernels they replace). The cache kernels are small per call and run as JS.
+ * slower than the several wasm kernels they replace), and so does the cached attention (without RoPE; with it, the JS
+ * loop). The cache write is a copy and runs as JS.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { fusedAvailable, registerFusedKernel, runFused } from '../fused';
@@ -457,10 +458,16 @@ const cachedAttentionShapes = (qkv: number[], kb: number[], { position, weights 
   return out;
 };
 
+/** The native version's numbers (lib/native/fused_kernels.c); it has no RoPE, so with RoPE the JS loop runs. */
+const cachedAttentionArgs = (kb: number[], { position, scale, ropePosition, weights }: CachedAttentionAttrs, hasBias: boolean) =>
+  ropePosition >= 0 ? undefined : [...kb, position, scale, hasBias ? 1 : 0, weights ? 1 : 0];
+
 registerFusedKernel<CachedAttentionAttrs>({
   name: 'HowLlmsCachedAttention',
   inputs: ['qkv', 'kBuffer', 'vBuffer'],
   outputShapes: ([qkv, kb], attrs) => cachedAttentionShapes(qkv, kb, attrs),
+  native: 'cachedAttention',
+  nativeArgs: ([, kb], attrs) => cachedAttentionArgs(kb, attrs, false),
   compute: ([qkv, kb, vb], [y, w], [, kbShape], attrs) => cachedAttention(qkv, undefined, kb, vb, y, w, kbShape, attrs),
 });
 
@@ -468,6 +475,8 @@ registerFusedKernel<CachedAttentionAttrs>({
   name: 'HowLlmsCachedAttentionBias',
   inputs: ['qkv', 'bias', 'kBuffer', 'vBuffer'],
   outputShapes: ([qkv, , kb], attrs) => cachedAttentionShapes(qkv, kb, attrs),
+  native: 'cachedAttention',
+  nativeArgs: ([, , kb], attrs) => cachedAttentionArgs(kb, attrs, true),
   compute: ([qkv, bias, kb, vb], [y, w], [, , kbShape], attrs) => cachedAttention(qkv, bias, kb, vb, y, w, kbShape, attrs),
 });
 

@@ -257,6 +257,36 @@ describe(`native attention kernels on ${process.env.HOW_LLMS_BACKEND}`, () => {
     tf.dispose([q, k]);
   });
 
+  it('cached decoding steps (with and without bias and weights, D not a multiple of 4) equal the JavaScript loop; RoPE takes the loop', () => {
+    const [Bc, Hc, Dc, cap] = [2, 3, 6, 7];
+    const Cc = Hc * Dc;
+    for (const withBias of [false, true]) {
+      const bias = withBias ? randomTensor([3 * Cc], 70) : undefined;
+      /** Five steps into fresh buffers: every output, weights and both buffers after each step. */
+      const run = () => {
+        const kb = tf.zeros([Bc, Hc, cap, Dc]);
+        const vb = tf.zeros([Bc, Hc, cap, Dc]);
+        const outs: tf.Tensor[] = [];
+        for (let position = 0; position < 5; position++) {
+          const packed = randomTensor([Bc, 3 * Cc], 80 + position);
+          outs.push(...fusedCachedAttention(packed, kb, vb, { nHead: Hc, position, weights: position % 2 === 0, bias })!, kb.mul(1), vb.mul(1)); // copies: a clone would share the buffer the next step writes into
+          packed.dispose();
+        }
+        return outs;
+      };
+      const [got, want] = nativeAndJs(withBias ? 'HowLlmsCachedAttentionBias' : 'HowLlmsCachedAttention', run);
+      expect(got.length).toBe(want.length);
+      got.forEach((g, i) => expectClose(g, want[i], 1e-6, `${withBias ? 'with bias' : 'no bias'}, output ${i}`));
+      bias?.dispose();
+    }
+    const before = nativeKernelCount('HowLlmsCachedAttention');
+    tf.tidy(() => {
+      const kb = tf.zeros([Bc, Hc, cap, Dc]);
+      fusedCachedAttention(randomTensor([Bc, 3 * Cc], 90), kb, kb.clone(), { nHead: Hc, position: 0, ropePosition: 0 });
+    });
+    expect(nativeKernelCount('HowLlmsCachedAttention')).toBe(before);
+  });
+
   it('head split (with and without bias) and merge (with column sums) equal the JavaScript loops exactly', () => {
     for (const P of [1, 2, 3] as const) {
       const x = randomTensor([2 * 6, P * 8], 10 + P);
