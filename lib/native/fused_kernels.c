@@ -26,11 +26,13 @@
  *   causalSoftmaxGrad(dy, y, dx, Tq, Tk, scale, causal, offset)
  *   splitHeads(x, [bias,] part0, ..., B, T, H, D, hasBias)
  *   mergeHeads(part0, ..., x, [sums,] B, T, H, D, hasSums)
+ *   crossEntropy(logits, targets, loss, grad, N, V)     HowLlmsCrossEntropy
  *   cachedAttention(qkv, [bias,] kb, vb, y, [w,] B, H, capacity, D, position, scale, hasBias, hasWeights)
  *                                                       HowLlmsCachedAttention(Bias), without RoPE
  */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -604,6 +606,55 @@ static napi_value merge_heads(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* ---- cross-entropy and its gradient ---------------------------------------------------------------- */
+
+/*
+ * logits (N, V), targets (N) as floats → loss (1): the mean of −log softmax(xₙ)[tₙ]; grad (N, V): (softmax(xₙ) −
+ * onehot(tₙ)) / N. cross-entropy.ts's loop, in the same float64 order (the row sums vectorised).
+ */
+static napi_value cross_entropy(napi_env env, napi_callback_info info) {
+  const char* usage = "crossEntropy(logits, targets, loss, grad, N, V)";
+  f32 a[4];
+  size_t na, N, V;
+  double nums[2];
+  if (!read_args(env, info, 4, 4, 2, a, &na, nums, usage)) return NULL;
+  if (!as_count(nums[0], &N) || !as_count(nums[1], &V) || N == 0 || V == 0) return fail(env, usage);
+  if (a[0].n != N * V || a[1].n != N || a[2].n != 1 || a[3].n != N * V) {
+    return fail(env, "crossEntropy: logits and grad must be (N, V), targets (N), loss (1)");
+  }
+  const float* restrict t = a[1].p;
+  for (size_t n = 0; n < N; n++) { /* every target checked before anything is written */
+    const double target = t[n];
+    if (!(target >= 0 && target < (double)V) || target != floor(target)) {
+      char message[200];
+      snprintf(message, sizeof message, "cross-entropy: target %.17g at position %zu is not a token id in [0, %zu]; check targets against the vocabulary",
+               target, n, V - 1);
+      return fail(env, message);
+    }
+  }
+  double total = 0;
+  for (size_t n = 0; n < N; n++) {
+    const float* restrict x = a[0].p + n * V;
+    float* restrict g = a[3].p + n * V;
+    double max = -INFINITY;
+    for (size_t v = 0; v < V; v++) max = x[v] > max ? x[v] : max;
+    double sum = 0;
+#pragma omp simd reduction(+ : sum)
+    for (size_t v = 0; v < V; v++) {
+      const double e = softmax_exp(x[v] - max);
+      g[v] = (float)e;
+      sum += e;
+    }
+    const size_t target = (size_t)t[n];
+    total += log(sum) - (x[target] - max);
+    const double scale = sum * (double)N;
+    for (size_t v = 0; v < V; v++) g[v] = (float)(g[v] / scale);
+    g[target] = (float)(g[target] - 1.0 / (double)N);
+  }
+  a[2].p[0] = (float)(total / (double)N);
+  return NULL;
+}
+
 /* ---- one decoding step of attention over the KV cache --------------------------------------------- */
 
 #define MAX_HEAD_DIM 1024
@@ -707,6 +758,7 @@ napi_status register_fused_kernels(napi_env env, napi_value exports) {
     {"splitHeads", NULL, split_heads, NULL, NULL, NULL, napi_default, NULL},
     {"mergeHeads", NULL, merge_heads, NULL, NULL, NULL, napi_default, NULL},
     {"cachedAttention", NULL, cached_attention, NULL, NULL, NULL, napi_default, NULL},
+    {"crossEntropy", NULL, cross_entropy, NULL, NULL, NULL, napi_default, NULL},
   };
   return napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
 }

@@ -11,6 +11,8 @@ registerFusedKernel({
   inputs: ['logits', 'targets'],
   // The mean loss (), and the gradient (N, V) that backprop will scale by the loss's upstream gradient.
   outputShapes: ([logits]) => [[], logits],
+  native: 'crossEntropy',
+  nativeArgs: ([[N, V]]) => [N, V],
   compute: ([x, t], [loss, grad], [[N, V]]) => {
     let total = 0;
     for (let n = 0; n < N; n++) {

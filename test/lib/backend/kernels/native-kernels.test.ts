@@ -20,6 +20,7 @@ import '../../../../lib/src/backend/kernels/layernorm';
 import '../../../../lib/src/backend/kernels/adamw';
 import '../../../../lib/src/backend/kernels/global-norm';
 import '../../../../lib/src/backend/kernels/attention';
+import '../../../../lib/src/backend/kernels/cross-entropy';
 
 const TOLERANCE = 1e-6; // relative
 /** GELU's C loop computes in float32: its output within 1e-6·(1 + |y|) of the float64 loop, its gradient 4e-6·(1 + |dx|). */
@@ -181,6 +182,28 @@ describe(`native fused kernels on ${backend}`, () => {
       rstd.dispose();
     });
   }
+
+  it('cross-entropy and its gradient: random rows, a row far from 0, a NaN row; and a bad target named without writing', () => {
+    const [N, V] = [37, 65];
+    const logits = values(N * V, 30, 3);
+    for (let v = 0; v < V; v++) logits[V + v] += 500; // row 1: large logits
+    logits[2 * V + 3] = NaN; // row 2: NaN
+    const rng = new Rng(31);
+    const targets = Float32Array.from({ length: N }, () => rng.int(V));
+    nativeMatchesJs('HowLlmsCrossEntropy', { logits, targets }, { logits: [N, V] });
+    const bad = targets.slice();
+    bad[5] = V;
+    for (const native of [true, false]) {
+      setNativeKernels(native);
+      const x = tf.tensor(logits, [N, V]);
+      const t = tf.tensor(bad);
+      expect(() => runFused('HowLlmsCrossEntropy', { logits: x, targets: t }), native ? 'native' : 'JS').toThrow(
+        /cross-entropy: target 65 at position 5 is not a token id in \[0, 64\]/,
+      );
+      tf.dispose([x, t]);
+    }
+    setNativeKernels(true);
+  });
 
   it('AdamW: decay and none, clip factors, zero and huge gradients, first and later steps', () => {
     const n = 1001;
