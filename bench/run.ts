@@ -107,7 +107,10 @@ async function run(r: Runner, quick: boolean): Promise<RunnerResult> {
   const dataDir = process.env.HOW_LLMS_DATA_DIR;
   const textPath = dataDir ? path.join(dataDir, 'tinyshakespeare', 'input.txt') : path.join(ROOT, 'datasets', '.cache', 'tinyshakespeare', 'input.txt');
   const tasks = { runner: r.name, ...r.tasks, weightsDir: RESULTS, models, textPath };
-  return runChild(PYTHON, [path.join(__dirname, 'torch', 'bench.py'), '--threads', String(r.threads), '--tasks', JSON.stringify(tasks)], {}, timeoutMs);
+  // OpenBLAS sizes its pool from these at load (torch.set_num_threads does not touch it): N threads means N in BLAS too.
+  const threads = String(r.threads);
+  const env = { OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads };
+  return runChild(PYTHON, [path.join(__dirname, 'torch', 'bench.py'), '--threads', threads, '--tasks', JSON.stringify(tasks)], env, timeoutMs);
 }
 
 // ---- the table -------------------------------------------------------------------------------

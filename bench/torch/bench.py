@@ -6,6 +6,7 @@ same data split, batches and evaluation batches (the course's mulberry32 Rng, po
 Prints one JSON line in the shape of bench/common.ts's RunnerResult.
 """
 import argparse
+import ctypes
 import json
 import math
 import os
@@ -15,6 +16,27 @@ import time
 
 import torch
 import torch.nn.functional as F
+
+
+def openblas_threads(threads):
+    """
+    Give OpenBLAS `threads` threads and return how many it reports, or None where no OpenBLAS is loaded.
+    torch.set_num_threads sets torch's own pool but not OpenBLAS's, which otherwise takes every core: a "1-thread"
+    run would do its matrix products on two. (bench/run.ts also sets OPENBLAS_NUM_THREADS before the start.)
+    """
+    try:
+        with open('/proc/self/maps') as maps:
+            paths = {line.split()[-1] for line in maps if re.search(r'libopenblas[^/]*\.so', line)}
+    except OSError:
+        return None
+    for path in sorted(paths):
+        try:
+            lib = ctypes.CDLL(path)
+            lib.openblas_set_num_threads(ctypes.c_int(threads))
+            return lib.openblas_get_num_threads()
+        except (OSError, AttributeError):
+            continue
+    return None
 
 
 def blas_in_use():
@@ -245,8 +267,13 @@ def main():
     tasks = json.loads(args.tasks)
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
+    torch.ones(2, 2) @ torch.ones(2, 2)  # loads the BLAS library
+    blas_threads = openblas_threads(args.threads)
     loaded, built = blas_in_use()
-    result = {'runner': tasks['runner'], 'detail': f'torch {torch.__version__}, {torch.get_num_threads()} threads, BLAS {built} (loaded: {loaded})'}
+    result = {
+        'runner': tasks['runner'],
+        'detail': f'torch {torch.__version__}, {torch.get_num_threads()} threads, BLAS {built} (loaded: {loaded}, {blas_threads} BLAS threads)',
+    }
     errors = []
     models = tasks['models']
     log = lambda what: print(f"  [{tasks['runner']}] {what}", file=sys.stderr, flush=True)
