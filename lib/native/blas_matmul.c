@@ -21,7 +21,7 @@
 #include "fused_kernels.h"
 
 /* Bump with any change to the functions above or in fused_kernels.c; native-matmul.ts expects the same number. */
-#define ABI_VERSION 2
+#define ABI_VERSION 3
 
 #define CHECK(call)                                             \
   do {                                                          \

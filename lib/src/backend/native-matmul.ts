@@ -43,7 +43,7 @@ export const NATIVE_ADDON_PATH =
   typeof __dirname === 'string' ? path.resolve(__dirname, '..', '..', 'native', 'build', 'blas_matmul.node') : 'lib/native/build/blas_matmul.node';
 
 /** The interface version the addon must report (`ABI_VERSION` in blas_matmul.c); a stale build is refused. */
-const ADDON_ABI = 2;
+const ADDON_ABI = 3;
 
 const HOW_TO_GET_IT = 'Debian/Ubuntu: apt install libopenblas-dev, then node scripts/build-native.mjs';
 
