@@ -6,9 +6,8 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  BACKEND_ENV,
   NATIVE_ADDON_PATH,
   NATIVE_MATMUL_ENV,
   NATIVE_MATMUL_PATCH,
@@ -20,10 +19,8 @@ import {
   selectBackend,
   tf,
   uninstallNativeMatMul,
-  useBackend,
 } from '@how-llms-work/lib';
-import type { BackendName } from '@how-llms-work/lib';
-import { expectCloseToLargest, on, randomValues } from './on-backends';
+import { expectCloseToLargest, on, onWasmForThisFile, randomValues } from './on-backends';
 
 const TOLERANCE = 1e-4; // relative to the largest magnitude in the reference, as for the wasm matmul
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -88,13 +85,7 @@ function fusedCase(aShape: number[], bShape: number[], transposeB: boolean, acti
   };
 }
 
-beforeAll(async () => {
-  await useBackend('wasm');
-});
-
-afterAll(async () => {
-  await useBackend(process.env[BACKEND_ENV] as BackendName);
-});
+onWasmForThisFile();
 
 describe('OpenBLAS matmul on wasm', () => {
   it('runs where the addon is built, and the backend summary says why not elsewhere', async () => {

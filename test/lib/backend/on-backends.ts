@@ -1,6 +1,17 @@
 // Shared by the tests that hold a wasm kernel to the cpu backend: seeded inputs, a run on one backend, a comparison.
-import { expect } from 'vitest';
-import { Rng, tf } from '@how-llms-work/lib';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { BACKEND_ENV, Rng, tf, useBackend } from '@how-llms-work/lib';
+import type { BackendName } from '@how-llms-work/lib';
+
+/** Run this file's tests on wasm (a wasm patch's tests), and give the backend its project names back afterwards. */
+export function onWasmForThisFile(): void {
+  beforeAll(async () => {
+    await useBackend('wasm');
+  });
+  afterAll(async () => {
+    await useBackend(process.env[BACKEND_ENV] as BackendName);
+  });
+}
 
 /** Standard normal values for a tensor of `shape`, seeded. */
 export function randomValues(shape: number[], seed: number): Float32Array {

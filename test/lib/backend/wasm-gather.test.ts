@@ -1,16 +1,9 @@
 // The row-copy gather on wasm (axis-0 lookups) must agree with the cpu backend, values and gradients.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKEND_ENV, Rng, installWasmGather, tf, uninstallWasmGather, useBackend, wasmGatherInstalled } from '@how-llms-work/lib';
-import { on, randomValues } from './on-backends';
-import type { BackendName } from '@how-llms-work/lib';
+import { describe, expect, it } from 'vitest';
+import { Rng, installWasmGather, tf, uninstallWasmGather, wasmGatherInstalled } from '@how-llms-work/lib';
+import { on, onWasmForThisFile, randomValues } from './on-backends';
 
-beforeAll(async () => {
-  await useBackend('wasm');
-});
-
-afterAll(async () => {
-  await useBackend(process.env[BACKEND_ENV] as BackendName);
-});
+onWasmForThisFile();
 
 describe('row-copy gather on wasm', () => {
   it('is installed on wasm by default', () => {

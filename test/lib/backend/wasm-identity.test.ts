@@ -1,17 +1,10 @@
 // The shared-memory clone on wasm: a clone reads the same values, outlives its source, frees its memory
 // with the last reference, and gradients (whose saved tensors are clones) agree with the stock copying kernel.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKEND_ENV, installWasmIdentity, tf, uninstallWasmIdentity, useBackend, wasmIdentityInstalled } from '@how-llms-work/lib';
-import { randomValues } from './on-backends';
-import type { BackendName } from '@how-llms-work/lib';
+import { describe, expect, it } from 'vitest';
+import { installWasmIdentity, tf, uninstallWasmIdentity, wasmIdentityInstalled } from '@how-llms-work/lib';
+import { onWasmForThisFile, randomValues } from './on-backends';
 
-beforeAll(async () => {
-  await useBackend('wasm');
-});
-
-afterAll(async () => {
-  await useBackend(process.env[BACKEND_ENV] as BackendName);
-});
+onWasmForThisFile();
 
 describe('shared-memory clone on wasm', () => {
   it('is installed on wasm by default', () => {

@@ -1,9 +1,8 @@
 // The fast-path wasm matrix product must agree with the cpu backend (the reference) on values and gradients,
 // for every transpose and batch layout, and must leave no tensors or wasm memory behind.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKEND_ENV, installWasmMatMul, tf, uninstallWasmMatMul, useBackend, wasmMatMulInstalled } from '@how-llms-work/lib';
-import { expectCloseToLargest, on, randomValues } from './on-backends';
-import type { BackendName } from '@how-llms-work/lib';
+import { describe, expect, it } from 'vitest';
+import { installWasmMatMul, tf, uninstallWasmMatMul, wasmMatMulInstalled } from '@how-llms-work/lib';
+import { expectCloseToLargest, on, onWasmForThisFile, randomValues } from './on-backends';
 
 const TOLERANCE = 1e-4; // relative to the largest magnitude in the reference
 
@@ -41,13 +40,7 @@ function product([, aShape, bShape, tA, tB, gradients]: Case): () => tf.Tensor[]
   };
 }
 
-beforeAll(async () => {
-  await useBackend('wasm');
-});
-
-afterAll(async () => {
-  await useBackend(process.env[BACKEND_ENV] as BackendName);
-});
+onWasmForThisFile();
 
 describe('fast wasm matMul agrees with cpu', () => {
   it('is installed on wasm by default', () => {

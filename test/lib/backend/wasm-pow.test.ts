@@ -1,8 +1,7 @@
 // The product Pow on wasm must agree with the cpu backend, values and gradients, for every exponent.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKEND_ENV, installWasmPow, tf, uninstallWasmPow, useBackend, wasmPowInstalled } from '@how-llms-work/lib';
-import { on, randomValues } from './on-backends';
-import type { BackendName } from '@how-llms-work/lib';
+import { describe, expect, it } from 'vitest';
+import { installWasmPow, tf, uninstallWasmPow, wasmPowInstalled } from '@how-llms-work/lib';
+import { on, onWasmForThisFile, randomValues } from './on-backends';
 
 function values(n: number, seed: number): Float32Array {
   return randomValues([n], seed).map((v) => 3 * v); // negatives included: x³ keeps the sign
@@ -18,13 +17,7 @@ function powAndGradient(exponent: number): () => tf.Tensor[] {
   };
 }
 
-beforeAll(async () => {
-  await useBackend('wasm');
-});
-
-afterAll(async () => {
-  await useBackend(process.env[BACKEND_ENV] as BackendName);
-});
+onWasmForThisFile();
 
 describe('product Pow on wasm', () => {
   it('is installed on wasm by default', () => {

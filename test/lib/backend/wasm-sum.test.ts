@@ -1,17 +1,10 @@
 // The product Sum on wasm (leading-axis sums as ones @ x) must agree with the cpu backend, and with stock wasm.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKEND_ENV, installWasmSum, tf, uninstallWasmSum, useBackend, wasmSumInstalled } from '@how-llms-work/lib';
-import { on, randomValues } from './on-backends';
-import type { BackendName } from '@how-llms-work/lib';
+import { describe, expect, it } from 'vitest';
+import { installWasmSum, tf, uninstallWasmSum, wasmSumInstalled } from '@how-llms-work/lib';
+import { on, onWasmForThisFile, randomValues } from './on-backends';
 import { leadingAxes } from '../../../lib/src/backend/wasm-sum';
 
-beforeAll(async () => {
-  await useBackend('wasm');
-});
-
-afterAll(async () => {
-  await useBackend(process.env[BACKEND_ENV] as BackendName);
-});
+onWasmForThisFile();
 
 describe('product Sum on wasm', () => {
   it('is installed on wasm by default, and takes only leading axes', () => {
