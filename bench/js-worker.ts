@@ -120,7 +120,10 @@ function fixedBatch(model: BenchModel, seed: number): { x: Int32Array; y: Int32A
   return L.shiftedWindows(stream, starts, config.blockSize);
 }
 
-/** ms per training step of the library's real step: loss and gradients, clip to 1.0, AdamW; and the loss after the timed steps. */
+/**
+ * ms per training step of the library's real step: loss and gradients, clip to 1.0, AdamW; and the loss at the second
+ * step, which every runner reaches (a slow runner times fewer steps), so the runners' losses compare.
+ */
 function trainStep(model: BenchModel, quick: boolean, slow: boolean, weightsDir?: string): { ms: number; loss: number; numTensorsFlat: boolean } {
   const { config, batchSize: B } = model;
   const params = L.initGPT(config, INIT_SEED);
@@ -133,13 +136,13 @@ function trainStep(model: BenchModel, quick: boolean, slow: boolean, weightsDir?
   const names = Object.keys(params);
   const lossFn = L.gptLoss(config);
   const batch = { x: tf.tensor2d(x, [B, config.blockSize], 'int32'), y: tf.tensor2d(y, [B, config.blockSize], 'int32') };
-  let last = NaN;
+  const losses: number[] = [];
   const step = () => {
     const { loss, grads } = L.lossAndGrads(() => lossFn(params, batch, { training: true, step: 0, seed: 0 }), params, names);
     // As the trainer does it: the clip factor goes into AdamW, no scaled copy of each gradient.
     const { scale, norm } = L.clipScale(grads, 1.0);
     L.adamwStep(optimizer, params, grads, 1e-3, { gradScale: scale });
-    last = loss.dataSync()[0]; // one read per step: asynchronous backends finish the step before the clock stops
+    losses.push(loss.dataSync()[0]); // one read per step: asynchronous backends finish the step before the clock stops
     tf.dispose([loss, norm, scale, ...Object.values(grads)]);
   };
   const wide = model.name === 'wide';
@@ -154,7 +157,7 @@ function trainStep(model: BenchModel, quick: boolean, slow: boolean, weightsDir?
     tf.dispose([batch.x, batch.y]);
     L.disposeAdamW(optimizer);
     L.disposeNamed(params);
-    return { ms, loss: last, numTensorsFlat: flat };
+    return { ms, loss: losses[1], numTensorsFlat: flat };
   }
   step();
   const before = tf.memory().numTensors;
@@ -163,7 +166,7 @@ function trainStep(model: BenchModel, quick: boolean, slow: boolean, weightsDir?
   tf.dispose([batch.x, batch.y]);
   L.disposeAdamW(optimizer);
   L.disposeNamed(params);
-  return { ms, loss: last, numTensorsFlat };
+  return { ms, loss: losses[1], numTensorsFlat };
 }
 
 /** Greedy generation of `tokens` positions after a one-token prompt, with and without the key/value cache. */

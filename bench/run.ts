@@ -145,7 +145,7 @@ function table(results: RunnerResult[]): string {
     rows.push([`${model}: ms per training step`, (r) => cell(r.trainStepMs?.[model], ours.trainStepMs?.[model], ' ms')]);
     rows.push([`${model}: tokens/s`, (r) => fmt(r.trainStepMs?.[model] ? (tokens * 1000) / r.trainStepMs[model] : undefined, 0)]);
     rows.push([`${model}: MFU (own matmul rate)`, (r) => (mfu(r, model) === undefined ? '—' : `${(mfu(r, model)! * 100).toFixed(0)}%`)]);
-    rows.push([`${model}: loss after timed steps`, (r) => fmt(r.trainLoss?.[model], 4)]);
+    rows.push([`${model}: loss at step 2`, (r) => fmt(r.trainLoss?.[model], 4)]);
   }
   rows.push(['generate, KV cache', (r) => (r.generation ? cell(r.generation.cachedMs, ours.generation?.cachedMs, ' ms') : '—')]);
   rows.push(['generate, recompute', (r) => (r.generation ? cell(r.generation.recomputeMs, ours.generation?.recomputeMs, ' ms') : '—')]);
