@@ -30,6 +30,18 @@ export async function on(backend: 'wasm' | 'cpu', f: () => tf.Tensor[]): Promise
   return values;
 }
 
+/** f's outputs on wasm equal cpu's to `digits` decimals (toBeCloseTo); wasm is the backend again afterwards. */
+export async function expectWasmMatchesCpu(f: () => tf.Tensor[], digits: number): Promise<void> {
+  const got = await on('wasm', f);
+  const want = await on('cpu', f);
+  await tf.setBackend('wasm');
+  expect(got.length).toBe(want.length);
+  for (let j = 0; j < want.length; j++) {
+    expect(got[j].length).toBe(want[j].length);
+    for (let i = 0; i < want[j].length; i++) expect(got[j][i]).toBeCloseTo(want[j][i], digits);
+  }
+}
+
 /** Every output within `tolerance` of the reference, relative to the reference's largest magnitude. */
 export function expectCloseToLargest(got: Float32Array[], want: Float32Array[], tolerance: number): void {
   expect(got.length).toBe(want.length);

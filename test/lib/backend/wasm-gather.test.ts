@@ -1,7 +1,7 @@
 // The row-copy gather on wasm (axis-0 lookups) must agree with the cpu backend, values and gradients.
 import { describe, expect, it } from 'vitest';
 import { Rng, installWasmGather, tf, uninstallWasmGather, wasmGatherInstalled } from '@how-llms-work/lib';
-import { on, onWasmForThisFile, randomValues } from './on-backends';
+import { expectWasmMatchesCpu, onWasmForThisFile, randomValues } from './on-backends';
 
 onWasmForThisFile();
 
@@ -29,13 +29,7 @@ describe('row-copy gather on wasm', () => {
         const w = tf.tensor(randomValues([y.size], 2), y.shape);
         return [y, tf.grad((t: tf.Tensor) => tf.gather(t, idx, axis).mul(w).sum())(x)];
       };
-      const got = await on('wasm', f);
-      const want = await on('cpu', f);
-      await tf.setBackend('wasm');
-      for (let j = 0; j < 2; j++) {
-        expect(got[j].length).toBe(want[j].length);
-        for (let i = 0; i < want[j].length; i++) expect(got[j][i]).toBeCloseTo(want[j][i], 5);
-      }
+      await expectWasmMatchesCpu(f, 5);
     });
   }
 

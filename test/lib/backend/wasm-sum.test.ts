@@ -1,7 +1,7 @@
 // The product Sum on wasm (leading-axis sums as ones @ x) must agree with the cpu backend, and with stock wasm.
 import { describe, expect, it } from 'vitest';
 import { installWasmSum, tf, uninstallWasmSum, wasmSumInstalled } from '@how-llms-work/lib';
-import { on, onWasmForThisFile, randomValues } from './on-backends';
+import { expectWasmMatchesCpu, onWasmForThisFile, randomValues } from './on-backends';
 import { leadingAxes } from '../../../lib/src/backend/wasm-sum';
 
 onWasmForThisFile();
@@ -35,13 +35,7 @@ describe('product Sum on wasm', () => {
         const w = tf.tensor(randomValues([y.size], 2), y.shape);
         return [y, tf.grad((t: tf.Tensor) => t.sum(axis, keepDims).mul(w).sum())(x)];
       };
-      const got = await on('wasm', f);
-      const want = await on('cpu', f);
-      await tf.setBackend('wasm');
-      for (let j = 0; j < 2; j++) {
-        expect(got[j].length).toBe(want[j].length);
-        for (let i = 0; i < want[j].length; i++) expect(got[j][i]).toBeCloseTo(want[j][i], 4);
-      }
+      await expectWasmMatchesCpu(f, 4);
     });
   }
 
