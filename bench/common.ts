@@ -68,6 +68,14 @@ export interface RunnerResult {
   error?: string;
 }
 
+/** A tensor of `shape` with seeded standard normal values. */
+export function randomTensor(shape: number[], seed: number): tf.Tensor {
+  const rng = new L.Rng(seed);
+  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < values.length; i++) values[i] = rng.normal();
+  return tf.tensor(values, shape);
+}
+
 /**
  * The library's training step as the trainer runs it (loss and gradients, clip factor into AdamW) on random
  * batches (B, T) of a model, for profiling: `step()` runs one and reads the loss back.

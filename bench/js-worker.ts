@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as L from '@how-llms-work/lib';
 import { tf } from '@how-llms-work/lib';
-import { GENERATION_MODEL, INIT_SEED, MODELS, medianMs, yardstickShape, type BenchModel, type RunnerResult } from './common';
+import { GENERATION_MODEL, INIT_SEED, MODELS, medianMs, randomTensor, yardstickShape, type BenchModel, type RunnerResult } from './common';
 
 
 /** What bench/run.ts asks of this runner. */
@@ -23,13 +23,6 @@ export interface WorkerTasks {
   converge: boolean;
   /** Write each trained model's initial weights here (for PyTorch to load), when set. */
   weightsDir?: string;
-}
-
-function randomTensor(shape: number[], seed: number): tf.Tensor {
-  const rng = new L.Rng(seed);
-  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  for (let i = 0; i < values.length; i++) values[i] = rng.normal();
-  return tf.tensor(values, shape);
 }
 
 /** Time f, which returns a tensor: read it back so that asynchronous backends are timed too, then dispose. */

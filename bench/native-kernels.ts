@@ -14,12 +14,8 @@ import '../lib/src/backend/kernels/layernorm';
 import '../lib/src/backend/kernels/adamw';
 import '../lib/src/backend/kernels/global-norm';
 import '../lib/src/backend/kernels/attention';
-import { MODELS, libraryStep } from './common';
-
-function random(shape: number[], seed: number): tf.Tensor {
-  const rng = new L.Rng(seed);
-  return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()), shape);
-}
+import '../lib/src/backend/kernels/cross-entropy';
+import { MODELS, libraryStep, randomTensor as random } from './common';
 
 const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
 
@@ -88,6 +84,11 @@ async function main(): Promise<void> {
   const m = params.map((p) => tf.zerosLike(p));
   const v = params.map((p) => tf.onesLike(p));
   const scale = tf.scalar(0.5);
+  const logits = random([B * T, 65], 15);
+  const targets = tf.tensor1d(Array.from({ length: B * T }, (_, i) => i % 65));
+  // One decoding step at position 200 of a 256-token cache (bench/common.ts's generation model), one sequence.
+  const [kb, vb] = [random([1, H, 256, C / H], 16), random([1, H, 256, C / H], 17)];
+  const step1 = random([1, 3 * C], 18);
   const adamw = { lr: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, bc1: 0.1, bc2: 0.05 };
   const softmax = { scale: 0.25, causal: true, offset: 0 };
   const cases: [string, () => tf.Tensor[]][] = [
@@ -100,6 +101,8 @@ async function main(): Promise<void> {
     ['HowLlmsCausalSoftmax', () => runFused('HowLlmsCausalSoftmax', { scores }, softmax)],
     ['HowLlmsCausalSoftmaxGrad', () => runFused('HowLlmsCausalSoftmaxGrad', { dy: scores, y: scores }, softmax)],
     ['HowLlmsSplitHeadsBias3', () => runFused('HowLlmsSplitHeadsBias3', { x: qkv, bias: qkvBias }, { nHead: H, seqLen: T, inRank: 2 })],
+    ['HowLlmsCrossEntropy', () => runFused('HowLlmsCrossEntropy', { logits, targets })],
+    ['HowLlmsCachedAttentionBias', () => runFused('HowLlmsCachedAttentionBias', { qkv: step1, bias: qkvBias, kBuffer: kb, vBuffer: vb }, { nHead: H, position: 200, scale: 1 / Math.sqrt(C / H), ropePosition: -1, ropeBase: 10000, weights: false })],
     ['HowLlmsMergeHeads3', () => runFused('HowLlmsMergeHeads3', { q: parts[0], k: parts[1], v: parts[2] }, { outRank: 2, partShape: parts[0].shape, columnSums: true })],
   ];
   const times = new Map<string, { native: number[]; js: number[]; ran: boolean }>(cases.map(([name]) => [name, { native: [], js: [], ran: false }]));
