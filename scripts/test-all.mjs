@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: every check the course depends on, in order, failing on any failure.
 //   build (strict) → typecheck → markdownlint → vitest (library on wasm and cpu, exercises against the solutions,
-//   notebook hygiene and prose, grading, tools) → exercise stubs must fail → every notebook executed end to end
+//   notebook hygiene and prose, grading, tools) → exercise stubs equal what scripts/stubs.mjs generates from
+//   solutions/ and must fail → every notebook executed end to end
 //   → the static site built from them → the learner's view in a real browser (Jupyter + Chromium).
 // Ends with one line `total: N passed, N failed`.
 import { spawnSync } from 'node:child_process';
@@ -51,6 +52,7 @@ if (want('vitest')) {
 }
 
 if (want('stubs')) {
+  step('exercise stubs generated from solutions', process.execPath, [path.join(root, 'scripts', 'stubs.mjs'), 'check']) ? passed++ : failed++;
   const ok = step('exercise stubs fail', process.execPath, [path.join(root, 'scripts', 'check-stubs.mjs')]);
   ok ? passed++ : failed++;
 }

@@ -1,3 +1,5 @@
+import { mergePair } from './merge';
+
 /**
  * Encode text with a learned merge table: start from the text's UTF-8 bytes (ids 0 to 255), then repeatedly
  * find the adjacent pair that was learned earliest (merge i makes id 256 + i) and merge all of its

@@ -8,5 +8,5 @@
  * Example: clipPerExample([[3, 4], [0.3, 0.4]], 1) → [[0.6, 0.8], [0.3, 0.4]]
  */
 export function clipPerExample(perExample: number[][], maxNorm: number): number[][] {
-  throw new Error('TODO: implement clipPerExample (see the chapter 11 notebook, section DP-SGD: clip, then add noise)');
+  throw new Error('TODO: implement clipPerExample (see the chapter 11 notebook, section DP-SGD: clip every example, add noise)');
 }

@@ -8,5 +8,5 @@
  *          exactMatchScore('Eiffel', ['Eiffel Tower'])           → 0
  */
 export function exactMatchScore(prediction: string, references: string[]): number {
-  throw new Error('TODO: implement exactMatchScore (see the chapter 12 notebook, section Measuring: exact match)');
+  throw new Error('TODO: implement exactMatchScore (see the chapter 12 notebook, section Fine-tuning on a checkable task)');
 }

@@ -12,6 +12,7 @@
  *          bigramProbability('abab', 'a', 'b', 1) → (2 + 1) / (2 + 1·2) = 0.75.
  */
 export function bigramProbability(text: string, prev: string, next: string, alpha = 0): number {
+  // BEGIN SOLUTION: Counting: the n-gram model
   const chars = Array.from(text);
   const V = new Set(chars).size;
   let pair = 0;
@@ -23,4 +24,5 @@ export function bigramProbability(text: string, prev: string, next: string, alph
   }
   const denominator = after + alpha * V;
   return denominator === 0 ? 0 : (pair + alpha) / denominator;
+  // END SOLUTION
 }

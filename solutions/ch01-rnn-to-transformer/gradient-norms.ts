@@ -9,6 +9,7 @@ import { tf } from '@how-llms-work/lib';
  *          (∂f/∂x is 0 on row 0 and 2·[3, 4] = [6, 8] on row 1, whose norm is 10).
  */
 export function gradientNormsByPosition(f: (x: tf.Tensor2D) => tf.Scalar, x: tf.Tensor2D): number[] {
+  // BEGIN SOLUTION: Vanishing gradients
   const norms = tf.tidy(() => {
     const g = tf.grad((t: tf.Tensor) => f(t as tf.Tensor2D))(x); // (T, C)
     return tf.sqrt(g.square().sum(1)); // (T)
@@ -16,4 +17,5 @@ export function gradientNormsByPosition(f: (x: tf.Tensor2D) => tf.Scalar, x: tf.
   const out = Array.from(norms.dataSync());
   norms.dispose();
   return out;
+  // END SOLUTION
 }

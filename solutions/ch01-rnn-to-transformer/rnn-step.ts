@@ -10,5 +10,7 @@ import { tf } from '@how-llms-work/lib';
  *          → tanh([[1, 0] + [1, 0]]) = [[tanh 2, 0]] ≈ [[0.964, 0]].
  */
 export function rnnStep(x: tf.Tensor2D, h: tf.Tensor2D, wIh: tf.Tensor2D, wHh: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  // BEGIN SOLUTION: Recurrence: the RNN cell
   return tf.tidy(() => tf.tanh(tf.matMul(x, wIh, false, true).add(tf.matMul(h, wHh, false, true)).add(b)) as tf.Tensor2D); // (B, C)
+  // END SOLUTION
 }

@@ -8,6 +8,7 @@
  *          decodeIds([256, 152, 128], merges) → '😀'   (bytes F0 9F 98 80)
  */
 export function decodeIds(ids: readonly number[], merges: readonly (readonly [number, number])[]): string {
+  // BEGIN SOLUTION: Decoding: bytes first, text last
   const vocab: number[][] = [];
   for (let b = 0; b < 256; b++) vocab.push([b]);
   for (const [a, b] of merges) vocab.push([...vocab[a], ...vocab[b]]);
@@ -18,4 +19,5 @@ export function decodeIds(ids: readonly number[], merges: readonly (readonly [nu
     bytes.push(...token);
   }
   return new TextDecoder().decode(new Uint8Array(bytes));
+  // END SOLUTION
 }

@@ -11,6 +11,7 @@ import { mergePair } from './merge';
  * Call your mergePair from ./merge for each merge.
  */
 export function encodeWithMerges(text: string, merges: readonly (readonly [number, number])[]): number[] {
+  // BEGIN SOLUTION: Encoding with a merge table
   const rank = new Map(merges.map(([a, b], i) => [`${a},${b}`, i]));
   let ids = Array.from(new TextEncoder().encode(text));
   for (;;) {
@@ -22,4 +23,5 @@ export function encodeWithMerges(text: string, merges: readonly (readonly [numbe
     if (best < 0) return ids;
     ids = mergePair(ids, merges[best], 256 + best);
   }
+  // END SOLUTION
 }

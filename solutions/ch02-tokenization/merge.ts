@@ -6,6 +6,7 @@
  *          mergePair([1, 1, 1], [1, 1], 9) → [9, 1]   (the first two merge; the third has no partner left)
  */
 export function mergePair(ids: readonly number[], pair: readonly [number, number], newId: number): number[] {
+  // BEGIN SOLUTION: One merge step
   const out: number[] = [];
   let i = 0;
   while (i < ids.length) {
@@ -18,4 +19,5 @@ export function mergePair(ids: readonly number[], pair: readonly [number, number
     }
   }
   return out;
+  // END SOLUTION
 }

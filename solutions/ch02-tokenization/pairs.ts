@@ -6,6 +6,7 @@
  * Example: mostFrequentPair([1, 2, 3, 1, 2]) → [1, 2]   (seen twice; (2, 3) and (3, 1) once)
  */
 export function mostFrequentPair(ids: readonly number[]): [number, number] | null {
+  // BEGIN SOLUTION: Counting pairs
   const counts = new Map<string, { pair: [number, number]; count: number }>();
   for (let i = 0; i + 1 < ids.length; i++) {
     const key = `${ids[i]},${ids[i + 1]}`;
@@ -17,4 +18,5 @@ export function mostFrequentPair(ids: readonly number[]): [number, number] | nul
   let best: { pair: [number, number]; count: number } | null = null;
   for (const entry of counts.values()) if (best === null || entry.count > best.count) best = entry;
   return best === null ? null : best.pair;
+  // END SOLUTION
 }

@@ -7,6 +7,7 @@
  * Example: cosine([3, 4], [4, 3]) → 24/25 = 0.96.
  */
 export function cosine(u: number[], v: number[]): number {
+  // BEGIN SOLUTION: Cosine similarity
   if (u.length !== v.length) throw new Error(`cosine needs vectors of the same width, got ${u.length} and ${v.length}`);
   let dot = 0;
   let uu = 0;
@@ -18,4 +19,5 @@ export function cosine(u: number[], v: number[]): number {
   }
   if (uu === 0 || vv === 0) throw new Error('cosine of a zero vector is undefined');
   return dot / Math.sqrt(uu * vv);
+  // END SOLUTION
 }

@@ -10,8 +10,10 @@
  *          → −log σ(0) − log σ(−1) = log 2 + log(1 + e) ≈ 0.693 + 1.313 = 2.006.
  */
 export function negativeSamplingPairLoss(u: number[], v: number[], noise: number[][]): number {
+  // BEGIN SOLUTION: Skip-gram with negative sampling
   const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
   // log σ(s) = −softplus(−s), and softplus(z) = max(z, 0) + log(1 + e^(−|z|)) never overflows.
   const logSigmoid = (s: number) => -(Math.max(-s, 0) + Math.log1p(Math.exp(-Math.abs(s))));
   return -logSigmoid(dot(u, v)) - noise.reduce((sum, n) => sum + logSigmoid(-dot(u, n)), 0);
+  // END SOLUTION
 }

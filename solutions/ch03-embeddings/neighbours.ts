@@ -6,6 +6,7 @@
  * Example: vectors = { cat: [1, 0], dog: [0.9, 0.1], car: [0, 1] }, word 'cat', k = 1 → ['dog'].
  */
 export function mostSimilar(vectors: Record<string, number[]>, word: string, k: number): string[] {
+  // BEGIN SOLUTION: Nearest neighbours and analogies
   const q = vectors[word];
   if (!q) throw new Error(`"${word}" has no vector`);
   const norm = (v: number[]) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
@@ -16,4 +17,5 @@ export function mostSimilar(vectors: Record<string, number[]>, word: string, k: 
     .sort((a, b) => b.s - a.s)
     .slice(0, k)
     .map((x) => x.w);
+  // END SOLUTION
 }

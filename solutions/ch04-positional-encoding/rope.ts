@@ -8,6 +8,7 @@
  * Example: ropeRotate([1, 0, 1, 0], 1) → [cos 1, sin 1, cos 0.01, sin 0.01] ≈ [0.5403, 0.8415, 0.99995, 0.0100]
  */
 export function ropeRotate(x: readonly number[], p: number): number[] {
+  // BEGIN SOLUTION: Rotary position embedding (RoPE)
   const D = x.length;
   if (D % 2 !== 0) throw new Error(`RoPE rotates pairs, so the vector length must be even, got ${D}`);
   const y = new Array<number>(D);
@@ -18,4 +19,5 @@ export function ropeRotate(x: readonly number[], p: number): number[] {
     y[2 * i + 1] = x[2 * i] * s + x[2 * i + 1] * c;
   }
   return y;
+  // END SOLUTION
 }

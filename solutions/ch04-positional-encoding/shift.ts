@@ -9,6 +9,7 @@
  *          shiftMatrix(1, 2) · [0, 1] = PE(1) = [sin 1, cos 1] ≈ [0.8415, 0.5403].
  */
 export function shiftMatrix(k: number, C: number): number[][] {
+  // BEGIN SOLUTION: Relative positions: PE(p+k) is a linear map of PE(p)
   if (C % 2 !== 0) throw new Error(`a shift matrix needs sin/cos pairs, so C must be even, got ${C}`);
   const M = Array.from({ length: C }, () => new Array<number>(C).fill(0));
   for (let i = 0; i < C / 2; i++) {
@@ -19,4 +20,5 @@ export function shiftMatrix(k: number, C: number): number[][] {
     M[2 * i + 1][2 * i + 1] = Math.cos(angle);
   }
   return M;
+  // END SOLUTION
 }

@@ -10,6 +10,7 @@
  *    [sin(1), cos(1), sin(0.01), cos(0.01)]]   ≈ [[0, 1, 0, 1], [0.8415, 0.5403, 0.0100, 1.0000]]
  */
 export function sinusoidalTable(T: number, C: number): number[][] {
+  // BEGIN SOLUTION: Sinusoidal encoding, built right
   const table: number[][] = [];
   for (let p = 0; p < T; p++) {
     const row: number[] = [];
@@ -21,4 +22,5 @@ export function sinusoidalTable(T: number, C: number): number[][] {
     table.push(row);
   }
   return table;
+  // END SOLUTION
 }

@@ -18,6 +18,7 @@ export function maskedAttention(
   v: tf.Tensor3D,
   options: { causal?: boolean; keep?: tf.Tensor2D } = {},
 ): { output: tf.Tensor3D; weights: tf.Tensor3D } {
+  // BEGIN SOLUTION: Masks: causal and padding
   return tf.tidy(() => {
     const [, Tq, D] = q.shape;
     const Tk = k.shape[1];
@@ -30,4 +31,5 @@ export function maskedAttention(
     const weights = tf.softmax(scores, -1) as tf.Tensor3D; // (B, Tq, Tk)
     return { output: tf.matMul(weights, v) as tf.Tensor3D, weights };
   });
+  // END SOLUTION
 }

@@ -10,9 +10,11 @@ import { tf } from '@how-llms-work/lib';
  * Example: stableSoftmax(tf.tensor1d([1000, 1001, 1002])) → [0.0900, 0.2447, 0.6652], the same as for [0, 1, 2].
  */
 export function stableSoftmax(logits: tf.Tensor): tf.Tensor {
+  // BEGIN SOLUTION: Softmax, and why it must be stable
   return tf.tidy(() => {
     const shifted = logits.sub(logits.max(-1, true)); // (…, V), largest entry 0
     const e = shifted.exp();
     return e.div(e.sum(-1, true)); // (…, V)
   });
+  // END SOLUTION
 }

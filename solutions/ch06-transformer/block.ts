@@ -13,9 +13,11 @@ import { feedForward, layerNorm, selfAttention, tf, type Params } from '@how-llm
  * (the residual path): that is why a deep stack of blocks starts close to the identity and trains.
  */
 export function preLNBlock(params: Params, prefix: string, x: tf.Tensor3D, nHead: number): tf.Tensor3D {
+  // BEGIN SOLUTION: One block: residuals, pre-LN and post-LN
   return tf.tidy(() => {
     const ln = (name: string, h: tf.Tensor) => layerNorm(h, params[`${prefix}.${name}.weight`], params[`${prefix}.${name}.bias`]);
     const h = x.add(selfAttention(params, `${prefix}.attn`, ln('ln_1', x), { nHead, causal: true })); // (B, T, C)
     return h.add(feedForward(params, `${prefix}.mlp`, ln('ln_2', h))) as tf.Tensor3D; // (B, T, C)
   });
+  // END SOLUTION
 }

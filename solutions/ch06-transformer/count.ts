@@ -9,9 +9,11 @@
  * Example: GPT-2 small, { vocabSize: 50257, blockSize: 1024, nLayer: 12, nHead: 12, nEmbd: 768 } → 124439808.
  */
 export function gptParameterFormula(config: { vocabSize: number; blockSize: number; nLayer: number; nHead: number; nEmbd: number; bias?: boolean }): number {
+  // BEGIN SOLUTION: Counting parameters
   const { vocabSize: V, blockSize, nLayer: L, nEmbd: C } = config;
   const bias = config.bias ?? true;
   const norm = bias ? 2 * C : C;
   const perLayer = 12 * C * C + (bias ? 9 * C : 0) + 2 * norm;
   return V * C + blockSize * C + L * perLayer + norm;
+  // END SOLUTION
 }

@@ -9,12 +9,14 @@ import { tf } from '@how-llms-work/lib';
  *          logits [[1000, 0]] with targets [0] → 0 (not NaN).
  */
 export function crossEntropyLoss(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
+  // BEGIN SOLUTION: Cross-entropy from −log p
   return tf.tidy(() => {
     const V = logits.shape[1];
     const shifted = logits.sub(logits.max(1, true)); // (N, V)
     const logp = shifted.sub(shifted.exp().sum(1, true).log()); // (N, V)
     return logp.mul(tf.oneHot(targets, V)).sum(1).mean().neg() as tf.Scalar;
   });
+  // END SOLUTION
 }
 
 /**
@@ -23,6 +25,8 @@ export function crossEntropyLoss(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.
  * Example: perplexityFromLoss(Math.log(65)) → 65 (as unsure as a uniform choice among 65 characters).
  */
 export function perplexityFromLoss(loss: number): number {
+  // BEGIN SOLUTION: Perplexity
   if (!Number.isFinite(loss) || loss < 0) throw new Error(`loss must be a finite number >= 0, got ${loss}`);
   return Math.exp(loss);
+  // END SOLUTION
 }

@@ -17,8 +17,10 @@ export interface ScheduleOptions {
  *          step 0 → 1e-5, step 99 → 1e-3, step 550 → 5.5e-4 (halfway), step 1000 → 1e-4, step 5000 → 1e-4.
  */
 export function learningRateAt(step: number, o: ScheduleOptions): number {
+  // BEGIN SOLUTION: AdamW, warm-up and cosine
   if (step < o.warmupSteps) return (o.maxLr * (step + 1)) / o.warmupSteps;
   if (step >= o.decaySteps) return o.minLr;
   const progress = (step - o.warmupSteps) / (o.decaySteps - o.warmupSteps);
   return o.minLr + 0.5 * (1 + Math.cos(Math.PI * progress)) * (o.maxLr - o.minLr);
+  // END SOLUTION
 }

@@ -8,6 +8,7 @@
  *          → { x: [[10, 11, 12], [11, 12, 13]], y: [[11, 12, 13], [12, 13, 14]] }
  */
 export function shiftedBatch(ids: readonly number[], starts: readonly number[], blockSize: number): { x: number[][]; y: number[][] } {
+  // BEGIN SOLUTION: Batches: targets shifted by one
   const x: number[][] = [];
   const y: number[][] = [];
   for (const s of starts) {
@@ -18,4 +19,5 @@ export function shiftedBatch(ids: readonly number[], starts: readonly number[], 
     y.push(ids.slice(s + 1, s + blockSize + 1));
   }
   return { x, y };
+  // END SOLUTION
 }

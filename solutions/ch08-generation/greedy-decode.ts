@@ -12,6 +12,7 @@ export function greedyDecode(
   maxNewTokens: number,
   stopToken?: number,
 ): number[] {
+  // BEGIN SOLUTION: The generation loop, step by step
   const ids = [...prompt];
   const generated: number[] = [];
   while (generated.length < maxNewTokens) {
@@ -23,4 +24,5 @@ export function greedyDecode(
     if (best === stopToken) break;
   }
   return generated;
+  // END SOLUTION
 }

@@ -9,6 +9,7 @@
  *          softmaxWithTemperature([2, 1, 0], 0) = [1, 0, 0]
  */
 export function softmaxWithTemperature(logits: readonly number[], temperature: number): number[] {
+  // BEGIN SOLUTION: Temperature reshapes the distribution
   if (!(temperature >= 0)) throw new Error(`temperature must be >= 0, got ${temperature}`);
   if (temperature === 0) {
     const best = logits.indexOf(Math.max(...logits));
@@ -19,4 +20,5 @@ export function softmaxWithTemperature(logits: readonly number[], temperature: n
   const e = z.map((v) => Math.exp(v - max));
   const total = e.reduce((a, b) => a + b, 0);
   return e.map((v) => v / total);
+  // END SOLUTION
 }

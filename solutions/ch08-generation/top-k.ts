@@ -6,9 +6,11 @@
  * Example: topK([0.1, 0.5, 0.3, 0.1], 2) → [0, 0.625, 0.375, 0]
  */
 export function topK(probs: readonly number[], k: number): number[] {
+  // BEGIN SOLUTION: Decoding strategies
   if (!Number.isInteger(k) || k < 1) throw new Error(`k must be an integer >= 1, got ${k}`);
   const order = probs.map((_, i) => i).sort((a, b) => probs[b] - probs[a] || a - b);
   const keep = new Set(order.slice(0, k));
   const total = order.slice(0, k).reduce((s, i) => s + probs[i], 0);
   return probs.map((p, i) => (keep.has(i) ? p / total : 0));
+  // END SOLUTION
 }

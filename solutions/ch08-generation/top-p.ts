@@ -9,6 +9,7 @@
  *          topP([0.1, 0.5, 0.3, 0.1], 0.8) → [0, 0.625, 0.375, 0]   (0.5 + 0.3 reaches 0.8 exactly)
  */
 export function topP(probs: readonly number[], p: number): number[] {
+  // BEGIN SOLUTION: Decoding strategies
   if (!(p > 0 && p <= 1)) throw new Error(`p must be in (0, 1], got ${p}`);
   const order = probs.map((_, i) => i).sort((a, b) => probs[b] - probs[a] || a - b);
   const keep = new Set<number>();
@@ -20,4 +21,5 @@ export function topP(probs: readonly number[], p: number): number[] {
     if (p < 1 && total >= p - 1e-9) break;
   }
   return probs.map((q, i) => (keep.has(i) ? q / total : 0));
+  // END SOLUTION
 }

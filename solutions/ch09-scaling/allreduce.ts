@@ -10,6 +10,7 @@ export type GradientList = Record<string, Float32Array>;
  * Example: averageGradients([{ w: [1, 2] }, { w: [4, 8] }], [1, 2]) → { w: [3, 6] }  ((1·1 + 2·4) / 3 = 3).
  */
 export function averageGradients(workers: GradientList[], counts?: number[]): GradientList {
+  // BEGIN SOLUTION: Data parallelism
   if (workers.length === 0) throw new Error('averageGradients needs at least one worker, got 0');
   const weights = counts ?? workers.map(() => 1);
   if (weights.length !== workers.length) throw new Error(`got ${workers.length} workers but ${weights.length} counts`);
@@ -29,4 +30,5 @@ export function averageGradients(workers: GradientList[], counts?: number[]): Gr
     }
   });
   return out;
+  // END SOLUTION
 }

@@ -7,6 +7,7 @@
  * Example: roundToBfloat16(1 / 3) → 0.333984375 (bits 0x3EAB); roundToBfloat16(1 + 2 ** -8) → 1 (a tie, to even).
  */
 export function roundToBfloat16(x: number): number {
+  // BEGIN SOLUTION: Mixed precision
   const f = new Float32Array([x]);
   const u = new Uint32Array(f.buffer);
   if (Number.isNaN(f[0])) return NaN;
@@ -14,4 +15,5 @@ export function roundToBfloat16(x: number): number {
   const lsb = (bits >>> 16) & 1;
   u[0] = ((bits + 0x7fff + lsb) & 0xffff0000) >>> 0;
   return f[0];
+  // END SOLUTION
 }

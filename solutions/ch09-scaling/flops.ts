@@ -16,9 +16,11 @@ export interface TrainingCompute {
  *   → { flops: 1.2e20, gpuDays: 1.2e20 / 1.56e14 / 86400 ≈ 8.9 }.
  */
 export function trainingCompute(parameters: number, tokens: number, gpu: { peakFlops: number; utilization: number }): TrainingCompute {
+  // BEGIN SOLUTION: Counting compute
   if (!(parameters > 0)) throw new Error(`parameters must be positive, got ${parameters}`);
   if (!(tokens > 0)) throw new Error(`tokens must be positive, got ${tokens}`);
   if (!(gpu.utilization > 0 && gpu.utilization <= 1)) throw new Error(`utilization must be in (0, 1], got ${gpu.utilization}`);
   const flops = 6 * parameters * tokens;
   return { flops, gpuDays: flops / (gpu.peakFlops * gpu.utilization) / 86400 };
+  // END SOLUTION
 }

@@ -17,6 +17,7 @@ export interface AdamMemory {
  * Example: adamMemory(1e9, 'mixed') → { weights: 2e9, gradients: 2e9, optimizer: 12e9, total: 16e9 }.
  */
 export function adamMemory(parameters: number, precision: 'fp32' | 'mixed'): AdamMemory {
+  // BEGIN SOLUTION: Where the memory goes
   const per =
     precision === 'fp32'
       ? { weights: 4, gradients: 4, optimizer: 8 }
@@ -28,4 +29,5 @@ export function adamMemory(parameters: number, precision: 'fp32' | 'mixed'): Ada
   const gradients = per.gradients * parameters;
   const optimizer = per.optimizer * parameters;
   return { weights, gradients, optimizer, total: weights + gradients + optimizer };
+  // END SOLUTION
 }

@@ -11,6 +11,7 @@ import { tf } from '@how-llms-work/lib';
  * Example: student = teacher, α = 1 → 0 for any τ.
  */
 export function distillationLoss(student: tf.Tensor, teacher: tf.Tensor, targets: tf.Tensor, temperature: number, alpha: number): tf.Scalar {
+  // BEGIN SOLUTION: Distillation
   return tf.tidy(() => {
     const [N, V] = student.shape;
     const logPt = tf.logSoftmax(teacher.div(temperature)); // (N, V)
@@ -19,4 +20,5 @@ export function distillationLoss(student: tf.Tensor, teacher: tf.Tensor, targets
     const hard = tf.oneHot(targets, V).mul(tf.logSoftmax(student)).sum().div(-N);
     return kl.mul(alpha * temperature * temperature).add(hard.mul(1 - alpha)) as tf.Scalar;
   });
+  // END SOLUTION
 }

@@ -8,10 +8,12 @@
  * Example: clipPerExample([[3, 4], [0.3, 0.4]], 1) → [[0.6, 0.8], [0.3, 0.4]]
  */
 export function clipPerExample(perExample: number[][], maxNorm: number): number[][] {
+  // BEGIN SOLUTION: DP-SGD: clip every example, add noise
   if (!(maxNorm > 0)) throw new Error(`clipping norm must be > 0, got ${maxNorm}`);
   return perExample.map((row) => {
     const norm = Math.sqrt(row.reduce((acc, x) => acc + x * x, 0));
     const scale = norm > maxNorm ? maxNorm / norm : 1;
     return row.map((x) => x * scale);
   });
+  // END SOLUTION
 }

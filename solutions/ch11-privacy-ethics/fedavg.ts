@@ -12,6 +12,7 @@ export type ClientWeights = Record<string, number[]>;
  * Example: federatedAverage([{ w: [0, 10] }, { w: [4, 2] }], [1, 3]) → { w: [3, 4] }
  */
 export function federatedAverage(clients: ClientWeights[], numExamples: number[]): ClientWeights {
+  // BEGIN SOLUTION: Federated averaging
   if (clients.length === 0) throw new Error('federated average needs at least one client');
   if (numExamples.length !== clients.length) throw new Error(`got ${clients.length} clients but ${numExamples.length} example counts`);
   const negative = numExamples.find((n) => n < 0);
@@ -29,4 +30,5 @@ export function federatedAverage(clients: ClientWeights[], numExamples: number[]
     out[name] = sum;
   }
   return out;
+  // END SOLUTION
 }

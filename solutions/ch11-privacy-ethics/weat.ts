@@ -10,6 +10,7 @@
  *          s = 1, 0.2 for X and −1, −0.2 for Y → d = 1.2 / √(2.08 / 3) ≈ 1.4412
  */
 export function associationEffectSize(X: number[][], Y: number[][], A: number[][], B: number[][]): number {
+  // BEGIN SOLUTION: Measuring association bias
   for (const [name, set] of [['X', X], ['Y', Y], ['A', A], ['B', B]] as const) {
     if (set.length === 0) throw new Error(`set ${name} is empty`);
   }
@@ -32,4 +33,5 @@ export function associationEffectSize(X: number[][], Y: number[][], A: number[][
   const m = mean(all);
   const sd = Math.sqrt(all.reduce((acc, v) => acc + (v - m) ** 2, 0) / (all.length - 1));
   return (mean(sx) - mean(sy)) / sd;
+  // END SOLUTION
 }

@@ -8,6 +8,7 @@
  *          exactMatchScore('Eiffel', ['Eiffel Tower'])           → 0
  */
 export function exactMatchScore(prediction: string, references: string[]): number {
+  // BEGIN SOLUTION: Fine-tuning on a checkable task
   if (references.length === 0) throw new Error('exact match needs at least one reference');
   const norm = (s: string) =>
     s
@@ -18,4 +19,5 @@ export function exactMatchScore(prediction: string, references: string[]): numbe
       .trim();
   const p = norm(prediction);
   return references.some((r) => norm(r) === p) ? 1 : 0;
+  // END SOLUTION
 }

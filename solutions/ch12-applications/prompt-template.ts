@@ -9,6 +9,7 @@
  *          fillPromptTemplate('{{ {x} }}', { x: '1' }) → '{ 1 }'
  */
 export function fillPromptTemplate(template: string, values: Record<string, string>): string {
+  // BEGIN SOLUTION: Every task is a prompt
   const used = new Set<string>();
   const out = template.replace(/\{\{|\}\}|\{(\w+)\}/g, (match: string, name: string | undefined) => {
     if (match === '{{') return '{';
@@ -20,4 +21,5 @@ export function fillPromptTemplate(template: string, values: Record<string, stri
   const unused = Object.keys(values).find((k) => !used.has(k));
   if (unused !== undefined) throw new Error(`value "${unused}" fills no slot of the template`);
   return out;
+  // END SOLUTION
 }

@@ -15,6 +15,7 @@ export interface TaskScore {
  * Example: taskAccuracy(['cba\nrev', 'ab', '081\n'], ['cba', 'ba', '81']) → { correct: 1, total: 3, accuracy: 1/3 }
  */
 export function taskAccuracy(completions: string[], answers: string[], stop = '\n'): TaskScore {
+  // BEGIN SOLUTION: Fine-tuning on a checkable task
   if (completions.length !== answers.length) throw new Error(`got ${completions.length} completions for ${answers.length} answers`);
   if (answers.length === 0) throw new Error('accuracy of zero examples is undefined');
   let correct = 0;
@@ -23,4 +24,5 @@ export function taskAccuracy(completions: string[], answers: string[], stop = '\
     if ((cut < 0 ? c : c.slice(0, cut)) === answers[i]) correct++;
   });
   return { correct, total: answers.length, accuracy: correct / answers.length };
+  // END SOLUTION
 }
