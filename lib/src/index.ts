@@ -16,4 +16,5 @@ export * from './scale';
 export * from './compression';
 export * from './privacy';
 export * from './applications';
+export * from './finetune';
 export * from './viz';

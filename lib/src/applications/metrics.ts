@@ -38,3 +38,17 @@ export function exactMatchAccuracy(completions: string[], references: string[], 
   const hits = completions.reduce((acc, c, i) => acc + exactMatch(extractAnswer(c, options.stop), references[i], options), 0);
   return hits / completions.length;
 }
+
+/**
+ * Wilson score interval of a proportion k/n at normal quantile z (1.96: 95 %): unlike p ± z·√(p(1−p)/n) it stays
+ * inside [0, 1] and is not zero-width at 0 or n successes, which small test sets hit all the time.
+ */
+export function wilsonInterval(successes: number, n: number, z = 1.96): { estimate: number; low: number; high: number } {
+  if (!(Number.isInteger(n) && n >= 1)) throw new Error(`a confidence interval needs n >= 1 trials, got ${n}`);
+  if (!(Number.isInteger(successes) && successes >= 0 && successes <= n)) throw new Error(`successes must be an integer in [0, ${n}], got ${successes}`);
+  const p = successes / n;
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return { estimate: p, low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+}

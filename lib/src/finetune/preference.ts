@@ -1,0 +1,128 @@
+/**
+ * Preference data and DPO training. A pair is one prompt with a preferred and a rejected reply; the course builds them
+ * from the SFT model's own replies (on-policy): where it was wrong, its reply is the rejected one; where it was right,
+ * a corrupted answer is. Replies are written with their end token spelled out (`19<|end|>`), so a reply that never
+ * ended its turn can be the rejected one too.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../core/random';
+import type { GPTConfig } from '../model/gpt';
+import type { Params } from '../model/params';
+import { disposeAdamW } from '../training/adamw';
+import { train, type TrainOptions, type TrainResult } from '../training/trainer';
+import type { TaskBatch } from '../applications/finetune';
+import { CHAT_TOKENS, sftBatch, type ChatTokenizer } from './chat';
+import { dpoLoss, gptSequenceLogProb } from './dpo';
+import type { ChatReply } from './evaluate';
+import { corruptAnswer, type InstructionExample } from './instructions';
+
+/** A prompt with a preferred and a rejected reply (each including `<|end|>` where the turn ends). */
+export interface PreferencePair {
+  prompt: string;
+  chosen: string;
+  rejected: string;
+}
+
+/** Pairs from a model's replies to examples: chosen = the answer and <|end|>; rejected = the reply if wrong, else a corrupted answer. */
+export function preferencePairs(examples: InstructionExample[], replies: ChatReply[], seed: number): PreferencePair[] {
+  if (examples.length !== replies.length) throw new Error(`one reply per example: got ${replies.length} replies for ${examples.length} examples`);
+  const rng = new Rng(seed);
+  const end = CHAT_TOKENS.end;
+  return examples.map((e, i) => {
+    const r = replies[i];
+    const wrong = !(r.ended && r.text === e.answer);
+    const rejected = wrong ? r.text + (r.ended ? end : '') : corruptAnswer(e, rng) + end;
+    return { prompt: e.prompt, chosen: e.answer + end, rejected };
+  });
+}
+
+/** Chosen rows then rejected rows as one SFT-style batch (2B, T), targets only on the reply tokens. */
+export function preferenceBatch(pairs: PreferencePair[], tokenizer: ChatTokenizer): TaskBatch {
+  const padId = tokenizer.id(CHAT_TOKENS.end);
+  // Replies carry their own end tokens, so the batch adds none.
+  const rows = [...pairs.map((p) => ({ prompt: p.prompt, answer: p.chosen })), ...pairs.map((p) => ({ prompt: p.prompt, answer: p.rejected }))];
+  return sftBatch(rows, tokenizer, padId, { endOfTurn: false });
+}
+
+/** Sequence log-probs of every pair's chosen and rejected reply under a model (computed in chunks, no gradients). */
+export function pairLogProbs(params: Params, config: GPTConfig, tokenizer: ChatTokenizer, pairs: PreferencePair[], chunk = 64): { chosen: number[]; rejected: number[] } {
+  const chosen: number[] = [];
+  const rejected: number[] = [];
+  for (let i = 0; i < pairs.length; i += chunk) {
+    const part = pairs.slice(i, i + chunk);
+    const lp = tf.tidy(() => {
+      const batch = preferenceBatch(part, tokenizer);
+      return gptSequenceLogProb(params, config, batch); // (2B)
+    });
+    const values = Array.from(lp.dataSync());
+    lp.dispose();
+    chosen.push(...values.slice(0, part.length));
+    rejected.push(...values.slice(part.length));
+  }
+  return { chosen, rejected };
+}
+
+/** Implicit rewards on pairs: mean margin β[(πw − refw) − (πl − refl)], the fraction with a positive margin, mean chosen and rejected reward. */
+export function rewardStats(policy: { chosen: number[]; rejected: number[] }, ref: { chosen: number[]; rejected: number[] }, beta: number) {
+  const n = policy.chosen.length;
+  if (n === 0 || ref.chosen.length !== n) throw new Error(`reward statistics need equally many policy and reference log-probs, got ${n} and ${ref.chosen.length}`);
+  let margin = 0;
+  let positive = 0;
+  let chosen = 0;
+  let rejected = 0;
+  for (let i = 0; i < n; i++) {
+    const c = beta * (policy.chosen[i] - ref.chosen[i]);
+    const r = beta * (policy.rejected[i] - ref.rejected[i]);
+    chosen += c / n;
+    rejected += r / n;
+    margin += (c - r) / n;
+    if (c > r) positive++;
+  }
+  return { margin, accuracy: positive / n, chosenReward: chosen, rejectedReward: rejected };
+}
+
+/** Options of trainDPO. */
+export interface DPORunOptions extends Pick<TrainOptions<unknown>, 'steps' | 'lr' | 'seed' | 'onProgress' | 'logEvery' | 'timeLimitMs'> {
+  /** The policy, trained in place (start from a copy of the SFT model). */
+  params: Params;
+  config: GPTConfig;
+  tokenizer: ChatTokenizer;
+  pairs: PreferencePair[];
+  /** The frozen reference's log-probs of the same pairs (pairLogProbs of the SFT model). */
+  reference: { chosen: number[]; rejected: number[] };
+  beta: number;
+  batchSize: number;
+}
+
+/** DPO in place on the policy with the course's trainer (AdamW); the reference enters only through its log-probs. */
+export async function trainDPO(o: DPORunOptions): Promise<Omit<TrainResult, 'optimizer'>> {
+  if (o.pairs.length === 0) throw new Error('DPO needs at least one preference pair');
+  if (o.reference.chosen.length !== o.pairs.length) throw new Error(`reference log-probs for ${o.reference.chosen.length} pairs, but ${o.pairs.length} pairs: compute them with pairLogProbs on the same pairs`);
+  type Batch = TaskBatch & { ref: tf.Tensor1D };
+  const trainBatch = (rng: Rng): Batch => {
+    const picks = Array.from({ length: o.batchSize }, () => rng.int(o.pairs.length));
+    const ref = [...picks.map((i) => o.reference.chosen[i]), ...picks.map((i) => o.reference.rejected[i])];
+    return { ...preferenceBatch(picks.map((i) => o.pairs[i]), o.tokenizer), ref: tf.tensor1d(ref) };
+  };
+  const B = o.batchSize;
+  const { optimizer, ...result } = await train<Batch>({
+    params: o.params,
+    loss: (p, batch) =>
+      tf.tidy(() => {
+        const lp = gptSequenceLogProb(p, o.config, batch); // (2B)
+        const terms = dpoLoss(lp.slice(0, B), lp.slice(B, B), batch.ref.slice(0, B), batch.ref.slice(B, B), o.beta);
+        return terms.loss;
+      }),
+    trainBatch,
+    steps: o.steps,
+    lr: o.lr,
+    seed: o.seed,
+    evalIters: 2,
+    logEvery: o.logEvery,
+    onProgress: o.onProgress,
+    timeLimitMs: o.timeLimitMs,
+  });
+  // One run: the moments are not kept for a resume.
+  disposeAdamW(optimizer);
+  return result;
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import * as L from '@how-llms-work/lib';
+const tf = L.tf;
+
+const base = L.CharTokenizer.fromText('abc :rev\n');
+const tok = L.ChatTokenizer.extending(base, '0123456789+=');
+
+describe('ChatTokenizer', () => {
+  it('keeps every base id and appends characters then special tokens, each special token one id', () => {
+    expect(tok.encode('abc')).toEqual(base.encode('abc'));
+    expect(tok.vocabSize).toBe(base.vocabSize + 12 + 3);
+    const ids = tok.encode('<|user|>ab<|assistant|>12<|end|>');
+    expect(ids).toHaveLength(1 + 2 + 1 + 2 + 1);
+    expect(ids[0]).toBe(tok.id(L.CHAT_TOKENS.user));
+    expect(ids.at(-1)).toBe(tok.id(L.CHAT_TOKENS.end));
+    expect(tok.decode(ids)).toBe('<|user|>ab<|assistant|>12<|end|>');
+  });
+
+  it('names an unknown character and an unknown token', () => {
+    expect(() => tok.encode('Z')).toThrow(/not in this CharTokenizer/);
+    expect(() => tok.id('<|system|>')).toThrow(/special tokens are/);
+    expect(() => new L.ChatTokenizer(base, ['a'])).toThrow(/already/);
+  });
+});
+
+describe('SFT loss mask', () => {
+  const example = { prompt: 'rev: ab', answer: 'ba' };
+
+  it('targets only the tokens of the reply, its end token included', () => {
+    const { ids, isAssistant } = L.sftTokens(example, tok);
+    const targets = L.assistantTargets(ids, isAssistant);
+    expect(targets).toHaveLength(ids.length - 1);
+    const counted = targets.filter((t) => t !== L.IGNORE_TARGET);
+    expect(tok.decode(counted)).toBe('ba<|end|>');
+    expect(L.sftTokens(example, tok, { endOfTurn: false }).ids.at(-1)).toBe(tok.encode('a')[0]);
+  });
+
+  it('changing a prompt token as a target changes no loss; without the mask it does', () => {
+    const { ids, isAssistant } = L.sftTokens(example, tok);
+    const changed = [...ids];
+    changed[3] = tok.encode('c')[0]; // a token of the prompt, as a target of position 2
+    expect(changed).not.toEqual(ids);
+    const logits = tf.randomNormal([1, ids.length - 1, tok.vocabSize], 0, 1, 'float32', 3);
+    const loss = (targets: number[]) => tf.tidy(() => L.crossEntropy(logits, tf.tensor2d([targets], undefined, 'int32'), { ignoreIndex: L.IGNORE_TARGET }).dataSync()[0]);
+    expect(loss(L.assistantTargets(changed, isAssistant))).toBe(loss(L.assistantTargets(ids, isAssistant)));
+    expect(loss(changed.slice(1))).not.toBeCloseTo(loss(ids.slice(1)), 4);
+    logits.dispose();
+  });
+
+  it('pads a batch with the pad id and ignored targets, and trains on the prompt only when asked', () => {
+    const rows = [example, { prompt: 'rev: abc', answer: 'cba' }];
+    const pad = tok.id(L.CHAT_TOKENS.end);
+    const before = tf.memory().numTensors;
+    const masked = L.sftBatch(rows, tok, pad);
+    const open = L.sftBatch(rows, tok, pad, { maskPrompt: false });
+    expect(masked.x.shape).toEqual([2, L.sftTokens(rows[1], tok).ids.length - 1]);
+    const y = masked.y.arraySync() as number[][];
+    expect(y[0].at(-1)).toBe(L.IGNORE_TARGET);
+    expect(y[1].filter((t) => t !== L.IGNORE_TARGET)).toHaveLength(4);
+    expect((open.y.arraySync() as number[][])[1].filter((t) => t !== L.IGNORE_TARGET)).toHaveLength(masked.x.shape[1]);
+    tf.dispose([masked.x, masked.y, open.x, open.y]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => L.assistantTargets([1, 2], [true])).toThrow(/one flag per id/);
+  });
+});
+
+describe('instructions and their evaluation', () => {
+  it('generates distinct, deterministic, correct instructions of every kind', () => {
+    const a = L.instructionExamples(200, 5);
+    expect(L.instructionExamples(200, 5)).toEqual(a);
+    expect(new Set(a.map((e) => e.prompt)).size).toBe(200);
+    expect(new Set(a.map((e) => e.kind))).toEqual(new Set(L.INSTRUCTION_KINDS));
+    for (const e of a) {
+      if (e.kind === 'add') expect(String(eval(e.prompt.slice(0, -1)))).toBe(e.answer);
+      if (e.kind === 'reverse') expect(e.answer.split(' ').reverse().join(' ')).toBe(e.prompt.slice(5));
+      if (e.kind === 'count') expect(Number(e.answer)).toBe(e.prompt.split(' ').length - 1);
+      if (e.kind === 'speaker') expect(e.prompt.startsWith(`who: ${e.answer}:`)).toBe(true);
+      if (e.kind === 'upper') expect(e.answer).toBe(e.prompt.slice(7).toUpperCase());
+      expect(e.prompt.length + e.answer.length + 3).toBeLessThanOrEqual(32);
+      const wrong = L.corruptAnswer(e, new L.Rng(1));
+      expect(wrong).not.toBe(e.answer);
+    }
+  });
+
+  it('judges replies, counts ties as half a win, and bounds accuracy with a Wilson interval', () => {
+    expect(L.judgeReply({ text: '19', ended: true }, '19')).toBe(2);
+    expect(L.judgeReply({ text: '18', ended: true }, '19')).toBe(1);
+    expect(L.judgeReply({ text: '19 19', ended: false }, '19')).toBe(0);
+    expect(L.winRate([2, 1, 0, 2], [1, 1, 2, 2])).toEqual({ wins: 1, ties: 2, losses: 1, rate: 0.5 });
+    const half = L.wilsonInterval(5, 10);
+    expect(half.low).toBeCloseTo(0.2366, 3);
+    expect(half.high).toBeCloseTo(0.7634, 3);
+    expect(L.wilsonInterval(0, 10).high).toBeCloseTo(0.2775, 3);
+    expect(L.wilsonInterval(0, 10).low).toBe(0);
+    expect(() => L.wilsonInterval(3, 2)).toThrow(/successes/);
+  });
+
+  it('evaluates a model by greedy replies cut at the end token', () => {
+    // A "model" that always answers "ab<|end|>": logits put all mass on the next token of that script.
+    const script = tok.encode('ab<|end|>');
+    const promptLength = tok.encode(L.chatPromptText('rev: ab')).length;
+    const model: L.CausalLM = {
+      blockSize: 32,
+      vocabSize: tok.vocabSize,
+      forward: (ids) =>
+        tf.tidy(() => {
+          const [B, T] = ids.shape;
+          const next = script[Math.min(T - promptLength, script.length - 1)];
+          return tf.oneHot(tf.fill([B, T], next, 'int32'), tok.vocabSize).toFloat() as L.tf.Tensor3D;
+        }),
+    };
+    const result = L.evaluateChat(model, tok, [{ prompt: 'rev: ab', answer: 'ab' }, { prompt: 'rev: ba', answer: 'ba' }]);
+    expect(result.replies[0]).toEqual({ text: 'ab', ended: true });
+    expect(result.accuracy).toBe(0.5);
+  });
+});
