@@ -9,17 +9,22 @@
  *   transformer.h.{i}.ln_2.{weight,bias}, .mlp.c_fc.{weight (4C, C), bias}, .mlp.c_proj.{weight (C, 4C), bias},
  *   transformer.ln_f.{weight,bias} [pre-LN only; a post-LN stack already ends in a norm].
  * With `bias: false` every `.bias` is absent.
+ * Today's variants (chapter 14), each switched on by one config field, defaults GPT-2's: `normalization: 'rms'`
+ * (RMSNorm: norms keep only `.weight`), `mlp: 'swiglu'` (`.mlp.c_gate`, `.mlp.c_fc` (8C/3, C), `.mlp.c_proj`),
+ * `kvHeads` < nHead (grouped-query attention: `.attn.c_attn` is ((nHead + 2·kvHeads)·D, C)), `positional: 'rope'`.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../core/random';
 import type { Params } from './params';
-import { addLayerNorm, addNormal, maybeParam, param } from './init';
+import { addLayerNorm, addNormal, param } from './init';
 import { learnedPositions, tokenEmbedding } from './embedding';
 import { sinusoidalEncoding } from './sinusoidal';
-import { layerNorm } from './layernorm';
 import { initBlock, transformerBlock } from './block';
 import { maybeDropout } from './multihead';
 import type { KVCache } from './kv-cache';
+import { blockNorm } from './block';
+import { checkKVHeads } from './gqa';
+import { swigluHiddenWidth } from './swiglu';
 
 export { createKVCache, disposeKVCache, type KVCache, type LayerKV } from './kv-cache';
 
@@ -34,7 +39,16 @@ export interface GPTConfig {
   positional?: 'learned' | 'sinusoidal' | 'rope';
   norm?: 'pre' | 'post';
   bias?: boolean;
+  /** 'layer' (GPT-2, default) or 'rms' (RMSNorm, as Llama). */
+  normalization?: 'layer' | 'rms';
+  /** 'gelu' (GPT-2, default) or 'swiglu' (gated feed-forward, as Llama). */
+  mlp?: 'gelu' | 'swiglu';
+  /** Key/value heads (default nHead): a divisor of nHead; fewer is grouped-query attention, 1 multi-query. */
+  kvHeads?: number;
 }
+
+/** Llama's block at any size: RMSNorm, SwiGLU, rotary positions, no biases (kvHeads left to the caller). */
+export const LLAMA_STYLE: Pick<GPTConfig, 'normalization' | 'mlp' | 'positional' | 'bias'> = { normalization: 'rms', mlp: 'swiglu', positional: 'rope', bias: false };
 
 /** Options of one forward pass. */
 export interface GPTForwardOptions {
@@ -60,6 +74,9 @@ export function validateGPTConfig(config: GPTConfig): void {
   if ((config.positional ?? 'learned') === 'rope' && (config.nEmbd / config.nHead) % 2 !== 0) {
     throw new Error(`RoPE needs an even head width, got nEmbd / nHead = ${config.nEmbd / config.nHead}`);
   }
+  if (!['layer', 'rms'].includes(config.normalization ?? 'layer')) throw new Error(`GPTConfig.normalization must be 'layer' or 'rms', got ${config.normalization}`);
+  if (!['gelu', 'swiglu'].includes(config.mlp ?? 'gelu')) throw new Error(`GPTConfig.mlp must be 'gelu' or 'swiglu', got ${config.mlp}`);
+  checkKVHeads(config.nHead, config.kvHeads ?? config.nHead);
 }
 
 /** Parameters of a new GPT (see the file comment for names and shapes), GPT-2 initialisation, seeded. */
@@ -72,17 +89,24 @@ export function initGPT(config: GPTConfig, seed = 1337): Params {
   addNormal(params, 'transformer.wte.weight', [V, C], 0.02, rng);
   if ((config.positional ?? 'learned') === 'learned') addNormal(params, 'transformer.wpe.weight', [blockSize, C], 0.02, rng);
   for (let i = 0; i < nLayer; i++) initBlock(params, `transformer.h.${i}`, { ...config, cross: false }, nLayer, rng);
-  if ((config.norm ?? 'pre') === 'pre') addLayerNorm(params, 'transformer.ln_f', C, bias);
+  if ((config.norm ?? 'pre') === 'pre') addLayerNorm(params, 'transformer.ln_f', C, bias && (config.normalization ?? 'layer') === 'layer');
   return params;
 }
 
-/** The number of parameters initGPT makes, by formula: V·C + [blockSize·C] + nLayer·(12C² + 13C) + 2C with biases (tied head adds nothing). */
+/**
+ * The number of parameters initGPT makes, by formula: V·C + [blockSize·C] + nLayer·(12C² + 13C) + 2C for GPT-2 with
+ * biases (the tied head adds nothing); grouped-query attention shrinks the K and V projections to kvHeads·D rows,
+ * SwiGLU has three C × 8C/3 matrices, RMSNorm keeps only its gain.
+ */
 export function gptParameterCount(config: GPTConfig): number {
   const { vocabSize: V, blockSize, nLayer: L, nEmbd: C } = config;
   const bias = config.bias ?? true;
-  const normSize = bias ? 2 * C : C;
-  const linearBias = bias ? 3 * C + C + 4 * C + C : 0; // c_attn, attn.c_proj, c_fc, mlp.c_proj
-  const perLayer = 12 * C * C + linearBias + 2 * normSize;
+  const normSize = bias && (config.normalization ?? 'layer') === 'layer' ? 2 * C : C;
+  const kvWidth = (config.kvHeads ?? config.nHead) * (C / config.nHead);
+  const attention = C * (C + 2 * kvWidth) + C * C + (bias ? C + 2 * kvWidth + C : 0); // c_attn, attn.c_proj
+  const hidden = swigluHiddenWidth(C);
+  const mlp = (config.mlp ?? 'gelu') === 'swiglu' ? 3 * C * hidden + (bias ? 2 * hidden + C : 0) : 8 * C * C + (bias ? 4 * C + C : 0);
+  const perLayer = attention + mlp + 2 * normSize;
   const positions = (config.positional ?? 'learned') === 'learned' ? blockSize * C : 0;
   const finalNorm = (config.norm ?? 'pre') === 'pre' ? normSize : 0;
   return V * C + positions + L * perLayer + finalNorm;
@@ -153,7 +177,7 @@ export function gptHead(params: Params, config: GPTConfig, x: tf.Tensor): tf.Ten
   return tf.tidy(() => {
     const [B, T] = x.shape;
     let h = x;
-    if ((config.norm ?? 'pre') === 'pre') h = layerNorm(h, param(params, 'transformer.ln_f.weight'), maybeParam(params, 'transformer.ln_f.bias'));
+    if ((config.norm ?? 'pre') === 'pre') h = blockNorm(params, 'transformer.ln_f', h, config);
     const wte = param(params, 'transformer.wte.weight'); // (V, C)
     return tf.matMul(h.reshape([B * T!, config.nEmbd]), wte, false, true).reshape([B, T!, config.vocabSize]) as tf.Tensor3D; // (B, T, V)
   });

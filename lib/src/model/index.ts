@@ -12,3 +12,6 @@ export * from './multihead';
 export * from './block';
 export * from './gpt';
 export * from './stack';
+export * from './rmsnorm';
+export * from './swiglu';
+export * from './gqa';

@@ -4,6 +4,7 @@
  * Models" (arXiv:2001.08361), section 2.1: a forward pass costs about 2N FLOPs per token plus the
  * attention scores, and training (forward + backward) about three times that, so C ≈ 6·N·D.
  */
+import { gptParameterCount, type GPTConfig } from '../model/gpt';
 
 /** The sizes that decide a GPT's parameter count (GPT-2/3 layout: pre-norm blocks, 4C MLP). */
 export interface TransformerSize {
@@ -132,4 +133,16 @@ export const TYPICAL_MFU = 0.4;
 export function acceleratorDays(flops: number, accelerator: Accelerator, utilization = TYPICAL_MFU): number {
   if (!(utilization > 0 && utilization <= 1)) throw new Error(`utilization must be in (0, 1], got ${utilization}`);
   return flops / (accelerator.peakFlops * utilization) / 86400;
+}
+
+/**
+ * Training FLOPs per token of a library GPT (any config: GQA, SwiGLU, RMSNorm, learned or rotary positions):
+ * 3 × the forward pass, which is 2 per weight that multiplies (blocks, final norm and the tied head's V·C) plus
+ * the attention scores and mixing, 2·nLayer·blockSize·C (Kaplan et al. Table 1). Equal FLOPs = equal compute.
+ */
+export function gptTrainingFlopsPerToken(config: GPTConfig): number {
+  const { vocabSize: V, nEmbd: C, blockSize: T, nLayer: L } = config;
+  const positions = (config.positional ?? 'learned') === 'learned' ? T * C : 0;
+  const nonEmbedding = gptParameterCount(config) - V * C - positions;
+  return 3 * (2 * (nonEmbedding + V * C) + 2 * L * T * C);
 }

@@ -66,9 +66,23 @@ export function gptLoss(config: GPTConfig): LossFn<LMBatch> {
 export async function trainCharGPT(o: CharGPTRunOptions): Promise<CharGPTRun> {
   const tokenizer = o.tokenizer ?? CharTokenizer.fromText(o.text);
   const config: GPTConfig = { ...BABY_GPT, ...o.model, vocabSize: tokenizer.vocabSize };
+  const split = splitTokenIds(tokenizer.encode(o.text), { val: o.valFraction ?? 0.1 });
+  const { params, result } = await trainTokenGPT({ ...o, config, trainIds: split.train, valIds: split.val });
+  return { params, config, tokenizer, result, valIds: split.val, trainIds: split.train };
+}
+
+/** Options of a GPT run on ids any tokenizer made: the model, the two splits, and the character run's training options. */
+export interface TokenGPTRunOptions extends Omit<CharGPTRunOptions, 'text' | 'model' | 'tokenizer' | 'valFraction'> {
+  config: GPTConfig;
+  trainIds: ArrayLike<number>;
+  valIds: ArrayLike<number>;
+}
+
+/** Train a GPT on token ids (random shifted batches, AdamW, warm-up and cosine decay): the loop behind trainCharGPT, for any tokenizer. */
+export async function trainTokenGPT(o: TokenGPTRunOptions): Promise<{ params: Params; result: TrainResult }> {
+  const config = o.config;
   const steps = o.steps ?? 2000;
   const seed = o.seed ?? 1337;
-  const split = splitTokenIds(tokenizer.encode(o.text), { val: o.valFraction ?? 0.1 });
   const B = o.batchSize ?? 12;
   const T = config.blockSize;
   const params = o.params ?? initGPT(config, seed);
@@ -82,8 +96,8 @@ export async function trainCharGPT(o: CharGPTRunOptions): Promise<CharGPTRun> {
   const result = await train({
     params,
     loss: gptLoss(config),
-    trainBatch: (rng: Rng) => sampleLMBatch(split.train, B, T, rng),
-    valBatch: (rng: Rng) => sampleLMBatch(split.val, B, T, rng),
+    trainBatch: (rng: Rng) => sampleLMBatch(o.trainIds, B, T, rng),
+    valBatch: (rng: Rng) => sampleLMBatch(o.valIds, B, T, rng),
     steps,
     startStep,
     // The schedule counts from this run's first step, so a fine-tune warms up again.
@@ -99,7 +113,7 @@ export async function trainCharGPT(o: CharGPTRunOptions): Promise<CharGPTRun> {
     onProgress: o.onProgress,
     timeLimitMs: o.timeLimitMs,
   });
-  return { params, config, tokenizer, result, valIds: split.val, trainIds: split.train };
+  return { params, result };
 }
 
 /** What a character GPT checkpoint keeps beside the weights. */

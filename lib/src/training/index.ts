@@ -9,3 +9,4 @@ export * from './checkpoint';
 export * from './gradcheck';
 export * from './char-gpt';
 export * from './text-pipeline';
+export * from './bits';
