@@ -9,19 +9,20 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 // or any folder shaped like exercises/ (a student's submission, `npm run grade`).
 const exercisesDir = path.resolve(root, process.env.HOW_LLMS_EXERCISES ?? 'solutions');
 
-// Tests import the library's TypeScript source by package name, so they need no build.
+// Tests import the library's and the accelerator's TypeScript source by package name, so they need no build.
 const alias = [
   { find: /^@exercises\/(.*)$/, replacement: `${exercisesDir}/$1` },
+  { find: /^@how-llms-work\/accel$/, replacement: path.resolve(root, 'accel/src/index.ts') },
   { find: /^@how-llms-work\/lib$/, replacement: path.resolve(root, 'lib/src/index.ts') },
   { find: /^@how-llms-work\/lib\/(.*)$/, replacement: path.resolve(root, 'lib/src/$1/index.ts') },
 ];
 
-// The library's tests run once per backend: wasm (the default here) and cpu (the reference).
+// The library's and the accelerator's tests run once per backend: wasm (the default here) and cpu (the reference).
 const libProject = (backend: 'wasm' | 'cpu') => ({
   resolve: { alias },
   test: {
     name: `lib-${backend}`,
-    include: ['test/lib/**/*.test.ts'],
+    include: ['test/lib/**/*.test.ts', 'test/accel/**/*.test.ts'],
     env: { HOW_LLMS_BACKEND: backend },
     setupFiles: ['test/setup.ts'],
     testTimeout: 60_000,
@@ -41,7 +42,7 @@ export default defineConfig({
         test: {
           name: 'course',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/lib/**', 'test/browser/**', '**/node_modules/**'],
+          exclude: ['test/lib/**', 'test/accel/**', 'test/browser/**', '**/node_modules/**'],
           env: { HOW_LLMS_BACKEND: 'wasm' },
           setupFiles: ['test/setup.ts'],
           testTimeout: 120_000,

@@ -1,5 +1,5 @@
 /**
- * The fused kernels, native (C, lib/native/fused_kernels.c) against their JavaScript loops, at the baby GPT's sizes:
+ * The fused kernels, native (C, accel/native/fused_kernels.c) against their JavaScript loops, at the baby GPT's sizes:
  *   npx tsx bench/native-kernels.ts [rounds]          each kernel alone
  *   npx tsx bench/native-kernels.ts step [rounds]     the baby GPT's training step (as bench/profile.ts runs it)
  * (HOW_LLMS_BACKEND picks wasm or cpu; wasm by default.) Each round runs native and JavaScript once each, turn about,
@@ -8,13 +8,13 @@
  */
 import * as L from '@how-llms-work/lib';
 import { tf } from '@how-llms-work/lib';
-import { nativeKernelCount, runFused, setNativeKernels } from '../lib/src/backend/fused';
-import '../lib/src/backend/kernels/gelu';
-import '../lib/src/backend/kernels/layernorm';
-import '../lib/src/backend/kernels/adamw';
-import '../lib/src/backend/kernels/global-norm';
-import '../lib/src/backend/kernels/attention';
-import '../lib/src/backend/kernels/cross-entropy';
+import { nativeKernelCount, runFused, setNativeKernels } from '../accel/src/fused';
+import '../accel/src/kernels/gelu';
+import '../accel/src/kernels/layernorm';
+import '../accel/src/kernels/adamw';
+import '../accel/src/kernels/global-norm';
+import '../accel/src/kernels/attention';
+import '../accel/src/kernels/cross-entropy';
 import { MODELS, libraryStep, randomTensor as random } from './common';
 
 const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];

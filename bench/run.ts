@@ -237,7 +237,7 @@ async function main(): Promise<void> {
   const flags = { quick: values.quick!, converge: values.converge!, models };
   fs.mkdirSync(RESULTS, { recursive: true });
   // The runners import the compiled library.
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'lib'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'accel', 'lib'], { cwd: ROOT, stdio: 'inherit' });
   const backends = await availableJsBackends();
   const load = os.loadavg();
   console.log(`Benchmark${flags.quick ? ' (--quick)' : ''}${flags.converge ? ' (--converge)' : ''}: backends ${backends.join(', ')}; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}); load ${load.map((l) => l.toFixed(1)).join(' ')}`);

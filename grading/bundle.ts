@@ -36,10 +36,11 @@ export function bundleEntries(course: Course, config: BundleConfig): ZipEntry[] 
   const add = (root: string, rel: string, to = rel, mode = 0o644) => entries.push({ name: to, data: fs.readFileSync(path.join(root, rel)), mode });
   // The grader and what it runs on.
   for (const rel of filesUnder(TOOL_ROOT, 'grading', (f) => f.endsWith('.ts') && !f.startsWith('grading/hidden/'))) add(TOOL_ROOT, rel);
-  for (const rel of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.base.json', 'lib/package.json', 'lib/tsconfig.json']) {
+  for (const rel of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.base.json', 'lib/package.json', 'lib/tsconfig.json', 'accel/package.json', 'accel/tsconfig.json']) {
     if (fs.existsSync(path.join(TOOL_ROOT, rel))) add(TOOL_ROOT, rel);
   }
   for (const rel of filesUnder(TOOL_ROOT, 'lib/src')) add(TOOL_ROOT, rel);
+  for (const rel of filesUnder(TOOL_ROOT, 'accel/src')) add(TOOL_ROOT, rel);
   add(TOOL_ROOT, 'grading/gradescope/setup.sh', 'setup.sh', 0o755);
   add(TOOL_ROOT, 'grading/gradescope/run_autograder', 'run_autograder', 0o755);
   // The course: stubs, tests, rubric; its own library if it has one. Never solutions/.

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Builds the native addon, the OpenBLAS matrix product (lib/native/blas_matmul.c) and the fused kernels' C versions
-// (lib/native/fused_kernels.c), into lib/native/build/blas_matmul.node.
+// Builds the native addon, the OpenBLAS matrix product (accel/native/blas_matmul.c) and the fused kernels' C versions
+// (accel/native/fused_kernels.c), into accel/native/build/blas_matmul.node.
 // Run by `npm install` / `npm ci` (the root `prepare` script) and by hand. It never fails the install:
 // without Linux, a C compiler, Node's C headers or OpenBLAS it prints one line saying why the native
 // product is skipped and how to get it, and exits 0; the wasm backend then multiplies on its own and the
@@ -20,7 +20,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const nativeDir = path.join(root, 'lib', 'native');
+const nativeDir = path.join(root, 'accel', 'native');
 const sources = ['blas_matmul.c', 'fused_kernels.c'].map((f) => path.join(nativeDir, f));
 const buildDir = path.join(nativeDir, 'build');
 const target = path.join(buildDir, 'blas_matmul.node');

@@ -45,8 +45,12 @@ function main() {
     );
     process.exit(1);
   }
-  if (!fs.existsSync(path.join(root, 'lib', 'dist', 'index.js'))) {
+  if (!fs.existsSync(path.join(root, 'lib', 'dist', 'index.js')) || !fs.existsSync(path.join(root, 'accel', 'dist', 'index.js'))) {
     console.error('The library is not built: run `npm run build` (npm install does it) first.');
+    process.exit(1);
+  }
+  if (!fs.existsSync(path.join(root, 'node_modules', '@how-llms-work', 'accel', 'package.json'))) {
+    console.error('The workspace package @how-llms-work/accel is not linked into node_modules: run `npm install` first.');
     process.exit(1);
   }
   registerKernel();

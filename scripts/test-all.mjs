@@ -38,7 +38,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'how-llms-test-'));
 const only = process.argv.slice(2);
 const want = (name) => only.length === 0 || only.includes(name);
 
-if (want('build')) step('build', bin('tsc'), ['-b', 'lib']) ? passed++ : failed++;
+if (want('build')) step('build', bin('tsc'), ['-b', 'accel', 'lib']) ? passed++ : failed++;
 if (want('typecheck')) step('typecheck', bin('tsc'), ['-p', 'tsconfig.json']) ? passed++ : failed++;
 if (want('markdownlint')) step('markdownlint', bin('markdownlint-cli2'), []) ? passed++ : failed++;
 

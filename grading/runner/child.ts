@@ -17,19 +17,22 @@ async function main(): Promise<void> {
   const { startVitest, createVitest } = await import('vitest/node');
   // node_modules by its real path and, where it is a link (a test's stand-in for Gradescope's install), by the link too.
   const nodeModules = [path.dirname(path.dirname(require.resolve('vitest/package.json'))), path.resolve(__dirname, '..', '..', 'node_modules')];
+  // The library imports the accelerator (backend choice, fused kernels) by package name: its source beside the grader's.
+  const accelSrc = path.resolve(__dirname, '..', '..', 'accel', 'src');
   const permission = [
     '--experimental-permission',
-    ...outermost([options.root, options.libSrc, ...nodeModules, transformDir(), ...options.readAllow]).map((p) => `--allow-fs-read=${p}`),
+    ...outermost([options.root, options.libSrc, accelSrc, ...nodeModules, transformDir(), ...options.readAllow]).map((p) => `--allow-fs-read=${p}`),
     `--allow-fs-write=${options.scratch}`,
     `--max-old-space-size=${options.memoryMb}`,
     '--no-warnings',
   ];
   const alias = [
     { find: /^@exercises\/(.*)$/, replacement: `${path.join(options.root, 'exercises')}/$1` },
+    { find: /^@how-llms-work\/accel$/, replacement: path.join(accelSrc, 'index.ts') },
     { find: /^@how-llms-work\/lib$/, replacement: path.join(options.libSrc, 'index.ts') },
     { find: /^@how-llms-work\/lib\/(.*)$/, replacement: `${options.libSrc}/$1/index.ts` },
   ];
-  const allowedRoots = [options.root, options.libSrc, ...nodeModules, ...options.readAllow];
+  const allowedRoots = [options.root, options.libSrc, accelSrc, ...nodeModules, ...options.readAllow];
   const testConfig = {
     root: options.root,
     config: false as const,

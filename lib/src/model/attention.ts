@@ -5,7 +5,7 @@
  * softmax turns into a weight of exactly 0 (a `where` on a broadcast boolean mask is slower and has no gradient benefit).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedCausalSoftmax, fusedMergeHeads, fusedSplitHeads } from '../backend/kernels/attention';
+import { fusedCausalSoftmax, fusedMergeHeads, fusedSplitHeads } from '@how-llms-work/accel';
 
 /** The additive value for "may not attend": large enough that exp underflows to 0, finite so gradients stay finite. */
 export const MASKED = -1e9;
@@ -44,7 +44,7 @@ export interface AttentionOptions {
 
 /**
  * q (B, H, Tq, D), k (B, H, Tk, D), v (B, H, Tk, D) → output (B, H, Tq, D) and weights (B, H, Tq, Tk).
- * Where a fused kernel runs (wasm, cpu), scale + causal mask + softmax is one kernel (lib/src/backend/kernels/attention.ts);
+ * Where a fused kernel runs (wasm, cpu), scale + causal mask + softmax is one kernel (accel/src/kernels/attention.ts);
  * scaledDotProductAttentionReference is the same computation as the formula's ops, which run everywhere else.
  */
 export function scaledDotProductAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, options: AttentionOptions = {}): { output: tf.Tensor4D; weights: tf.Tensor4D } {

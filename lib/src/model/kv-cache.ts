@@ -7,8 +7,7 @@
  * Elsewhere (and with HOW_LLMS_FUSED=0) each step concatenates the new keys and values to the old ones.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedAvailable } from '../backend/fused';
-import { fusedKVCacheWrite } from '../backend/kernels/attention';
+import { fusedAvailable, fusedKVCacheWrite } from '@how-llms-work/accel';
 
 /**
  * One layer's cached keys and values, each (B, H, ≥ length, D), or null before the first step:
@@ -58,7 +57,7 @@ export function disposeKVCache(cache: KVCache): void {
  * any keys and values cached by concatenation into them. False where those kernels do not run (keep concatenating).
  */
 export function preallocateKV(layer: LayerKV, B: number, H: number, D: number): boolean {
-  // The cache kernels are registered together (lib/src/backend/kernels/attention.ts): one runs where the other does.
+  // The cache kernels are registered together (accel/src/kernels/attention.ts): one runs where the other does.
   if (!fusedAvailable('HowLlmsKVCacheWrite')) return false;
   const { k, v } = layer;
   if (k && v && k.shape[2] === layer.capacity) {

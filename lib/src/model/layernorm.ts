@@ -3,11 +3,11 @@
  *   y = (x − μ) / √(σ² + ε) · γ + β, with the biased variance, as PyTorch.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedLayerNorm } from '../backend/kernels/layernorm';
+import { fusedLayerNorm } from '@how-llms-work/accel';
 
 /** Normalise x (…, C) over its last axis, then γ (C), β (C) → (…, C). */
 export function layerNorm(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor, eps = 1e-5): tf.Tensor {
-  // One fused kernel where the backend has it (lib/src/backend/kernels/layernorm.ts), else the formula as ops.
+  // One fused kernel where the backend has it (accel/src/kernels/layernorm.ts), else the formula as ops.
   return fusedLayerNorm(x, weight, bias, eps) ?? layerNormReference(x, weight, bias, eps);
 }
 

@@ -2,7 +2,7 @@
  * A linear layer in PyTorch's layout: y = x Wᵀ + b with W (out, in), so a PyTorch state_dict loads unchanged.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { speedPatchesEnabled } from '../backend/speed-patches';
+import { speedPatchesEnabled } from '@how-llms-work/accel';
 
 /** x (…, in) · weight (out, in)ᵀ + bias (out) → (…, out). */
 export function linear(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Tensor {

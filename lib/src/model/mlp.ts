@@ -5,13 +5,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Params } from './params';
 import { linear } from './linear';
 import { maybeParam, param } from './init';
-import { fusedGelu } from '../backend/kernels/gelu';
+import { fusedGelu } from '@how-llms-work/accel';
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /** GELU with GPT-2's tanh approximation: ½x(1 + tanh(√(2/π)(x + 0.044715x³))), elementwise on any shape. */
 export function gelu(x: tf.Tensor): tf.Tensor {
-  // One fused kernel where the backend has it (lib/src/backend/kernels/gelu.ts), else the formula as ops.
+  // One fused kernel where the backend has it (accel/src/kernels/gelu.ts), else the formula as ops.
   return fusedGelu(x) ?? geluReference(x);
 }
 

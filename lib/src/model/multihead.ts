@@ -3,7 +3,7 @@
  * attend in each head independently, merge, and project back to C.
  * Self-attention takes Q, K, V from the same sequence; cross-attention takes Q from the decoder and K, V
  * from the encoder's output (the "memory").
- * Where the fused kernels run (wasm, cpu: lib/src/backend/kernels/attention.ts), adding the projection's bias and
+ * Where the fused kernels run (wasm, cpu: accel/src/kernels/attention.ts), adding the projection's bias and
  * splitting into heads, scale + causal mask + softmax, merging heads, and a whole cached decoding step are one kernel
  * each; elsewhere (and with HOW_LLMS_FUSED=0) the same steps run as the TF.js ops they replace.
  */
@@ -15,8 +15,7 @@ import { maybeParam, param } from './init';
 import { applyRope } from './rope';
 import { mergeHeads, scaledDotProductAttention, splitHeads } from './attention';
 import { appendKV, preallocateKV, type LayerKV } from './kv-cache';
-import { fusedCachedAttention, fusedMergeHeads, fusedSplitHeads } from '../backend/kernels/attention';
-import { wasmMatMulInstalled } from '../backend/wasm-matmul';
+import { fusedCachedAttention, fusedMergeHeads, fusedSplitHeads, wasmMatMulInstalled } from '@how-llms-work/accel';
 
 /** How an attention layer runs. */
 export interface MultiHeadOptions {

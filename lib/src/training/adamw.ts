@@ -6,10 +6,10 @@
  * Which parameters decay: by default those of rank ≥ 2 (matmul weights and embedding tables, as nanoGPT does);
  * biases and LayerNorm gains (rank 1) do not, since shrinking them toward 0 only fights the normalisation.
  * `adamwUpdateReference` is this formula as TF.js ops; on wasm and cpu one fused kernel per parameter does the same
- * (lib/src/backend/kernels/adamw.ts).
+ * (accel/src/kernels/adamw.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedAdamW, type AdamWKernelAttrs } from '../backend/kernels/adamw';
+import { fusedAdamW, type AdamWKernelAttrs } from '@how-llms-work/accel';
 import type { NamedTensors, Params } from '../model/params';
 
 /** AdamW hyper-parameters. */

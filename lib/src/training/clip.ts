@@ -2,10 +2,10 @@
  * Gradient clipping by global norm: if the norm of all gradients together exceeds maxNorm,
  * scale every gradient by the same factor so it equals maxNorm. The direction is kept; only the step shrinks.
  * `clipScaleReference` is the norm and the factor as TF.js ops; on wasm and cpu one kernel over the whole list of
- * gradients computes both (lib/src/backend/kernels/global-norm.ts).
+ * gradients computes both (accel/src/kernels/global-norm.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedGlobalNorm } from '../backend/kernels/global-norm';
+import { fusedGlobalNorm } from '@how-llms-work/accel';
 import type { NamedTensors } from '../model/params';
 
 /** The global norm () of tensors, √(Σᵢ Σ tᵢ²), and the clip factor () min(1, maxNorm / norm), as TF.js ops. */

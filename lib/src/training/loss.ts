@@ -4,7 +4,7 @@
  * A model that knows nothing spreads probability evenly, so it starts near log(V).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedCrossEntropy } from '../backend/kernels/cross-entropy';
+import { fusedCrossEntropy } from '@how-llms-work/accel';
 
 /** Options for `crossEntropy`: positions whose target is `ignoreIndex`, or whose `mask` is 0, do not count. */
 export interface CrossEntropyOptions {
@@ -38,7 +38,7 @@ export function crossEntropy(logits: tf.Tensor, targets: tf.Tensor, options: Cro
   }
   const N = targets.size;
   if (options.ignoreIndex === undefined && !options.mask) {
-    // One kernel forward and a product backward where the backend has it (lib/src/backend/kernels/cross-entropy.ts).
+    // One kernel forward and a product backward where the backend has it (accel/src/kernels/cross-entropy.ts).
     const fused = tf.tidy(() => fusedCrossEntropy(logits.reshape([N, V]), targets.reshape([N])));
     if (fused) return fused;
   }

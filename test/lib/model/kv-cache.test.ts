@@ -2,7 +2,7 @@
 // the same logits either way, and a cache started one way can be continued the other.
 import { describe, expect, it } from 'vitest';
 import { createKVCache, disposeKVCache, disposeNamed, gptForward, initGPT, tf, type GPTConfig, type KVCache } from '@how-llms-work/lib';
-import { FUSED_ENV, fusedAvailable } from '../../../lib/src/backend/fused';
+import { FUSED_ENV, fusedAvailable } from '../../../accel/src/fused';
 
 const config: GPTConfig = { vocabSize: 13, blockSize: 12, nLayer: 2, nHead: 2, nEmbd: 8 };
 

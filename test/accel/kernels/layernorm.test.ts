@@ -1,7 +1,7 @@
 // The fused layer-norm kernels agree with the formula composed of TF.js ops, values and gradients.
 import { describe, expect, it } from 'vitest';
 import { layerNorm, layerNormReference, tf } from '@how-llms-work/lib';
-import { fusedLayerNorm } from '../../../../lib/src/backend/kernels/layernorm';
+import { fusedLayerNorm } from '../../../accel/src/kernels/layernorm';
 import { expectClose, expectFusedMatchesReference, randomTensor } from './compare';
 
 /** γ near 1 and β near 0, as after some training, but every element different. */

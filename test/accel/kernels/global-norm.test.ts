@@ -1,8 +1,8 @@
 // The fused global-norm kernel agrees with the norm and clip factor composed of TF.js ops, in one kernel call.
 import { describe, expect, it } from 'vitest';
 import { clipByGlobalNorm, clipScale, clipScaleReference, globalNorm, tf, type NamedTensors } from '@how-llms-work/lib';
-import { registerFusedKernel, runFused } from '../../../../lib/src/backend/fused';
-import { fusedGlobalNorm } from '../../../../lib/src/backend/kernels/global-norm';
+import { registerFusedKernel, runFused } from '../../../accel/src/fused';
+import { fusedGlobalNorm } from '../../../accel/src/kernels/global-norm';
 import { expectClose, randomTensor } from './compare';
 
 async function withoutFused<T>(f: () => T | Promise<T>): Promise<T> {

@@ -1,7 +1,7 @@
 // The fused GELU kernel agrees with the formula composed of TF.js ops, values and gradients.
 import { describe, expect, it } from 'vitest';
 import { gelu, geluReference, tf } from '@how-llms-work/lib';
-import { fusedGelu } from '../../../../lib/src/backend/kernels/gelu';
+import { fusedGelu } from '../../../accel/src/kernels/gelu';
 import { expectFusedMatchesReference, randomTensor } from './compare';
 
 describe(`fused GELU on ${process.env.HOW_LLMS_BACKEND}`, () => {

@@ -12,7 +12,7 @@ import {
   type NamedTensors,
   type Params,
 } from '@how-llms-work/lib';
-import { fusedAdamW, type AdamWKernelAttrs } from '../../../../lib/src/backend/kernels/adamw';
+import { fusedAdamW, type AdamWKernelAttrs } from '../../../accel/src/kernels/adamw';
 import { expectClose, randomTensor } from './compare';
 
 /** Run f with the fused kernels switched off (HOW_LLMS_FUSED=0), then restore the switch. */

@@ -1,4 +1,4 @@
-// The fused kernels' native versions (lib/native/fused_kernels.c) give what their JavaScript loops give, on random
+// The fused kernels' native versions (accel/native/fused_kernels.c) give what their JavaScript loops give, on random
 // inputs and on edge values (±0, tiny, subnormal, huge, ±Infinity, NaN, large means, constant rows), on the backend the
 // project names (lib-wasm: views into the wasm heap; lib-cpu: the cpu backend's own arrays). Each case runs the kernel
 // through TF.js twice, natively and in JavaScript, and checks that the native run happened (a count) where the addon is
@@ -13,14 +13,14 @@ import {
   nativeKernelsStatus,
   runFused,
   setNativeKernels,
-} from '../../../../lib/src/backend/fused';
-import { nativeAddon } from '../../../../lib/src/backend/native-matmul';
-import '../../../../lib/src/backend/kernels/gelu';
-import '../../../../lib/src/backend/kernels/layernorm';
-import '../../../../lib/src/backend/kernels/adamw';
-import '../../../../lib/src/backend/kernels/global-norm';
-import '../../../../lib/src/backend/kernels/attention';
-import '../../../../lib/src/backend/kernels/cross-entropy';
+} from '../../../accel/src/fused';
+import { nativeAddon } from '../../../accel/src/native-matmul';
+import '../../../accel/src/kernels/gelu';
+import '../../../accel/src/kernels/layernorm';
+import '../../../accel/src/kernels/adamw';
+import '../../../accel/src/kernels/global-norm';
+import '../../../accel/src/kernels/attention';
+import '../../../accel/src/kernels/cross-entropy';
 
 const TOLERANCE = 1e-6; // relative
 /** GELU's C loop computes in float32: its output within 1e-6·(1 + |y|) of the float64 loop, its gradient 4e-6·(1 + |dx|). */

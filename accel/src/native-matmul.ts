@@ -1,6 +1,6 @@
 /**
  * OpenBLAS's sgemm for the wasm backend's matrix products, through a small N-API addon
- * (lib/native/blas_matmul.c, built by scripts/build-native.mjs when a compiler and OpenBLAS exist).
+ * (accel/native/blas_matmul.c, built by scripts/build-native.mjs when a compiler and OpenBLAS exist).
  *
  * The wasm backend keeps every tensor in its module's linear memory. The addon multiplies there,
  * in place: it gets a byte view of that memory and the offsets of a, b, bias and the output, and
@@ -29,7 +29,7 @@ export const BLAS_THREADS_ENV = 'HOW_LLMS_BLAS_THREADS';
 
 /**
  * One OpenBLAS thread unless told otherwise. Measured on the shared 2-core machine (baby GPT training
- * step, lib/native/README.md): 2 threads were never faster than 1 (median 400 against 267 ms a step, turn
+ * step, accel/native/README.md): 2 threads were never faster than 1 (median 400 against 267 ms a step, turn
  * about in one process): the step's products are small, and a second thread waits whenever the other core
  * is busy. One thread also leaves that core to the rest of the machine.
  */
@@ -38,9 +38,9 @@ export const DEFAULT_BLAS_THREADS = 1;
 /** The label in `BackendInfo.patches` while the OpenBLAS product runs. */
 export const NATIVE_MATMUL_PATCH = 'OpenBLAS matmul';
 
-/** Where scripts/build-native.mjs puts the addon (the same from lib/src/backend and lib/dist/backend). */
+/** Where scripts/build-native.mjs puts the addon (the same from accel/src and accel/dist). */
 export const NATIVE_ADDON_PATH =
-  typeof __dirname === 'string' ? path.resolve(__dirname, '..', '..', 'native', 'build', 'blas_matmul.node') : 'lib/native/build/blas_matmul.node';
+  typeof __dirname === 'string' ? path.resolve(__dirname, '..', 'native', 'build', 'blas_matmul.node') : 'accel/native/build/blas_matmul.node';
 
 /** The interface version the addon must report (`ABI_VERSION` in blas_matmul.c); a stale build is refused. */
 const ADDON_ABI = 3;

@@ -25,7 +25,7 @@
  * under anyone's feet. They have no gradient:
  * generation does not differentiate. Softmax sums and dot products accumulate in float64.
  *
- * Where the native addon is built (lib/native/fused_kernels.c, see fused.ts), the softmax, its gradient and the head
+ * Where the native addon is built (accel/native/fused_kernels.c, see fused.ts), the softmax, its gradient and the head
  * split/merge run its C versions of these same loops (vectorised; at the baby GPT's training sizes the JS loops are
  * slower than the several wasm kernels they replace), and so does the cached attention (without RoPE; with it, the JS
  * loop). The cache write is a copy and runs as JS.
@@ -82,7 +82,7 @@ function causalSoftmaxGrad(dy: Float32Array, y: Float32Array, dx: Float32Array, 
 
 const lastTwo = (shape: number[]): number[] => shape.slice(-2);
 
-/** The native version's numbers (lib/native/fused_kernels.c): Tq, Tk, scale, causal, offset (unused, so 0, unmasked). */
+/** The native version's numbers (accel/native/fused_kernels.c): Tq, Tk, scale, causal, offset (unused, so 0, unmasked). */
 const softmaxArgs = (shape: number[], { scale, causal, offset }: CausalSoftmaxAttrs): number[] => [...lastTwo(shape), scale, causal ? 1 : 0, causal ? offset : 0];
 
 registerFusedKernel<CausalSoftmaxAttrs>(
@@ -458,7 +458,7 @@ const cachedAttentionShapes = (qkv: number[], kb: number[], { position, weights 
   return out;
 };
 
-/** The native version's numbers (lib/native/fused_kernels.c); it has no RoPE, so with RoPE the JS loop runs. */
+/** The native version's numbers (accel/native/fused_kernels.c); it has no RoPE, so with RoPE the JS loop runs. */
 const cachedAttentionArgs = (kb: number[], { position, scale, ropePosition, weights }: CachedAttentionAttrs, hasBias: boolean) =>
   ropePosition >= 0 ? undefined : [...kb, position, scale, hasBias ? 1 : 0, weights ? 1 : 0];
 

@@ -276,3 +276,31 @@ export async function availableBackends(): Promise<BackendName[]> {
 }
 
 export { tf };
+
+// The fused kernels (each registers itself for wasm and cpu on import) and the switches they answer to.
+export {
+  FUSED_ENV,
+  NATIVE_KERNELS_ENV,
+  fusedAvailable,
+  fusedSwitchedOn,
+  nativeKernelCount,
+  nativeKernelsOffReason,
+  nativeKernelsStatus,
+  registerFusedKernel,
+  runFused,
+  setNativeKernels,
+  type FusedKernelSpec,
+} from './fused';
+export { fusedAdamW, type AdamWKernelAttrs } from './kernels/adamw';
+export {
+  fusedCachedAttention,
+  fusedCausalSoftmax,
+  fusedKVCacheWrite,
+  fusedMergeHeads,
+  fusedSplitHeads,
+  type CachedAttentionOptions,
+} from './kernels/attention';
+export { fusedCrossEntropy } from './kernels/cross-entropy';
+export { fusedGelu } from './kernels/gelu';
+export { fusedGlobalNorm } from './kernels/global-norm';
+export { fusedLayerNorm } from './kernels/layernorm';

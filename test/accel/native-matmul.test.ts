@@ -1,4 +1,4 @@
-// The OpenBLAS product (lib/native, native-matmul.ts) must agree with the cpu backend on values and gradients for every
+// The OpenBLAS product (accel/native, native-matmul.ts) must agree with the cpu backend on values and gradients for every
 // transpose, batch and fused layout it takes, leave nothing behind, and step aside cleanly: where the addon is not
 // built, is switched off or does not load, wasm multiplies on its own and the backend summary says why.
 // Where the addon is built, every case also checks that OpenBLAS computed it; CI (HOW_LLMS_PROFILE=ci) must build it.
@@ -23,7 +23,7 @@ import {
 import { expectCloseToLargest, on, onWasmForThisFile, randomValues } from './on-backends';
 
 const TOLERANCE = 1e-4; // relative to the largest magnitude in the reference, as for the wasm matmul
-const ROOT = path.resolve(__dirname, '..', '..', '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 const built = fs.existsSync(NATIVE_ADDON_PATH);
 
 function expectClose(got: Float32Array[], want: Float32Array[]): void {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { installWasmSum, tf, uninstallWasmSum, wasmSumInstalled } from '@how-llms-work/lib';
 import { expectWasmMatchesCpu, onWasmForThisFile, randomValues } from './on-backends';
-import { leadingAxes } from '../../../lib/src/backend/wasm-sum';
+import { leadingAxes } from '../../accel/src/wasm-sum';
 
 onWasmForThisFile();
 

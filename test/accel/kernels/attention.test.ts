@@ -7,8 +7,8 @@ import {
   fusedKVCacheWrite,
   fusedMergeHeads,
   fusedSplitHeads,
-} from '../../../../lib/src/backend/kernels/attention';
-import { FUSED_ENV, nativeKernelCount, nativeKernelsStatus, setNativeKernels } from '../../../../lib/src/backend/fused';
+} from '../../../accel/src/kernels/attention';
+import { FUSED_ENV, nativeKernelCount, nativeKernelsStatus, setNativeKernels } from '../../../accel/src/fused';
 import { expectClose, expectFusedMatchesReference, randomTensor } from './compare';
 
 const output = (options: AttentionOptions, sdpa = scaledDotProductAttention) => (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) => sdpa(q, k, v, options).output;
@@ -222,7 +222,7 @@ describe(`fused key/value cache on ${process.env.HOW_LLMS_BACKEND}`, () => {
 });
 
 describe(`native attention kernels on ${process.env.HOW_LLMS_BACKEND}`, () => {
-  // lib/native/fused_kernels.c, where the addon is built; elsewhere the JavaScript loops above are all there is.
+  // accel/native/fused_kernels.c, where the addon is built; elsewhere the JavaScript loops above are all there is.
   const native = setNativeKernels(true) === undefined;
 
   /** f's outputs with the native kernels on and with the JavaScript loops; the kernel `name` ran natively where it can. */

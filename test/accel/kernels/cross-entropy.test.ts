@@ -1,7 +1,7 @@
 // The fused cross-entropy agrees with the composed one (training/loss.ts), loss and gradient.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Rng, crossEntropy, tf } from '@how-llms-work/lib';
-import { fusedCrossEntropy } from '../../../../lib/src/backend/kernels/cross-entropy';
+import { fusedCrossEntropy } from '../../../accel/src/kernels/cross-entropy';
 import { expectClose, randomTensor } from './compare';
 
 function lossAndGrad(logits: tf.Tensor, targets: tf.Tensor): { loss: number; grad: Float32Array } {
