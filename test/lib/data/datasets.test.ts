@@ -92,6 +92,40 @@ describe('downloading', () => {
     );
   });
 
+  it('fails at once with the fix when nothing listens (offline)', async () => {
+    // A loopback port that was just closed: the connection is refused straight away.
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const started = Date.now();
+    await expect(
+      withoutDataDir(() => loadText('test', { entry: { ...good, url: `http://127.0.0.1:${port}/input.txt` }, cache: path.join(tmp, 'cache-closed') })),
+    ).rejects.toThrow(/Could not download Test text from http:\/\/127\.0\.0\.1:\d+\/input\.txt \(.*ECONNREFUSED.*\)\. Check your connection.*HOW_LLMS_DATA_DIR.*test\/input\.txt/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('gives up after the connect timeout when the server never answers', async () => {
+    // A loopback server that accepts the connection and never replies, like a network that swallows packets.
+    const sockets: import('node:net').Socket[] = [];
+    const silent = (await import('node:net')).createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    const started = Date.now();
+    try {
+      await expect(
+        withoutDataDir(() =>
+          loadText('test', { entry: { ...good, url: `http://127.0.0.1:${port}/input.txt` }, cache: path.join(tmp, 'cache-silent'), timeouts: { connectMs: 300 } }),
+        ),
+      ).rejects.toThrow(/no answer within 0\.3 s; are you offline\?.*HOW_LLMS_DATA_DIR/);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(fs.existsSync(path.join(tmp, 'cache-silent'))).toBe(false);
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
+  });
+
   it('turns an HTTP failure into advice', async () => {
     const cache = path.join(tmp, 'cache-404');
     await expect(withoutDataDir(() => loadText('test', { entry: { ...good, url: `${base}/nope` }, cache }))).rejects.toThrow(
