@@ -3,8 +3,11 @@
 //   node scripts/nb.mjs from-text draft.ts notebooks/NN-topic.ipynb   percent-format draft -> notebook
 //   node scripts/nb.mjs to-text notebooks/NN-topic.ipynb draft.ts     notebook -> percent-format draft
 //   node scripts/nb.mjs clean notebooks/*.ipynb                       drop outputs, renumber ids, set the kernel
+//   node scripts/nb.mjs clean-filter PATH < in.ipynb > out.ipynb     the same as a git clean filter (stdin to stdout)
+//   node scripts/nb.mjs install-filter                                register that filter in this clone (npm install does)
 // Draft format: `// %% [markdown]` starts a markdown cell whose lines are written `// text`;
 // `// %%` starts a code cell. The committed .ipynb is the source of truth: no outputs, stable ids.
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +96,35 @@ export function cleanNotebook(nb, notebookPath) {
   );
 }
 
+/** The text git stores for a notebook: the clean notebook, formatted as committed; anything not JSON passes unchanged. */
+export function cleanText(text, notebookPath) {
+  let nb;
+  try {
+    nb = JSON.parse(text);
+  } catch {
+    return text; // a merge in progress or a broken file: leave it for the author to see
+  }
+  if (!Array.isArray(nb?.cells)) return text;
+  return `${JSON.stringify(cleanNotebook(nb, notebookPath), null, 1)}\n`;
+}
+
+/** Git config that makes `git add`, `git diff` and `git status` see notebooks without their outputs. */
+export const FILTER_CONFIG = {
+  'filter.nbclean.clean': 'node scripts/nb.mjs clean-filter %f',
+  'filter.nbclean.smudge': 'cat',
+};
+
+/** Register the clean filter in the git repository at `root` (a no-op outside git); returns what it did. */
+export function installFilter(root) {
+  const inGit = spawnSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: root, encoding: 'utf8' });
+  if (inGit.status !== 0 || inGit.stdout.trim() !== 'true') return 'not a git checkout: notebook outputs filter not installed';
+  for (const [key, value] of Object.entries(FILTER_CONFIG)) {
+    const set = spawnSync('git', ['config', key, value], { cwd: root, encoding: 'utf8' });
+    if (set.status !== 0) return `could not set git config ${key}: ${set.stderr.trim()}`;
+  }
+  return 'git keeps notebooks without their outputs (clean filter nbclean, see .gitattributes)';
+}
+
 function main(argv) {
   const [command, ...args] = argv;
   if (command === 'from-text' && args.length === 2) {
@@ -101,8 +133,12 @@ function main(argv) {
     fs.writeFileSync(args[1], toDraft(JSON.parse(fs.readFileSync(args[0], 'utf8'))));
   } else if (command === 'clean' && args.length >= 1) {
     for (const file of args) writeNotebook(file, cleanNotebook(JSON.parse(fs.readFileSync(file, 'utf8')), file));
+  } else if (command === 'clean-filter' && args.length <= 1) {
+    process.stdout.write(cleanText(fs.readFileSync(0, 'utf8'), args[0] ?? 'notebook.ipynb'));
+  } else if (command === 'install-filter' && args.length === 0) {
+    console.log(`how-llms-work: ${installFilter(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'))}.`);
   } else {
-    console.error('usage: nb.mjs from-text DRAFT.ts OUT.ipynb | to-text IN.ipynb DRAFT.ts | clean NB.ipynb…');
+    console.error('usage: nb.mjs from-text DRAFT.ts OUT.ipynb | to-text IN.ipynb DRAFT.ts | clean NB.ipynb… | clean-filter PATH | install-filter');
     process.exit(2);
   }
 }

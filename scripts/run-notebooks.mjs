@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { jupyterDataDir, registerKernel } from './register-kernel.mjs';
+import { jupyterConfigDir, jupyterDataDir, registerKernel } from './register-kernel.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -23,7 +23,8 @@ export function findJupyterPython() {
 /** Environment for Jupyter processes: the project-local kernel on JUPYTER_PATH. */
 export function jupyterEnv(extra = {}) {
   const paths = [jupyterDataDir(), process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter);
-  return { ...process.env, JUPYTER_PATH: paths, ...extra };
+  const config = [jupyterConfigDir(), process.env.JUPYTER_CONFIG_PATH].filter(Boolean).join(path.delimiter);
+  return { ...process.env, JUPYTER_PATH: paths, JUPYTER_CONFIG_PATH: config, ...extra };
 }
 
 function main() {
