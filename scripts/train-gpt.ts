@@ -1,15 +1,17 @@
 /**
  * `npm run train:gpt`: train a character-level GPT on Tiny Shakespeare, save a checkpoint atomically, print a sample.
  * Defaults are the course's "baby GPT" (vocab 65, block 64, batch 12, 4 layers, 4 heads, width 128, AdamW lr 1e-3,
- * 100 warm-up steps then cosine to 1e-4, weight decay 0.1, clip 1.0, no dropout). Every number is a flag:
- *   npm run train:gpt -- --steps 5000 --minutes 30 --out .checkpoints/shakespeare-char.ckpt
+ * 100 warm-up steps then cosine to 1e-4, weight decay 0.1, clip 1.0, no dropout), chapter 7's full-profile recipe, saved
+ * where chapter 7 saves its model (.checkpoints/shakespeare-char.ckpt) so that chapters 8 and later load it. Every
+ * number is a flag:
+ *   npm run train:gpt -- --steps 6000 --minutes 30 --out .checkpoints/shakespeare-char.ckpt
  */
 import { parseArgs } from 'node:util';
 import * as L from '@how-llms-work/lib';
 
 const { values: flags } = parseArgs({
   options: {
-    steps: { type: 'string', default: '5000' },
+    steps: { type: 'string', default: '6000' },
     minutes: { type: 'string', default: '0' },
     batch: { type: 'string', default: '12' },
     block: { type: 'string', default: '64' },
@@ -26,7 +28,7 @@ const { values: flags } = parseArgs({
     'eval-iters': { type: 'string', default: '20' },
     'log-every': { type: 'string', default: '25' },
     seed: { type: 'string', default: '1337' },
-    out: { type: 'string', default: '.checkpoints/shakespeare-char.ckpt' },
+    out: { type: 'string', default: L.chapter7Checkpoint('full') },
     'sample-tokens': { type: 'string', default: '500' },
     help: { type: 'boolean', default: false },
   },
@@ -82,7 +84,7 @@ async function main(): Promise<void> {
       `final train loss ${last.trainLoss.toFixed(4)}, val loss ${last.valLoss!.toFixed(4)} (log V = ${Math.log(run.config.vocabSize).toFixed(4)})`,
   );
   await L.saveCharGPT(flags.out!, { ...run, note: `train-gpt.ts ${process.argv.slice(2).join(' ')}` });
-  console.log(`checkpoint saved to ${flags.out}`);
+  console.log(`checkpoint saved to ${L.coursePath(flags.out!)}; chapters 8 and later load it from there`);
   const sample = L.generate(L.gptLanguageModel(run.params, run.config), run.tokenizer.encode('\n'), {
     maxNewTokens: num('sample-tokens'),
     temperature: 0.8,

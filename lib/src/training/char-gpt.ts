@@ -4,6 +4,9 @@
  * and a checkpoint that carries the vocabulary so the model can be loaded and decoded again.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { profile, type Profile } from '../core/profile';
+import { courseRoot } from '../data/registry';
 import { Rng } from '../core/random';
 import { gptForward, initGPT, type GPTConfig } from '../model/gpt';
 import { disposeNamed, type Params } from '../model/params';
@@ -140,19 +143,44 @@ export function loadCharGPT(file: string): { params: Params; config: GPTConfig; 
   return { params: ckpt.params, config: ckpt.config, tokenizer: new CharTokenizer(ckpt.meta.tokenizer.chars), optimizer: ckpt.optimizer, step: ckpt.step, meta: ckpt.meta };
 }
 
+/** The folder every checkpoint of the course goes to, `<repository>/.checkpoints`: the notebooks and `npm run train:gpt` share it. */
+export function checkpointDir(): string {
+  return path.join(courseRoot(), '.checkpoints');
+}
+
+/** Where chapter 7 (and `npm run train:gpt`) saves its model and later chapters look for it; the CI profile's small model has its own file. */
+export function chapter7Checkpoint(forProfile: Profile = profile()): string {
+  return path.join(checkpointDir(), forProfile === 'full' ? 'shakespeare-char.ckpt' : 'shakespeare-char-ci.ckpt');
+}
+
+/** A path as the learner reads it: relative to the repository when inside it (`.checkpoints/shakespeare-char.ckpt`). */
+export function coursePath(file: string): string {
+  const relative = path.relative(courseRoot(), path.resolve(file));
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
 /**
- * The chapter 7 model for later chapters: load `file` if it exists, else train one on `text` with `options`
- * (announcing it, since it takes a while) and save it there, so every notebook can run on its own.
+ * The chapter 7 model for later chapters: load `file` if it exists (saying so), else train a stand-in on `text` with
+ * `options` (saying that too, and how to get the real one) and save it there, so every notebook can run on its own.
  */
 export async function loadOrTrainCharGPT(
   file: string,
   text: () => Promise<string>,
   options: Omit<CharGPTRunOptions, 'text'> = {},
 ): Promise<ReturnType<typeof loadCharGPT> & { trainedNow: boolean }> {
-  if (fs.existsSync(file)) return { ...loadCharGPT(file), trainedNow: false };
-  console.log(`no checkpoint at ${file}: training one now (run chapter 7 to train the full model)`);
+  const shown = coursePath(file);
+  if (fs.existsSync(file)) {
+    const model = loadCharGPT(file);
+    const loss = model.meta.valLoss !== undefined ? `, validation loss ${model.meta.valLoss.toFixed(3)}` : '';
+    console.log(`Using the model saved at ${shown} (step ${model.step}${loss}${model.meta.note ? `; ${model.meta.note}` : ''}).`);
+    return { ...model, trainedNow: false };
+  }
+  console.log(
+    `No model at ${shown}: training a stand-in here (${options.steps ?? 'default'} steps). ` +
+      'Run chapter 7 (or `npm run train:gpt`) once and this and every later chapter load its model instead.',
+  );
   const run = await trainCharGPT({ ...options, text: await text() });
-  await saveCharGPT(file, { ...run, note: 'trained by loadOrTrainCharGPT' });
+  await saveCharGPT(file, { ...run, note: 'a stand-in trained by a later chapter' });
   disposeAdamW(run.result.optimizer);
   disposeNamed(run.params);
   return { ...loadCharGPT(file), trainedNow: true };

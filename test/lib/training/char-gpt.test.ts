@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { disposeAdamW, disposeNamed, gptForward, loadCharGPT, loadOrTrainCharGPT, saveCharGPT, tf, trainCharGPT } from '@how-llms-work/lib';
+import { describe, expect, it, vi } from 'vitest';
+import { chapter7Checkpoint, checkpointDir, disposeAdamW, disposeNamed, gptForward, loadCharGPT, loadOrTrainCharGPT, saveCharGPT, tf, trainCharGPT } from '@how-llms-work/lib';
 
 describe('character GPT run', () => {
   it('trains below log(V), saves with its vocabulary and loads back to the same logits', async () => {
@@ -32,6 +32,24 @@ describe('character GPT run', () => {
     fs.rmSync(path.dirname(file), { recursive: true });
   });
 
+  it('chapter 7, later chapters and npm run train:gpt share one checkpoint folder at the repository root', () => {
+    const root = path.resolve(__dirname, '../../..');
+    expect(checkpointDir()).toBe(path.join(root, '.checkpoints'));
+    expect(chapter7Checkpoint('full')).toBe(path.join(root, '.checkpoints', 'shakespeare-char.ckpt'));
+    expect(chapter7Checkpoint('ci')).toBe(path.join(root, '.checkpoints', 'shakespeare-char-ci.ckpt'));
+    const cli = fs.readFileSync(path.join(root, 'scripts', 'train-gpt.ts'), 'utf8');
+    expect(cli).toMatch(/chapter7Checkpoint\('full'\)/);
+    // One recipe: the CLI's default steps are chapter 7's full-profile steps.
+    const ch7 = fs.readFileSync(path.join(root, 'notebooks', '07-pretraining.ipynb'), 'utf8');
+    const cliSteps = cli.match(/steps: \{ type: 'string', default: '(\d+)' \}/)?.[1];
+    expect(ch7).toMatch(new RegExp(`full: \\{ model: \\{ blockSize: 64, nLayer: 4, nHead: 4, nEmbd: 128 \\}, batchSize: 12, steps: ${cliSteps},`));
+    for (const nb of ['07-pretraining', '08-generation', '10-compression', '12-applications']) {
+      const source = fs.readFileSync(path.join(root, 'notebooks', `${nb}.ipynb`), 'utf8');
+      expect(source, nb).toMatch(/L\.chapter7Checkpoint\(\)/);
+      expect(source, nb).not.toMatch(/'\.checkpoints\//);
+    }
+  });
+
   it('loadOrTrainCharGPT trains and saves once, then loads', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'chargpt-')), 'auto.ckpt');
     let reads = 0;
@@ -40,9 +58,14 @@ describe('character GPT run', () => {
       return 'abcabcabd '.repeat(30);
     };
     const options = { model: { blockSize: 8, nLayer: 1, nHead: 1, nEmbd: 8 }, batchSize: 4, steps: 3, evalIters: 1 };
+    const said: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line: string) => void said.push(line));
     const first = await loadOrTrainCharGPT(file, text, options);
     const second = await loadOrTrainCharGPT(file, text, options);
+    log.mockRestore();
     expect([first.trainedNow, second.trainedNow, reads]).toEqual([true, false, 1]);
+    expect(said[0]).toMatch(/^No model at .*auto\.ckpt: training a stand-in here \(3 steps\)\. Run chapter 7 \(or `npm run train:gpt`\) once/);
+    expect(said[1]).toMatch(/^Using the model saved at .*auto\.ckpt \(step 3, validation loss \d\.\d{3}; a stand-in trained by a later chapter\)\.$/);
     expect(second.tokenizer.chars).toEqual(['a', 'b', 'c', 'd', ' '].sort((x, y) => x.codePointAt(0)! - y.codePointAt(0)!));
     for (const m of [first, second]) {
       disposeNamed(m.params);
