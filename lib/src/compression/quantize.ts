@@ -3,7 +3,9 @@
  * Symmetric quantization maps [−max|w|, max|w|] onto [−(2^(b−1)−1), 2^(b−1)−1] with zeroPoint 0;
  * asymmetric maps [min, max] onto [0, 2^b − 1] with an integer zeroPoint so that 0.0 stays exact.
  * Per-tensor uses one scale for the whole matrix; per-channel one per output row, so a row of small
- * weights is not crushed by another row's outlier. Rounding is half to even, as torch.quantize_per_tensor does.
+ * weights is not crushed by another row's outlier; per-group one per run of `groupSize` consecutive weights along
+ * the last axis (GPTQ's and AWQ's int4 layout, groups of 32 to 128), finer still.
+ * Rounding is half to even, as torch.quantize_per_tensor does.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedTensors, Params } from '../model/params';
@@ -13,10 +15,12 @@ export interface QuantizeOptions {
   /** Integer width: 8 (int8) or 4 (int4); any width 2–16 works. */
   bits: number;
   scheme: 'symmetric' | 'asymmetric';
-  /** One scale per tensor, or one per slice along `axis` (per-channel). */
-  granularity: 'tensor' | 'channel';
+  /** One scale per tensor, one per slice along `axis` (per-channel), or one per `groupSize` consecutive weights of the last axis. */
+  granularity: 'tensor' | 'channel' | 'group';
   /** The channel axis for per-channel (default 0: the output rows of a (out, in) weight). */
   axis?: number;
+  /** Weights per group for per-group (must divide the last dimension), e.g. 32 or 128. */
+  groupSize?: number;
 }
 
 /** A quantized tensor: integers, and one scale and zero point per channel (or one for the tensor). */
@@ -40,6 +44,24 @@ export function integerRange(bits: number, scheme: QuantizeOptions['scheme']): {
   return scheme === 'symmetric' ? { qmin: -(2 ** (bits - 1) - 1), qmax: 2 ** (bits - 1) - 1 } : { qmin: 0, qmax: 2 ** bits - 1 };
 }
 
+/** How many scales a tensor of `shape` gets, and which one the flat (row-major) index i uses. */
+function channelLayout(shape: number[], options: QuantizeOptions): { channels: number; channelOf: (i: number) => number } {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (options.granularity === 'group') {
+    const g = options.groupSize;
+    const last = shape[shape.length - 1] ?? 1;
+    if (!Number.isInteger(g) || g! < 1 || last % g! !== 0) throw new Error(`per-group quantization needs a groupSize that divides the last dimension ${last}, got ${g}`);
+    return { channels: size / g!, channelOf: (i) => Math.floor(i / g!) };
+  }
+  if (options.granularity !== 'channel') return { channels: 1, channelOf: () => 0 };
+  const axis = options.axis ?? 0;
+  if (axis < 0 || axis >= shape.length) throw new Error(`per-channel axis ${axis} is outside a rank-${shape.length} tensor; use 0 to ${shape.length - 1}`);
+  // Channel of flat index i: (i / inner) mod channels, with inner the product of the dims after `axis`.
+  const channels = shape[axis];
+  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  return { channels, channelOf: (i) => Math.floor(i / inner) % channels };
+}
+
 /** Scale and zero point for values in [lo, hi] (the range always includes 0, so zero stays exact). */
 function rangeParams(lo: number, hi: number, o: QuantizeOptions): { scale: number; zeroPoint: number } {
   const { qmin, qmax } = integerRange(o.bits, o.scheme);
@@ -58,12 +80,7 @@ export function quantizeTensor(x: tf.Tensor, options: QuantizeOptions): Quantize
   if (options.scheme !== 'symmetric' && options.scheme !== 'asymmetric') throw new Error(`scheme must be "symmetric" or "asymmetric", got ${String(options.scheme)}`);
   const { qmin, qmax } = integerRange(options.bits, options.scheme);
   const values = x.dataSync();
-  const axis = options.granularity === 'channel' ? options.axis ?? 0 : -1;
-  if (options.granularity === 'channel' && (axis < 0 || axis >= x.rank)) throw new Error(`per-channel axis ${axis} is outside a rank-${x.rank} tensor; use 0 to ${x.rank - 1}`);
-  // Channel of flat index i: (i / inner) mod channels, with inner the product of the dims after `axis`.
-  const channels = axis < 0 ? 1 : x.shape[axis];
-  const inner = axis < 0 ? values.length : x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-  const channelOf = (i: number) => (axis < 0 ? 0 : Math.floor(i / inner) % channels);
+  const { channels, channelOf } = channelLayout(x.shape, options);
   const lo = new Float64Array(channels).fill(Infinity);
   const hi = new Float64Array(channels).fill(-Infinity);
   for (let i = 0; i < values.length; i++) {
@@ -88,12 +105,10 @@ export function quantizeTensor(x: tf.Tensor, options: QuantizeOptions): Quantize
 
 /** Back to floats: scale · (q − zeroPoint), shaped like the original tensor. */
 export function dequantizeTensor(t: QuantizedTensor): tf.Tensor {
-  const axis = t.options.granularity === 'channel' ? t.options.axis ?? 0 : -1;
-  const channels = t.scale.length;
-  const inner = axis < 0 ? t.q.length : t.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const { channelOf } = channelLayout(t.shape, t.options);
   const out = new Float32Array(t.q.length);
   for (let i = 0; i < out.length; i++) {
-    const c = axis < 0 ? 0 : Math.floor(i / inner) % channels;
+    const c = channelOf(i);
     out[i] = t.scale[c] * (t.q[i] - t.zeroPoint[c]);
   }
   return tf.tensor(out, t.shape, 'float32');

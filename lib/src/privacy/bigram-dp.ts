@@ -17,20 +17,28 @@ export function bigramPerExampleGrads(table: tf.Tensor, x: tf.Tensor1D, y: tf.Te
   });
 }
 
-/** The DP-SGD gradient (V, V) of a bigram table: clip each example's row to clipNorm, sum into rows x_i, add N(0, σ²C²), divide by B. */
+/**
+ * The DP-SGD gradient (V, V) of a bigram table: clip each example's row to clipNorm, sum into rows x_i, add N(0, σ²C²),
+ * divide by `denominator` (default B; with Poisson sampling pass the expected batch size q·N, as the accountant
+ * assumes). An empty batch gives the noise alone.
+ */
 export function dpBigramGradient(
   table: tf.Tensor,
   x: tf.Tensor1D,
   y: tf.Tensor1D,
-  options: { clipNorm: number; noiseMultiplier: number; rng: Rng },
+  options: { clipNorm: number; noiseMultiplier: number; rng: Rng; denominator?: number },
 ): tf.Tensor2D {
+  const B = x.shape[0];
+  const denominator = options.denominator ?? B;
+  if (!(denominator > 0)) throw new Error(`the gradient's denominator must be > 0 (pass the expected batch size for an empty batch), got ${denominator}`);
   return tf.tidy(() => {
     const V = table.shape[0] as number;
-    const B = x.shape[0];
-    const rows = clipRows(bigramPerExampleGrads(table, x, y), options.clipNorm); // (B, V)
-    const summed = tf.matMul(tf.oneHot(x, V).toFloat(), rows, true, false); // (V, B)·(B, V) → (V, V)
+    const summed =
+      B === 0
+        ? tf.zeros([V, V])
+        : tf.matMul(tf.oneHot(x, V).toFloat(), clipRows(bigramPerExampleGrads(table, x, y), options.clipNorm), true, false); // (V, B)·(B, V) → (V, V)
     const std = options.noiseMultiplier * options.clipNorm;
     const noisy = std > 0 ? tf.add(summed, tf.randomNormal(summed.shape, 0, std, 'float32', options.rng.seed())) : summed;
-    return tf.div(noisy, B) as tf.Tensor2D; // (V, V)
+    return tf.div(noisy, denominator) as tf.Tensor2D; // (V, V)
   });
 }

@@ -17,6 +17,8 @@ export interface DpSgdOptions {
   /** Noise standard deviation divided by C (σ); 0 gives clipped, noiseless SGD. */
   noiseMultiplier: number;
   rng: Rng;
+  /** What the noisy sum is divided by: default the batch size; with Poisson sampling, the expected batch size q·N. */
+  denominator?: number;
 }
 
 /** What one private gradient step saw. */
@@ -42,6 +44,8 @@ export function dpSgdGradient(
   trainable: string[] = Object.keys(params),
 ): DpSgdGradient {
   if (!(batchSize >= 1)) throw new Error(`batch size must be ≥ 1, got ${batchSize}`);
+  const denominator = options.denominator ?? batchSize;
+  if (!(denominator > 0)) throw new Error(`the gradient's denominator must be > 0, got ${denominator}`);
   if (!(options.noiseMultiplier >= 0)) throw new Error(`noise multiplier must be ≥ 0, got ${options.noiseMultiplier}`);
   const unknown = trainable.find((name) => !(name in params));
   if (unknown !== undefined) throw new Error(`no parameter named "${unknown}"; trainable names must be keys of params`);
@@ -68,7 +72,7 @@ export function dpSgdGradient(
   for (const name of trainable) {
     grads[name] = tf.tidy(() => {
       const noise = std > 0 ? tf.randomNormal(sum[name].shape, 0, std, 'float32', options.rng.seed()) : tf.zerosLike(sum[name]);
-      return tf.div(tf.add(sum[name], noise), batchSize);
+      return tf.div(tf.add(sum[name], noise), denominator);
     });
     sum[name].dispose();
   }

@@ -2,6 +2,7 @@ export * from './log-math';
 export * from './rdp-accountant';
 export * from './clipping';
 export * from './dp-sgd';
+export * from './sampling';
 export * from './bigram-dp';
 export * from './fedavg';
 export * from './weat';

@@ -81,3 +81,30 @@ describe('quantize / dequantize', () => {
     tf.dispose([params, q.params]);
   });
 });
+
+describe('per-group quantization', () => {
+  const groupOpts = (groupSize: number, scheme: QuantizeOptions['scheme'] = 'symmetric'): QuantizeOptions => ({ bits: 4, scheme, granularity: 'group', groupSize });
+
+  it('gives each run of groupSize weights along the last axis its own scale: per-channel on the (−1, groupSize) view', () => {
+    const w = tf.randomNormal([6, 16], 0, 1, 'float32', 3);
+    for (const scheme of ['symmetric', 'asymmetric'] as const) {
+      const grouped = quantizeTensor(w, groupOpts(4, scheme));
+      const viaChannels = quantizeTensor(w.reshape([-1, 4]), { bits: 4, scheme, granularity: 'channel', axis: 0 });
+      expect(grouped.scale.length).toBe(24);
+      expect(Array.from(grouped.q)).toEqual(Array.from(viaChannels.q));
+      expect(Array.from(grouped.scale)).toEqual(Array.from(viaChannels.scale));
+      const back = dequantizeTensor(grouped);
+      expect(back.shape).toEqual([6, 16]);
+      expect(maxAbsError(back, dequantizeTensor(viaChannels).reshape([6, 16]))).toBe(0);
+      expect(quantizedBytes(grouped)).toBe(96 / 2 + 4 * 24 + (scheme === 'asymmetric' ? 24 : 0));
+    }
+  });
+
+  it('is finer than per-channel when a row holds an outlier, and refuses a group size that does not divide the row', () => {
+    const w = tf.tidy(() => tf.randomNormal([4, 64], 0, 0.02, 'float32', 5).add(tf.oneHot([[0]], 256).reshape([4, 64]).mul(3)));
+    // Mean error: the outlier coarsens its whole row per-channel, only its own group of 16 per-group.
+    const err = (o: QuantizeOptions) => tf.tidy(() => tf.mean(tf.abs(dequantizeTensor(quantizeTensor(w, o)).sub(w))).dataSync()[0]);
+    expect(err(groupOpts(16))).toBeLessThan(err(opts(4, 'symmetric', 'channel')) / 1.5);
+    expect(() => quantizeTensor(w, groupOpts(24))).toThrow(/groupSize.*64.*24/);
+  });
+});
