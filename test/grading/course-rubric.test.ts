@@ -13,8 +13,11 @@ describe('grading rubric of the course', () => {
 
   it('covers every exercise declared in test/exercises and grading/hidden', () => {
     const missing: string[] = [];
-    for (const file of [...files(course.visibleTestsDir), ...files(course.hiddenTestsDir)]) {
-      const chapter = path.basename(file, '.test.ts');
+    // A chapter's tests are test/exercises/<chapter>.test.ts or the files of test/exercises/<chapter>/ (likewise in grading/hidden).
+    const perExercise = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((d) => fs.statSync(path.join(dir, d)).isDirectory()).flatMap((d) => files(path.join(dir, d))) : []);
+    for (const file of [...files(course.visibleTestsDir), ...files(course.hiddenTestsDir), ...perExercise(course.visibleTestsDir), ...perExercise(course.hiddenTestsDir)]) {
+      const parent = path.basename(path.dirname(file));
+      const chapter = parent.startsWith('ch') ? parent : path.basename(file, '.test.ts');
       for (const exercise of declaredExercises(file)) if (!rubric[chapter]?.[exercise]) missing.push(`${chapter} / ${exercise}`);
     }
     expect(missing, 'add these to grading/rubric.json').toEqual([]);
@@ -23,7 +26,9 @@ describe('grading rubric of the course', () => {
   it('has no entry without a test file and describe to match', () => {
     const stale: string[] = [];
     for (const [chapter, exercises] of Object.entries(rubric)) {
-      const declared = new Set([chapter].flatMap((c) => [path.join(course.visibleTestsDir, `${c}.test.ts`), path.join(course.hiddenTestsDir, `${c}.test.ts`)]).filter((f) => fs.existsSync(f)).flatMap(declaredExercises));
+      const chapterFiles = [path.join(course.visibleTestsDir, `${chapter}.test.ts`), path.join(course.hiddenTestsDir, `${chapter}.test.ts`)].filter((f) => fs.existsSync(f));
+      const folderFiles = [...files(path.join(course.visibleTestsDir, chapter)), ...files(path.join(course.hiddenTestsDir, chapter))];
+      const declared = new Set([...chapterFiles, ...folderFiles].flatMap(declaredExercises));
       for (const exercise of Object.keys(exercises)) if (!declared.has(exercise)) stale.push(`${chapter} / ${exercise}`);
     }
     expect(stale, 'remove or rename these in grading/rubric.json').toEqual([]);

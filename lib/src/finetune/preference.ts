@@ -10,9 +10,11 @@ import type { GPTConfig } from '../model/gpt';
 import type { Params } from '../model/params';
 import { disposeAdamW } from '../training/adamw';
 import { train, type TrainOptions, type TrainResult } from '../training/trainer';
-import type { TaskBatch } from '../applications/finetune';
+import { IGNORE_TARGET, type TaskBatch } from '../applications/finetune';
 import { CHAT_TOKENS, sftBatch, type ChatTokenizer } from './chat';
-import { dpoLoss, gptSequenceLogProb } from './dpo';
+import { dpoLoss, gptSequenceLogProb, sequenceLogProb } from './dpo';
+import { gptForward } from '../model/gpt';
+import { crossEntropy } from '../training/loss';
 import type { ChatReply } from './evaluate';
 import { corruptAnswer, type InstructionExample } from './instructions';
 
@@ -92,6 +94,25 @@ export interface DPORunOptions extends Pick<TrainOptions<unknown>, 'steps' | 'lr
   reference: { chosen: number[]; rejected: number[] };
   beta: number;
   batchSize: number;
+  /** Add this weight times the chosen replies' SFT loss (RPO, Pang et al. 2024): keeps DPO from lowering both replies. Default 0. */
+  nllWeight?: number;
+}
+
+/**
+ * The loss of one preference batch (chosen rows, then rejected rows: 2B) given the reference's log-probs ref (2B):
+ * DPO's −log σ(margin), plus nllWeight × the chosen rows' mean answer-token cross-entropy → scalar.
+ */
+export function dpoBatchLoss(params: Params, config: GPTConfig, batch: TaskBatch, ref: tf.Tensor1D, beta: number, nllWeight = 0): tf.Scalar {
+  return tf.tidy(() => {
+    const B = batch.x.shape[0] / 2;
+    const logits = gptForward(params, config, batch.x); // (2B, T, V)
+    const lp = sequenceLogProb(logits, batch.y); // (2B)
+    const loss = dpoLoss(lp.slice(0, B), lp.slice(B, B), ref.slice(0, B), ref.slice(B, B), beta).loss;
+    if (nllWeight === 0) return loss;
+    const [, T, V] = logits.shape;
+    const chosen = crossEntropy(logits.slice([0, 0, 0], [B, T, V]), batch.y.slice([0, 0], [B, T]), { ignoreIndex: IGNORE_TARGET });
+    return loss.add(chosen.mul(nllWeight)) as tf.Scalar;
+  });
 }
 
 /** DPO in place on the policy with the course's trainer (AdamW); the reference enters only through its log-probs. */
@@ -104,15 +125,9 @@ export async function trainDPO(o: DPORunOptions): Promise<Omit<TrainResult, 'opt
     const ref = [...picks.map((i) => o.reference.chosen[i]), ...picks.map((i) => o.reference.rejected[i])];
     return { ...preferenceBatch(picks.map((i) => o.pairs[i]), o.tokenizer), ref: tf.tensor1d(ref) };
   };
-  const B = o.batchSize;
   const { optimizer, ...result } = await train<Batch>({
     params: o.params,
-    loss: (p, batch) =>
-      tf.tidy(() => {
-        const lp = gptSequenceLogProb(p, o.config, batch); // (2B)
-        const terms = dpoLoss(lp.slice(0, B), lp.slice(B, B), batch.ref.slice(0, B), batch.ref.slice(B, B), o.beta);
-        return terms.loss;
-      }),
+    loss: (p, batch) => dpoBatchLoss(p, o.config, batch, batch.ref, o.beta, o.nllWeight ?? 0),
     trainBatch,
     steps: o.steps,
     lr: o.lr,

@@ -89,6 +89,23 @@ describe('DPO', () => {
     L.disposeNamed(reference);
   });
 
+  it('the batch loss is DPO on chosen-then-rejected rows, plus the weighted SFT loss of the chosen rows', () => {
+    const tok = L.ChatTokenizer.extending(L.CharTokenizer.fromText('abcd rev:'), '');
+    const config: L.GPTConfig = { vocabSize: tok.vocabSize, blockSize: 24, nLayer: 1, nHead: 2, nEmbd: 16 };
+    const params = L.initGPT(config, 8);
+    const pairs = [{ prompt: 'rev: ab', chosen: 'ba<|end|>', rejected: 'a<|end|>' }, { prompt: 'rev: cd', chosen: 'dc<|end|>', rejected: 'dcd' }];
+    const batch = L.preferenceBatch(pairs, tok);
+    const ref = tf.tensor1d([-5, -6, -7, -8]);
+    const value = (w: number) => tf.tidy(() => L.dpoBatchLoss(params, config, batch, ref, 0.3, w).dataSync()[0]);
+    const lp = L.pairLogProbs(params, config, tok, pairs);
+    const margin = (i: number) => 0.3 * (lp.chosen[i] - [-5, -6][i] - (lp.rejected[i] - [-7, -8][i]));
+    expect(value(0)).toBeCloseTo((Math.log1p(Math.exp(-margin(0))) + Math.log1p(Math.exp(-margin(1)))) / 2, 4);
+    const chosenTokens = 3 + 3; // 'ba<|end|>' and 'dc<|end|>'
+    expect(value(2) - value(0)).toBeCloseTo((2 * -(lp.chosen[0] + lp.chosen[1])) / chosenTokens, 4);
+    tf.dispose([batch.x, batch.y, ref]);
+    L.disposeNamed(params);
+  });
+
   it('builds on-policy pairs: the wrong reply is rejected, a right one is paired with a corruption', () => {
     const examples: L.InstructionExample[] = [
       { kind: 'add', prompt: '1+2=', answer: '3' },
