@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const nativeDir = path.join(root, 'accel', 'native');
-const sources = ['blas_matmul.c', 'fused_kernels.c'].map((f) => path.join(nativeDir, f));
+const sources = ['blas_matmul.c', 'fused_kernels.c', 'parallel.c'].map((f) => path.join(nativeDir, f));
 const buildDir = path.join(nativeDir, 'build');
 const target = path.join(buildDir, 'blas_matmul.node');
 const HOW_TO_GET_IT = 'Debian/Ubuntu: apt install build-essential libopenblas-dev, then node scripts/build-native.mjs';
@@ -69,7 +69,7 @@ function compile(out) {
   const cc = process.env.CC || 'cc';
   const probe = spawnSync(cc, ['--version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) throw new Skip(`no C compiler (${cc}) found`);
-  const rest = ['-shared', `-I${nodeIncludeDir()}`, ...sources, '-o', out, ...openblasFlags(), '-lm'];
+  const rest = ['-shared', `-I${nodeIncludeDir()}`, ...sources, '-o', out, ...openblasFlags(), '-lm', '-pthread'];
   let run;
   for (const flags of [[...CFLAGS, '-march=native'], CFLAGS]) {
     run = spawnSync(cc, [...flags, ...rest], { encoding: 'utf8' });

@@ -8,7 +8,9 @@
  *     out[i] = act(op(a[i]) @ op(b[i]) + bias) for i < batch, row-major, float32.
  *     Offsets are bytes into heap; strides are floats between batch slices (0: one slice for every batch).
  *     biasOff < 0: no bias; activation 0 linear, 1 relu, 2 relu6.
- *   setThreads(n), threads(), config(), abi (ABI_VERSION: native-matmul.ts refuses a build of another version)
+ *   setThreads(n), threads(): the thread pool's size (parallel.c; a product or kernel too small for more takes fewer)
+ *   setGrainScale(s): for tests, scales the least work a thread takes (near 0: small inputs split too)
+ *   config(), abi (ABI_VERSION: native-matmul.ts refuses a build of another version)
  * and the fused kernels' native versions (fused_kernels.c: gelu, layerNorm, adamw, ...), compiled into this addon.
  */
 #include <limits.h>
@@ -19,9 +21,10 @@
 #include <node_api.h>
 
 #include "fused_kernels.h"
+#include "parallel.h"
 
 /* Bump with any change to the functions above or in fused_kernels.c; native-matmul.ts expects the same number. */
-#define ABI_VERSION 3
+#define ABI_VERSION 4
 
 #define CHECK(call)                                             \
   do {                                                          \
@@ -43,6 +46,64 @@ static int in_heap(int64_t off, int64_t stride, int64_t batch, int64_t count, si
   if (off < 0 || off % 4 != 0 || stride < 0 || count < 0) return 0;
   int64_t last = off / 4 + stride * (batch - 1) + count; /* one past the last float touched */
   return last <= (int64_t)(bytes / 4);
+}
+
+/*
+ * The least work, in floating-point operations, that a thread of the pool takes on (~40 µs on one core of the course's
+ * machine): below that, waking a thread and waiting for it costs more than it saves. Measured with
+ * bench/native-kernels.ts (the `threads` table).
+ */
+#define GEMM_MIN_FLOPS 3e6
+
+/* One product out = act(op(a) @ op(b) + bias), or every product of a batch, split over the pool. Float offsets. */
+typedef struct {
+  float* heap;
+  int64_t batch, M, N, K, transA, transB, aOff, aStride, bOff, bStride, outOff;
+  const float* bias;
+  int64_t activation;
+  int split; /* 0: whole products (batches), 1: rows of one product, 2: columns of one product */
+} gemm_job;
+
+/* Rows [r0, r1) by columns [c0, c1) of one product: sgemm on sub-matrices (leading dimensions stay the full ones). */
+static void gemm_block(const gemm_job* g, int64_t i, int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
+  const int64_t M = g->M, N = g->N, K = g->K;
+  const float* a = g->heap + g->aOff + i * g->aStride;
+  const float* b = g->heap + g->bOff + i * g->bStride;
+  float* out = g->heap + g->outOff + i * M * N;
+  /* Row r of op(a) starts at a + r·K (a is (M, K)) or at column r of a (a is (K, M), transposed); likewise columns of b. */
+  a += g->transA ? r0 : r0 * K;
+  b += g->transB ? c0 * K : c0;
+  out += r0 * N + c0;
+  const int64_t rows = r1 - r0, cols = c1 - c0;
+  if (g->bias) {
+    /* Every row starts as the bias; sgemm adds the product to it (beta = 1). */
+    for (int64_t r = 0; r < rows; r++) memcpy(out + r * N, g->bias + c0, (size_t)cols * sizeof(float));
+  }
+  cblas_sgemm(CblasRowMajor, g->transA ? CblasTrans : CblasNoTrans, g->transB ? CblasTrans : CblasNoTrans, (int)rows, (int)cols, (int)K,
+              1.0f, a, g->transA ? (int)M : (int)K, b, g->transB ? (int)K : (int)N, g->bias ? 1.0f : 0.0f, out, (int)N);
+  if (g->activation != 0) {
+    for (int64_t r = 0; r < rows; r++) {
+      for (int64_t j = 0; j < cols; j++) {
+        float x = out[r * N + j];
+        if (x < 0.0f) x = 0.0f; /* a NaN stays NaN, as in tf.relu */
+        if (g->activation == 2 && x > 6.0f) x = 6.0f;
+        out[r * N + j] = x;
+      }
+    }
+  }
+}
+
+/* Whole products [begin, end) of the batch. */
+static void gemm_batches(void* ctx, size_t begin, size_t end) {
+  const gemm_job* g = ctx;
+  for (size_t i = begin; i < end; i++) gemm_block(g, (int64_t)i, 0, g->M, 0, g->N);
+}
+
+/* Rows (split 1) or columns (split 2) [begin, end) of the one product. */
+static void gemm_split(void* ctx, size_t begin, size_t end) {
+  const gemm_job* g = ctx;
+  if (g->split == 1) gemm_block(g, 0, (int64_t)begin, (int64_t)end, 0, g->N);
+  else gemm_block(g, 0, 0, g->M, (int64_t)begin, (int64_t)end);
 }
 
 static napi_value matmul(napi_env env, napi_callback_info info) {
@@ -75,49 +136,54 @@ static napi_value matmul(napi_env env, napi_callback_info info) {
     return fail(env, "blas_matmul: an operand lies outside the wasm heap or is not 4-byte aligned");
   }
 
-  float* heap = (float*)data;
-  const float* bias = biasOff >= 0 ? heap + biasOff / 4 : NULL;
-  const int lda = transA ? (int)M : (int)K;
-  const int ldb = transB ? (int)K : (int)N;
-  for (int64_t i = 0; i < batch; i++) {
-    const float* a = heap + aOff / 4 + i * aStride;
-    const float* b = heap + bOff / 4 + i * bStride;
-    float* out = heap + outOff / 4 + i * M * N;
-    if (bias) {
-      /* Every row starts as the bias; sgemm adds the product to it (beta = 1). */
-      for (int64_t r = 0; r < M; r++) memcpy(out + r * N, bias, (size_t)N * sizeof(float));
-    }
-    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, (int)M, (int)N, (int)K,
-                1.0f, a, lda, b, ldb, bias ? 1.0f : 0.0f, out, (int)N);
-  }
-  if (activation != 0) {
-    float* out = heap + outOff / 4;
-    const int64_t n = batch * M * N;
-    for (int64_t j = 0; j < n; j++) {
-      float x = out[j];
-      if (x < 0.0f) x = 0.0f; /* a NaN stays NaN, as in tf.relu */
-      if (activation == 2 && x > 6.0f) x = 6.0f;
-      out[j] = x;
-    }
+  gemm_job g = {(float*)data, batch, M, N, K, transA, transB, aOff / 4, aStride, bOff / 4, bStride, outOff / 4,
+                biasOff >= 0 ? (float*)data + biasOff / 4 : NULL, activation, 0};
+  /* Threads by the product's size: a thread must get GEMM_MIN_FLOPS, else it would wait longer than it computes. */
+  const int threads = par_threads_for((size_t)(2.0 * (double)batch * (double)M * (double)N * (double)K), GEMM_MIN_FLOPS);
+  if (threads <= 1) {
+    gemm_batches(&g, 0, (size_t)batch);
+  } else if (batch > 1) {
+    par_run((size_t)batch, threads, 1, gemm_batches, &g);
+  } else if (M >= N) {
+    g.split = 1;
+    par_run((size_t)M, threads, 16, gemm_split, &g);
+  } else {
+    g.split = 2;
+    par_run((size_t)N, threads, 16, gemm_split, &g);
   }
   return NULL;
 }
 
+/* The pool's thread count (the calling thread included); OpenBLAS itself always runs one thread per product. */
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   int32_t n;
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 1 || napi_get_value_int32(env, argv[0], &n) != napi_ok || n < 1) return fail(env, "blas_matmul: setThreads takes a thread count >= 1");
-  openblas_set_num_threads(n);
+  if (argc != 1 || napi_get_value_int32(env, argv[0], &n) != napi_ok || par_set_threads(n) != 0) {
+    return fail(env, "blas_matmul: setThreads takes a thread count from 1 to 64");
+  }
   return NULL;
 }
 
 static napi_value threads(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value result;
-  CHECK(napi_create_int32(env, openblas_get_num_threads(), &result));
+  CHECK(napi_create_int32(env, par_threads(), &result));
   return result;
+}
+
+/* For tests: scale every minimum of work per thread (1: as measured; near 0: small inputs split too). */
+static napi_value set_grain_scale(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  double scale;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 1 || napi_get_value_double(env, argv[0], &scale) != napi_ok || !(scale >= 0)) {
+    return fail(env, "blas_matmul: setGrainScale takes a number >= 0");
+  }
+  par_set_grain_scale(scale);
+  return NULL;
 }
 
 static napi_value config(napi_env env, napi_callback_info info) {
@@ -128,6 +194,8 @@ static napi_value config(napi_env env, napi_callback_info info) {
 }
 
 NAPI_MODULE_INIT() {
+  /* Products are split over the addon's own pool (parallel.c), each piece on one OpenBLAS thread. */
+  openblas_set_num_threads(1);
   napi_value abi;
   CHECK(napi_create_int32(env, ABI_VERSION, &abi));
   napi_property_descriptor props[] = {
@@ -135,6 +203,7 @@ NAPI_MODULE_INIT() {
     {"matmul", NULL, matmul, NULL, NULL, NULL, napi_default, NULL},
     {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
     {"threads", NULL, threads, NULL, NULL, NULL, napi_default, NULL},
+    {"setGrainScale", NULL, set_grain_scale, NULL, NULL, NULL, napi_default, NULL},
     {"config", NULL, config, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));

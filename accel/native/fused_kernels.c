@@ -37,6 +37,13 @@
 #include <string.h>
 
 #include "fused_kernels.h"
+#include "parallel.h"
+
+/*
+ * The least work a thread of the pool takes on (parallel.c), in elements: about 30 µs of GELU or AdamW on one core.
+ * Below it, waking a thread costs more than it saves. Measured with bench/native-kernels.ts (the `threads` table).
+ */
+#define MIN_ELEMENTS 32768.0
 
 #define PI 3.141592653589793 /* Math.PI */
 #define MAX_FIXED_ARGS 16    /* every kernel but globalNorm; globalNorm allocates */
@@ -193,13 +200,31 @@ static void gelu_grad_loop(const float* restrict dy, const float* restrict x, fl
   }
 }
 
+/* Elementwise kernels over [begin, end) of their arrays (parallel.c's chunks): a, b inputs, out the output. */
+typedef struct {
+  const float* a;
+  const float* b;
+  float* out;
+} elementwise_job;
+
+static void gelu_chunk(void* ctx, size_t begin, size_t end) {
+  const elementwise_job* j = ctx;
+  gelu_loop(j->a + begin, j->out + begin, end - begin);
+}
+
+static void gelu_grad_chunk(void* ctx, size_t begin, size_t end) {
+  const elementwise_job* j = ctx;
+  gelu_grad_loop(j->a + begin, j->b + begin, j->out + begin, end - begin);
+}
+
 static napi_value gelu(napi_env env, napi_callback_info info) {
   f32 a[2];
   size_t na;
   double nums[1];
   if (!read_args(env, info, 2, 2, 0, a, &na, nums, "gelu(x, y): two Float32Arrays")) return NULL;
   if (a[1].n != a[0].n) return fail(env, "gelu: y must have x's length");
-  gelu_loop(a[0].p, a[1].p, a[0].n);
+  elementwise_job j = {a[0].p, NULL, a[1].p};
+  par_for(a[0].n, MIN_ELEMENTS, gelu_chunk, &j);
   return NULL;
 }
 
@@ -209,7 +234,8 @@ static napi_value gelu_grad(napi_env env, napi_callback_info info) {
   double nums[1];
   if (!read_args(env, info, 3, 3, 0, a, &na, nums, "geluGrad(dy, x, dx): three Float32Arrays")) return NULL;
   if (a[0].n != a[1].n || a[2].n != a[1].n) return fail(env, "geluGrad: dy, x and dx must have one length");
-  gelu_grad_loop(a[0].p, a[1].p, a[2].p, a[1].n);
+  elementwise_job j = {a[0].p, a[1].p, a[2].p};
+  par_for(a[1].n, MIN_ELEMENTS, gelu_grad_chunk, &j);
   return NULL;
 }
 
@@ -240,6 +266,18 @@ static void layer_norm_loop(const float* restrict x, const float* restrict w, co
   }
 }
 
+typedef struct {
+  const float *x, *w, *b;
+  float *y, *rstd;
+  size_t C;
+  double eps;
+} layer_norm_job;
+
+static void layer_norm_chunk(void* ctx, size_t begin, size_t end) {
+  const layer_norm_job* j = ctx;
+  layer_norm_loop(j->x + begin * j->C, j->w, j->b, j->y + begin * j->C, j->rstd + begin, end - begin, j->C, j->eps);
+}
+
 static napi_value layer_norm(napi_env env, napi_callback_info info) {
   f32 a[5];
   size_t na;
@@ -251,33 +289,74 @@ static napi_value layer_norm(napi_env env, napi_callback_info info) {
   if (C == 0 || x.n / C != rows || x.n % C != 0 || y.n != x.n || (bias && a[2].n != C)) {
     return fail(env, "layerNorm: x and y must be rows of weight's length, bias weight's length, rstd one per row");
   }
-  layer_norm_loop(x.p, w.p, bias ? a[2].p : NULL, y.p, rstd.p, rows, C, nums[0]);
+  layer_norm_job j = {x.p, w.p, bias ? a[2].p : NULL, y.p, rstd.p, C, nums[0]};
+  par_for(rows, MIN_ELEMENTS / (double)C, layer_norm_chunk, &j);
   return NULL;
 }
 
-/* One row of the backward: dx, and the row's share of dγ and dβ added into dw and db (float64). */
-static void layer_norm_grad_row(const float* restrict dy, const float* restrict x, const float* restrict w, double r,
-                                float* restrict dx, double* restrict dw, double* restrict db, size_t C) {
-  double sum = 0;
+/*
+ * The backward in two passes that split over the pool: rows (dx, and each row's mean), then columns (dγ and dβ, each a
+ * float64 sum down its column in row order). One thread runs the same two passes, so a split changes nothing.
+ */
+typedef struct {
+  const float *dy, *x, *w, *rstd;
+  float *dx, *dw, *db;
+  double* mu;
+  size_t rows, C;
+} layer_norm_grad_job;
+
+/* Rows [begin, end): dx = r · (dy·γ − mean(dy·γ) − x̂ · mean(dy·γ·x̂)), and the row's mean for the column pass. */
+static void layer_norm_grad_rows(void* ctx, size_t begin, size_t end) {
+  const layer_norm_grad_job* j = ctx;
+  const size_t C = j->C;
+  const float* restrict w = j->w;
+  for (size_t row = begin; row < end; row++) {
+    const float* restrict x = j->x + row * C;
+    const float* restrict dy = j->dy + row * C;
+    float* restrict dx = j->dx + row * C;
+    const double r = j->rstd[row];
+    double sum = 0;
 #pragma omp simd reduction(+ : sum)
-  for (size_t c = 0; c < C; c++) sum += x[c];
-  const double mu = sum / (double)C; /* as the forward computed it, in double */
-  double sumG = 0, sumGX = 0;
+    for (size_t c = 0; c < C; c++) sum += x[c];
+    const double mu = sum / (double)C; /* as the forward computed it, in double */
+    j->mu[row] = mu;
+    double sumG = 0, sumGX = 0;
 #pragma omp simd reduction(+ : sumG, sumGX)
-  for (size_t c = 0; c < C; c++) {
-    const double xh = (x[c] - mu) * r;
-    const double d = dy[c];
-    const double g = d * w[c];
-    sumG += g;
-    sumGX += g * xh;
-    dw[c] += d * xh;
-    db[c] += d;
+    for (size_t c = 0; c < C; c++) {
+      const double xh = (x[c] - mu) * r;
+      const double g = (double)dy[c] * w[c];
+      sumG += g;
+      sumGX += g * xh;
+    }
+    const double meanG = sumG / (double)C;
+    const double meanGX = sumGX / (double)C;
+    for (size_t c = 0; c < C; c++) {
+      const double xh = (x[c] - mu) * r;
+      dx[c] = (float)(r * ((double)dy[c] * w[c] - meanG - xh * meanGX)); /* float · float in double, as JS multiplies */
+    }
   }
-  const double meanG = sumG / (double)C;
-  const double meanGX = sumGX / (double)C;
-  for (size_t c = 0; c < C; c++) {
-    const double xh = (x[c] - mu) * r;
-    dx[c] = (float)(r * ((double)dy[c] * w[c] - meanG - xh * meanGX)); /* float · float in double, as JS multiplies */
+}
+
+/* Columns [begin, end): dγ = Σ dy·x̂ and dβ = Σ dy over the rows, in row order, in float64. */
+static void layer_norm_grad_columns(void* ctx, size_t begin, size_t end) {
+  const layer_norm_grad_job* j = ctx;
+  const size_t C = j->C, width = end - begin;
+  double* restrict dw = j->mu + j->rows + begin; /* this chunk's columns of the caller's scratch, zeroed here */
+  double* restrict db = j->mu + j->rows + C + begin;
+  for (size_t c = 0; c < width; c++) dw[c] = db[c] = 0;
+  for (size_t row = 0; row < j->rows; row++) {
+    const float* restrict x = j->x + row * C + begin;
+    const float* restrict dy = j->dy + row * C + begin;
+    const double mu = j->mu[row], r = j->rstd[row];
+    for (size_t c = 0; c < width; c++) {
+      const double xh = (x[c] - mu) * r;
+      dw[c] += dy[c] * xh;
+      db[c] += dy[c];
+    }
+  }
+  for (size_t c = 0; c < width; c++) {
+    j->dw[begin + c] = (float)dw[c];
+    j->db[begin + c] = (float)db[c];
   }
 }
 
@@ -290,17 +369,13 @@ static napi_value layer_norm_grad(napi_env env, napi_callback_info info) {
   if (C == 0 || a[1].n % C != 0 || a[1].n / C != rows || a[0].n != a[1].n || a[4].n != a[1].n || a[5].n != C || a[6].n != C) {
     return fail(env, "layerNormGrad: dy, x and dx must be rows of weight's length, rstd one per row, dweight and dbias weight's length");
   }
-  double* dw = calloc(2 * C, sizeof(double));
-  if (!dw) return fail(env, "layerNormGrad: out of memory");
-  double* db = dw + C;
-  for (size_t row = 0, o = 0; row < rows; row++, o += C) {
-    layer_norm_grad_row(a[0].p + o, a[1].p + o, a[2].p, a[3].p[row], a[4].p + o, dw, db, C);
-  }
-  for (size_t c = 0; c < C; c++) {
-    a[5].p[c] = (float)dw[c];
-    a[6].p[c] = (float)db[c];
-  }
-  free(dw);
+  double* mu = malloc((rows + 2 * C) * sizeof(double)); /* the row means, then the column sums dγ and dβ */
+  if (!mu) return fail(env, "layerNormGrad: out of memory");
+  layer_norm_grad_job j = {a[0].p, a[1].p, a[2].p, a[3].p, a[4].p, a[5].p, a[6].p, mu, rows, C};
+  par_for(rows, MIN_ELEMENTS / (double)C, layer_norm_grad_rows, &j);
+  /* Each column costs `rows` elements of work; a chunk is at least 16 columns, so no two threads share a cache line. */
+  par_run(C, par_threads_for(C, MIN_ELEMENTS / (double)rows), 16, layer_norm_grad_columns, &j);
+  free(mu);
   return NULL;
 }
 
@@ -325,6 +400,19 @@ static void adamw_loop(const float* restrict p, const float* restrict m, const f
   }
 }
 
+typedef struct {
+  const float *p, *m, *v, *grad;
+  float *pOut, *mOut, *vOut;
+  double scale;
+  const double* k;
+} adamw_job;
+
+static void adamw_chunk(void* ctx, size_t begin, size_t end) {
+  const adamw_job* j = ctx;
+  adamw_loop(j->p + begin, j->m + begin, j->v + begin, j->grad + begin, j->pOut + begin, j->mOut + begin, j->vOut + begin, end - begin,
+             j->scale, j->k);
+}
+
 static napi_value adamw(napi_env env, napi_callback_info info) {
   f32 a[8];
   size_t na;
@@ -334,7 +422,8 @@ static napi_value adamw(napi_env env, napi_callback_info info) {
   if (a[1].n != n || a[2].n != n || a[3].n != n || a[4].n < 1 || a[5].n != n || a[6].n != n || a[7].n != n) {
     return fail(env, "adamw: p, m, v, grad and the outputs must have one length, scale at least one element");
   }
-  adamw_loop(a[0].p, a[1].p, a[2].p, a[3].p, a[5].p, a[6].p, a[7].p, n, a[4].p[0], k);
+  adamw_job j = {a[0].p, a[1].p, a[2].p, a[3].p, a[5].p, a[6].p, a[7].p, a[4].p[0], k};
+  par_for(n, MIN_ELEMENTS, adamw_chunk, &j);
   return NULL;
 }
 
@@ -473,6 +562,25 @@ static void softmax_row(const float* restrict x, float* restrict y, double* rest
   for (size_t j = seen; j < Tk; j++) y[j] = 0;
 }
 
+typedef struct {
+  const float *x, *y;
+  float* out;
+  const softmax_dims* s;
+  int failed; /* a chunk could not allocate its scratch row */
+} softmax_job;
+
+static void softmax_chunk(void* ctx, size_t begin, size_t end) {
+  softmax_job* j = ctx;
+  const softmax_dims* s = j->s;
+  double* e = malloc(s->Tk * sizeof(double));
+  if (!e) {
+    __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
+    return;
+  }
+  for (size_t r = begin; r < end; r++) softmax_row(j->x + r * s->Tk, j->out + r * s->Tk, e, seen_keys(s, r), s->Tk, s->scale);
+  free(e);
+}
+
 static napi_value causal_softmax(napi_env env, napi_callback_info info) {
   f32 a[2];
   size_t na;
@@ -481,10 +589,10 @@ static napi_value causal_softmax(napi_env env, napi_callback_info info) {
   if (!read_args(env, info, 2, 2, 5, a, &na, nums, "causalSoftmax(x, y, Tq, Tk, scale, causal, offset)")) return NULL;
   if (a[1].n != a[0].n) return fail(env, "causalSoftmax: y must have x's length");
   if (!softmax_args(env, nums, a[0].n, &s, "causalSoftmax: x must be (..., Tq, Tk) with Tq, Tk >= 1 and offset >= 0")) return NULL;
-  double* e = malloc(s.Tk * sizeof(double));
-  if (!e) return fail(env, "causalSoftmax: out of memory");
-  for (size_t r = 0; r < s.rows; r++) softmax_row(a[0].p + r * s.Tk, a[1].p + r * s.Tk, e, seen_keys(&s, r), s.Tk, s.scale);
-  free(e);
+  softmax_job j = {a[0].p, NULL, a[1].p, &s, 0};
+  /* A row costs about three elements' work (the exp): MIN_ELEMENTS / 3 elements a thread. */
+  par_for(s.rows, MIN_ELEMENTS / 3 / (double)s.Tk, softmax_chunk, &j);
+  if (j.failed) return fail(env, "causalSoftmax: out of memory");
   return NULL;
 }
 
@@ -497,6 +605,12 @@ static void softmax_grad_row(const float* restrict dy, const float* restrict y, 
   for (size_t j = seen; j < Tk; j++) dx[j] = 0;
 }
 
+static void softmax_grad_chunk(void* ctx, size_t begin, size_t end) {
+  const softmax_job* j = ctx;
+  const softmax_dims* s = j->s;
+  for (size_t r = begin, o = begin * s->Tk; r < end; r++, o += s->Tk) softmax_grad_row(j->x + o, j->y + o, j->out + o, seen_keys(s, r), s->Tk, s->scale);
+}
+
 static napi_value causal_softmax_grad(napi_env env, napi_callback_info info) {
   f32 a[3];
   size_t na;
@@ -505,9 +619,8 @@ static napi_value causal_softmax_grad(napi_env env, napi_callback_info info) {
   if (!read_args(env, info, 3, 3, 5, a, &na, nums, "causalSoftmaxGrad(dy, y, dx, Tq, Tk, scale, causal, offset)")) return NULL;
   if (a[0].n != a[1].n || a[2].n != a[1].n) return fail(env, "causalSoftmaxGrad: dy, y and dx must have one length");
   if (!softmax_args(env, nums, a[1].n, &s, "causalSoftmaxGrad: y must be (..., Tq, Tk) with Tq, Tk >= 1 and offset >= 0")) return NULL;
-  for (size_t r = 0, o = 0; r < s.rows; r++, o += s.Tk) {
-    softmax_grad_row(a[0].p + o, a[1].p + o, a[2].p + o, seen_keys(&s, r), s.Tk, s.scale);
-  }
+  softmax_job j = {a[0].p, a[1].p, a[2].p, &s, 0};
+  par_for(s.rows, MIN_ELEMENTS / (double)s.Tk, softmax_grad_chunk, &j);
   return NULL;
 }
 
@@ -523,6 +636,39 @@ static int head_args(napi_env env, const double* nums, head_dims* h, const char*
     return 0;
   }
   return 1;
+}
+
+typedef struct {
+  head_dims h;
+  const float* x; /* (B·T, P·C) */
+  const float* bias;
+  const f32* parts; /* P x (B, H, T, D) */
+  double* acc;      /* mergeHeads: float64 column sums (P·C) */
+  float* merged;    /* mergeHeads: x */
+} heads_job;
+
+/* splitHeads over rows [begin, end) of x (b·T + t). */
+static void split_heads_rows(void* ctx, size_t begin, size_t end) {
+  const heads_job* j = ctx;
+  const head_dims h = j->h;
+  const size_t C = h.H * h.D;
+  for (size_t bt = begin; bt < end; bt++) {
+    const size_t b = bt / h.T, t = bt % h.T;
+    const size_t row = bt * h.P * C;
+    for (size_t p = 0; p < h.P; p++) {
+      for (size_t hh = 0; hh < h.H; hh++) {
+        const size_t col = p * C + hh * h.D;
+        const float* restrict src = j->x + row + col;
+        float* restrict dst = j->parts[p].p + ((b * h.H + hh) * h.T + t) * h.D;
+        if (j->bias) {
+          const float* restrict bs = j->bias + col;
+          for (size_t d = 0; d < h.D; d++) dst[d] = src[d] + bs[d]; /* float + float: as the JS rounds it */
+        } else {
+          memcpy(dst, src, h.D * sizeof(float));
+        }
+      }
+    }
+  }
 }
 
 /* x[(b·T + t)·P·C + p·C + h·D + d] -> part_p[((b·H + h)·T + t)·D + d], adding bias[p·C + h·D + d] when given. */
@@ -541,27 +687,31 @@ static napi_value split_heads(napi_env env, napi_callback_info info) {
   int ok = a[0].n == h.B * h.T * h.P * C && (!hasBias || a[1].n == h.P * C);
   for (size_t p = 0; p < h.P; p++) ok = ok && parts[p].n == part;
   if (!ok) return fail(env, "splitHeads: x must be (B·T, P·H·D), bias (P·H·D), each part (B, H, T, D)");
-  const float* x = a[0].p;
-  const float* bias = hasBias ? a[1].p : NULL;
-  for (size_t b = 0; b < h.B; b++) {
-    for (size_t t = 0; t < h.T; t++) {
-      const size_t row = (b * h.T + t) * h.P * C;
-      for (size_t p = 0; p < h.P; p++) {
-        for (size_t hh = 0; hh < h.H; hh++) {
-          const size_t col = p * C + hh * h.D;
-          const float* restrict src = x + row + col;
-          float* restrict dst = parts[p].p + ((b * h.H + hh) * h.T + t) * h.D;
-          if (bias) {
-            const float* restrict bs = bias + col;
-            for (size_t d = 0; d < h.D; d++) dst[d] = src[d] + bs[d]; /* float + float: as the JS rounds it */
-          } else {
-            memcpy(dst, src, h.D * sizeof(float));
-          }
+  heads_job j = {h, a[0].p, hasBias ? a[1].p : NULL, parts, NULL, NULL};
+  /* A copy is cheap: twice MIN_ELEMENTS a thread. */
+  par_for(h.B * h.T, 2 * MIN_ELEMENTS / (double)(h.P * C + 1), split_heads_rows, &j);
+  return NULL;
+}
+
+/* mergeHeads over heads [begin, end) (p·H + h): each head's columns of x, and their sums down the rows, in row order. */
+static void merge_heads_heads(void* ctx, size_t begin, size_t end) {
+  const heads_job* j = ctx;
+  const head_dims h = j->h;
+  const size_t C = h.H * h.D;
+  for (size_t ph = begin; ph < end; ph++) {
+    const size_t p = ph / h.H, hh = ph % h.H;
+    const size_t col = p * C + hh * h.D;
+    for (size_t b = 0; b < h.B; b++) {
+      for (size_t t = 0; t < h.T; t++) {
+        const float* restrict src = j->parts[p].p + ((b * h.H + hh) * h.T + t) * h.D;
+        memcpy(j->merged + (b * h.T + t) * h.P * C + col, src, h.D * sizeof(float));
+        if (j->acc) {
+          double* restrict s = j->acc + col;
+          for (size_t d = 0; d < h.D; d++) s[d] += src[d];
         }
       }
     }
   }
-  return NULL;
 }
 
 /* The inverse of splitHeads; with sums, also the float64 sum of every packed column over the rows. */
@@ -585,22 +735,8 @@ static napi_value merge_heads(napi_env env, napi_callback_info info) {
     acc = calloc(h.P * C + 1, sizeof(double));
     if (!acc) return fail(env, "mergeHeads: out of memory");
   }
-  for (size_t b = 0; b < h.B; b++) {
-    for (size_t t = 0; t < h.T; t++) {
-      const size_t row = (b * h.T + t) * h.P * C;
-      for (size_t p = 0; p < h.P; p++) {
-        for (size_t hh = 0; hh < h.H; hh++) {
-          const size_t col = p * C + hh * h.D;
-          const float* restrict src = a[p].p + ((b * h.H + hh) * h.T + t) * h.D;
-          memcpy(x.p + row + col, src, h.D * sizeof(float));
-          if (acc) {
-            double* restrict s = acc + col;
-            for (size_t d = 0; d < h.D; d++) s[d] += src[d];
-          }
-        }
-      }
-    }
-  }
+  heads_job j = {h, NULL, NULL, a, acc, x.p};
+  par_for(h.P * h.H, 2 * MIN_ELEMENTS / (double)(part / (h.H ? h.H : 1) + 1), merge_heads_heads, &j);
   if (acc) {
     for (size_t i = 0; i < h.P * C; i++) a[h.P + 1].p[i] = (float)acc[i];
     free(acc);

@@ -20,7 +20,16 @@ import { installWasmPow, wasmPowInstalled } from './wasm-pow';
 import { installWasmSum, wasmSumInstalled } from './wasm-sum';
 import { installWasmGather, wasmGatherInstalled } from './wasm-gather';
 import { installWasmIdentity, wasmIdentityInstalled } from './wasm-identity';
-import { NATIVE_MATMUL_PATCH, installNativeMatMul, nativeMatMulInstalled, nativeMatMulStatus } from './native-matmul';
+import {
+  NATIVE_MATMUL_PATCH,
+  THREADS_ENV,
+  installNativeMatMul,
+  nativeMatMulInstalled,
+  nativeMatMulStatus,
+  openblasInfo,
+  physicalCores,
+  threadCountIsSet,
+} from './native-matmul';
 import { initWasmThreaded, wasmThreadCount, wasmThreadsInUse } from './wasm-threads';
 import { speedPatchesEnabled } from './speed-patches';
 import { fusedSwitchedOn, nativeKernelsStatus } from './fused';
@@ -32,12 +41,14 @@ export { installWasmSum, uninstallWasmSum, wasmSumInstalled } from './wasm-sum';
 export { installWasmGather, uninstallWasmGather, wasmGatherInstalled } from './wasm-gather';
 export { installWasmIdentity, uninstallWasmIdentity, wasmIdentityInstalled } from './wasm-identity';
 export {
-  BLAS_THREADS_ENV,
-  DEFAULT_BLAS_THREADS,
+  THREADS_ENV,
   NATIVE_ADDON_PATH,
   NATIVE_MATMUL_ENV,
   NATIVE_MATMUL_PATCH,
-  blasThreadCount,
+  defaultThreadCount,
+  nativeThreadCount,
+  physicalCores,
+  threadCountIsSet,
   installNativeMatMul,
   nativeMatMulInstalled,
   nativeMatMulOffReason,
@@ -172,8 +183,18 @@ function fusedLabel(tfName: string): string[] {
   return [nativeKernelsStatus() === undefined ? 'fused kernels in C' : 'fused kernels in JS'];
 }
 
+/** The label `N native threads` while the addon computes anything (its products or fused kernels). */
+export function nativeThreadsLabel(): string | undefined {
+  const usesAddon = nativeMatMulInstalled() || (fusedSwitchedOn() && nativeKernelsStatus() === undefined);
+  const threads = usesAddon ? openblasInfo()?.threads : undefined;
+  return threads === undefined ? undefined : `${threads} native thread${threads === 1 ? '' : 's'}`;
+}
+
 function activePatches(tfName: string): string[] {
-  if (tfName !== 'wasm') return fusedLabel(tfName);
+  if (tfName !== 'wasm') {
+    const native = tfName === 'cpu' ? nativeThreadsLabel() : undefined;
+    return [...fusedLabel(tfName), ...(native ? [native] : [])];
+  }
   const patches = wasmMatMulInstalled() ? ['fast matmul'] : [];
   if (nativeMatMulInstalled()) patches.push(NATIVE_MATMUL_PATCH);
   if (wasmPowInstalled()) patches.push('product pow');
@@ -181,6 +202,8 @@ function activePatches(tfName: string): string[] {
   if (wasmGatherInstalled()) patches.push('row gather');
   if (wasmIdentityInstalled()) patches.push('shared clone');
   patches.push(...fusedLabel(tfName));
+  const native = nativeThreadsLabel();
+  if (native) patches.push(native);
   const threads = wasmThreadsInUse();
   if (threads > 1) patches.push(`${threads} wasm threads`);
   return patches;
@@ -211,7 +234,10 @@ function nativeMatMulOff(tfName: string): string | undefined {
 function describe(info: Omit<BackendInfo, 'summary'>): string {
   const patches = info.patches.length > 0 ? ` with ${info.patches.join(', ')}` : '';
   const off = info.nativeMatMulOff ? `; native matmul off: ${info.nativeMatMulOff}` : '';
-  const head = `TF.js backend: ${info.name}${patches}${info.forced ? ` (forced by ${BACKEND_ENV})` : ''}${off}`;
+  const threads = info.patches.find((p) => p.endsWith('native threads') || p.endsWith('native thread'));
+  // Where the thread count came from: the machine's cores (each product or kernel takes as many as its size is worth), or the setting.
+  const why = threads ? (threadCountIsSet() ? ` (set by ${THREADS_ENV})` : ` (one per core of ${physicalCores()}; ${THREADS_ENV}=N sets it)`) : '';
+  const head = `TF.js backend: ${info.name}${patches}${why}${info.forced ? ` (forced by ${BACKEND_ENV})` : ''}${off}`;
   if (info.skipped.length === 0) return head;
   return `${head}; passed over ${info.skipped.map((s) => `${s.name} (${s.reason})`).join(', ')}`;
 }

@@ -10,7 +10,7 @@
  * everything when the addon is absent or switched off, runs on wasm as before.
  *
  * Switches: `HOW_LLMS_NATIVE_MATMUL=0` turns it off; `HOW_LLMS_STOCK_TFJS=1` turns it off with the
- * other speed patches; `HOW_LLMS_BLAS_THREADS` sets OpenBLAS's thread count (default 1, see below).
+ * other speed patches; `HOW_LLMS_THREADS` sets the addon's thread count (default: one per core, see below).
  * Importing this module never throws: the addon loads on first use, and why it cannot is kept.
  */
 import * as fs from 'node:fs';
@@ -24,16 +24,39 @@ import { speedPatchesOffReason } from './speed-patches';
 /** Environment variable that turns the OpenBLAS product off (`0`); unset or `1` leaves it on where it is built. */
 export const NATIVE_MATMUL_ENV = 'HOW_LLMS_NATIVE_MATMUL';
 
-/** Environment variable for OpenBLAS's thread count: 1 to 64, or `all` (every core Node may use). */
-export const BLAS_THREADS_ENV = 'HOW_LLMS_BLAS_THREADS';
+/** Environment variable for the addon's thread count (products and fused kernels): 1 to 64, or `all` (every core Node may use). */
+export const THREADS_ENV = 'HOW_LLMS_THREADS';
 
 /**
- * One OpenBLAS thread unless told otherwise. Measured on the shared 2-core machine (baby GPT training
- * step, accel/native/README.md): 2 threads were never faster than 1 (median 400 against 267 ms a step, turn
- * about in one process): the step's products are small, and a second thread waits whenever the other core
- * is busy. One thread also leaves that core to the rest of the machine.
+ * The cores this process may use that are whole cores: Node's available parallelism (the CPUs it may run on),
+ * but no more than the physical cores /proc/cpuinfo lists (a core's second hyper-thread shares its vector units,
+ * so a product gains nothing from it and waits for it).
  */
-export const DEFAULT_BLAS_THREADS = 1;
+export function physicalCores(): number {
+  const available = os.availableParallelism();
+  try {
+    const info = fs.readFileSync('/proc/cpuinfo', 'utf8');
+    const cores = new Set<string>();
+    let socket = '0';
+    for (const line of info.split('\n')) {
+      const [key, value] = line.split(':').map((x) => x?.trim());
+      if (key === 'physical id') socket = value;
+      else if (key === 'core id') cores.add(`${socket}/${value}`);
+    }
+    return cores.size > 0 ? Math.min(available, cores.size) : available;
+  } catch {
+    return available; // not Linux, or no /proc: every CPU Node may use
+  }
+}
+
+/**
+ * One thread per core by default. A product or kernel takes only as many threads as its size is worth (the
+ * addon's minimum of work per thread, accel/native/README.md "Threads"), so a small one runs on one thread and
+ * is never slower than with one thread; a large one splits over every core.
+ */
+export function defaultThreadCount(): number {
+  return Math.max(1, Math.min(64, physicalCores()));
+}
 
 /** The label in `BackendInfo.patches` while the OpenBLAS product runs. */
 export const NATIVE_MATMUL_PATCH = 'OpenBLAS matmul';
@@ -43,7 +66,7 @@ export const NATIVE_ADDON_PATH =
   typeof __dirname === 'string' ? path.resolve(__dirname, '..', 'native', 'build', 'blas_matmul.node') : 'accel/native/build/blas_matmul.node';
 
 /** The interface version the addon must report (`ABI_VERSION` in blas_matmul.c); a stale build is refused. */
-const ADDON_ABI = 3;
+const ADDON_ABI = 4;
 
 const HOW_TO_GET_IT = 'Debian/Ubuntu: apt install libopenblas-dev, then node scripts/build-native.mjs';
 
@@ -55,8 +78,11 @@ export interface NativeAddon {
     heap: Uint8Array, batch: number, M: number, N: number, K: number, transA: number, transB: number,
     aOff: number, aStride: number, bOff: number, bStride: number, outOff: number, biasOff: number, activation: number,
   ): void;
+  /** The thread pool's size; a product or kernel too small for more takes fewer. */
   setThreads(n: number): void;
   threads(): number;
+  /** For tests: scale the least work a thread takes (near 0: small inputs split over the threads too). */
+  setGrainScale(scale: number): void;
   config(): string;
 }
 
@@ -82,6 +108,10 @@ function loadAddon(): { addon?: NativeAddon; reason?: string } {
       module.exports.abi === ADDON_ABI
         ? { addon: module.exports }
         : { reason: `the OpenBLAS addon was built from an older source: rerun node scripts/build-native.mjs` };
+    // The fused kernels use the addon on wasm and cpu alike: its threads are set once, here (a bad setting is
+    // reported by nativeMatMulOffReason, and the addon keeps one thread).
+    const threads = nativeThreadCount();
+    if (loaded.addon && typeof threads === 'number') loaded.addon.setThreads(threads);
   } catch (err) {
     loaded = { reason: `the OpenBLAS addon does not load (${firstLine(err)})` };
   }
@@ -96,14 +126,19 @@ export function nativeAddon(): { addon?: NativeAddon; reason?: string } {
   return loadAddon();
 }
 
-/** OpenBLAS's thread count from `HOW_LLMS_BLAS_THREADS`, or a message naming the bad value. */
-export function blasThreadCount(env: Record<string, string | undefined> = process.env): number | string {
-  const raw = (env[BLAS_THREADS_ENV] ?? '').trim();
-  if (raw === '') return DEFAULT_BLAS_THREADS;
-  if (raw === 'all') return os.availableParallelism();
+/** The addon's thread count from `HOW_LLMS_THREADS` (unset: one per core), or a message naming the bad value. */
+export function nativeThreadCount(env: Record<string, string | undefined> = process.env): number | string {
+  const raw = (env[THREADS_ENV] ?? '').trim();
+  if (raw === '') return defaultThreadCount();
+  if (raw === 'all') return Math.min(64, os.availableParallelism());
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 64) return `${BLAS_THREADS_ENV} must be an integer from 1 to 64 or "all", got ${raw}`;
+  if (!Number.isInteger(n) || n < 1 || n > 64) return `${THREADS_ENV} must be an integer from 1 to 64 or "all", got ${raw}; unset it for one thread per core`;
   return n;
+}
+
+/** Whether the thread count came from `HOW_LLMS_THREADS` rather than the default. */
+export function threadCountIsSet(env: Record<string, string | undefined> = process.env): boolean {
+  return (env[THREADS_ENV] ?? '').trim() !== '';
 }
 
 /**
@@ -115,7 +150,7 @@ export function nativeMatMulOffReason(env: Record<string, string | undefined> = 
   if (patches !== undefined) return patches;
   const raw = (env[NATIVE_MATMUL_ENV] ?? '').trim();
   if (raw !== '' && raw !== '1') return raw === '0' ? `${NATIVE_MATMUL_ENV}=0` : `${NATIVE_MATMUL_ENV}=${raw} (only 1 or unset turns it on)`;
-  const threads = blasThreadCount(env);
+  const threads = nativeThreadCount(env);
   if (typeof threads === 'string') return threads;
   return loadAddon().reason;
 }
@@ -175,7 +210,7 @@ export function installNativeMatMul(): string | undefined {
   const addon = loadAddon().addon;
   if (offReason !== undefined || !addon) return offReason;
   try {
-    addon.setThreads(blasThreadCount() as number);
+    addon.setThreads(nativeThreadCount() as number);
   } catch (err) {
     offReason = `OpenBLAS refused the thread count (${firstLine(err)})`;
     return offReason;
@@ -202,7 +237,7 @@ export function nativeMatMulStatus(): string | undefined {
   return offReason ?? 'the fast wasm matmul it plugs into is uninstalled';
 }
 
-/** OpenBLAS's own description and thread count, when the addon loads. */
+/** OpenBLAS's own description and the addon's thread count, when the addon loads. */
 export function openblasInfo(): { config: string; threads: number } | undefined {
   const addon = loadAddon().addon;
   return addon ? { config: addon.config(), threads: addon.threads() } : undefined;

@@ -11,7 +11,9 @@ import {
   NATIVE_ADDON_PATH,
   NATIVE_MATMUL_ENV,
   NATIVE_MATMUL_PATCH,
-  blasThreadCount,
+  THREADS_ENV,
+  defaultThreadCount,
+  nativeThreadCount,
   installNativeMatMul,
   nativeMatMulInstalled,
   nativeMatMulOffReason,
@@ -239,12 +241,22 @@ describe('OpenBLAS matmul switches', () => {
     else expect(unset).toMatch(/not built/);
   });
 
-  it('reads HOW_LLMS_BLAS_THREADS, defaults to one thread, and names a bad value', () => {
-    expect(blasThreadCount({})).toBe(1);
-    expect(blasThreadCount({ HOW_LLMS_BLAS_THREADS: '2' })).toBe(2);
-    expect(blasThreadCount({ HOW_LLMS_BLAS_THREADS: 'all' })).toBe(os.availableParallelism());
-    expect(blasThreadCount({ HOW_LLMS_BLAS_THREADS: '0' })).toBe('HOW_LLMS_BLAS_THREADS must be an integer from 1 to 64 or "all", got 0');
-    expect(nativeMatMulOffReason({ HOW_LLMS_BLAS_THREADS: 'many' })).toMatch(/HOW_LLMS_BLAS_THREADS must be .* got many/);
+  it(`reads ${THREADS_ENV}, defaults to one thread per core, and names a bad value`, () => {
+    expect(THREADS_ENV).toBe('HOW_LLMS_THREADS');
+    expect(nativeThreadCount({})).toBe(defaultThreadCount());
+    expect(defaultThreadCount()).toBeGreaterThanOrEqual(1);
+    expect(defaultThreadCount()).toBeLessThanOrEqual(os.availableParallelism());
+    expect(nativeThreadCount({ HOW_LLMS_THREADS: '2' })).toBe(2);
+    expect(nativeThreadCount({ HOW_LLMS_THREADS: 'all' })).toBe(Math.min(64, os.availableParallelism()));
+    expect(nativeThreadCount({ HOW_LLMS_THREADS: '0' })).toBe('HOW_LLMS_THREADS must be an integer from 1 to 64 or "all", got 0; unset it for one thread per core');
+    expect(nativeMatMulOffReason({ HOW_LLMS_THREADS: 'many' })).toMatch(/HOW_LLMS_THREADS must be .* got many/);
+  });
+
+  it('unset (as in this test process), takes one thread per core and the summary says so', async () => {
+    if (process.env.HOW_LLMS_THREADS || !built) return;
+    const info = await selectBackend('wasm');
+    expect(info.patches).toContain(threadsLabel(defaultThreadCount()));
+    expect(info.summary).toContain(`${threadsLabel(defaultThreadCount())} (one per core of ${defaultThreadCount()}; HOW_LLMS_THREADS=N sets it)`);
   });
 });
 
@@ -257,7 +269,7 @@ interface FixtureOutput {
   batched: number[][][];
   fused: number[][];
   products: number;
-  blasThreads: number | string;
+  threads: number | string;
   openblas: { config: string; threads: number } | null;
 }
 
@@ -268,7 +280,7 @@ function runFixture(env: Record<string, string>): Promise<FixtureOutput> {
     execFile(
       process.execPath,
       ['--import', 'tsx', fixture],
-      { env: { ...process.env, HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_STOCK_TFJS: '', HOW_LLMS_NATIVE_MATMUL: '', HOW_LLMS_BLAS_THREADS: '', ...env }, encoding: 'utf8', timeout: 50_000 },
+      { env: { ...process.env, HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_STOCK_TFJS: '', HOW_LLMS_NATIVE_MATMUL: '', HOW_LLMS_THREADS: '', ...env }, encoding: 'utf8', timeout: 50_000 },
       (err, stdout, stderr) => {
         if (err) reject(new Error(`fixture failed (${err.message}): ${stderr}`));
         else resolve(JSON.parse(stdout.trim().split('\n').pop()!) as FixtureOutput);
@@ -277,6 +289,9 @@ function runFixture(env: Record<string, string>): Promise<FixtureOutput> {
   });
 }
 
+/** The backend's label for the addon's thread count. */
+const threadsLabel = (n: number) => `${n} native thread${n === 1 ? '' : 's'}`;
+
 const Y = [[7, 11, 6, 2], [16, 23, 15, 8]]; // [[1,2,3],[4,5,6]] times the fixture's (4, 3) matrix, transposed
 const BATCHED = [Y, Y.map((row) => row.map((v) => -v))];
 const FUSED = [[7, 0, 6, 0], [16, 11, 15, 3]]; // relu(Y + [0, -12, 0, -5])
@@ -284,7 +299,7 @@ const FUSED = [[7, 0, 6, 0], [16, 11, 15, 3]]; // relu(Y + [0, -12, 0, -5])
 describe('OpenBLAS matmul in a fresh process', () => {
   // The children start at once: each spends most of its time loading TF.js.
   const children = {
-    default: runFixture({ HOW_LLMS_BLAS_THREADS: '2' }),
+    default: runFixture({ HOW_LLMS_THREADS: '3' }),
     off: runFixture({ HOW_LLMS_NATIVE_MATMUL: '0' }),
     stock: runFixture({ HOW_LLMS_STOCK_TFJS: '1' }),
     broken: runFixture({ FIXTURE_BREAK_DLOPEN: '1' }),
@@ -297,15 +312,16 @@ describe('OpenBLAS matmul in a fresh process', () => {
     if (fused) expect(out.fused).toEqual(FUSED);
   };
 
-  it('multiplies with OpenBLAS where it is built (HOW_LLMS_BLAS_THREADS=2 reaches OpenBLAS), or names why not', async () => {
+  it('multiplies with OpenBLAS where it is built (HOW_LLMS_THREADS=3 reaches the addon and the summary), or names why not', async () => {
     const out = await children.default;
     expectProducts(out);
-    expect(out.blasThreads).toBe(2);
+    expect(out.threads).toBe(3);
     if (built) {
-      expect(out.patches).toEqual(['fast matmul', NATIVE_MATMUL_PATCH, 'product pow', 'product sum', 'row gather', 'shared clone', 'fused kernels in C']);
+      expect(out.patches).toEqual(['fast matmul', NATIVE_MATMUL_PATCH, 'product pow', 'product sum', 'row gather', 'shared clone', 'fused kernels in C', '3 native threads']);
+      expect(out.summary).toMatch(/3 native threads \(set by HOW_LLMS_THREADS\)/);
       expect(out.products).toBe(3);
       expect(out.openblas?.config).toMatch(/OpenBLAS/);
-      expect(out.openblas?.threads).toBe(2);
+      expect(out.openblas?.threads).toBe(3);
     } else {
       expect(out.products).toBe(0);
       expect(out.summary).toMatch(/native matmul off: the OpenBLAS addon is not built/);
@@ -316,7 +332,8 @@ describe('OpenBLAS matmul in a fresh process', () => {
     const out = await children.off;
     expectProducts(out);
     // The switch is the product's own: the fused kernels still run in C where the addon is built.
-    expect(out.patches).toEqual(['fast matmul', 'product pow', 'product sum', 'row gather', 'shared clone', built ? 'fused kernels in C' : 'fused kernels in JS']);
+    const fused = built ? ['fused kernels in C', threadsLabel(defaultThreadCount())] : ['fused kernels in JS'];
+    expect(out.patches).toEqual(['fast matmul', 'product pow', 'product sum', 'row gather', 'shared clone', ...fused]);
     expect(out.products).toBe(0);
     expect(out.nativeMatMulOff).toBe(`${NATIVE_MATMUL_ENV}=0`);
     expect(out.summary).toContain(`native matmul off: ${NATIVE_MATMUL_ENV}=0`);

@@ -31,7 +31,7 @@ const Y = [[7, 11, 6, 2], [16, 23, 15, 8]]; // [[1,2,3],[4,5,6]] times the fixtu
 
 describe('threaded wasm in Node', () => {
   // Both children start at once: each spends most of its time loading TF.js.
-  const threaded = runFixture({ HOW_LLMS_WASM_THREADS: '2', HOW_LLMS_STOCK_TFJS: '' });
+  const threaded = runFixture({ HOW_LLMS_WASM_THREADS: '2', HOW_LLMS_STOCK_TFJS: '', HOW_LLMS_THREADS: '2' });
   const stock = runFixture({ HOW_LLMS_WASM_THREADS: '2', HOW_LLMS_STOCK_TFJS: '1' });
 
   it('starts 2 threads, multiplies correctly, and lets the process end on its own', async () => {
@@ -41,7 +41,8 @@ describe('threaded wasm in Node', () => {
     // OpenBLAS takes the products where its addon is built (native-matmul.test.ts), threads or not.
     const native = fs.existsSync(NATIVE_ADDON_PATH) ? [NATIVE_MATMUL_PATCH] : [];
     const fused = native.length > 0 ? 'fused kernels in C' : 'fused kernels in JS';
-    expect(out.patches).toEqual(['fast matmul', ...native, 'product pow', 'product sum', 'row gather', 'shared clone', fused, '2 wasm threads']);
+    const nativeThreads = native.length > 0 ? ['2 native threads'] : [];
+    expect(out.patches).toEqual(['fast matmul', ...native, 'product pow', 'product sum', 'row gather', 'shared clone', fused, ...nativeThreads, '2 wasm threads']);
     expect(out.y).toEqual(Y);
   });
 

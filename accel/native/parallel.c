@@ -1,0 +1,129 @@
+/*
+ * The addon's thread pool: a few POSIX threads that sleep until the matrix product or a fused kernel hands them
+ * chunks of its work. One pool for everything the addon does, so the product's threads and a kernel's never compete
+ * for the cores (OpenBLAS itself stays at one thread: blas_matmul.c splits the products over this pool).
+ *
+ * A split never changes a result: each chunk computes whole rows, columns or elements, the same arithmetic in the
+ * same order as one thread would, so the outputs equal the one-thread outputs bit for bit (tested).
+ *
+ * Only one caller uses the pool at a time. The addon is called from JavaScript's thread, but Node may load it in
+ * several worker threads of one process (vitest does): a second caller that finds the pool busy runs its work on its
+ * own thread instead of waiting.
+ */
+#include "parallel.h"
+
+#include <pthread.h>
+#include <stdint.h>
+
+static int max_threads = 1;
+static double grain_scale = 1.0;
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake = PTHREAD_COND_INITIALIZER; /* a new job for the workers */
+static pthread_cond_t done = PTHREAD_COND_INITIALIZER; /* the last worker chunk finished */
+static int workers = 0;                                /* workers started (they live as long as the process) */
+static unsigned long generation = 0;                   /* bumped for each job */
+static int pending = 0;                                /* worker chunks of the current job not finished yet */
+static int busy = 0;                                   /* a caller owns the pool (atomic) */
+static struct {
+  par_fn fn;
+  void* ctx;
+  size_t items, align;
+  int chunks;
+} job;
+
+int par_set_threads(int n) {
+  if (n < 1 || n > PAR_MAX_THREADS) return -1;
+  __atomic_store_n(&max_threads, n, __ATOMIC_RELAXED);
+  return 0;
+}
+
+int par_threads(void) { return __atomic_load_n(&max_threads, __ATOMIC_RELAXED); }
+
+void par_set_grain_scale(double scale) { grain_scale = scale > 0 ? scale : 0; }
+
+int par_threads_for(size_t items, double min_items) {
+  const int most = par_threads();
+  const double min = min_items * grain_scale;
+  if (most <= 1) return 1;
+  if (min <= 1) return (size_t)most < items ? most : (items > 0 ? (int)items : 1);
+  const double worth = (double)items / min;
+  if (worth < 2) return 1;
+  return worth >= most ? most : (int)worth;
+}
+
+/* Chunk i of `chunks` over [0, items): near-equal shares of whole `align`-sized units. */
+static void chunk_range(size_t items, size_t align, int chunks, int i, size_t* begin, size_t* end) {
+  const size_t units = (items + align - 1) / align;
+  const size_t b = units * (size_t)i / (size_t)chunks * align;
+  const size_t e = units * (size_t)(i + 1) / (size_t)chunks * align;
+  *begin = b < items ? b : items;
+  *end = e < items ? e : items;
+}
+
+static void* worker(void* arg) {
+  const int id = (int)(intptr_t)arg; /* 1, 2, ...: chunk 0 is the caller's */
+  unsigned long seen = 0;
+  pthread_mutex_lock(&lock);
+  for (;;) {
+    while (generation == seen) pthread_cond_wait(&wake, &lock);
+    seen = generation;
+    if (id >= job.chunks) continue;
+    const par_fn fn = job.fn;
+    void* const ctx = job.ctx;
+    size_t begin, end;
+    chunk_range(job.items, job.align, job.chunks, id, &begin, &end);
+    pthread_mutex_unlock(&lock);
+    if (begin < end) fn(ctx, begin, end);
+    pthread_mutex_lock(&lock);
+    if (--pending == 0) pthread_cond_signal(&done);
+  }
+  return NULL;
+}
+
+/* Start workers until `want` exist (with the lock held); returns how many exist. */
+static int start_workers(int want) {
+  while (workers < want) {
+    pthread_t thread;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    const int failed = pthread_create(&thread, &attr, worker, (void*)(intptr_t)(workers + 1));
+    pthread_attr_destroy(&attr);
+    if (failed) break; /* fewer threads than asked: the caller takes the rest */
+    workers++;
+  }
+  return workers;
+}
+
+void par_run(size_t items, int threads, size_t align, par_fn fn, void* ctx) {
+  if (align == 0) align = 1;
+  const size_t units = (items + align - 1) / align;
+  int chunks = threads < 1 ? 1 : threads;
+  if ((size_t)chunks > units) chunks = units > 0 ? (int)units : 1;
+  if (chunks <= 1 || __atomic_exchange_n(&busy, 1, __ATOMIC_ACQUIRE)) {
+    if (items > 0) fn(ctx, 0, items);
+    return;
+  }
+  pthread_mutex_lock(&lock);
+  const int available = start_workers(chunks - 1) + 1;
+  if (chunks > available) chunks = available;
+  job.fn = fn;
+  job.ctx = ctx;
+  job.items = items;
+  job.align = align;
+  job.chunks = chunks;
+  pending = chunks - 1;
+  generation++;
+  if (pending > 0) pthread_cond_broadcast(&wake);
+  pthread_mutex_unlock(&lock);
+  size_t begin, end;
+  chunk_range(items, align, chunks, 0, &begin, &end);
+  if (begin < end) fn(ctx, begin, end);
+  pthread_mutex_lock(&lock);
+  while (pending > 0) pthread_cond_wait(&done, &lock);
+  pthread_mutex_unlock(&lock);
+  __atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
+}
+
+void par_for(size_t items, double min_items, par_fn fn, void* ctx) { par_run(items, par_threads_for(items, min_items), 1, fn, ctx); }
