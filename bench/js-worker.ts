@@ -14,7 +14,7 @@ import { GENERATION_MODEL, INIT_SEED, MODELS, medianMs, randomTensor, yardstickS
 export interface WorkerTasks {
   runner: string;
   quick: boolean;
-  /** A runner so slow that one wide step (its first, so with warm-up costs) is all it times. */
+  /** A runner so slow that one wide step (its first, so with warm-up costs) is all it times, and two baby steps. */
   slow?: boolean;
   matmul: boolean;
   train: ('baby' | 'wide')[];
@@ -154,7 +154,8 @@ function trainStep(model: BenchModel, quick: boolean, slow: boolean, weightsDir?
   }
   step();
   const before = tf.memory().numTensors;
-  const ms = medianMs(step, wide ? (quick ? 1 : 2) : quick ? 3 : 10, wide ? 0 : 1);
+  // A slow runner (seconds a baby step) times two steps after the first.
+  const ms = medianMs(step, wide ? (quick ? 1 : 2) : slow ? 2 : quick ? 3 : 10, wide || slow ? 0 : 1);
   const numTensorsFlat = tf.memory().numTensors === before;
   tf.dispose([batch.x, batch.y]);
   L.disposeAdamW(optimizer);
