@@ -1,4 +1,4 @@
-// The addon's thread pool (lib/native/parallel.c) splits products and fused kernels over threads; a split must
+// The addon's thread pool (accel/native/parallel.c) splits products and fused kernels over threads; a split must
 // never change a result. Each case runs with one thread, then with three threads and the least work per thread scaled
 // to nothing (so that these small inputs split too, into uneven chunks), and compares: the fused kernels bit for bit
 // (each chunk computes whole rows, columns or elements in the same order), the products against a float64 reference
