@@ -100,14 +100,17 @@ export const LIBRARY_PIECES: CapstonePieces = {
   },
 };
 
-/** Load the learner's pieces from a folder shaped like exercises/ (default: this course's exercises/). */
-export async function loadPieces(exercisesDir: string): Promise<CapstonePieces> {
-  const load = async (rel: string) => (await import(path.resolve(exercisesDir, rel))) as Record<string, unknown>;
+/**
+ * Load the pieces from a folder shaped like exercises/ (the learner's, or solutions/). `load` imports one file
+ * (default: dynamic import, as under tsx and vitest; a notebook passes a require with tsx registered).
+ */
+export async function loadPieces(exercisesDir: string, load: (file: string) => unknown = (file) => import(file)): Promise<CapstonePieces> {
+  const from = async (rel: string) => (await load(path.resolve(exercisesDir, rel))) as Record<string, unknown>;
   const [attention, forward, adamw, step] = await Promise.all([
-    load('ch05-attention/self-attention.ts'),
-    load('ch06-transformer/gpt-forward.ts'),
-    load('ch07-pretraining/adamw.ts'),
-    load('ch07-pretraining/train-step.ts'),
+    from('ch05-attention/self-attention.ts'),
+    from('ch06-transformer/gpt-forward.ts'),
+    from('ch07-pretraining/adamw.ts'),
+    from('ch07-pretraining/train-step.ts'),
   ]);
   return {
     causalSelfAttention: attention.causalSelfAttention as CapstonePieces['causalSelfAttention'],

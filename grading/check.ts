@@ -12,9 +12,11 @@ import { formatPoints } from './reports';
 import { loadRubric } from './rubric';
 import type { SubmissionResult } from './score';
 
-const USAGE = `Usage: npm run check -- <chapter>… [--exercises <folder>]
+const USAGE = `Usage: npm run check -- <chapter>… [capstone] [--exercises <folder>]
 
 Runs the visible tests of each chapter (e.g. ch02) against your exercises/ folder.
+  capstone               train a GPT made of your chapter 5, 6 and 7 pieces on Tiny Shakespeare (also run by a plain
+                         \`npm run check\`); it passes when the validation loss falls below the threshold
   --exercises <folder>   check another folder shaped like exercises/ (default: exercises/)`;
 
 const fmt = formatPoints;
@@ -46,9 +48,12 @@ async function main(): Promise<number> {
     return 0;
   }
   const course = courseFrom(values);
-  const chapters = pickChapters(course, positionals.length > 0 ? positionals : course.chapters);
+  const named = positionals.filter((p) => p !== 'capstone');
+  const withCapstone = positionals.length === 0 || positionals.includes('capstone');
   const exercisesDir = path.resolve(values.exercises ?? course.exercisesDir);
   if (!fs.existsSync(exercisesDir)) throw new Error(`${exercisesDir} does not exist: pass --exercises <folder shaped like exercises/>`);
+  if (named.length === 0 && positionals.length > 0) return checkCapstone(exercisesDir);
+  const chapters = pickChapters(course, named.length > 0 ? named : course.chapters);
   const workRoot = makeWorkRoot();
   try {
     process.stdout.write(`Checking ${chapters.join(', ')} in ${path.relative(process.cwd(), exercisesDir) || '.'}…\n`);
@@ -56,10 +61,25 @@ async function main(): Promise<number> {
     const sources = Object.fromEntries(chapters.map((c) => [c, path.join(exercisesDir, c)]));
     const result = await gradeSources(plan, 'you', sources);
     process.stdout.write(formatCheck(result, process.stdout.isTTY === true));
-    return 0;
   } finally {
     fs.rmSync(workRoot, { recursive: true, force: true });
   }
+  return withCapstone ? checkCapstone(exercisesDir) : 0;
+}
+
+/** Train the GPT assembled from the learner's pieces and say whether it passed; exit code 0 either way (like the tests). */
+async function checkCapstone(exercisesDir: string): Promise<number> {
+  // Loaded only here: the capstone brings in the library and TF.js, which checking a chapter does not need.
+  const { CAPSTONE, loadPieces, runCapstone } = await import('./capstone');
+  process.stdout.write(`\nCapstone: training a GPT made of your causalSelfAttention, gptForward, adamwStep and trainStep (${CAPSTONE.steps} steps)…\n`);
+  const result = await runCapstone(await loadPieces(exercisesDir), {
+    onEval: (p) => process.stdout.write(`  step ${String(p.step).padStart(4)}  validation loss ${p.valLoss.toFixed(3)}\n`),
+  });
+  const verdict = result.passed
+    ? `passed: validation loss ${result.finalValLoss.toFixed(3)} < ${result.threshold}`
+    : `not yet: ${result.reason}`;
+  process.stdout.write(`Capstone ${verdict} (${(result.elapsedMs / 1000).toFixed(0)} s)\n`);
+  return 0;
 }
 
 if (require.main === module) runMain(main);
