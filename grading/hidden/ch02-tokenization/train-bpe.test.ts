@@ -36,10 +36,13 @@ describe('ch02 trainBpe', () => {
     const corpus = randomText(rng, 400);
     const merges = trainBpe(corpus, 256 + 80);
     const tokenizer = new BpeTokenizer({ merges, pattern: null });
+    // What UTF-8 can hold of s: every lone surrogate replaced by U+FFFD.
+    const wellFormed = (s: string) => new TextDecoder().decode(new TextEncoder().encode(s));
     for (let k = 0; k < 30; k++) {
       const s = randomText(rng, rng.int(30));
-      expect(tokenizer.decode(tokenizer.encode(s))).toBe(s.toWellFormed());
+      expect(tokenizer.decode(tokenizer.encode(s))).toBe(wellFormed(s));
     }
+    expect(wellFormed('a\uD800b')).toBe('a\uFFFDb');
   });
 
   it('makes merges that only use ids that exist, each one shortening the training text', () => {
