@@ -22,7 +22,15 @@ export interface LoRAOptions {
   alpha?: number;
   targets?: NameFilter;
   seed?: number;
+  /**
+   * Also train the last `newTokenRows` rows of the token embedding (tokens added for fine-tuning, e.g. chat tokens):
+   * without them the adapted model cannot learn what a new token means, nor (tied head) to emit it. Default 0.
+   */
+  newTokenRows?: number;
 }
+
+/** The name of the trainable copy of the token embedding's new rows (n, C). */
+export const NEW_TOKEN_ROWS = 'transformer.wte.weight.new_rows';
 
 /** The LoRA scale s = alpha / rank. */
 export function loraScale(o: LoRAOptions): number {
@@ -44,6 +52,13 @@ export function initLoRA(params: Params, o: LoRAOptions): Params {
     addConstant(adapters, `${name}.lora_B`, [out, o.rank], 0);
   }
   if (Object.keys(adapters).length === 0) throw new Error(`no parameter matches the LoRA targets; names look like ${Object.keys(params).slice(0, 3).join(', ')}`);
+  const n = o.newTokenRows ?? 0;
+  if (n > 0) {
+    const wte = param(params, 'transformer.wte.weight'); // (V, C)
+    const [V, C] = wte.shape as [number, number];
+    if (!(Number.isInteger(n) && n <= V)) throw new Error(`newTokenRows must be an integer in [0, ${V}], got ${n}`);
+    adapters[NEW_TOKEN_ROWS] = tf.tidy(() => tf.variable(wte.slice([V - n, 0], [n, C]), true)); // (n, C)
+  }
   return adapters;
 }
 
@@ -66,6 +81,7 @@ export function withLoRA(params: Params, adapters: Params, scale: number): Param
   for (const name of adaptedNames(adapters)) {
     out[name] = mergeLoRAWeight(param(params, name), param(adapters, `${name}.lora_A`), param(adapters, `${name}.lora_B`), scale) as tf.Variable;
   }
+  if (NEW_TOKEN_ROWS in adapters) out['transformer.wte.weight'] = withNewRows(param(params, 'transformer.wte.weight'), adapters[NEW_TOKEN_ROWS]) as tf.Variable;
   return out;
 }
 
@@ -77,7 +93,22 @@ export function mergeLoRA(params: Params, adapters: Params, scale: number): void
     w.assign(merged);
     merged.dispose();
   }
+  if (NEW_TOKEN_ROWS in adapters) {
+    const wte = param(params, 'transformer.wte.weight');
+    const merged = withNewRows(wte, adapters[NEW_TOKEN_ROWS]);
+    wte.assign(merged);
+    merged.dispose();
+  }
   for (const v of Object.values(adapters)) v.dispose();
+}
+
+/** The embedding (V, C) with its last n rows replaced by rows (n, C). */
+function withNewRows(wte: tf.Tensor, rows: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const [V, C] = wte.shape;
+    const n = rows.shape[0];
+    return tf.concat([wte.slice([0, 0], [V - n, C]), rows], 0); // (V, C)
+  });
 }
 
 function adaptedNames(adapters: Params): string[] {

@@ -61,6 +61,26 @@ describe('LoRA', () => {
     L.disposeNamed(params);
   });
 
+  it('can train the new token rows too: only those rows change after the merge', async () => {
+    const tok = L.ChatTokenizer.extending(L.CharTokenizer.fromText('abcdefgh rev:'), '');
+    const cfg: L.GPTConfig = { ...config, vocabSize: tok.vocabSize, blockSize: 24 };
+    const params = L.initGPT(cfg, 6);
+    const adapters = L.initLoRA(params, { rank: 1, newTokenRows: 3 });
+    expect(adapters[L.NEW_TOKEN_ROWS].shape).toEqual([3, 16]);
+    const before = params['transformer.wte.weight'].arraySync() as number[][];
+    const examples = [{ prompt: 'rev: abc', answer: 'cba' }];
+    await L.trainSFT({ params, config: cfg, tokenizer: tok, examples, batchSize: 2, steps: 3, lr: 1e-2, lora: { adapters, scale: 1 } });
+    const ids = L.tf.tensor2d([tok.encode(L.chatPromptText('rev: ab'))], undefined, 'int32');
+    const adapted = tf.tidy(() => L.gptForward(L.withLoRA(params, adapters, 1), cfg, ids));
+    L.mergeLoRA(params, adapters, 1);
+    const after = params['transformer.wte.weight'].arraySync() as number[][];
+    expect(after.slice(0, -3)).toEqual(before.slice(0, -3));
+    expect(after.slice(-3)).not.toEqual(before.slice(-3));
+    expect(tf.tidy(() => L.gptForward(params, cfg, ids).sub(adapted).abs().max().dataSync()[0])).toBeLessThan(1e-5);
+    tf.dispose([ids, adapted]);
+    L.disposeNamed(params);
+  });
+
   it('an SFT step through LoRA changes only the adapters, and keeps the tensor count flat', async () => {
     const tok = L.ChatTokenizer.extending(L.CharTokenizer.fromText('abcdefgh rev:'), '');
     const cfg: L.GPTConfig = { ...config, vocabSize: tok.vocabSize, blockSize: 24 };
