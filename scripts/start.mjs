@@ -18,7 +18,8 @@ function works(command, args) {
 /** The Jupyter front end to start: JupyterLab when installed, else classic Notebook, else undefined. */
 export function chooseFrontEnd() {
   if (works('jupyter', ['lab', '--version'])) return { name: 'JupyterLab', args: ['lab', `--ServerApp.root_dir=${root}`, '--LabApp.default_url=/lab/tree/notebooks'] };
-  if (works('jupyter', ['notebook', '--version'])) return { name: 'Jupyter Notebook', args: ['notebook', `--notebook-dir=${path.join(root, 'notebooks')}`] };
+  // The server's root is the repository for both, so charts can load plotly.js from node_modules through /files/.
+  if (works('jupyter', ['notebook', '--version'])) return { name: 'Jupyter Notebook', args: ['notebook', `--notebook-dir=${root}`, '--NotebookApp.default_url=/tree/notebooks'] };
   return undefined;
 }
 

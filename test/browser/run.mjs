@@ -72,6 +72,7 @@ async function startJupyter(notebookDir) {
 
 async function checkNotebook(page, base, token, file) {
   const name = path.basename(file, '.ipynb');
+  page.setDefaultTimeout(120_000);
   await page.goto(`${base}/notebooks/${file}?token=${token}`);
   await page.waitForFunction(() => window.Jupyter?.notebook?.kernel?.is_connected?.(), null, { timeout: 120_000 });
   const kernelName = await page.evaluate(() => window.Jupyter.notebook.kernel.name);
@@ -130,62 +131,214 @@ async function checkNotebook(page, base, token, file) {
   );
   const charts = code.filter((c) => c.staticCharts > 0);
   check(`${name}: static charts are SVGs with marks in them`, charts.length > 0 && charts.every((c) => c.chartMarks.every((n) => n > 0)), `${charts.length} cells with charts`);
-  const plotly = code.filter((c) => /plotly\(/.test(c.source));
-  check(`${name}: interactive charts are rendered Plotly graphs`, plotly.length === 0 || plotly.every((c) => c.plotly > 0), `${plotly.length} Plotly cells`);
+  const interactive = code.filter((c) => /(plotly|heatmap|liveLossChart)\(/.test(c.source));
+  check(`${name}: interactive charts are rendered Plotly graphs`, interactive.length > 0 && interactive.every((c) => c.plotly > 0), interactive.map((c) => `cell ${c.i + 1}: ${c.plotly}`).join('; '));
   const live = code.filter((c) => /liveLossChart\(/.test(c.source));
   check(
-    `${name}: the live loss chart updates in place`,
-    live.length === 0 || live.every((c) => c.redraws >= 2 && c.staticCharts === 1),
-    live.map((c) => `cell ${c.i + 1}: ${c.redraws} redraws, ${c.staticCharts} chart`).join('; '),
+    `${name}: the live loss chart updates in place and ends interactive`,
+    live.length === 0 || live.every((c) => c.redraws >= 2 && c.plotly > 0 && c.outputs <= 3),
+    live.map((c) => `cell ${c.i + 1}: ${c.redraws} redraws, ${c.plotly} Plotly chart, ${c.outputs} outputs`).join('; '),
   );
   await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+  if (!interactive.length) return;
+
+  // Issue 19, point 1: after a reload (the kernel still running) the saved charts are interactive again, a re-run
+  // draws an interactive chart too, and hovering shows values.
+  await page.evaluate(() => window.Jupyter.notebook.save_notebook());
+  await page.waitForTimeout(1500);
+  await page.reload();
+  await page.waitForFunction(() => window.Jupyter?.notebook?.kernel?.is_connected?.(), null, { timeout: 120_000 });
+  await page.waitForTimeout(3000);
+  const afterReload = await page.evaluate((cells) => cells.map((i) => window.Jupyter.notebook.get_cell(i).element[0].querySelectorAll('.js-plotly-plot .main-svg').length), interactive.map((c) => c.i));
+  check(`${name}: after a reload the saved charts are interactive`, afterReload.every((n) => n > 0), afterReload.join(' '));
+  // The hard case: a page with no chart and no plotly.js yet (outputs cleared, saved, reloaded; the kernel has already
+  // drawn charts in this session), then a chart cell runs again.
+  await page.evaluate(() => {
+    window.Jupyter.notebook.clear_all_output();
+    return window.Jupyter.notebook.save_notebook();
+  });
+  await page.waitForTimeout(1500);
+  await page.reload();
+  await page.waitForFunction(() => window.Jupyter?.notebook?.kernel?.is_connected?.(), null, { timeout: 120_000 });
+  const plotlyBefore = await page.evaluate(() => Boolean(window.Plotly));
+  const rerun = interactive.find((c) => /plotly\(/.test(c.source)) ?? interactive[0];
+  await page.evaluate((i) => {
+    window.__rerun = false;
+    const cell = window.Jupyter.notebook.get_cell(i);
+    window.Jupyter.notebook.select(i);
+    cell.execute();
+    window.Jupyter.notebook.events.one('finished_execute.CodeCell', () => (window.__rerun = true));
+  }, rerun.i);
+  await page.waitForFunction(() => window.__rerun === true && !window.Jupyter.notebook.kernel_busy, null, { timeout: CELL_TIMEOUT_MS, polling: 500 });
+  await page.waitForTimeout(2000);
+  const rerunCharts = await page.evaluate((i) => window.Jupyter.notebook.get_cell(i).element[0].querySelectorAll('.js-plotly-plot .main-svg').length, rerun.i);
+  check(
+    `${name}: re-running a chart cell on a fresh page (no plotly.js loaded, kernel not restarted) draws it interactive`,
+    !plotlyBefore && rerunCharts > 0,
+    `plotly.js before: ${plotlyBefore}; cell ${rerun.i + 1}: ${rerunCharts}`,
+  );
+  const label = await hoverShowsLabel(page, `#notebook-container .cell:nth-child(${rerun.i + 1}) .js-plotly-plot`);
+  check(`${name}: hovering a chart shows the value under the pointer`, label.length > 0, label.slice(0, 80));
+  await page.screenshot({ path: path.join(artifacts, `${name}-after-reload.png`), fullPage: true });
 }
 
-async function checkSite(page, siteDir) {
+/** Pages wider than the viewport: the page scrolls sideways (a phone's worst habit). */
+async function sidewaysScroll(page) {
+  return page.evaluate(() => {
+    const doc = document.documentElement;
+    return doc.scrollWidth - doc.clientWidth;
+  });
+}
+
+async function hoverShowsLabel(page, selector) {
+  // Plotly draws hover labels into .hoverlayer when the pointer is over a data point.
+  const plot = page.locator(selector).first();
+  await plot.scrollIntoViewIfNeeded();
+  const box = await plot.locator('.nsewdrag').first().boundingBox();
+  if (!box) return '';
+  for (const [fx, fy] of [[0.5, 0.5], [0.3, 0.6], [0.7, 0.4], [0.2, 0.2], [0.8, 0.8]]) {
+    await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy);
+    await page.waitForTimeout(300);
+    const text = await plot.locator('.hoverlayer').textContent();
+    if (text && text.trim()) return text.trim();
+  }
+  return '';
+}
+
+async function checkSite(browser, siteDir) {
   const index = path.join(siteDir, 'index.html');
   if (!fs.existsSync(index)) {
     check('site: was built before the browser test', false, `${index} is missing (npm test builds it from the executed notebooks)`);
     return;
   }
-  await page.goto(`file://${index}`);
-  const links = await page.locator('ol.chapters a').count();
-  check('site: the index lists the chapters', links > 0, `${links} chapters`);
-  await page.goto(`file://${path.join(siteDir, '00-tour.html')}`);
-  await page.waitForTimeout(1000);
-  const plotly = await page.locator('.js-plotly-plot .main-svg').count();
+  const url = (file) => `file://${path.join(siteDir, file)}`;
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  page.setDefaultTimeout(120_000);
+  await page.goto(url('index.html'));
+  const numbers = await page.locator('ol.chapters > li > a .num').allTextContents();
+  check('site: the index numbers the chapters as the course does, from 0', numbers.length > 0 && numbers.every((n, i) => Number(n) === i), numbers.join(' '));
+  const pages = fs.readdirSync(siteDir).filter((f) => /^\d\d-.*\.html$/.test(f)).sort();
+
+  // Navigation: the sidebar lists every chapter and marks the open one; previous/next walk the course.
+  await page.goto(url(pages[1]));
+  const sidebar = await page.locator('#sidebar .toc a').count();
+  const current = await page.locator('#sidebar .toc li.current a').getAttribute('href');
+  check('site: the chapter sidebar lists every chapter and marks the open one', sidebar === pages.length && current === pages[1], `${sidebar} links, current ${current}`);
+  await page.click('.pager a[rel="next"]');
+  check('site: "next" goes to the following chapter', page.url().endsWith(pages[2]), page.url());
+  await page.click('.pager a[rel="prev"]');
+  check('site: "previous" comes back', page.url().endsWith(pages[1]), page.url());
+
+  // Search: an index built with the site, searched in the page.
+  await page.fill('#search', 'softmax');
+  const hits = await page.locator('#search-results li a').count();
+  check('site: search finds a term in the chapters', hits > 0, `${hits} sections mention softmax`);
+  if (hits > 0) {
+    const href = await page.locator('#search-results li a').first().getAttribute('href');
+    await page.locator('#search-results li a').first().click();
+    await page.waitForTimeout(300);
+    const anchor = decodeURIComponent(href.split('#')[1] ?? '');
+    const landed = anchor ? await page.locator(`[id="${anchor}"]`).count() : 1;
+    check('site: a search result opens the section it names', page.url().includes(href.split('#')[0]) && landed === 1, href);
+  }
+
+  // plotly.js only where a chart needs it, and never blocking the page.
+  const scripts = pages.map((f) => ({ f, html: fs.readFileSync(path.join(siteDir, f), 'utf8') }));
+  const withPlotly = scripts.filter((p) => p.html.includes('assets/plotly.min.js'));
+  check(
+    'site: plotly.js is loaded only by pages with an interactive chart, deferred',
+    withPlotly.length > 0 && withPlotly.length < pages.length && scripts.every((p) => p.html.includes('class="plotly-chart"') === p.html.includes('assets/plotly.min.js')) && withPlotly.every((p) => /<script src="assets\/plotly\.min\.js" defer><\/script>/.test(p.html)),
+    `${withPlotly.length} of ${pages.length} pages`,
+  );
+
+  // Interactive charts respond to the pointer.
+  const interactive = withPlotly.find((p) => p.f.startsWith('05-')) ?? withPlotly[0];
+  if (interactive) {
+    await page.goto(url(interactive.f));
+    await page.waitForSelector('.plotly-chart .main-svg', { timeout: 30_000 });
+    const charts = await page.locator('.plotly-chart .main-svg').count();
+    check('site: a chapter page draws its Plotly charts offline', charts > 0, `${charts} Plotly svgs in ${interactive.f}`);
+    const label = await hoverShowsLabel(page, '.plotly-chart');
+    check('site: hovering an interactive chart shows the value under the pointer', label.length > 0, label.slice(0, 80));
+  }
+  await page.goto(url('00-tour.html'));
   const marks = await page.locator('.chart svg [aria-label] path, .html-output svg [aria-label] path').count();
-  check('site: a chapter page draws its Plotly chart offline', plotly > 0, `${plotly} Plotly svgs`);
   check('site: a chapter page shows its static charts', marks > 0, `${marks} marks`);
+  const titles = await page.locator('main figure h2, main figure h3').count();
+  check('site: chart titles are captions, not section headings', titles === 0, `${titles} headings inside figures`);
+  const nested = await page.locator('pre.code code.hljs').evaluateAll((codes) =>
+    codes.filter((c) => {
+      const s = getComputedStyle(c);
+      return s.backgroundColor !== 'rgba(0, 0, 0, 0)' && s.backgroundColor !== 'transparent';
+    }).length,
+  );
+  check('site: code sits in one box, not a box in a box', nested === 0, `${nested} code blocks with their own background`);
   await page.screenshot({ path: path.join(artifacts, 'site-00-tour.png'), fullPage: true });
+  await page.close();
+
+  // A phone: no page scrolls sideways (display math, tables and charts scroll inside their own box).
+  const phone = await browser.newPage({ viewport: { width: 375, height: 800 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const wide = [];
+  phone.setDefaultTimeout(120_000);
+  for (const f of ['index.html', ...pages]) {
+    await phone.goto(url(f), { waitUntil: 'domcontentloaded' });
+    await phone.waitForTimeout(f === interactive?.f ? 1500 : 100);
+    const extra = await sidewaysScroll(phone);
+    if (extra > 0) wide.push(`${f} (+${extra}px)`);
+  }
+  check('site: no page scrolls sideways on a 375 px phone', wide.length === 0, wide.join(', ') || `${pages.length + 1} pages`);
+  await phone.goto(url(pages[5] ?? pages[0]), { waitUntil: 'domcontentloaded' });
+  await phone.click('.menu');
+  const sidebarShown = await phone.locator('#sidebar').isVisible();
+  check('site: on a phone the chapter list opens from the menu button', sidebarShown);
+  await phone.screenshot({ path: path.join(artifacts, 'site-phone.png') });
+  await phone.close();
+
+  // Dark mode follows the system.
+  const darkPage = await browser.newPage({ colorScheme: 'dark', viewport: { width: 1200, height: 900 } });
+  await darkPage.goto(url(pages[0]));
+  const background = await darkPage.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const channels = background.match(/\d+/g).slice(0, 3).map(Number);
+  check('site: dark mode follows the system setting', channels.every((c) => c < 60), background);
+  await darkPage.close();
 }
 
 async function main() {
-  const files = process.argv.slice(2).map((f) => path.basename(f));
+  const args = process.argv.slice(2);
+  const siteOnly = args.includes('--site-only');
+  const files = args.filter((a) => !a.startsWith('--')).map((f) => path.basename(f));
   const wanted = files.length ? files : BROWSER_NOTEBOOKS;
   fs.mkdirSync(artifacts, { recursive: true });
-  // Run copies inside the repository (so the kernel finds the library), never the committed notebooks.
-  const copies = path.join(root, 'test-artifacts', 'browser-notebooks');
-  fs.rmSync(copies, { recursive: true, force: true });
-  fs.mkdirSync(copies, { recursive: true });
-  for (const f of wanted) fs.copyFileSync(path.join(root, 'notebooks', f), path.join(copies, f));
-  registerKernel();
-  const jupyter = await startJupyter(copies);
-  check('jupyter: the course kernel is registered', Boolean(jupyter.specs.kernelspecs?.['how-llms-work']));
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  let jupyter;
   try {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    for (const f of wanted) await checkNotebook(page, jupyter.base, jupyter.token, f);
-    await checkSite(page, process.env.HOW_LLMS_SITE_DIR ?? path.join(root, 'test-artifacts', 'site'));
+    if (!siteOnly) {
+      // Run copies inside the repository (so the kernel finds the library), never the committed notebooks. The
+      // server's root is the repository, as `npm start` serves it, so charts find plotly.js in node_modules.
+      const copies = path.join(root, 'test-artifacts', 'browser-notebooks');
+      fs.rmSync(copies, { recursive: true, force: true });
+      fs.mkdirSync(copies, { recursive: true });
+      for (const f of wanted) fs.copyFileSync(path.join(root, 'notebooks', f), path.join(copies, f));
+      registerKernel();
+      jupyter = await startJupyter(root);
+      check('jupyter: the course kernel is registered', Boolean(jupyter.specs.kernelspecs?.['how-llms-work']));
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      for (const f of wanted) await checkNotebook(page, jupyter.base, jupyter.token, path.relative(root, path.join(copies, f)));
+      await page.close();
+    }
+    await checkSite(browser, process.env.HOW_LLMS_SITE_DIR ?? path.join(root, 'test-artifacts', 'site'));
   } catch (err) {
     check('browser test ran to the end', false, err.message.split('\n')[0]);
   } finally {
     await browser.close();
-    try {
-      process.kill(-jupyter.server.pid, 'SIGTERM');
-    } catch {}
+    if (jupyter) {
+      try {
+        process.kill(-jupyter.server.pid, 'SIGTERM');
+      } catch {}
+    }
   }
   const failed = checks.filter((c) => !c.ok).length;
   console.log(`browser: ${checks.length - failed} passed, ${failed} failed (screenshots in ${path.relative(root, artifacts)})`);

@@ -1,6 +1,13 @@
 /** Small one-call charts and tables that several chapters share. */
 import { display, escapeHtml, MimeBundle } from './display';
-import { Plot, plotBundle } from './plot';
+import { Plot, plotMarkup } from './plot';
+import { plotlyBundle } from './plotly';
+
+/** Plotly's name for an Observable Plot colour scheme the course uses (viridis, rdbu, blues, …); Viridis otherwise. */
+function plotlyColorscale(scheme: string): string {
+  const known: Record<string, string> = { viridis: 'Viridis', rdbu: 'RdBu', blues: 'Blues', reds: 'Reds', greens: 'Greens', greys: 'Greys', ylorrd: 'YlOrRd', magma: 'Hot', inferno: 'Hot', cividis: 'Cividis', symmetric: 'RdBu' };
+  return known[scheme.toLowerCase()] ?? 'Viridis';
+}
 
 /** Options of `heatmap`: axis labels for rows (y) and columns (x), a title, and the colour scheme. */
 export interface HeatmapOptions {
@@ -14,7 +21,10 @@ export interface HeatmapOptions {
   height?: number;
 }
 
-/** The bundle of a heatmap of a (rows, cols) matrix: attention weights, positional encodings, confusion tables. */
+/**
+ * The bundle of a heatmap of a (rows, cols) matrix: attention weights, positional encodings, confusion tables.
+ * Interactive (hover a cell for its row, column and value) where Plotly runs; a static SVG elsewhere.
+ */
 export function heatmapBundle(matrix: number[][], options: HeatmapOptions = {}): MimeBundle {
   const rows = matrix.length;
   const cols = rows ? matrix[0].length : 0;
@@ -29,16 +39,48 @@ export function heatmapBundle(matrix: number[][], options: HeatmapOptions = {}):
   const uy = unique(ys);
   const cells = matrix.flatMap((row, r) => row.map((value, c) => ({ x: ux[c], y: uy[r], value })));
   const small = cols <= 40 && rows <= 40;
-  return plotBundle({
+  const height = options.height ?? Math.max(200, Math.min(640, rows * (small ? 22 : 4) + 80));
+  const scheme = options.scheme ?? 'viridis';
+  const { markup } = plotMarkup({
     title: options.title,
     width: options.width,
-    height: options.height ?? Math.max(200, Math.min(640, rows * (small ? 22 : 4) + 80)),
+    height,
     padding: 0,
     x: { type: 'band', label: options.xLabel ?? null, domain: ux, tickRotate: cols > 12 ? -60 : 0, ticks: small ? undefined : [] },
     y: { type: 'band', label: options.yLabel ?? null, domain: uy, ticks: small ? undefined : [] },
-    color: { scheme: (options.scheme ?? 'viridis') as Plot.ColorScheme, legend: true },
+    // The ramp legend's first tick label sits on its left edge: a margin keeps "0.0" whole.
+    color: { scheme: scheme as Plot.ColorScheme, legend: true, ...({ marginLeft: 16, marginRight: 16, width: 272 } as object) },
     marks: [Plot.cell(cells, { x: 'x', y: 'y', fill: 'value', inset: 0 })],
   });
+  // Plotly merges repeated category names, so cells sit at their indices and the labels are tick texts.
+  const index = (n: number) => Array.from({ length: n }, (_, i) => i);
+  const axis = (labels: (string | number)[], title?: string) => ({
+    title: title ? { text: title } : undefined,
+    tickmode: 'array',
+    tickvals: small ? index(labels.length) : [],
+    ticktext: small ? labels.map(String) : [],
+    showgrid: false,
+    zeroline: false,
+  });
+  const trace = {
+    type: 'heatmap',
+    z: matrix,
+    x: index(cols),
+    y: index(rows),
+    customdata: matrix.map((row, r) => row.map((_, c) => [String(ys[r]), String(xs[c])])),
+    hovertemplate: `${options.yLabel ?? 'row'} %{customdata[0]}<br>${options.xLabel ?? 'column'} %{customdata[1]}<br>value %{z:.4g}<extra></extra>`,
+    colorscale: plotlyColorscale(scheme),
+    ...(scheme === 'symmetric' || scheme === 'rdbu' ? { zmid: 0 } : {}),
+  };
+  const layout = {
+    title: options.title ? { text: options.title } : undefined,
+    height: height + 40,
+    width: options.width,
+    margin: { t: options.title ? 40 : 10, r: 10, b: 50, l: 60 },
+    xaxis: { ...axis(xs, options.xLabel), tickangle: cols > 12 ? -60 : 0 },
+    yaxis: { ...axis(ys, options.yLabel), autorange: 'reversed' },
+  };
+  return plotlyBundle([trace], layout, {}, markup);
 }
 
 /** Draw a heatmap of a (rows, cols) matrix. */

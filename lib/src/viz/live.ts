@@ -4,7 +4,8 @@
  * `done()` always draws the final state.
  */
 import { escapeHtml, LiveOutput } from './display';
-import { Plot, plotBundle } from './plot';
+import { Plot, plotBundle, plotMarkup } from './plot';
+import { plotlyBundle, PlotlyTrace } from './plotly';
 
 /** One point of a loss curve: the step and the losses measured there. */
 export interface LossPoint {
@@ -38,15 +39,21 @@ function throttled(minIntervalMs: number, draw: () => void): { maybe(): void; no
   };
 }
 
-/** Loss curves (train and validation against step) drawn live; optional reference line such as log(V). */
+/**
+ * Loss curves (train and validation against step) drawn live as a light static chart, and once more by `done()` as an
+ * interactive one (hover a point for its step and loss); optional reference line such as log(V). The legend names
+ * only the curves that have points.
+ */
 export function liveLossChart(options: { title?: string; reference?: { y: number; label: string }; minIntervalMs?: number } = {}): LiveLossChart {
   const output = new LiveOutput();
   const points: LossPoint[] = [];
-  const draw = () => {
+  const title = options.title ?? 'Loss';
+  const draw = (final: boolean) => {
     const rows = points.flatMap((p) => [
       ...(p.train !== undefined ? [{ step: p.step, loss: p.train, split: 'train' }] : []),
       ...(p.val !== undefined ? [{ step: p.step, loss: p.val, split: 'validation' }] : []),
     ]);
+    const splits = ['train', 'validation'].filter((split) => rows.some((r) => r.split === split));
     const marks: Plot.Markish[] = [
       Plot.line(rows, { x: 'step', y: 'loss', stroke: 'split', z: 'split' }),
       Plot.dot(rows.filter((r) => r.split === 'validation'), { x: 'step', y: 'loss', fill: 'split', r: 2 }),
@@ -59,18 +66,48 @@ export function liveLossChart(options: { title?: string; reference?: { y: number
     const caption = last
       ? `step ${last.step}${last.train !== undefined ? `, train ${last.train.toFixed(3)}` : ''}${last.val !== undefined ? `, val ${last.val.toFixed(3)}` : ''}`
       : 'waiting for the first step';
+    const staticOptions: Plot.PlotOptions = {
+      title,
+      subtitle: caption,
+      x: { label: 'step' },
+      y: { label: 'loss', grid: true },
+      color: { legend: splits.length > 0, domain: splits.length ? splits : ['train'] },
+      marks,
+    };
+    if (!final) {
+      output.update(plotBundle(staticOptions));
+      return;
+    }
+    const traces: PlotlyTrace[] = splits.map((split) => {
+      const mine = rows.filter((r) => r.split === split);
+      return {
+        type: 'scatter',
+        mode: split === 'validation' ? 'lines+markers' : 'lines',
+        name: split,
+        x: mine.map((r) => r.step),
+        y: mine.map((r) => r.loss),
+        hovertemplate: `${split}: step %{x}, loss %{y:.4f}<extra></extra>`,
+      };
+    });
+    const reference = options.reference;
     output.update(
-      plotBundle({
-        title: options.title ?? 'Loss',
-        subtitle: caption,
-        x: { label: 'step' },
-        y: { label: 'loss', grid: true },
-        color: { legend: true, domain: ['train', 'validation'] },
-        marks,
-      }),
+      plotlyBundle(
+        traces,
+        {
+          title: { text: `${title}<br><sup>${escapeHtml(caption)}</sup>` },
+          height: 360,
+          xaxis: { title: { text: 'step' } },
+          yaxis: { title: { text: 'loss' } },
+          hovermode: 'closest',
+          shapes: reference ? [{ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: reference.y, y1: reference.y, line: { color: 'gray', dash: 'dash', width: 1 } }] : [],
+          annotations: reference ? [{ xref: 'paper', x: 1, y: reference.y, text: escapeHtml(reference.label), showarrow: false, xanchor: 'right', yanchor: 'bottom', font: { color: 'gray' } }] : [],
+        },
+        {},
+        plotMarkup(staticOptions).markup,
+      ),
     );
   };
-  const redraw = throttled(options.minIntervalMs ?? 500, draw);
+  const redraw = throttled(options.minIntervalMs ?? 500, () => draw(false));
   return {
     update(step, losses) {
       const existing = points.find((p) => p.step === step);
@@ -78,7 +115,7 @@ export function liveLossChart(options: { title?: string; reference?: { y: number
       else points.push({ step, ...losses });
       redraw.maybe();
     },
-    done: redraw.now,
+    done: () => draw(true),
     points,
     output,
   };

@@ -48,7 +48,12 @@ export function plotMarkup(options: Plot.PlotOptions): { markup: string; kind: '
     return { markup: element.outerHTML, kind: 'svg' };
   }
   for (const svg of Array.from(element.querySelectorAll('svg'))) svg.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-  return { markup: element.outerHTML, kind: 'figure' };
+  // Plot writes a figure's title and subtitle as <h2> and <h3>, which notebooks and the website style (and list) as
+  // section headings: they become plain captions.
+  const markup = element.outerHTML
+    .replace(/<h2>([\s\S]*?)<\/h2>/, '<div class="chart-title" style="font-weight:600;font-size:14px;line-height:1.3;margin:0 0 2px">$1</div>')
+    .replace(/<h3>([\s\S]*?)<\/h3>/, '<div class="chart-subtitle" style="font-size:12px;line-height:1.3;opacity:0.8;margin:0 0 4px">$1</div>');
+  return { markup, kind: 'figure' };
 }
 
 /** The MIME bundle of a Plot chart (SVG, or HTML for figures with a title or legend). */

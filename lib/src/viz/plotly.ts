@@ -1,10 +1,11 @@
 /**
- * Interactive Plotly charts. The MIME bundle carries the Plotly JSON (JupyterLab and VS Code render it
- * natively with the Plotly extension), HTML that draws the chart with a bundled plotly.js (classic Notebook,
- * JupyterLab without the extension, exported HTML; no CDN, works offline), and inside that HTML a static
- * SVG drawn by Observable Plot that stays visible where scripts do not run (GitHub's viewer).
+ * Interactive Plotly charts. The MIME bundle carries Plotly's own JSON (`application/vnd.plotly.v1+json`: JupyterLab
+ * with Plotly's extension, VS Code and the course's website draw it natively) and HTML for every other front end:
+ * a static SVG drawn by Observable Plot (visible where scripts do not run: GitHub's viewer, exported HTML) and a small
+ * script that swaps in the interactive chart. The script needs no CDN and no require.js: when the page has no Plotly
+ * yet, it fetches plotly.js from the course's own node_modules through the Jupyter server (`/files/...`), once per
+ * page, so charts stay interactive after a reload, a re-run or a kernel restart, offline.
  */
-import * as fs from 'node:fs';
 import { display, escapeHtml, MimeBundle } from './display';
 import { Plot, plotMarkup } from './plot';
 
@@ -16,15 +17,30 @@ export type PlotlyLayout = Record<string, unknown>;
 /** The MIME type that Plotly's Jupyter renderers read. */
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
-let libraryShown = false;
 let counter = 0;
 
-/** plotly.js source, wrapped so that its UMD header sets `window.Plotly` even where require.js is loaded. */
-export function plotlyLibraryScript(): string {
-  const file = require.resolve('plotly.js-dist-min/plotly.min.js');
-  const source = fs.readFileSync(file, 'utf8');
-  return `<script type="text/javascript">(function(){var define=undefined,module=undefined,exports=undefined;\n${source}\n}).call(window);</script>`;
-}
+/** Where plotly.js lies inside the course, relative to the repository root (served by Jupyter as /files/…). */
+export const PLOTLY_LIBRARY_PATH = 'node_modules/plotly.js-dist-min/plotly.min.js';
+
+/**
+ * The browser-side loader every chart's HTML carries (ES5, no require.js): draw now when `window.Plotly` exists,
+ * else queue the drawing and load plotly.js once per page from the Jupyter server. The candidates are the folder of
+ * the open notebook and each folder above it, so it works wherever the server's root is (repository or notebooks/).
+ * plotly.js is evaluated with `define`, `module` and `exports` hidden, so it sets `window.Plotly` even where
+ * require.js is loaded (classic Notebook).
+ */
+export const PLOTLY_LOADER = `function(draw){var w=window;if(w.Plotly){draw();return;}
+var s=w.__howLlmsPlotly=w.__howLlmsPlotly||{queue:[],state:'idle'};s.queue.push(draw);if(s.state!=='idle')return;s.state='loading';
+var base='/',doc='';try{var cfg=document.getElementById('jupyter-config-data');if(cfg){base=JSON.parse(cfg.textContent).baseUrl||base;}
+else if(document.body&&document.body.getAttribute('data-base-url')){base=document.body.getAttribute('data-base-url');}}catch(e){}
+var m=decodeURIComponent(location.pathname).match(/\\/(?:lab\\/(?:workspaces\\/[^\\/]+\\/)?tree|notebooks|doc\\/tree|tree)\\/(.*)$/);
+if(m){doc=m[1];}else if(document.body&&document.body.getAttribute('data-notebook-path')){doc=document.body.getAttribute('data-notebook-path');}
+var dirs=doc.split('/').slice(0,-1),urls=[];for(var i=dirs.length;i>=0;i--){urls.push(base+'files/'+dirs.slice(0,i).concat(['${PLOTLY_LIBRARY_PATH}']).join('/'));}
+function flush(){var q=s.queue;s.queue=[];for(var j=0;j<q.length;j++){try{q[j]();}catch(e){console.error(e);}}}
+(function next(k){if(k>=urls.length){s.state='idle';s.queue=[];return;}
+fetch(urls[k],{credentials:'same-origin'}).then(function(r){if(!r.ok)throw new Error(r.status);return r.text();})
+.then(function(code){new Function('define','module','exports',code).call(w);if(!w.Plotly)throw new Error('no Plotly');s.state='ready';flush();})
+.catch(function(){next(k+1);});})(0);}`;
 
 function titleText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
@@ -54,7 +70,11 @@ export function plotlyStaticMarkup(data: PlotlyTrace[], layout: PlotlyLayout = {
       else {
         const mode = String(trace.mode ?? 'lines');
         if (mode.includes('lines')) marks.push(Plot.line(rows, { x: 'x', y: 'y', stroke: 'name' }));
-        if (mode.includes('markers')) marks.push(Plot.dot(rows, { x: 'x', y: 'y', fill: 'name', r: 2 }));
+        if (mode.includes('markers')) marks.push(Plot.dot(rows, { x: 'x', y: 'y', fill: 'name', r: mode.includes('text') ? 4 : 2 }));
+        if (mode.includes('text') && Array.isArray(trace.text)) {
+          const labels = trace.text as unknown[];
+          marks.push(Plot.text(rows.map((r, j) => ({ ...r, label: String(labels[j] ?? '') })), { x: 'x', y: 'y', text: 'label', dy: -8 }));
+        }
       }
     }
   }
@@ -70,18 +90,18 @@ export function plotlyStaticMarkup(data: PlotlyTrace[], layout: PlotlyLayout = {
   return markup;
 }
 
-/** The MIME bundle of a Plotly chart; the first one in a kernel session also carries plotly.js itself. */
-export function plotlyBundle(data: PlotlyTrace[], layout: PlotlyLayout = {}, config: Record<string, unknown> = {}): MimeBundle {
-  const id = `plotly-${process.pid}-${counter++}`;
+/**
+ * The MIME bundle of a Plotly chart: Plotly's JSON, and HTML with a static SVG that turns interactive where scripts
+ * run. `staticMarkup` replaces the automatic SVG stand-in (heatmaps and loss charts pass their own Plot drawing).
+ */
+export function plotlyBundle(data: PlotlyTrace[], layout: PlotlyLayout = {}, config: Record<string, unknown> = {}, staticMarkup?: string): MimeBundle {
+  const id = `plotly-${process.pid}-${Date.now().toString(36)}-${counter++}`;
   const figure = { data, layout, config: { responsive: true, displaylogo: false, ...config } };
-  const library = libraryShown ? '' : plotlyLibraryScript();
-  libraryShown = true;
   const json = JSON.stringify(figure).replace(/</g, '\\u003c');
   const html =
-    `${library}<div id="${id}" class="how-llms-plotly" style="min-height:${Number(layout.height ?? 420)}px">${plotlyStaticMarkup(data, layout)}</div>` +
-    `<script type="text/javascript">(function(){var fig=${json};function draw(){var el=document.getElementById(${JSON.stringify(id)});` +
-    `if(!el)return;el.innerHTML='';window.Plotly.newPlot(el,fig.data,fig.layout,fig.config);}` +
-    `if(window.Plotly){draw();}else{var n=0,t=setInterval(function(){if(window.Plotly||++n>100){clearInterval(t);if(window.Plotly)draw();}},100);}})();</script>`;
+    `<div id="${id}" class="how-llms-plotly" style="min-height:${Number(layout.height ?? 420)}px">${staticMarkup ?? plotlyStaticMarkup(data, layout)}</div>` +
+    `<script type="text/javascript">(${PLOTLY_LOADER})(function(){var fig=${json};var el=document.getElementById(${JSON.stringify(id)});` +
+    `if(!el)return;el.innerHTML='';window.Plotly.newPlot(el,fig.data,fig.layout,fig.config);});</script>`;
   return {
     [PLOTLY_MIME]: figure,
     'text/html': html,
