@@ -16,6 +16,14 @@ describe('grading explanations', () => {
     expect(explainError({ name: 'Error', message: `Transform failed with 1 error: ${parse}` })).toBe('Your code does not compile: Unexpected token at exercises/ch01-fixture/add.ts:2:14.');
   });
 
+  it('recognises a stub whose TODO a test caught, not only one that reached the runner', () => {
+    const todo = 'TODO: implement stableSoftmax (see the chapter 05 notebook, section Softmax, and why it must be stable)';
+    const expected = "Not written yet: stableSoftmax still throws the stub's TODO (see the chapter 05 notebook, section Softmax, and why it must be stable).";
+    expect(explainError({ name: 'AssertionError', message: `expected [Function] to throw error matching /rows/ but got '${todo}'` })).toBe(expected);
+    expect(explainError({ name: 'AssertionError', message: 'promise rejected instead of resolving', actual: `Error: ${todo}` })).toBe(expected);
+    expect(explainError({ name: 'Error', message: todo })).toBe(expected);
+  });
+
   it('passes other messages through, shortened', () => {
     expect(explainError({ name: 'RangeError', message: 'x'.repeat(1000) })).toMatch(/^RangeError: x{400}…$/);
   });
