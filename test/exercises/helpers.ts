@@ -4,7 +4,7 @@
  * only the library, so a test never loads another exercise's code.
  */
 import { expect } from 'vitest';
-import { Rng, tf, trainBpe } from '@how-llms-work/lib';
+import { adamwStep, clipScale, lossAndGrads, Rng, tf, trainBpe, type AdamWState, type GPTConfig, type Params } from '@how-llms-work/lib';
 
 /** A seeded tensor of standard normal values times `std`, of the given shape. */
 export function randn(shape: number[], seed: number, std = 1): tf.Tensor {
@@ -90,4 +90,30 @@ export function namedGrads(f: () => tf.Tensor, variables: Record<string, tf.Vari
   const { value, grads } = tf.variableGrads(() => f().mul(weights).sum() as tf.Scalar, names.map((n) => variables[n]));
   value.dispose();
   return Object.fromEntries(names.map((n) => [n, grads[variables[n].name]]));
+}
+
+/** `n` seeded random small GPT configurations: 1 to 3 layers and heads, head width 2 to 4, with or without biases. */
+export function randomGptConfigs(n: number, seed: number, blockSize: { min: number; max: number }): GPTConfig[] {
+  const rng = new Rng(seed);
+  return Array.from({ length: n }, () => {
+    const nHead = 1 + rng.int(3);
+    return {
+      vocabSize: 5 + rng.int(20),
+      blockSize: blockSize.min + rng.int(blockSize.max - blockSize.min + 1),
+      nLayer: 1 + rng.int(3),
+      nHead,
+      nEmbd: nHead * (2 + rng.int(3)),
+      bias: rng.int(3) > 0,
+    };
+  });
+}
+
+/** The library's training step, to compare a learner's trainStep with: lossAndGrads, clipScale, adamwStep → the loss. */
+export function libraryTrainStep(params: Params, state: AdamWState, lossFn: () => tf.Scalar, lr: number, clipNorm: number): number {
+  const { loss, grads } = lossAndGrads(lossFn, params);
+  const { scale, norm } = clipScale(grads, clipNorm);
+  adamwStep(state, params, grads, lr, { gradScale: scale });
+  const value = loss.dataSync()[0];
+  tf.dispose([loss, scale, norm, ...Object.values(grads)]);
+  return value;
 }

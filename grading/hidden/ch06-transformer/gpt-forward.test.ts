@@ -1,20 +1,12 @@
 // Chapter 6, hidden: gptForward on seeded random configurations, gradients and properties.
 import { describe, expect, it } from 'vitest';
 import { gptForward, type AttentionLayer } from '@exercises/ch06-transformer/gpt-forward';
-import { gptForward as libraryForward, initGPT, Rng, tf, type GPTConfig } from '@how-llms-work/lib';
-import { maxDiff, namedGrads, randn, randomIds, randomizeParams } from '../../../test/exercises/helpers';
-
-function configs(n: number, seed: number): GPTConfig[] {
-  const rng = new Rng(seed);
-  return Array.from({ length: n }, () => {
-    const nHead = 1 + rng.int(3);
-    return { vocabSize: 5 + rng.int(20), blockSize: 4 + rng.int(8), nLayer: 1 + rng.int(3), nHead, nEmbd: nHead * (2 + rng.int(3)), bias: rng.int(3) > 0 };
-  });
-}
+import { gptForward as libraryForward, initGPT, tf, type GPTConfig } from '@how-llms-work/lib';
+import { maxDiff, namedGrads, randn, randomGptConfigs, randomIds, randomizeParams } from '../../../test/exercises/helpers';
 
 describe('ch06 gptForward', () => {
   it("gives the library's logits on 8 seeded random configurations (with and without biases)", () => {
-    configs(8, 61).forEach((config, i) => {
+    randomGptConfigs(8, 61, { min: 4, max: 11 }).forEach((config, i) => {
       const params = initGPT(config, 100 + i);
       randomizeParams(params, 100 + i, 0.4);
       const T = 1 + (i * 3) % config.blockSize;
@@ -25,7 +17,7 @@ describe('ch06 gptForward', () => {
   });
 
   it("has the library's gradients for every parameter on 3 seeded random configurations", () => {
-    configs(3, 62).forEach((config, i) => {
+    randomGptConfigs(3, 62, { min: 4, max: 11 }).forEach((config, i) => {
       const params = initGPT(config, 300 + i);
       randomizeParams(params, 300 + i, 0.3);
       const T = Math.min(config.blockSize, 5);

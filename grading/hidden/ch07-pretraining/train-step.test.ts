@@ -1,17 +1,9 @@
 // Chapter 7, hidden: trainStep against the library's step on seeded models, clipping regimes and optimizers.
 import { describe, expect, it } from 'vitest';
 import { trainStep, type OptimizerStep } from '@exercises/ch07-pretraining/train-step';
-import { adamwStep, clipScale, createAdamW, crossEntropy, gptForward, initGPT, lossAndGrads, tf, type AdamWState, type GPTConfig, type Params } from '@how-llms-work/lib';
-import { maxDiff, randomIds } from '../../../test/exercises/helpers';
+import { createAdamW, crossEntropy, gptForward, initGPT, tf, type AdamWState, type GPTConfig, type Params } from '@how-llms-work/lib';
+import { libraryTrainStep, maxDiff, randomIds } from '../../../test/exercises/helpers';
 
-function libraryStep(params: Params, state: AdamWState, lossFn: () => tf.Scalar, lr: number, clipNorm: number): number {
-  const { loss, grads } = lossAndGrads(lossFn, params);
-  const { scale, norm } = clipScale(grads, clipNorm);
-  adamwStep(state, params, grads, lr, { gradScale: scale });
-  const value = loss.dataSync()[0];
-  tf.dispose([loss, scale, norm, ...Object.values(grads)]);
-  return value;
-}
 
 describe('ch07 trainStep', () => {
   it('matches the library over 6 steps for clipNorm 1e-3 (always clips), 1 and Infinity (never clips)', () => {
@@ -23,7 +15,7 @@ describe('ch07 trainStep', () => {
       const [s1, s2] = [createAdamW(mine), createAdamW(lib)];
       for (let i = 0; i < 6; i++) {
         const got = trainStep(mine, s1, () => crossEntropy(gptForward(mine, config, x), y), { lr: 3e-3, clipNorm });
-        const want = libraryStep(lib, s2, () => crossEntropy(gptForward(lib, config, x), y), 3e-3, clipNorm);
+        const want = libraryTrainStep(lib, s2, () => crossEntropy(gptForward(lib, config, x), y), 3e-3, clipNorm);
         expect(got, `clipNorm ${clipNorm}, step ${i}`).toBeCloseTo(want, 4);
       }
       for (const name of Object.keys(mine)) expect(maxDiff(mine[name], lib[name]), `${name}, clipNorm ${clipNorm}`).toBeLessThan(2e-5);

@@ -2,19 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { emptyCache, forwardWithCache, freeCache, greedyWithCache } from '@exercises/ch08-generation/kv-cache';
 import { generate, gptForward, gptLanguageModel, initGPT, Rng, tf, type GPTConfig } from '@how-llms-work/lib';
-import { maxDiff, randomIds, randomizeParams } from '../../../test/exercises/helpers';
-
-function configs(n: number, seed: number): GPTConfig[] {
-  const rng = new Rng(seed);
-  return Array.from({ length: n }, () => {
-    const nHead = 1 + rng.int(3);
-    return { vocabSize: 6 + rng.int(15), blockSize: 10 + rng.int(6), nLayer: 1 + rng.int(3), nHead, nEmbd: nHead * (2 + rng.int(3)), bias: rng.int(4) > 0 };
-  });
-}
+import { maxDiff, randomGptConfigs, randomIds, randomizeParams } from '../../../test/exercises/helpers';
 
 describe('ch08 forwardWithCache', () => {
   it('fed in random chunks, gives every row of the full forward pass on 5 seeded models (batch of 2)', () => {
-    configs(5, 90).forEach((config, k) => {
+    randomGptConfigs(5, 90, { min: 10, max: 15 }).forEach((config, k) => {
       const params = initGPT(config, 91 + k);
       randomizeParams(params, 91 + k, 0.4);
       const T = config.blockSize;
@@ -35,7 +27,7 @@ describe('ch08 forwardWithCache', () => {
   });
 
   it('decodes greedily token for token as recomputing does, on 3 seeded models up to blockSize', () => {
-    configs(3, 94).forEach((config, k) => {
+    randomGptConfigs(3, 94, { min: 10, max: 15 }).forEach((config, k) => {
       const params = initGPT(config, 95 + k);
       randomizeParams(params, 95 + k, 0.5);
       const prompt = [1 + k, 2, 0];

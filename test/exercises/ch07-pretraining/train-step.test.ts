@@ -1,22 +1,13 @@
 // Chapter 7: one training step (loss, gradients, global-norm clipping, optimizer step), against the library.
 import { describe, expect, it } from 'vitest';
 import { trainStep, type OptimizerStep } from '@exercises/ch07-pretraining/train-step';
-import { adamwStep, clipScale, createAdamW, crossEntropy, gptForward, initGPT, lossAndGrads, tf, type GPTConfig, type NamedTensors, type Params } from '@how-llms-work/lib';
-import { maxDiff, randomIds } from '../helpers';
+import { createAdamW, crossEntropy, gptForward, initGPT, lossAndGrads, tf, type GPTConfig, type NamedTensors, type Params } from '@how-llms-work/lib';
+import { libraryTrainStep, maxDiff, randomIds } from '../helpers';
 
 const CONFIG: GPTConfig = { vocabSize: 10, blockSize: 6, nLayer: 1, nHead: 2, nEmbd: 8 };
 const batch = { x: randomIds(2, 6, 10, 1), y: randomIds(2, 6, 10, 2) };
 const lossOf = (params: Params) => () => crossEntropy(gptForward(params, CONFIG, batch.x), batch.y);
 
-/** The library's step: lossAndGrads, clipScale, adamwStep with the clip factor. */
-function libraryStep(params: Params, state: ReturnType<typeof createAdamW>, lr: number, clipNorm: number): number {
-  const { loss, grads } = lossAndGrads(lossOf(params), params);
-  const { scale, norm } = clipScale(grads, clipNorm);
-  adamwStep(state, params, grads, lr, { gradScale: scale });
-  const value = loss.dataSync()[0];
-  tf.dispose([loss, scale, norm, ...Object.values(grads)]);
-  return value;
-}
 
 describe('ch07 trainStep', () => {
   it("returns the loss and moves the parameters as the library's step does (3 steps, clipping active)", () => {
@@ -24,7 +15,7 @@ describe('ch07 trainStep', () => {
     const [s1, s2] = [createAdamW(mine), createAdamW(lib)];
     for (let i = 0; i < 3; i++) {
       const got = trainStep(mine, s1, lossOf(mine), { lr: 1e-2, clipNorm: 0.05 });
-      const want = libraryStep(lib, s2, 1e-2, 0.05);
+      const want = libraryTrainStep(lib, s2, lossOf(lib), 1e-2, 0.05);
       expect(got).toBeCloseTo(want, 5);
     }
     for (const name of Object.keys(mine)) expect(maxDiff(mine[name], lib[name]), name).toBeLessThan(1e-5);
