@@ -221,7 +221,8 @@ async function converge(): Promise<RunnerResult['converge']> {
 async function main(): Promise<void> {
   const tasks = JSON.parse(process.argv[2]) as WorkerTasks;
   const info = await L.ready();
-  const detail = `${info.name}${info.patches.length ? ` + ${info.patches.join(', ')}` : ' (stock TF.js 4.22)'}`;
+  const blas = info.patches.includes(L.NATIVE_MATMUL_PATCH) ? L.openblasInfo()?.config.replace(/ MAX_THREADS=\d+| NO_\w+| DYNAMIC_ARCH/g, '') : undefined;
+  const detail = `${info.name}${info.patches.length ? ` + ${info.patches.join(', ')}` : ' (stock TF.js 4.22)'}${blas ? `; ${blas} kernels` : ''}`;
   const result: RunnerResult = { runner: tasks.runner, detail };
   const log = (what: string) => process.stderr.write(`  [${tasks.runner}] ${what}\n`);
   const errors: string[] = [];

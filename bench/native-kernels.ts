@@ -2,6 +2,8 @@
  * The fused kernels, native (C, accel/native/fused_kernels.c) against their JavaScript loops, at the baby GPT's sizes:
  *   npx tsx bench/native-kernels.ts [rounds]          each kernel alone
  *   npx tsx bench/native-kernels.ts step [rounds]     the baby GPT's training step (as bench/profile.ts runs it)
+ *   npx tsx bench/native-kernels.ts threads [rounds]  each product and kernel of the baby and the wide GPT, and their
+ *                                                     steps, on 1 thread against the default (one per core), turn about
  * (HOW_LLMS_BACKEND picks wasm or cpu; wasm by default.) Each round runs native and JavaScript once each, turn about,
  * so both see the same load on a shared machine; prints medians: ms per kernel call, or per step and per kernel
  * (under tf.profile, summed over the step's calls).
@@ -15,7 +17,8 @@ import '../accel/src/kernels/adamw';
 import '../accel/src/kernels/global-norm';
 import '../accel/src/kernels/attention';
 import '../accel/src/kernels/cross-entropy';
-import { MODELS, libraryStep, randomTensor as random } from './common';
+import { nativeAddon } from '../accel/src/native-matmul';
+import { MODELS, libraryStep, randomTensor as random, type BenchModel } from './common';
 
 const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
 
@@ -59,7 +62,72 @@ async function steps(rounds: number): Promise<void> {
   row('fused kernels together', sumN, sumJ);
 }
 
+/** The products and the split kernels of one model's step at its sizes, each a function returning its outputs. */
+function splitCases(model: BenchModel): [string, () => tf.Tensor[]][] {
+  const { batchSize: B, config } = model;
+  const [T, C, H] = [config.blockSize, config.nEmbd, config.nHead];
+  const x = random([B * T, C], 1);
+  const h = random([B * T, 4 * C], 2);
+  const w = random([4 * C, C], 3);
+  const q = random([B, H, T, C / H], 4);
+  const scores = random([B, H, T, T], 5);
+  const qkv = random([B * T, 3 * C], 6);
+  const parts = [0, 1, 2].map((i) => random([B, H, T, C / H], 7 + i));
+  const p = random([4 * C * C], 10);
+  const [m, v] = [tf.zerosLike(p), tf.onesLike(p)];
+  const softmax = { scale: 0.25, causal: true, offset: 0 };
+  return [
+    [`x @ Wᵀ (${B * T}, ${C})·(${4 * C}, ${C})ᵀ`, () => [tf.matMul(x, w, false, true)]],
+    [`xᵀ @ dy (${C}, ${B * T})·(${B * T}, ${4 * C})`, () => [tf.matMul(x, h, true, false)]],
+    [`q @ kᵀ, ${B * H} × (${T}, ${C / H})`, () => [tf.matMul(q, q, false, true)]],
+    ['GELU', () => runFused('HowLlmsGelu', { x: h })],
+    ['GELU gradient', () => runFused('HowLlmsGeluGrad', { dy: h, x: h })],
+    ['layer norm', () => runFused('HowLlmsLayerNorm', { x, weight: x.slice(0, 1).reshape([C]), bias: x.slice(1, 1).reshape([C]) }, { eps: 1e-5 })],
+    ['layer norm gradient', () => runFused('HowLlmsLayerNormGrad', { dy: x, x, weight: x.slice(0, 1).reshape([C]), rstd: tf.ones([B * T]) })],
+    ['causal softmax', () => runFused('HowLlmsCausalSoftmax', { scores }, softmax)],
+    ['causal softmax gradient', () => runFused('HowLlmsCausalSoftmaxGrad', { dy: scores, y: scores }, softmax)],
+    ['AdamW, one (4C, C) weight', () => runFused('HowLlmsAdamW', { param: p, m, v, grad: p, scale: tf.scalar(0.5) }, { lr: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, bc1: 0.1, bc2: 0.05 })],
+    ['split heads (q, k, v)', () => runFused('HowLlmsSplitHeads3', { x: qkv }, { nHead: H, seqLen: T, inRank: 2 })],
+    ['merge heads with sums', () => runFused('HowLlmsMergeHeads3', { q: parts[0], k: parts[1], v: parts[2] }, { outRank: 2, partShape: parts[0].shape, columnSums: true })],
+  ];
+}
+
+/** Each product and split kernel, and the whole step, of the baby and the wide GPT: 1 thread against the default, turn about. */
+function threads(rounds: number): void {
+  const addon = nativeAddon().addon;
+  if (!addon) throw new Error(`the native addon does not load: ${nativeAddon().reason}`);
+  const most = addon.threads();
+  console.log(`${'median ms'.padEnd(44)} ${'1 thread'.padStart(10)} ${`${most} threads`.padStart(10)} ${'speed-up'.padStart(9)}`);
+  for (const model of [MODELS.baby, MODELS.wide]) {
+    const { step } = libraryStep(model);
+    const cases: [string, () => void][] = [
+      ...splitCases(model).map(([name, f]): [string, () => void] => [name, () => tf.dispose(tf.tidy(() => f().map((t) => (t.dataSync(), t))))]),
+      ['the training step', step],
+    ];
+    for (const [name, f] of cases) {
+      const times: Record<number, number[]> = { 1: [], [most]: [] };
+      const n = name === 'the training step' && model === MODELS.wide ? Math.max(2, Math.ceil(rounds / 5)) : rounds;
+      for (let r = 0; r < n + 1; r++) {
+        for (const t of r % 2 === 0 ? [1, most] : [most, 1]) {
+          addon.setThreads(t);
+          const t0 = performance.now();
+          f();
+          if (r > 0) times[t].push(performance.now() - t0); // round 0 warms up
+        }
+      }
+      addon.setThreads(most);
+      const [one, all] = [median(times[1]), median(times[most])];
+      console.log(`${`${model.name}: ${name}`.padEnd(44)} ${one.toFixed(3).padStart(10)} ${all.toFixed(3).padStart(10)} ${(one / all).toFixed(2).padStart(8)}×`);
+    }
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === 'threads') {
+    const info = await L.ready();
+    console.log(info.summary);
+    return threads(Number(process.argv[3] ?? 15));
+  }
   const stepMode = process.argv[2] === 'step';
   const rounds = Number(process.argv[stepMode ? 3 : 2] ?? 15);
   const info = await L.ready();

@@ -28,16 +28,19 @@ const RESULTS = path.join(__dirname, 'results');
 interface Runner {
   name: string;
   kind: 'js' | 'torch';
-  env?: Record<string, string>;
+  env?: Record<string, string | undefined>;
   threads?: number;
   /** The Python that runs a torch runner, or why none does. */
   python?: TorchPython | { missing: string };
   tasks: Omit<WorkerTasks, 'runner'>;
 }
 
-function runChild(file: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<RunnerResult> {
+/** Run a runner; `env` adds to this process's environment, and a key set to undefined is removed from it. */
+function runChild(file: string, args: string[], env: Record<string, string | undefined>, timeoutMs: number): Promise<RunnerResult> {
+  const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
+  for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
   return new Promise((resolve) => {
-    const child = execFile(file, args, { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 << 20, timeout: timeoutMs }, (err, stdout) => {
+    const child = execFile(file, args, { cwd: ROOT, env: childEnv, maxBuffer: 64 << 20, timeout: timeoutMs }, (err, stdout) => {
       const line = stdout.trim().split('\n').pop() ?? '';
       try {
         resolve(JSON.parse(line) as RunnerResult);
@@ -100,6 +103,10 @@ function runners(flags: Flags, backends: string[], cores: number): Runner[] {
       list.push({ name: 'ours-wasm', kind: 'js', env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_WASM_THREADS: '1', HOW_LLMS_THREADS: '' }, tasks: { ...base, bpe: true, converge: flags.converge, weightsDir: RESULTS } });
       for (const t of counts.filter((c) => c !== cores)) {
         list.push({ name: oursAt(t), kind: 'js', env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_WASM_THREADS: '1', HOW_LLMS_THREADS: String(t) }, tasks: { ...base, matmul: false, generation: false } });
+      }
+      // This machine pins OpenBLAS's kernels (OPENBLAS_CORETYPE, e.g. Haswell for safety): what OpenBLAS picks itself, as on a learner's machine.
+      if (process.env.OPENBLAS_CORETYPE) {
+        list.push({ name: 'ours-blas-auto', kind: 'js', env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_WASM_THREADS: '1', HOW_LLMS_THREADS: '', OPENBLAS_CORETYPE: undefined }, tasks: { ...base, generation: false } });
       }
       // What a machine without the native addon gets (no compiler or OpenBLAS, macOS, Windows): wasm alone.
       list.push({ name: 'ours-wasm-only', kind: 'js', env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_WASM_THREADS: '1', HOW_LLMS_NATIVE_MATMUL: '0', HOW_LLMS_NATIVE_KERNELS: '0' }, tasks: { ...base, generation: false, train: train.filter((m) => m === 'baby') } });

@@ -270,9 +270,14 @@ def main():
     torch.ones(2, 2) @ torch.ones(2, 2)  # loads the BLAS library
     blas_threads = openblas_threads(args.threads)
     loaded, built = blas_in_use()
+    if built == 'mkl':
+        # pip's wheels link MKL (and oneDNN) into torch itself: nothing to find in /proc/self/maps, and MKL follows torch's threads.
+        blas = f"BLAS mkl{', oneDNN' if torch.backends.mkldnn.is_available() else ''}"
+    else:
+        blas = f'BLAS {built} (loaded: {loaded}, {blas_threads} BLAS threads)'
     result = {
         'runner': tasks['runner'],
-        'detail': f'torch {torch.__version__}, {torch.get_num_threads()} threads, BLAS {built} (loaded: {loaded}, {blas_threads} BLAS threads)',
+        'detail': f"torch {torch.__version__}, {torch.get_num_threads()} thread{'' if torch.get_num_threads() == 1 else 's'}, {blas}",
     }
     errors = []
     models = tasks['models']
