@@ -117,3 +117,14 @@ export function libraryTrainStep(params: Params, state: AdamWState, lossFn: () =
   tf.dispose([loss, scale, norm, ...Object.values(grads)]);
   return value;
 }
+
+// What random text for the tokenizer exercises is made of: ASCII words, accents, CJK, emoji (surrogate pairs, a
+// skin-tone modifier), lone surrogates (which UTF-8 cannot hold: TextEncoder writes U+FFFD), repeated runs.
+const TEXT_PIECES = ['the', ' ', 'cat', 'ing', 'é', 'ß', '中', '文字', '😀', '🚀', '👍🏽', '\n', 'aaaa', '\uD800', '\uDFFF', 'zz', '...', 'Ω', 'ab'];
+
+/** Seeded random text of `pieces` pieces of TEXT_PIECES, for the tokenizer exercises. */
+export function randomText(rng: Rng, pieces: number): string {
+  let out = '';
+  for (let i = 0; i < pieces; i++) out += TEXT_PIECES[rng.int(TEXT_PIECES.length)];
+  return out;
+}

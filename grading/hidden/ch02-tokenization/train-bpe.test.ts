@@ -2,17 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { trainBpe } from '@exercises/ch02-tokenization/train-bpe';
 import { BpeTokenizer, Rng, trainBpe as libraryTrainBpe } from '@how-llms-work/lib';
+import { randomText } from '../../../test/exercises/helpers';
 
 const libraryMerges = (text: string, vocabSize: number) => libraryTrainBpe(text, { vocabSize, pattern: null }).merges.map((m) => [...m.pair]);
-
-// Pieces a random corpus is built from: ASCII words, accents, CJK, emoji (surrogate pairs), a lone surrogate, runs.
-const PIECES = ['the', ' ', 'cat', 'ing', 'é', 'ß', '中', '文字', '😀', '🚀', '👍🏽', '\n', 'aaaa', '\uD800', '\uDFFF', 'zz', '...', 'Ω', 'ab'];
-
-function randomText(rng: Rng, pieces: number): string {
-  let out = '';
-  for (let i = 0; i < pieces; i++) out += PIECES[rng.int(PIECES.length)];
-  return out;
-}
 
 describe('ch02 trainBpe', () => {
   it("learns the library's merges, merge for merge, on 10 seeded random corpora (ties, emoji, lone surrogates)", () => {
