@@ -1,6 +1,5 @@
 /** Command-line options shared by `npm run grade`, `npm run check` and the Gradescope entry. */
 import * as os from 'node:os';
-import { parseArgs } from 'node:util';
 import { openCourse, type Course } from './course';
 import { checkLimits, DEFAULT_LIMITS, type Limits } from './limits';
 

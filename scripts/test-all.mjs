@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: every check the course depends on, in order, failing on any failure.
-//   build (strict) → typecheck → markdownlint → vitest (library on wasm and cpu, exercises against the solutions,
+//   build (strict) → typecheck → markdownlint → eslint → vitest (library on wasm and cpu, exercises against the solutions,
 //   notebook hygiene and prose, grading, tools) → exercise stubs equal what scripts/stubs.mjs generates from
 //   solutions/ and must fail → every notebook executed end to end
 //   → the static site built from them → the learner's view in a real browser (Jupyter + Chromium).
@@ -28,6 +28,12 @@ function step(name, command, args, options = {}) {
   return ok;
 }
 
+/** Count one step's outcome. */
+function count(ok) {
+  if (ok) passed++;
+  else failed++;
+}
+
 function countVitest(file) {
   if (!fs.existsSync(file)) return { passed: 0, failed: 1 };
   const report = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -38,9 +44,10 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'how-llms-test-'));
 const only = process.argv.slice(2);
 const want = (name) => only.length === 0 || only.includes(name);
 
-if (want('build')) step('build', bin('tsc'), ['-b', 'accel', 'lib']) ? passed++ : failed++;
-if (want('typecheck')) step('typecheck', bin('tsc'), ['-p', 'tsconfig.json']) ? passed++ : failed++;
-if (want('markdownlint')) step('markdownlint', bin('markdownlint-cli2'), []) ? passed++ : failed++;
+if (want('build')) count(step('build', bin('tsc'), ['-b', 'accel', 'lib']));
+if (want('typecheck')) count(step('typecheck', bin('tsc'), ['-p', 'tsconfig.json']));
+if (want('markdownlint')) count(step('markdownlint', bin('markdownlint-cli2'), []));
+if (want('eslint')) count(step('eslint', bin('eslint'), ['.']));
 
 if (want('vitest')) {
   const report = path.join(tmp, 'vitest.json');
@@ -52,9 +59,8 @@ if (want('vitest')) {
 }
 
 if (want('stubs')) {
-  step('exercise stubs generated from solutions', process.execPath, [path.join(root, 'scripts', 'stubs.mjs'), 'check']) ? passed++ : failed++;
-  const ok = step('exercise stubs fail', process.execPath, [path.join(root, 'scripts', 'check-stubs.mjs')]);
-  ok ? passed++ : failed++;
+  count(step('exercise stubs generated from solutions', process.execPath, [path.join(root, 'scripts', 'stubs.mjs'), 'check']));
+  count(step('exercise stubs fail', process.execPath, [path.join(root, 'scripts', 'check-stubs.mjs')]));
 }
 
 // Executed copies feed the static site, which the browser test then opens.
@@ -62,10 +68,10 @@ const executed = path.join(root, 'test-artifacts', 'executed');
 const site = path.join(root, 'test-artifacts', 'site');
 if (want('notebooks')) {
   fs.rmSync(executed, { recursive: true, force: true });
-  step('notebooks', process.execPath, [path.join(root, 'scripts', 'run-notebooks.mjs'), '--output-dir', executed]) ? passed++ : failed++;
+  count(step('notebooks', process.execPath, [path.join(root, 'scripts', 'run-notebooks.mjs'), '--output-dir', executed]));
 }
-if (want('site')) step('site', bin('tsx'), [path.join(root, 'site', 'build.ts'), '--from', executed, '--out', site]) ? passed++ : failed++;
-if (want('browser')) step('browser', process.execPath, [path.join(root, 'test', 'browser', 'run.mjs')], { env: { HOW_LLMS_SITE_DIR: site } }) ? passed++ : failed++;
+if (want('site')) count(step('site', bin('tsx'), [path.join(root, 'site', 'build.ts'), '--from', executed, '--out', site]));
+if (want('browser')) count(step('browser', process.execPath, [path.join(root, 'test', 'browser', 'run.mjs')], { env: { HOW_LLMS_SITE_DIR: site } }));
 
 fs.rmSync(tmp, { recursive: true, force: true });
 console.log('\nSummary:');

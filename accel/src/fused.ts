@@ -18,10 +18,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { nativeAddon } from './native-matmul';
-import { STOCK_TFJS_ENV, speedPatchesEnabled, speedPatchesOffReason } from './speed-patches';
+import { speedPatchesEnabled, speedPatchesOffReason } from './speed-patches';
+import { SETTING_ENV, settings, settingsVersion, type Settings } from './settings';
 
 /** Environment variable that switches the fused kernels off (`0`) so the references run. */
-export const FUSED_ENV = 'HOW_LLMS_FUSED';
+export const FUSED_ENV = SETTING_ENV.fused;
 
 /** The backends fused kernels are registered for: both keep float32 data in typed arrays the kernel can loop over. */
 const FUSED_BACKENDS = ['wasm', 'cpu'] as const;
@@ -39,7 +40,13 @@ export interface FusedKernelSpec<A extends object = Record<string, unknown>> {
   variadic?: boolean;
   /** Shapes of the outputs, from the inputs' shapes. */
   outputShapes(shapes: number[][], attrs: A): number[][];
-  /** Fill `outputs` (fresh, not zeroed) from `inputs` (read-only). */
+  /**
+   * Inputs (by position among the named ones) the kernel updates, such as a key/value cache: each is first copied
+   * into a fresh output, `compute` (or the native version) updates that copy in its place, and the copies follow
+   * the outputs. TF.js assumes no kernel changes its inputs, and a shared clone would see the change: none does.
+   */
+  updates?: readonly number[];
+  /** Fill `outputs` (fresh, not zeroed) from `inputs` (read-only, but for the copies named by `updates`). */
   compute(inputs: Float32Array[], outputs: Float32Array[], shapes: number[][], attrs: A): void;
   /**
    * The addon's export that does what `compute` does, where the native kernels run (see `nativeKernelsStatus`).
@@ -54,7 +61,7 @@ export interface FusedKernelSpec<A extends object = Record<string, unknown>> {
 }
 
 /** Environment variable that switches the kernels' native versions off (`0`), so their JavaScript loops run. */
-export const NATIVE_KERNELS_ENV = 'HOW_LLMS_NATIVE_KERNELS';
+export const NATIVE_KERNELS_ENV = SETTING_ENV.nativeKernels;
 
 /** A native kernel: its arrays (inputs, then outputs), then its numbers. */
 type NativeKernel = (...args: (Float32Array | number)[]) => void;
@@ -63,11 +70,10 @@ type NativeKernel = (...args: (Float32Array | number)[]) => void;
  * Why the native kernels cannot run, or undefined when they can: a switch (`HOW_LLMS_NATIVE_KERNELS=0`,
  * `HOW_LLMS_STOCK_TFJS=1`) or the addon's reason (not built, stale, does not load). Loads the addon (once).
  */
-export function nativeKernelsOffReason(env: Record<string, string | undefined> = process.env): string | undefined {
-  const patches = speedPatchesOffReason(undefined, env);
+export function nativeKernelsOffReason(s: Readonly<Settings> = settings()): string | undefined {
+  const patches = speedPatchesOffReason(undefined, s);
   if (patches !== undefined) return patches;
-  const raw = (env[NATIVE_KERNELS_ENV] ?? '').trim();
-  if (raw !== '' && raw !== '1') return raw === '0' ? `${NATIVE_KERNELS_ENV}=0` : `${NATIVE_KERNELS_ENV}=${raw} (only 1 or unset turns them on)`;
+  if (!s.nativeKernels) return `${NATIVE_KERNELS_ENV}=0`;
   return nativeAddon().reason;
 }
 
@@ -136,6 +142,14 @@ function orderedInputs<A extends object>(spec: FusedKernelSpec<A>, inputs: tf.Na
   return [...named, ...rest.map((k) => inputs[k] as tf.TensorInfo)];
 }
 
+/** Copy each input the kernel updates into its fresh array, and hand the kernel the copy in the input's place. */
+function copyUpdated<A extends object>(spec: FusedKernelSpec<A>, inViews: Float32Array[], copies: Float32Array[]): void {
+  (spec.updates ?? []).forEach((i, j) => {
+    copies[j].set(inViews[i]);
+    inViews[i] = copies[j];
+  });
+}
+
 function wasmKernel<A extends object>(spec: FusedKernelSpec<A>): tf.KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const wasm = backend as unknown as WasmBackendLike;
@@ -144,10 +158,13 @@ function wasmKernel<A extends object>(spec: FusedKernelSpec<A>): tf.KernelFunc {
     const a = attrs as unknown as A;
     // Allocate every output before taking views: an allocation may grow the heap and detach older views.
     const outs = spec.outputShapes(shapes, a).map((s) => wasm.makeOutput(s, 'float32'));
+    const copies = (spec.updates ?? []).map((i) => wasm.makeOutput(shapes[i], 'float32'));
     const inViews = ins.map((t) => wasm.typedArrayFromHeap(t));
     const outViews = outs.map((t) => wasm.typedArrayFromHeap(t));
+    copyUpdated(spec, inViews, copies.map((t) => wasm.typedArrayFromHeap(t)));
     if (!runNative(spec, inViews, outViews, shapes, a)) spec.compute(inViews, outViews, shapes, a);
-    return outs.length === 1 ? outs[0] : outs;
+    const all = [...outs, ...copies];
+    return all.length === 1 ? all[0] : all;
   };
 }
 
@@ -160,9 +177,13 @@ function cpuKernel<A extends object>(spec: FusedKernelSpec<A>): tf.KernelFunc {
     const outShapes = spec.outputShapes(shapes, a);
     const outViews = outShapes.map((s) => new Float32Array(tf.util.sizeFromShape(s)));
     const inViews = ins.map((t) => cpu.data.get(t.dataId).values);
+    const copies = (spec.updates ?? []).map((i) => new Float32Array(inViews[i].length));
+    copyUpdated(spec, inViews, copies);
     if (!runNative(spec, inViews, outViews, shapes, a)) spec.compute(inViews, outViews, shapes, a);
     const outs = outShapes.map((s, i) => cpu.makeTensorInfo(s, 'float32', outViews[i]));
-    return outs.length === 1 ? outs[0] : outs;
+    const updated = (spec.updates ?? []).map((i, j) => cpu.makeTensorInfo(shapes[i], 'float32', copies[j]));
+    const all = [...outs, ...updated];
+    return all.length === 1 ? all[0] : all;
   };
 }
 
@@ -183,16 +204,13 @@ export function fusedAvailable(name: string, inputs: tf.Tensor[] = []): boolean 
   return tf.getKernel(name, tf.getBackend()) !== undefined;
 }
 
-// Asked before every fused op: the answer is kept until one of its two switches changes.
-let switches: { key: string; on: boolean } | undefined;
+// Asked before every fused op: the answer is kept until the settings change.
+let switches: { version: number; on: boolean } | undefined;
 
 /** Whether the fused kernels may run: neither `HOW_LLMS_FUSED=0` nor the speed patches' own switches say no. */
 export function fusedSwitchedOn(): boolean {
-  const key = `${process.env[FUSED_ENV]}|${process.env[STOCK_TFJS_ENV]}`;
-  if (switches?.key !== key) {
-    const off = (process.env[FUSED_ENV] ?? '').trim();
-    switches = { key, on: off !== '0' && off !== 'false' && speedPatchesEnabled() };
-  }
+  const version = settingsVersion();
+  if (switches?.version !== version) switches = { version, on: settings().fused && speedPatchesEnabled() };
   return switches.on;
 }
 

@@ -60,9 +60,10 @@ export {
 export { overriddenWasmKernels, restoreWasmKernels } from './kernel-overrides';
 export { WASM_THREADS_ENV, wasmThreadCount, wasmThreadsInUse } from './wasm-threads';
 
-/** The backends the course knows, fastest first. */
-export const BACKEND_PREFERENCE = ['node-gpu', 'node', 'webgpu', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_PREFERENCE)[number];
+import { BACKEND_PREFERENCE, SETTING_ENV, settings, type BackendName } from './settings';
+
+export { BACKEND_PREFERENCE, type BackendName };
+export { SETTING_ENV, changeSettings, readSettings, settings, settingsVersion, withSettings, type Settings } from './settings';
 
 /** What `ready()` chose and why the faster ones were passed over. */
 export interface BackendInfo {
@@ -80,7 +81,7 @@ export interface BackendInfo {
 }
 
 /** Environment variable that forces one backend. */
-export const BACKEND_ENV = 'HOW_LLMS_BACKEND';
+export const BACKEND_ENV = SETTING_ENV.backend;
 
 type Loader = () => Promise<string>;
 
@@ -218,14 +219,6 @@ async function tryBackend(name: BackendName): Promise<string> {
   return tfName;
 }
 
-function parseForced(value: string | undefined): BackendName | undefined {
-  if (value === undefined || value === '' || value === 'auto') return undefined;
-  if ((BACKEND_PREFERENCE as readonly string[]).includes(value)) return value as BackendName;
-  throw new Error(
-    `${BACKEND_ENV}=${value} is not a backend this course knows; use one of ${BACKEND_PREFERENCE.join(', ')} (or unset it to pick the fastest).`,
-  );
-}
-
 /** Why the OpenBLAS matmul is off, where it would speed up the fast wasm matmul. */
 function nativeMatMulOff(tfName: string): string | undefined {
   return tfName === 'wasm' && wasmMatMulInstalled() ? nativeMatMulStatus() : undefined;
@@ -244,7 +237,7 @@ function describe(info: Omit<BackendInfo, 'summary'>): string {
 
 /** Select a backend: `forced` (or `HOW_LLMS_BACKEND`) if given, else the fastest that initialises. */
 export async function selectBackend(forced?: BackendName): Promise<BackendInfo> {
-  const want = forced ?? parseForced(process.env[BACKEND_ENV]);
+  const want = forced ?? settings().backend;
   if (want) {
     let tfName: string;
     try {
@@ -330,3 +323,4 @@ export { fusedCrossEntropy } from './kernels/cross-entropy';
 export { fusedGelu } from './kernels/gelu';
 export { fusedGlobalNorm } from './kernels/global-norm';
 export { fusedLayerNorm } from './kernels/layernorm';
+export { fastOps } from './ops';

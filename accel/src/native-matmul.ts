@@ -20,12 +20,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Layout, Product, WasmBackend } from './wasm-matmul';
 import { installWasmMatMul, nativeProductSet, setNativeProduct, wasmMatMulInstalled } from './wasm-matmul';
 import { speedPatchesOffReason } from './speed-patches';
+import { SETTING_ENV, settings, type Settings } from './settings';
 
 /** Environment variable that turns the OpenBLAS product off (`0`); unset or `1` leaves it on where it is built. */
-export const NATIVE_MATMUL_ENV = 'HOW_LLMS_NATIVE_MATMUL';
+export const NATIVE_MATMUL_ENV = SETTING_ENV.nativeMatMul;
 
 /** Environment variable for the addon's thread count (products and fused kernels): 1 to 64, or `all` (every core Node may use). */
-export const THREADS_ENV = 'HOW_LLMS_THREADS';
+export const THREADS_ENV = SETTING_ENV.threads;
 
 /**
  * The cores this process may use that are whole cores: Node's available parallelism (the CPUs it may run on),
@@ -126,32 +127,24 @@ export function nativeAddon(): { addon?: NativeAddon; reason?: string } {
   return loadAddon();
 }
 
-/** The addon's thread count from `HOW_LLMS_THREADS` (unset: one per core), or a message naming the bad value. */
-export function nativeThreadCount(env: Record<string, string | undefined> = process.env): number | string {
-  const raw = (env[THREADS_ENV] ?? '').trim();
-  if (raw === '') return defaultThreadCount();
-  if (raw === 'all') return Math.min(64, os.availableParallelism());
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 64) return `${THREADS_ENV} must be an integer from 1 to 64 or "all", got ${raw}; unset it for one thread per core`;
-  return n;
+/** The addon's thread count: `HOW_LLMS_THREADS`, else one per core. */
+export function nativeThreadCount(s: Readonly<Settings> = settings()): number {
+  return s.threads ?? defaultThreadCount();
 }
 
 /** Whether the thread count came from `HOW_LLMS_THREADS` rather than the default. */
-export function threadCountIsSet(env: Record<string, string | undefined> = process.env): boolean {
-  return (env[THREADS_ENV] ?? '').trim() !== '';
+export function threadCountIsSet(s: Readonly<Settings> = settings()): boolean {
+  return s.threads !== undefined;
 }
 
 /**
- * Why the OpenBLAS product cannot run, or undefined when it can: a switch, a bad thread count,
- * or an addon that is not built or does not load. Loads the addon (once) to find out.
+ * Why the OpenBLAS product cannot run, or undefined when it can: a switch, or an addon that is not built or
+ * does not load. Loads the addon (once) to find out.
  */
-export function nativeMatMulOffReason(env: Record<string, string | undefined> = process.env): string | undefined {
-  const patches = speedPatchesOffReason(undefined, env);
+export function nativeMatMulOffReason(s: Readonly<Settings> = settings()): string | undefined {
+  const patches = speedPatchesOffReason(undefined, s);
   if (patches !== undefined) return patches;
-  const raw = (env[NATIVE_MATMUL_ENV] ?? '').trim();
-  if (raw !== '' && raw !== '1') return raw === '0' ? `${NATIVE_MATMUL_ENV}=0` : `${NATIVE_MATMUL_ENV}=${raw} (only 1 or unset turns it on)`;
-  const threads = nativeThreadCount(env);
-  if (typeof threads === 'string') return threads;
+  if (!s.nativeMatMul) return `${NATIVE_MATMUL_ENV}=0`;
   return loadAddon().reason;
 }
 
@@ -210,7 +203,7 @@ export function installNativeMatMul(): string | undefined {
   const addon = loadAddon().addon;
   if (offReason !== undefined || !addon) return offReason;
   try {
-    addon.setThreads(nativeThreadCount() as number);
+    addon.setThreads(nativeThreadCount());
   } catch (err) {
     offReason = `OpenBLAS refused the thread count (${firstLine(err)})`;
     return offReason;

@@ -8,9 +8,10 @@
  * are not speed patches: training needs them, so they stay on either way.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { SETTING_ENV, settings, type Settings } from './settings';
 
 /** Environment variable that turns every speed patch off (`1`): stock TF.js, for comparison. */
-export const STOCK_TFJS_ENV = 'HOW_LLMS_STOCK_TFJS';
+export const STOCK_TFJS_ENV = SETTING_ENV.stockTfjs;
 
 /** The TF.js minor version the patches were written and tested against. */
 export const PATCHED_TFJS_VERSION = '4.22';
@@ -31,10 +32,9 @@ export function installedTfjsVersions(): { core: string; wasm: string } {
 /** Why the speed patches are off, or undefined when they apply (TF.js 4.22.x and no HOW_LLMS_STOCK_TFJS). */
 export function speedPatchesOffReason(
   versions: { core: string; wasm: string } = installedTfjsVersions(),
-  env: Record<string, string | undefined> = process.env,
+  s: Readonly<Settings> = settings(),
 ): string | undefined {
-  const stock = (env[STOCK_TFJS_ENV] ?? '').trim();
-  if (stock !== '' && stock !== '0') return `${STOCK_TFJS_ENV}=${stock}`;
+  if (s.stockTfjs) return `${STOCK_TFJS_ENV}=1`;
   const { core, wasm } = versions;
   const ok = (v: string) => v.startsWith(`${PATCHED_TFJS_VERSION}.`);
   if (!ok(core) || !ok(wasm)) {

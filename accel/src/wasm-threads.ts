@@ -14,25 +14,19 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { SETTING_ENV, settings, type Settings } from './settings';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Environment variable for the wasm thread count: 1 (default, the single-threaded build), 2 to 8, or `all`. */
-export const WASM_THREADS_ENV = 'HOW_LLMS_WASM_THREADS';
+export const WASM_THREADS_ENV = SETTING_ENV.wasmThreads;
 
 /**
  * The thread count to ask for: `HOW_LLMS_WASM_THREADS` (`all` = every core Node may use, at most 8,
  * the worker pool's size), else 1. Threads are opt-in: each process then starts 8 workers (seconds
  * under load), and on the shared 2-core machine the benchmark ran on, 2 threads were not faster.
  */
-export function wasmThreadCount(): number {
-  const raw = (process.env[WASM_THREADS_ENV] ?? '').trim();
-  if (raw === '') return 1;
-  if (raw === 'all') return Math.min(8, os.availableParallelism());
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 8) {
-    throw new Error(`${WASM_THREADS_ENV} must be an integer from 1 to 8 or "all", got ${raw}; unset it for one thread`);
-  }
-  return n;
+export function wasmThreadCount(s: Readonly<Settings> = settings()): number {
+  return s.wasmThreads;
 }
 
 /** Write the worker script once per content; a rename makes it appear whole to concurrent processes. */

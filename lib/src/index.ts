@@ -3,7 +3,7 @@
  * data → tokenizers → model → training → sampling; recurrent and embeddings for the history;
  * scale, compression and privacy for the second half; viz draws it all.
  */
-export * from '@how-llms-work/accel';
+export * from './runtime';
 export * from './core';
 export * from './data';
 export * from './tokenizers';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BACKEND_ENV, ready, selectBackend, tf } from '@how-llms-work/lib';
+import { BACKEND_ENV, readSettings } from '@how-llms-work/accel';
+import { ready, tf } from '@how-llms-work/lib';
 
 describe('backend selection', () => {
   it('runs the backend the test project forces', async () => {
@@ -10,15 +11,8 @@ describe('backend selection', () => {
   });
 
   it('names an unknown forced backend and the ones it knows', async () => {
-    const saved = process.env[BACKEND_ENV];
-    process.env[BACKEND_ENV] = 'tpu';
-    try {
-      await expect(selectBackend()).rejects.toThrow(/HOW_LLMS_BACKEND=tpu is not a backend.*wasm, cpu/);
-    } finally {
-      process.env[BACKEND_ENV] = saved;
-      await ready();
-      await tf.setBackend((await ready()).tfName);
-    }
+    expect(() => readSettings({ [BACKEND_ENV]: 'tpu' })).toThrow(/HOW_LLMS_BACKEND=tpu is not a value it takes; use one of node-gpu, node, webgpu, wasm, cpu, or auto/);
+    expect(readSettings({ [BACKEND_ENV]: 'auto' }).backend).toBeUndefined();
   });
 });
 

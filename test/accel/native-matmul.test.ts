@@ -18,10 +18,10 @@ import {
   nativeMatMulInstalled,
   nativeMatMulOffReason,
   nativeProductCount,
-  selectBackend,
-  tf,
+  readSettings,
   uninstallNativeMatMul,
-} from '@how-llms-work/lib';
+} from '@how-llms-work/accel';
+import { selectBackend, tf } from '@how-llms-work/lib';
 import { expectCloseToLargest, on, onWasmForThisFile, randomValues } from './on-backends';
 
 const TOLERANCE = 1e-4; // relative to the largest magnitude in the reference, as for the wasm matmul
@@ -233,23 +233,24 @@ describe('OpenBLAS matmul on wasm', () => {
 
 describe('OpenBLAS matmul switches', () => {
   it(`${NATIVE_MATMUL_ENV}=0 and HOW_LLMS_STOCK_TFJS=1 switch it off and say so; other values are named`, () => {
-    expect(nativeMatMulOffReason({ [NATIVE_MATMUL_ENV]: '0' })).toBe(`${NATIVE_MATMUL_ENV}=0`);
-    expect(nativeMatMulOffReason({ HOW_LLMS_STOCK_TFJS: '1' })).toBe('HOW_LLMS_STOCK_TFJS=1');
-    expect(nativeMatMulOffReason({ [NATIVE_MATMUL_ENV]: 'no' })).toBe(`${NATIVE_MATMUL_ENV}=no (only 1 or unset turns it on)`);
-    const unset = nativeMatMulOffReason({});
+    expect(nativeMatMulOffReason(readSettings({ [NATIVE_MATMUL_ENV]: '0' }))).toBe(`${NATIVE_MATMUL_ENV}=0`);
+    expect(nativeMatMulOffReason(readSettings({ HOW_LLMS_STOCK_TFJS: '1' }))).toBe('HOW_LLMS_STOCK_TFJS=1');
+    expect(nativeMatMulOffReason(readSettings({ [NATIVE_MATMUL_ENV]: 'no' }))).toBe(`${NATIVE_MATMUL_ENV}=0`);
+    expect(() => readSettings({ [NATIVE_MATMUL_ENV]: 'nope' })).toThrow(/HOW_LLMS_NATIVE_MATMUL=nope is not a value it takes/);
+    const unset = nativeMatMulOffReason(readSettings({}));
     if (built) expect(unset).toBeUndefined();
     else expect(unset).toMatch(/not built/);
   });
 
   it(`reads ${THREADS_ENV}, defaults to one thread per core, and names a bad value`, () => {
     expect(THREADS_ENV).toBe('HOW_LLMS_THREADS');
-    expect(nativeThreadCount({})).toBe(defaultThreadCount());
+    expect(nativeThreadCount(readSettings({}))).toBe(defaultThreadCount());
     expect(defaultThreadCount()).toBeGreaterThanOrEqual(1);
     expect(defaultThreadCount()).toBeLessThanOrEqual(os.availableParallelism());
-    expect(nativeThreadCount({ HOW_LLMS_THREADS: '2' })).toBe(2);
-    expect(nativeThreadCount({ HOW_LLMS_THREADS: 'all' })).toBe(Math.min(64, os.availableParallelism()));
-    expect(nativeThreadCount({ HOW_LLMS_THREADS: '0' })).toBe('HOW_LLMS_THREADS must be an integer from 1 to 64 or "all", got 0; unset it for one thread per core');
-    expect(nativeMatMulOffReason({ HOW_LLMS_THREADS: 'many' })).toMatch(/HOW_LLMS_THREADS must be .* got many/);
+    expect(nativeThreadCount(readSettings({ HOW_LLMS_THREADS: '2' }))).toBe(2);
+    expect(nativeThreadCount(readSettings({ HOW_LLMS_THREADS: 'all' }))).toBe(Math.min(64, os.availableParallelism()));
+    expect(() => readSettings({ HOW_LLMS_THREADS: '0' })).toThrow('HOW_LLMS_THREADS=0 is not a value it takes; use an integer from 1 to 64 or "all"');
+    expect(() => readSettings({ HOW_LLMS_THREADS: 'many' })).toThrow(/HOW_LLMS_THREADS=many/);
   });
 
   it('unset (as in this test process), takes one thread per core and the summary says so', async () => {

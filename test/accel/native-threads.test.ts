@@ -6,7 +6,8 @@
 // heap; lib-cpu: the cpu backend's arrays), and a whole training step of a small GPT is compared the same way.
 import { afterAll, describe, expect, it } from 'vitest';
 import * as L from '@how-llms-work/lib';
-import { NATIVE_ADDON_PATH, Rng, defaultThreadCount, nativeThreadCount, tf } from '@how-llms-work/lib';
+import { NATIVE_ADDON_PATH, defaultThreadCount, nativeThreadCount } from '@how-llms-work/accel';
+import { Rng, tf } from '@how-llms-work/lib';
 import { nativeKernelCount, nativeKernelsStatus, runFused, setNativeKernels } from '../../accel/src/fused';
 import { nativeAddon, type NativeAddon } from '../../accel/src/native-matmul';
 import '../../accel/src/kernels/gelu';

@@ -1,6 +1,7 @@
 // Shared by the tests that hold a wasm kernel to the cpu backend: seeded inputs, a run on one backend, a comparison.
 import { afterAll, beforeAll, expect } from 'vitest';
-import { BACKEND_ENV, Rng, tf, useBackend } from '@how-llms-work/lib';
+import { BACKEND_ENV } from '@how-llms-work/accel';
+import { Rng, tf, useBackend } from '@how-llms-work/lib';
 import type { BackendName } from '@how-llms-work/lib';
 
 /** Run this file's tests on wasm (a wasm patch's tests), and give the backend its project names back afterwards. */

@@ -1,6 +1,7 @@
 // The row-copy gather on wasm (axis-0 lookups) must agree with the cpu backend, values and gradients.
 import { describe, expect, it } from 'vitest';
-import { Rng, installWasmGather, tf, uninstallWasmGather, wasmGatherInstalled } from '@how-llms-work/lib';
+import { installWasmGather, uninstallWasmGather, wasmGatherInstalled } from '@how-llms-work/accel';
+import { Rng, tf } from '@how-llms-work/lib';
 import { expectWasmMatchesCpu, onWasmForThisFile, randomValues } from './on-backends';
 
 onWasmForThisFile();

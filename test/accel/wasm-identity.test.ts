@@ -1,7 +1,8 @@
 // The shared-memory clone on wasm: a clone reads the same values, outlives its source, frees its memory
 // with the last reference, and gradients (whose saved tensors are clones) agree with the stock copying kernel.
 import { describe, expect, it } from 'vitest';
-import { installWasmIdentity, tf, uninstallWasmIdentity, wasmIdentityInstalled } from '@how-llms-work/lib';
+import { installWasmIdentity, uninstallWasmIdentity, wasmIdentityInstalled } from '@how-llms-work/accel';
+import { tf } from '@how-llms-work/lib';
 import { onWasmForThisFile, randomValues } from './on-backends';
 
 onWasmForThisFile();

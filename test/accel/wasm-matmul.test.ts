@@ -1,7 +1,8 @@
 // The fast-path wasm matrix product must agree with the cpu backend (the reference) on values and gradients,
 // for every transpose and batch layout, and must leave no tensors or wasm memory behind.
 import { describe, expect, it } from 'vitest';
-import { installWasmMatMul, tf, uninstallWasmMatMul, wasmMatMulInstalled } from '@how-llms-work/lib';
+import { installWasmMatMul, uninstallWasmMatMul, wasmMatMulInstalled } from '@how-llms-work/accel';
+import { tf } from '@how-llms-work/lib';
 import { expectCloseToLargest, on, onWasmForThisFile, randomValues } from './on-backends';
 
 const TOLERANCE = 1e-4; // relative to the largest magnitude in the reference

@@ -1,6 +1,7 @@
 // The product Pow on wasm must agree with the cpu backend, values and gradients, for every exponent.
 import { describe, expect, it } from 'vitest';
-import { installWasmPow, tf, uninstallWasmPow, wasmPowInstalled } from '@how-llms-work/lib';
+import { installWasmPow, uninstallWasmPow, wasmPowInstalled } from '@how-llms-work/accel';
+import { tf } from '@how-llms-work/lib';
 import { on, onWasmForThisFile, randomValues } from './on-backends';
 
 function values(n: number, seed: number): Float32Array {

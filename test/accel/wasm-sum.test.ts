@@ -1,6 +1,7 @@
 // The product Sum on wasm (leading-axis sums as ones @ x) must agree with the cpu backend, and with stock wasm.
 import { describe, expect, it } from 'vitest';
-import { installWasmSum, tf, uninstallWasmSum, wasmSumInstalled } from '@how-llms-work/lib';
+import { installWasmSum, uninstallWasmSum, wasmSumInstalled } from '@how-llms-work/accel';
+import { tf } from '@how-llms-work/lib';
 import { expectWasmMatchesCpu, onWasmForThisFile, randomValues } from './on-backends';
 import { leadingAxes } from '../../accel/src/wasm-sum';
 

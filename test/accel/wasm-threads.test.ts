@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NATIVE_ADDON_PATH, NATIVE_MATMUL_PATCH } from '@how-llms-work/lib';
+import { NATIVE_ADDON_PATH, NATIVE_MATMUL_PATCH } from '@how-llms-work/accel';
 
 interface FixtureOutput {
   backend: string;

@@ -66,7 +66,9 @@ async function startJupyter(notebookDir) {
   }
   try {
     process.kill(-server.pid, 'SIGKILL');
-  } catch {}
+  } catch {
+    // already gone
+  }
   throw new Error(`The Jupyter server did not start (is classic Notebook installed? apt-get install jupyter-notebook):\n${log}`);
 }
 
@@ -337,7 +339,9 @@ async function main() {
     if (jupyter) {
       try {
         process.kill(-jupyter.server.pid, 'SIGTERM');
-      } catch {}
+      } catch {
+        // already gone
+      }
     }
   }
   const failed = checks.filter((c) => !c.ok).length;

@@ -291,6 +291,7 @@ interface CacheWriteAttrs {
 registerFusedKernel<CacheWriteAttrs>({
   name: 'HowLlmsKVCacheWrite',
   inputs: ['kBuffer', 'vBuffer', 'k', 'v'],
+  updates: [0, 1],
   outputShapes: ([kb, , k], { position }) => [0, 1].map(() => [kb[0], kb[1], position + k[2], kb[3]]),
   compute: ([kb, vb, k, v], [kOut, vOut], [shape, , kShape], { position }) => {
     const [B, H, capacity, D] = shape;
@@ -303,15 +304,22 @@ registerFusedKernel<CacheWriteAttrs>({
 });
 
 /**
- * Write k, v (B, H, T, D) into the buffers (B, H, capacity, D) at `position`, in place; returns the keys and values
- * now held, each (B, H, position + T, D). Undefined where no fused kernel runs.
+ * Write k, v (B, H, T, D) into copies of the buffers (B, H, capacity, D) at `position`; returns the keys and values
+ * now held, each (B, H, position + T, D), then the new buffers (the given ones are unchanged). Undefined where no
+ * fused kernel runs.
  */
-export function fusedKVCacheWrite(kBuffer: tf.Tensor, vBuffer: tf.Tensor, k: tf.Tensor, v: tf.Tensor, position: number): [tf.Tensor, tf.Tensor] | undefined {
+export function fusedKVCacheWrite(
+  kBuffer: tf.Tensor,
+  vBuffer: tf.Tensor,
+  k: tf.Tensor,
+  v: tf.Tensor,
+  position: number,
+): [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor] | undefined {
   if (!fusedAvailable('HowLlmsKVCacheWrite', [kBuffer, vBuffer, k, v])) return undefined;
   const capacity = kBuffer.shape[2] as number;
   if (position + (k.shape[2] as number) > capacity) throw new Error(`KV cache: ${position} + ${k.shape[2]} positions exceed its capacity ${capacity}`);
-  const [kAll, vAll] = runFused('HowLlmsKVCacheWrite', { kBuffer, vBuffer, k, v }, { position });
-  return [kAll, vAll];
+  const [kAll, vAll, kNew, vNew] = runFused('HowLlmsKVCacheWrite', { kBuffer, vBuffer, k, v }, { position });
+  return [kAll, vAll, kNew, vNew];
 }
 
 interface CachedAttentionAttrs {
@@ -465,6 +473,7 @@ const cachedAttentionArgs = (kb: number[], { position, scale, ropePosition, weig
 registerFusedKernel<CachedAttentionAttrs>({
   name: 'HowLlmsCachedAttention',
   inputs: ['qkv', 'kBuffer', 'vBuffer'],
+  updates: [1, 2],
   outputShapes: ([qkv, kb], attrs) => cachedAttentionShapes(qkv, kb, attrs),
   native: 'cachedAttention',
   nativeArgs: ([, kb], attrs) => cachedAttentionArgs(kb, attrs, false),
@@ -474,6 +483,7 @@ registerFusedKernel<CachedAttentionAttrs>({
 registerFusedKernel<CachedAttentionAttrs>({
   name: 'HowLlmsCachedAttentionBias',
   inputs: ['qkv', 'bias', 'kBuffer', 'vBuffer'],
+  updates: [2, 3],
   outputShapes: ([qkv, , kb], attrs) => cachedAttentionShapes(qkv, kb, attrs),
   native: 'cachedAttention',
   nativeArgs: ([, , kb], attrs) => cachedAttentionArgs(kb, attrs, true),
@@ -497,8 +507,9 @@ export interface CachedAttentionOptions {
 /**
  * One decoding step of attention over a preallocated cache: qkv (B, 3C) packed as [q | k | v] (each H heads of D, plus
  * the projection's bias when given),
- * buffers (B, H, capacity, D) → output (B, C), heads merged, and optionally the weights (B, H, 1, position + 1).
- * The new key and value land in the buffers at `position`. Undefined where no fused kernel runs.
+ * buffers (B, H, capacity, D) → output (B, C), heads merged, optionally the weights (B, H, 1, position + 1), then
+ * copies of the buffers with the new key and value at `position` (the given buffers are unchanged). Undefined where
+ * no fused kernel runs.
  */
 export function fusedCachedAttention(qkv: tf.Tensor, kBuffer: tf.Tensor, vBuffer: tf.Tensor, o: CachedAttentionOptions): tf.Tensor[] | undefined {
   const name = o.bias ? 'HowLlmsCachedAttentionBias' : 'HowLlmsCachedAttention';

@@ -3,17 +3,16 @@
  * `HOW_LLMS_PROFILE=ci` trains briefly (CI executes every notebook); `full`, the default, is what a learner runs.
  * Same code path either way: only the numbers change.
  */
+import { SETTING_ENV, settings } from '../runtime';
+
 export type Profile = 'ci' | 'full';
 
-/** Environment variable that chooses the profile. */
-export const PROFILE_ENV = 'HOW_LLMS_PROFILE';
+/** Environment variable that chooses the profile (read by the settings module, with every other HOW_LLMS_*). */
+export const PROFILE_ENV = SETTING_ENV.profile;
 
 /** The active profile: `HOW_LLMS_PROFILE` (`ci` or `full`), default `full`. */
 export function profile(): Profile {
-  const value = (process.env[PROFILE_ENV] ?? 'full').trim().toLowerCase();
-  if (value === '' || value === 'full') return 'full';
-  if (value === 'ci') return 'ci';
-  throw new Error(`${PROFILE_ENV}=${value} is not a profile; use "ci" (fast, for CI) or "full" (the default).`);
+  return settings().profile;
 }
 
 /** Pick the value for the active profile: `bySize({ ci: 50, full: 2000 })`. */

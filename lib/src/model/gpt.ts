@@ -114,7 +114,7 @@ export function gptParameterCount(config: GPTConfig): number {
 
 /** Logits (B, T, V) for ids (B, T) int32; with a cache, ids are the new tokens and positions continue from cache.length. */
 export function gptForward(params: Params, config: GPTConfig, ids: tf.Tensor2D, opts: GPTForwardOptions = {}): tf.Tensor3D {
-  const [B, T] = ids.shape;
+  const T = ids.shape[1];
   const cache = opts.cache;
   const offset = cache ? cache.length : 0;
   if (offset + T > config.blockSize) {

@@ -43,7 +43,7 @@ export function repeatKVHeads(x: tf.Tensor, groups: number): tf.Tensor4D {
 /** Grouped-query self-attention under `prefix` (names in the file comment) on x (B, T, C) → (B, T, C); a cache keeps Hkv heads. */
 export function groupedQueryAttention(params: Params, prefix: string, x: tf.Tensor, o: GroupedQueryOptions): tf.Tensor3D {
   return tf.tidy(() => {
-    const [B, T, C] = x.shape as number[];
+    const [, T, C] = x.shape as number[];
     const H = o.nHead;
     if (C % H !== 0) throw new Error(`width ${C} is not divisible by ${H} heads: choose nEmbd a multiple of nHead`);
     checkKVHeads(H, o.kvHeads);

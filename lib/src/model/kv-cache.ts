@@ -2,12 +2,13 @@
  * A key/value cache for generation: each layer keeps the keys and values of every token seen so far,
  * so the next step feeds only the new token and attends to the cached past instead of recomputing it.
  *
- * Where the fused kernels run (wasm, cpu), each layer's keys and values live in two buffers allocated once,
- * (B, H, blockSize, D), and each step writes its new rows into them in place: no step copies the past.
- * Elsewhere (and with HOW_LLMS_FUSED=0) each step concatenates the new keys and values to the old ones.
+ * Where the accelerator registers `ops.writeKV` (wasm, cpu), each layer's keys and values live in two buffers of
+ * the model's full length (B, H, blockSize, D), and each step writes its new rows into new copies of them in one
+ * kernel. Elsewhere (and with HOW_LLMS_FUSED=0) each step concatenates the new keys and values to the old ones.
+ * Either way the cache owns its tensors: a step never changes a tensor it handed out before.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedAvailable, fusedKVCacheWrite } from '@how-llms-work/accel';
+import { ops } from '../ops';
 
 /**
  * One layer's cached keys and values, each (B, H, ≥ length, D), or null before the first step:
@@ -53,60 +54,66 @@ export function disposeKVCache(cache: KVCache): void {
 }
 
 /**
- * Make sure `layer` holds preallocated buffers (B, H, capacity, D) that the in-place kernels can write, moving
- * any keys and values cached by concatenation into them. False where those kernels do not run (keep concatenating).
+ * The layer's keys and values as buffers (B, H, capacity, D) that a faster `ops.cachedAttention` writes into new
+ * copies of, or undefined while the layer holds concatenated keys (or none). Throws if the step's shape differs.
  */
-export function preallocateKV(layer: LayerKV, B: number, H: number, D: number): boolean {
-  // The cache kernels are registered together (accel/src/kernels/attention.ts): one runs where the other does.
-  if (!fusedAvailable('HowLlmsKVCacheWrite')) return false;
+export function kvBuffers(layer: LayerKV, B: number, H: number, D: number): [tf.Tensor4D, tf.Tensor4D] | undefined {
   const { k, v } = layer;
-  if (k && v && k.shape[2] === layer.capacity) {
-    const [b, h, , d] = k.shape;
-    if (b !== B || h !== H || d !== D) throw new Error(`KV cache holds (${b}, ${h}, ·, ${d}) keys but this step has (${B}, ${H}, ·, ${D}): start a new cache (createKVCache) for a new batch`);
-    return true;
-  }
-  const kBuffer = tf.keep(tf.zeros([B, H, layer.capacity, D])) as tf.Tensor4D;
-  const vBuffer = tf.keep(tf.zeros([B, H, layer.capacity, D])) as tf.Tensor4D;
-  if (k && v && layer.length > 0) {
-    // Keys and values concatenated so far (the fused kernels were off): copy them to the front of the buffers.
-    const held = tf.tidy(() => [k, v].map((t) => (t.shape[2] === layer.length ? t : t.slice([0, 0, 0, 0], [-1, -1, layer.length, -1]))));
-    tf.dispose(fusedKVCacheWrite(kBuffer, vBuffer, held[0], held[1], 0));
-    tf.dispose(held);
-  }
-  k?.dispose();
-  v?.dispose();
-  layer.k = kBuffer;
-  layer.v = vBuffer;
-  return true;
+  if (!k || !v || k.shape[2] !== layer.capacity) return undefined;
+  const [b, h, , d] = k.shape;
+  if (b !== B || h !== H || d !== D) throw new Error(`KV cache holds (${b}, ${h}, ·, ${d}) keys but this step has (${B}, ${H}, ·, ${D}): start a new cache (createKVCache) for a new batch`);
+  return [k, v];
+}
+
+/** Replace the layer's keys and values with k, v (kept past any tidy) and free the old ones. */
+export function replaceKV(layer: LayerKV, k: tf.Tensor, v: tf.Tensor): void {
+  layer.k?.dispose();
+  layer.v?.dispose();
+  layer.k = tf.keep(k) as tf.Tensor4D;
+  layer.v = tf.keep(v) as tf.Tensor4D;
 }
 
 /**
  * Append this step's keys and values k, v (B, H, T, D) to `layer` and return every key and value it now holds,
- * each (B, H, length + T, D), valid until the next append. In place into preallocated buffers where the fused
- * kernels run (the returned tensors are then copies), else by concatenation (they are then the cache's own).
+ * each (B, H, length + T, D), valid until the next append. Where a faster `ops.writeKV` is registered the layer
+ * keeps buffers of its full capacity, and each step writes into new copies of them (no kernel changes a tensor
+ * someone else may hold); else each step concatenates. Either way the tensors handed out are never changed later.
  */
 export function appendKV(layer: LayerKV, k: tf.Tensor, v: tf.Tensor): [tf.Tensor4D, tf.Tensor4D] {
   const [B, H, T, D] = k.shape as number[];
   if (layer.length + T > layer.capacity) {
     throw new Error(`KV cache holds ${layer.length} positions and ${T} more would exceed its capacity ${layer.capacity}: start a new cache (createKVCache)`);
   }
-  if (preallocateKV(layer, B, H, D)) {
-    const all = fusedKVCacheWrite(layer.k!, layer.v!, k, v, layer.length)!;
+  const buffers = kvBuffers(layer, B, H, D);
+  const written = tf.tidy(() => {
+    if (buffers) return ops.writeKV(buffers[0], buffers[1], k, v, layer.length);
+    // No buffers yet: write what is held so far and this step's rows into fresh ones, if the faster entry runs.
+    const rows = [layer.k, layer.v].map((past, i) => {
+      const now = i === 0 ? k : v;
+      return past && layer.length > 0 ? tf.concat([heldPrefix(past, layer.length), now], 2) : now;
+    });
+    const empty = () => tf.zeros([B, H, layer.capacity, D]);
+    return ops.writeKV(empty(), empty(), rows[0], rows[1], 0);
+  });
+  if (written) {
+    const [kBuffer, vBuffer, kAll, vAll] = written;
+    replaceKV(layer, kBuffer, vBuffer);
     layer.length += T;
-    return all as [tf.Tensor4D, tf.Tensor4D];
+    return [kAll, vAll] as [tf.Tensor4D, tf.Tensor4D];
   }
   const all = tf.tidy(() =>
     [layer.k, layer.v].map((past, i) => {
       const now = i === 0 ? k : v;
       if (!past || layer.length === 0) return now;
-      const held = past.shape[2] === layer.length ? past : past.slice([0, 0, 0, 0], [-1, -1, layer.length, -1]);
-      return tf.concat([held, now], 2); // (B, H, length + T, D)
+      return tf.concat([heldPrefix(past, layer.length), now], 2); // (B, H, length + T, D)
     }),
   ) as [tf.Tensor4D, tf.Tensor4D];
-  layer.k?.dispose();
-  layer.v?.dispose();
-  layer.k = tf.keep(all[0]);
-  layer.v = tf.keep(all[1]);
+  replaceKV(layer, all[0], all[1]);
   layer.length += T;
   return all;
+}
+
+/** The first `length` positions of cached keys or values (B, H, ≥ length, D) → (B, H, length, D). */
+function heldPrefix(t: tf.Tensor, length: number): tf.Tensor {
+  return t.shape[2] === length ? t : t.slice([0, 0, 0, 0], [-1, -1, length, -1]);
 }

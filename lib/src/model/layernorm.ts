@@ -3,16 +3,16 @@
  *   y = (x − μ) / √(σ² + ε) · γ + β, with the biased variance, as PyTorch.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedLayerNorm } from '@how-llms-work/accel';
+import { ops } from '../ops';
 
 /** Normalise x (…, C) over its last axis, then γ (C), β (C) → (…, C). */
 export function layerNorm(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor, eps = 1e-5): tf.Tensor {
-  // One fused kernel where the backend has it (accel/src/kernels/layernorm.ts), else the formula as ops.
-  return fusedLayerNorm(x, weight, bias, eps) ?? layerNormReference(x, weight, bias, eps);
+  // A faster version where one is registered (one fused kernel), else the formula below.
+  return ops.layerNorm(x, weight, bias, eps) ?? layerNormReference(x, weight, bias, eps);
 }
 
 /**
- * Layer norm composed of TF.js ops, exactly the formula above: the reference the fused kernel is held to,
+ * Layer norm composed of TF.js ops, exactly the formula above: the reference `ops.layerNorm` is held to,
  * values and gradients, and what runs wherever the kernel does not.
  */
 export function layerNormReference(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor, eps = 1e-5): tf.Tensor {

@@ -2,7 +2,7 @@
  * A linear layer in PyTorch's layout: y = x Wᵀ + b with W (out, in), so a PyTorch state_dict loads unchanged.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { speedPatchesEnabled } from '@how-llms-work/accel';
+import { ops } from '../ops';
 
 /** x (…, in) · weight (out, in)ᵀ + bias (out) → (…, out). */
 export function linear(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Tensor {
@@ -13,16 +13,16 @@ export function linear(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Te
     }
     const lead = x.shape.slice(0, -1);
     const flat = x.reshape([-1, inFeatures]); // (N, in)
-    let y: tf.Tensor;
-    if (speedPatchesEnabled()) {
-      // The patched products take Wᵀ as a flag: free in OpenBLAS, a cached transpose on wasm.
-      y = tf.matMul(flat, weight, false, true); // (N, out)
-      if (bias) y = y.add(bias);
-    } else {
-      // Stock TF.js's wasm product runs a transposed operand through a naive loop (~5x slower): transpose explicitly.
-      y = tf.matMul(flat, weight.transpose()); // (N, out)
-      if (bias) y = y.add(bias);
-    }
+    // A faster product where one is registered (Wᵀ as a flag, no copy of the weight), else the formula.
+    const y = ops.linear(flat, weight, bias) ?? linearReference(flat, weight, bias); // (N, out)
     return y.reshape([...lead, weight.shape[0]]); // (…, out)
+  });
+}
+
+/** x (N, in) · weight (out, in)ᵀ + bias (out) → (N, out), the transpose made explicit: the reference `ops.linear` is held to. */
+export function linearReference(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const y = tf.matMul(x, weight.transpose()); // (N, out)
+    return bias ? y.add(bias) : y;
   });
 }

@@ -5,17 +5,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Params } from './params';
 import { linear } from './linear';
 import { maybeParam, param } from './init';
-import { fusedGelu } from '@how-llms-work/accel';
+import { ops } from '../ops';
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /** GELU with GPT-2's tanh approximation: ½x(1 + tanh(√(2/π)(x + 0.044715x³))), elementwise on any shape. */
 export function gelu(x: tf.Tensor): tf.Tensor {
-  // One fused kernel where the backend has it (accel/src/kernels/gelu.ts), else the formula as ops.
-  return fusedGelu(x) ?? geluReference(x);
+  // A faster version where one is registered (one fused kernel), else the formula below.
+  return ops.gelu(x) ?? geluReference(x);
 }
 
-/** GELU composed of TF.js ops, exactly the formula above: the reference the fused kernel is tested against. */
+/** GELU composed of TF.js ops, exactly the formula above: the reference `ops.gelu` is tested against. */
 export function geluReference(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const inner = x.add(x.mul(x).mul(x).mul(0.044715)).mul(SQRT_2_OVER_PI);

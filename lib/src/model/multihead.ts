@@ -3,9 +3,9 @@
  * attend in each head independently, merge, and project back to C.
  * Self-attention takes Q, K, V from the same sequence; cross-attention takes Q from the decoder and K, V
  * from the encoder's output (the "memory").
- * Where the fused kernels run (wasm, cpu: accel/src/kernels/attention.ts), adding the projection's bias and
- * splitting into heads, scale + causal mask + softmax, merging heads, and a whole cached decoding step are one kernel
- * each; elsewhere (and with HOW_LLMS_FUSED=0) the same steps run as the TF.js ops they replace.
+ * Where the accelerator registers faster `ops` (wasm, cpu), adding the projection's bias and splitting into heads,
+ * scale + causal mask + softmax, merging heads, and a whole cached decoding step are one kernel each; elsewhere
+ * (and with HOW_LLMS_FUSED=0) the same steps run as the TF.js ops they replace.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../core/random';
@@ -14,8 +14,8 @@ import { linear } from './linear';
 import { maybeParam, param } from './init';
 import { applyRope } from './rope';
 import { mergeHeads, scaledDotProductAttention, splitHeads } from './attention';
-import { appendKV, preallocateKV, type LayerKV } from './kv-cache';
-import { fusedCachedAttention, fusedMergeHeads, fusedSplitHeads, wasmMatMulInstalled } from '@how-llms-work/accel';
+import { appendKV, kvBuffers, replaceKV, type LayerKV } from './kv-cache';
+import { ops } from '../ops';
 
 /** How an attention layer runs. */
 export interface MultiHeadOptions {
@@ -47,19 +47,9 @@ export function maybeDropout(x: tf.Tensor, rate: number | undefined, training: b
   return tf.dropout(x, rate, undefined, rng.seed());
 }
 
-/**
- * A projection `name` ((out, in) weight, optional bias) of rows x (N, in) → (N, out): the same product as `linear`,
- * as matMul(x, W, transposeB) + b, two kernels. The fast wasm matmul keeps each weight's transpose (and OpenBLAS
- * transposes on the fly), where linear's explicit transpose copies the weight on every call; stock wasm's
- * transposeB is slow, so there linear runs. `withBias: false` leaves the bias to the caller (a kernel that adds it).
- */
+/** A projection `name` ((out, in) weight, optional bias) of rows x (N, in) → (N, out); `withBias: false` leaves the bias to the caller. */
 function project(params: Params, name: string, x: tf.Tensor, withBias = true): tf.Tensor {
-  const weight = param(params, `${name}.weight`);
-  const bias = withBias ? maybeParam(params, `${name}.bias`) : undefined;
-  if (tf.getBackend() === 'wasm' && !wasmMatMulInstalled()) return linear(x, weight, bias);
-  if (weight.shape[1] !== x.shape[1]) throw new Error(`${name}: input width ${x.shape[1]} does not match weight shape [${weight.shape}] (out, in): check the model width`);
-  const y = tf.matMul(x, weight, false, true); // (N, out)
-  return bias ? y.add(bias) : y;
+  return linear(x, param(params, `${name}.weight`), withBias ? maybeParam(params, `${name}.bias`) : undefined);
 }
 
 /**
@@ -67,7 +57,7 @@ function project(params: Params, name: string, x: tf.Tensor, withBias = true): t
  * in the same pass), else add + split + reshape + transpose per part.
  */
 function splitParts(x: tf.Tensor, bias: tf.Tensor | undefined, parts: 1 | 2 | 3, H: number, T: number): tf.Tensor[] {
-  const fused = fusedSplitHeads(x, parts, H, T, bias);
+  const fused = ops.splitHeads(x, parts, H, T, bias);
   if (fused) return fused;
   const [rows, width] = x.shape as number[];
   const biased = bias ? x.add(bias) : x;
@@ -77,7 +67,7 @@ function splitParts(x: tf.Tensor, bias: tf.Tensor | undefined, parts: 1 | 2 | 3,
 /** Heads y (B, H, T, D) → rows (B·T, H·D). */
 function mergeRows(y: tf.Tensor): tf.Tensor {
   const [B, H, T, D] = y.shape as number[];
-  return fusedMergeHeads([y], 2) ?? mergeHeads(y).reshape([B * T, H * D]);
+  return ops.mergeHeads([y], 2) ?? mergeHeads(y).reshape([B * T, H * D]);
 }
 
 function attend(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, mask: tf.Tensor | undefined, o: MultiHeadOptions): tf.Tensor {
@@ -98,17 +88,18 @@ function attend(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, mask: tf.Tensor | unde
 }
 
 /**
- * One decoding step (one new position per sequence) over a preallocated cache, as one kernel: write the new key and
- * value, rotate (RoPE), attend to every cached position, merge heads. qkv (B, 3C) before its bias (3C) → (B, C),
- * or undefined where that kernel does not run (then the general path in selfAttention takes the step).
+ * One decoding step (one new position per sequence) over the cache's buffers, as one kernel: write the new key and
+ * value (into new buffers), rotate (RoPE), attend to every cached position, merge heads. qkv (B, 3C) before its
+ * bias (3C) → (B, C), or undefined where that kernel does not run (then the general path in selfAttention takes it).
  */
 function cachedStep(qkv: tf.Tensor, bias: tf.Tensor | undefined, cache: LayerKV, offset: number, o: MultiHeadOptions): tf.Tensor | undefined {
   if (o.keyMask || (o.training && o.dropout)) return undefined;
   const [B, width] = qkv.shape as number[];
   const H = o.nHead;
   const D = width / 3 / H;
-  if (!preallocateKV(cache, B, H, D)) return undefined;
-  const out = fusedCachedAttention(qkv, cache.k!, cache.v!, {
+  const buffers = kvBuffers(cache, B, H, D);
+  if (!buffers) return undefined;
+  const out = ops.cachedAttention(qkv, buffers[0], buffers[1], {
     nHead: H,
     position: cache.length,
     ropePosition: o.rope ? offset : undefined,
@@ -116,9 +107,10 @@ function cachedStep(qkv: tf.Tensor, bias: tf.Tensor | undefined, cache: LayerKV,
     bias,
   });
   if (!out) return undefined;
+  replaceKV(cache, out.keys, out.values);
   cache.length += 1;
-  if (o.weightsOut) o.weightsOut.push(tf.keep(out[1]));
-  return out[0]; // (B, C)
+  if (o.weightsOut && out.weights) o.weightsOut.push(tf.keep(out.weights));
+  return out.output; // (B, C)
 }
 
 /** Self-attention `prefix.c_attn` (3C, C), `prefix.c_proj` (C, C) on x (B, T, C) → (B, T, C). */

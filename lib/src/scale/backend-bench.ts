@@ -3,7 +3,7 @@
  * The step is rebuilt on each backend (a tensor belongs to the backend that made it).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { availableBackends, ready, useBackend, type BackendName } from '@how-llms-work/accel';
+import { availableBackends, ready, useBackend, type BackendName } from '../runtime';
 
 /** A step to time: `step()` does one unit of work, `dispose()` frees what `make` built. */
 export interface TimedWork {

@@ -6,7 +6,7 @@
  * gradient of the combined batch's mean loss exactly, up to float rounding.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ready, type BackendName } from '@how-llms-work/accel';
+import { ready, type BackendName } from '../runtime';
 import type { NamedTensors, Params } from '../model/params';
 import { averageArrays } from './allreduce';
 import { layoutOf, layoutSize, readNamed, splitBatch, toTensorData, writeNamed, type Slot } from './tensor-transfer';

@@ -6,7 +6,7 @@
  * S stages and M micro-batches of equal cost.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ready, type BackendName } from '@how-llms-work/accel';
+import { ready, type BackendName } from '../runtime';
 import type { NamedTensors, Params } from '../model/params';
 import { readNamed, splitBatch, toTensorData, writeNamed, layoutOf, layoutSize, type Slot, type TensorData } from './tensor-transfer';
 import { LibraryWorker, siblingModule, threadsPerWorker, wallClockMs, type ModuleRef } from './worker-pool';

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend, type BackendName } from '@how-llms-work/accel';
+import { selectBackend, type BackendName } from '../runtime';
 import type { NamedTensors } from '../model/params';
 import { shardGradients, type ShardLoss } from './shard-loss';
 import { fromTensorData, readNamed, writeNamed, type Slot, type TensorData } from './tensor-transfer';

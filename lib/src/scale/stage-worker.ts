@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend, type BackendName } from '@how-llms-work/accel';
+import { selectBackend, type BackendName } from '../runtime';
 import type { NamedTensors } from '../model/params';
 import type { PipelineModel } from './pipeline-model';
 import { fromTensorData, toTensorData, writeNamed, type Slot, type TensorData } from './tensor-transfer';

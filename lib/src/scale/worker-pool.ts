@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { WASM_THREADS_ENV } from '@how-llms-work/accel';
+import { WASM_THREADS_ENV } from '../runtime';
 
 /** Where a worker finds a function it needs: a module file and the name it exports. */
 export interface ModuleRef {

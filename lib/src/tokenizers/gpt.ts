@@ -28,9 +28,7 @@ function load(name: GptEncodingName): { api: GptEncodingModule; ranks: readonly 
   let entry = encodings.get(name);
   if (entry === undefined) {
     // The per-encoding entry points keep the other vocabularies unloaded; the rank table gives each token's exact bytes.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const api = require(`gpt-tokenizer/cjs/encoding/${name}`) as GptEncodingModule;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const ranks = (require(`gpt-tokenizer/cjs/bpeRanks/${name}`) as { default: readonly (string | readonly number[])[] }).default;
     entry = { api, ranks };
     encodings.set(name, entry);

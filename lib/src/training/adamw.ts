@@ -9,7 +9,7 @@
  * (accel/src/kernels/adamw.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedAdamW, type AdamWKernelAttrs } from '@how-llms-work/accel';
+import { ops, type AdamWUpdate } from '../ops';
 import type { NamedTensors, Params } from '../model/params';
 
 /** AdamW hyper-parameters. */
@@ -86,7 +86,7 @@ export function adamwUpdateReference(
   v: tf.Tensor,
   grad: tf.Tensor,
   scale: tf.Scalar | undefined,
-  h: AdamWKernelAttrs,
+  h: AdamWUpdate,
 ): [tf.Tensor, tf.Tensor, tf.Tensor] {
   return tf.tidy(() => {
     const g = scale ? grad.mul(scale) : grad;
@@ -116,7 +116,7 @@ export function adamwStep(state: AdamWState, params: Params, grads: NamedTensors
       const m = state.m[name];
       const v = state.v[name];
       if (!p || !m || !v) throw new Error(`gradient for "${name}" has no parameter or optimizer state; was the optimizer created for these params?`);
-      const h: AdamWKernelAttrs = {
+      const h: AdamWUpdate = {
         lr,
         beta1: state.beta1,
         beta2: state.beta2,
@@ -125,7 +125,7 @@ export function adamwStep(state: AdamWState, params: Params, grads: NamedTensors
         bc1,
         bc2,
       };
-      const [p2, m2, v2] = fusedAdamW(p, m, v, g, scale, h) ?? adamwUpdateReference(p, m, v, g, gradScale, h);
+      const [p2, m2, v2] = ops.adamW(p, m, v, g, scale, h) ?? adamwUpdateReference(p, m, v, g, gradScale, h);
       // The variables take over the new tensors' data; tidy frees the handles.
       p.assign(p2);
       m.assign(m2);

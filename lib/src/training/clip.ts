@@ -5,7 +5,7 @@
  * gradients computes both (accel/src/kernels/global-norm.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedGlobalNorm } from '@how-llms-work/accel';
+import { ops } from '../ops';
 import type { NamedTensors } from '../model/params';
 
 /** The global norm () of tensors, √(Σᵢ Σ tᵢ²), and the clip factor () min(1, maxNorm / norm), as TF.js ops. */
@@ -19,7 +19,7 @@ export function clipScaleReference(tensors: tf.Tensor[], maxNorm: number): { nor
 }
 
 function normAndScale(tensors: tf.Tensor[], maxNorm: number): { norm: tf.Scalar; scale: tf.Scalar } {
-  const fused = fusedGlobalNorm(tensors, maxNorm);
+  const fused = ops.globalNorm(tensors, maxNorm);
   return fused ? { norm: fused.norm, scale: fused.factor } : clipScaleReference(tensors, maxNorm);
 }
 

@@ -4,7 +4,7 @@
  * A model that knows nothing spreads probability evenly, so it starts near log(V).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedCrossEntropy } from '@how-llms-work/accel';
+import { ops } from '../ops';
 
 /** Options for `crossEntropy`: positions whose target is `ignoreIndex`, or whose `mask` is 0, do not count. */
 export interface CrossEntropyOptions {
@@ -36,10 +36,11 @@ export function crossEntropy(logits: tf.Tensor, targets: tf.Tensor, options: Cro
   if (options.mask && options.mask.shape.join(',') !== want) {
     throw new Error(`crossEntropy mask shape [${options.mask.shape}] must equal targets shape [${want}]`);
   }
+  checkTargets(targets, V, options.ignoreIndex);
   const N = targets.size;
   if (options.ignoreIndex === undefined && !options.mask) {
-    // One kernel forward and a product backward where the backend has it (accel/src/kernels/cross-entropy.ts).
-    const fused = tf.tidy(() => fusedCrossEntropy(logits.reshape([N, V]), targets.reshape([N])));
+    // One kernel forward and a product backward where a faster version is registered.
+    const fused = tf.tidy(() => ops.crossEntropy(logits.reshape([N, V]), targets.reshape([N])));
     if (fused) return fused;
   }
   // What the gradient needs from the targets is built once here and saved with logp, so the caller may
@@ -59,6 +60,23 @@ export function crossEntropy(logits: tf.Tensor, targets: tf.Tensor, options: Cro
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return loss(logits) as tf.Scalar;
+}
+
+/**
+ * Every target is a token id in [0, V) or the ignoreIndex, on every path (one kernel or the composed ops, with or
+ * without a mask): else an error naming the first bad id, its position and the vocabulary size. Without this check
+ * the composed ops would score an out-of-range target as zero loss (its one-hot row is all zeros) without a word.
+ */
+function checkTargets(targets: tf.Tensor, V: number, ignoreIndex: number | undefined): void {
+  const ids = targets.dataSync();
+  for (let n = 0; n < ids.length; n++) {
+    const id = ids[n];
+    if ((id >= 0 && id < V) || id === ignoreIndex) continue;
+    const ignore = ignoreIndex === undefined ? '' : ` nor the ignoreIndex ${ignoreIndex}`;
+    throw new Error(
+      `crossEntropy: target ${id} at position ${n} is not a token id in [0, ${V - 1}] (vocabulary size ${V})${ignore}; check targets against the vocabulary`,
+    );
+  }
 }
 
 /** One-hot targets (N, V) and per-position weights (N, 1) that sum to 1 over the positions that count. */

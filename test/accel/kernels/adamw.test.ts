@@ -1,30 +1,13 @@
 // The fused AdamW kernel agrees with the update composed of TF.js ops, step after step, and is what adamwStep runs.
 import { describe, expect, it } from 'vitest';
-import {
-  adamwStep,
-  adamwUpdateReference,
-  clipByGlobalNorm,
-  clipScale,
-  createAdamW,
-  disposeAdamW,
-  tf,
-  type AdamWState,
-  type NamedTensors,
-  type Params,
-} from '@how-llms-work/lib';
+import { withSettings } from '@how-llms-work/accel';
+import { adamwStep, adamwUpdateReference, clipByGlobalNorm, clipScale, createAdamW, disposeAdamW, tf, type AdamWState, type NamedTensors, type Params } from '@how-llms-work/lib';
 import { fusedAdamW, type AdamWKernelAttrs } from '../../../accel/src/kernels/adamw';
 import { expectClose, randomTensor } from './compare';
 
 /** Run f with the fused kernels switched off (HOW_LLMS_FUSED=0), then restore the switch. */
 function unfused<T>(f: () => T): T {
-  const saved = process.env.HOW_LLMS_FUSED;
-  process.env.HOW_LLMS_FUSED = '0';
-  try {
-    return f();
-  } finally {
-    if (saved === undefined) delete process.env.HOW_LLMS_FUSED;
-    else process.env.HOW_LLMS_FUSED = saved;
-  }
+  return withSettings({ fused: false }, f);
 }
 
 /** A small model's worth of parameters: a matrix and a table (decay), a bias and a gain (no decay), seeded. */
@@ -198,16 +181,11 @@ describe(`fused AdamW on ${process.env.HOW_LLMS_BACKEND}`, () => {
     const kernelsOf = async (f: () => void) => (await tf.profile(f)).kernels.map((k) => k.name);
     const fused = await kernelsOf(() => adamwStep(opt, params, grads, 1e-2));
     expect(fused).toEqual(['HowLlmsAdamW', 'HowLlmsAdamW', 'HowLlmsAdamW']);
-    const saved = process.env.HOW_LLMS_FUSED;
-    process.env.HOW_LLMS_FUSED = '0';
-    try {
+    await withSettings({ fused: false }, async () => {
       const composed = await kernelsOf(() => adamwStep(opt, params, grads, 1e-2));
       expect(composed.some((n) => n.startsWith('HowLlms'))).toBe(false);
       expect(composed.filter((n) => n === 'Sqrt')).toHaveLength(3);
-    } finally {
-      if (saved === undefined) delete process.env.HOW_LLMS_FUSED;
-      else process.env.HOW_LLMS_FUSED = saved;
-    }
+    });
     disposeAdamW(opt);
     tf.dispose([...Object.values(params), ...Object.values(grads)]);
   });

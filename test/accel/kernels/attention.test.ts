@@ -1,5 +1,6 @@
 // The fused attention kernels agree with attention composed of TF.js ops: values, gradients, the KV cache.
 import { describe, expect, it } from 'vitest';
+import { withSettings } from '@how-llms-work/accel';
 import { applyRope, scaledDotProductAttention, scaledDotProductAttentionReference, tf, type AttentionOptions } from '@how-llms-work/lib';
 import {
   fusedCachedAttention,
@@ -8,7 +9,7 @@ import {
   fusedMergeHeads,
   fusedSplitHeads,
 } from '../../../accel/src/kernels/attention';
-import { FUSED_ENV, nativeKernelCount, nativeKernelsStatus, setNativeKernels } from '../../../accel/src/fused';
+import { nativeKernelCount, nativeKernelsStatus, setNativeKernels } from '../../../accel/src/fused';
 import { expectClose, expectFusedMatchesReference, randomTensor } from './compare';
 
 const output = (options: AttentionOptions, sdpa = scaledDotProductAttention) => (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) => sdpa(q, k, v, options).output;
@@ -22,14 +23,7 @@ function qkv(B: number, H: number, Tq: number, Tk: number, D: number, scale = 1)
 
 /** Run f with the fused kernels switched off (the references run). */
 function withoutFused<T>(f: () => T): T {
-  const before = process.env[FUSED_ENV];
-  process.env[FUSED_ENV] = '0';
-  try {
-    return f();
-  } finally {
-    if (before === undefined) delete process.env[FUSED_ENV];
-    else process.env[FUSED_ENV] = before;
-  }
+  return withSettings({ fused: false }, f);
 }
 
 describe(`fused attention on ${process.env.HOW_LLMS_BACKEND}`, () => {
@@ -156,36 +150,45 @@ describe(`fused key/value cache on ${process.env.HOW_LLMS_BACKEND}`, () => {
   const [B, H, capacity, D] = [2, 3, 10, 4];
   const C = H * D;
 
-  it('writes new keys and values in place and returns the filled prefix', () => {
-    const kb = tf.zeros([B, H, capacity, D]);
-    const vb = tf.zeros([B, H, capacity, D]);
+  it('writes new keys and values into new buffers, returns the filled prefix, and leaves its inputs unchanged', () => {
+    const kb0 = tf.zeros([B, H, capacity, D]);
+    const vb0 = tf.zeros([B, H, capacity, D]);
     const first = [randomTensor([B, H, 3, D], 1), randomTensor([B, H, 3, D], 2)];
     const second = [randomTensor([B, H, 2, D], 3), randomTensor([B, H, 2, D], 4)];
-    tf.dispose(fusedKVCacheWrite(kb, vb, first[0], first[1], 0));
-    const [kAll, vAll] = fusedKVCacheWrite(kb, vb, second[0], second[1], 3)!;
+    const [k1, v1, kb, vb] = fusedKVCacheWrite(kb0, vb0, first[0], first[1], 0)!;
+    const clone = kb.clone(); // on wasm a clone shares its source's memory: it must not see the next write
+    const [kAll, vAll, kb2, vb2] = fusedKVCacheWrite(kb, vb, second[0], second[1], 3)!;
     expect(kAll.shape).toEqual([B, H, 5, D]);
     const want = [tf.concat([first[0], second[0]], 2), tf.concat([first[1], second[1]], 2)];
     expect(Array.from(kAll.dataSync())).toEqual(Array.from(want[0].dataSync()));
     expect(Array.from(vAll.dataSync())).toEqual(Array.from(want[1].dataSync()));
-    // The buffer itself changed: its first 5 positions are the keys, the rest still 0.
-    const held = kb.slice([0, 0, 0, 0], [-1, -1, 5, -1]);
+    // The new buffer holds the 5 positions, the rest still 0; the buffers passed in are as they were.
+    const held = kb2.slice([0, 0, 0, 0], [-1, -1, 5, -1]);
     expect(Array.from(held.dataSync())).toEqual(Array.from(want[0].dataSync()));
-    expect(kb.slice([0, 0, 5, 0], [-1, -1, -1, -1]).abs().sum().dataSync()[0]).toBe(0);
+    expect(kb2.slice([0, 0, 5, 0], [-1, -1, -1, -1]).abs().sum().dataSync()[0]).toBe(0);
+    expect(kb0.abs().sum().dataSync()[0]).toBe(0);
+    expect(kb.slice([0, 0, 3, 0], [-1, -1, -1, -1]).abs().sum().dataSync()[0]).toBe(0);
+    expect(Array.from(clone.dataSync())).toEqual(Array.from(kb.dataSync()));
     expect(() => fusedKVCacheWrite(kb, vb, first[0], first[1], 8)).toThrow(/exceed its capacity 10/);
-    tf.dispose([kb, vb, ...first, ...second, kAll, vAll, ...want, held]);
+    tf.dispose([kb0, vb0, k1, v1, kb, vb, kb2, vb2, clone, ...first, ...second, kAll, vAll, ...want, held]);
   });
 
   for (const [rope, withBias] of [[false, false], [true, false], [false, true], [true, true]]) {
     it(`one cached decoding step${rope ? ' with RoPE' : ''}${withBias ? ', bias added' : ''} matches split + concat + attention + merge`, () => {
       const bias = withBias ? randomTensor([3 * C], 60) : undefined;
-      const kb = tf.zeros([B, H, capacity, D]);
-      const vb = tf.zeros([B, H, capacity, D]);
+      let kb = tf.zeros([B, H, capacity, D]);
+      let vb = tf.zeros([B, H, capacity, D]);
       let pastK = tf.zeros([B, H, 0, D]);
       let pastV = tf.zeros([B, H, 0, D]);
       for (let position = 0; position < 5; position++) {
         const packed = randomTensor([B, 3 * C], 40 + position);
         tf.tidy(() => {
-          const [y, w] = fusedCachedAttention(packed, kb, vb, { nHead: H, position, ropePosition: rope ? position : undefined, weights: true, bias })!;
+          const [y, w, kNext, vNext] = fusedCachedAttention(packed, kb, vb, { nHead: H, position, ropePosition: rope ? position : undefined, weights: true, bias })!;
+          // The buffers passed in are unchanged: the step's key and value are only in the new ones.
+          expect(kb.slice([0, 0, position, 0], [-1, -1, 1, -1]).abs().sum().dataSync()[0]).toBe(0);
+          tf.dispose([kb, vb]);
+          kb = tf.keep(kNext);
+          vb = tf.keep(vNext);
           // Reference: add the bias, split into heads, rotate, append to the past, attend, merge.
           let [q, k, v] = tf.split(bias ? packed.add(bias) : packed, 3, -1).map((t) => t.reshape([B, 1, H, D]).transpose([0, 2, 1, 3]));
           if (rope) {
@@ -264,12 +267,14 @@ describe(`native attention kernels on ${process.env.HOW_LLMS_BACKEND}`, () => {
       const bias = withBias ? randomTensor([3 * Cc], 70) : undefined;
       /** Five steps into fresh buffers: every output, weights and both buffers after each step. */
       const run = () => {
-        const kb = tf.zeros([Bc, Hc, cap, Dc]);
-        const vb = tf.zeros([Bc, Hc, cap, Dc]);
-        const outs: tf.Tensor[] = [];
+        let kb = tf.zeros([Bc, Hc, cap, Dc]);
+        let vb = tf.zeros([Bc, Hc, cap, Dc]);
+        const outs: tf.Tensor[] = [kb, vb];
         for (let position = 0; position < 5; position++) {
           const packed = randomTensor([Bc, 3 * Cc], 80 + position);
-          outs.push(...fusedCachedAttention(packed, kb, vb, { nHead: Hc, position, weights: position % 2 === 0, bias })!, kb.mul(1), vb.mul(1)); // copies: a clone would share the buffer the next step writes into
+          const step = fusedCachedAttention(packed, kb, vb, { nHead: Hc, position, weights: position % 2 === 0, bias })!;
+          outs.push(...step); // output, weights (every other step), and the new buffers
+          [kb, vb] = step.slice(-2);
           packed.dispose();
         }
         return outs;

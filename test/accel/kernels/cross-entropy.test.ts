@@ -1,5 +1,6 @@
 // The fused cross-entropy agrees with the composed one (training/loss.ts), loss and gradient.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { withSettings } from '@how-llms-work/accel';
 import { Rng, crossEntropy, tf } from '@how-llms-work/lib';
 import { fusedCrossEntropy } from '../../../accel/src/kernels/cross-entropy';
 import { expectClose, randomTensor } from './compare';
@@ -14,9 +15,6 @@ function lossAndGrad(logits: tf.Tensor, targets: tf.Tensor): { loss: number; gra
   return out;
 }
 
-afterEach(() => {
-  delete process.env.HOW_LLMS_FUSED;
-});
 
 describe(`fused cross-entropy on ${process.env.HOW_LLMS_BACKEND}`, () => {
   it('runs here, and matches the composed reference, loss and gradient', () => {
@@ -27,8 +25,7 @@ describe(`fused cross-entropy on ${process.env.HOW_LLMS_BACKEND}`, () => {
     expect(probe, 'a fused kernel runs on this backend').toBeDefined();
     probe!.dispose();
     const fused = lossAndGrad(logits, targets);
-    process.env.HOW_LLMS_FUSED = '0';
-    const reference = lossAndGrad(logits, targets);
+    const reference = withSettings({ fused: false }, () => lossAndGrad(logits, targets));
     expect(fused.loss).toBeCloseTo(reference.loss, 5);
     expectClose(fused.grad, reference.grad, 1e-6, 'gradient');
     tf.dispose([logits, targets]);

@@ -1,19 +1,13 @@
 // The fused global-norm kernel agrees with the norm and clip factor composed of TF.js ops, in one kernel call.
 import { describe, expect, it } from 'vitest';
+import { withSettings } from '@how-llms-work/accel';
 import { clipByGlobalNorm, clipScale, clipScaleReference, globalNorm, tf, type NamedTensors } from '@how-llms-work/lib';
 import { registerFusedKernel, runFused } from '../../../accel/src/fused';
 import { fusedGlobalNorm } from '../../../accel/src/kernels/global-norm';
 import { expectClose, randomTensor } from './compare';
 
 async function withoutFused<T>(f: () => T | Promise<T>): Promise<T> {
-  const saved = process.env.HOW_LLMS_FUSED;
-  process.env.HOW_LLMS_FUSED = '0';
-  try {
-    return await f();
-  } finally {
-    if (saved === undefined) delete process.env.HOW_LLMS_FUSED;
-    else process.env.HOW_LLMS_FUSED = saved;
-  }
+  return withSettings({ fused: false }, async () => await f());
 }
 
 function someGrads(scale: number): NamedTensors {

@@ -1,5 +1,6 @@
 // The fused layer-norm kernels agree with the formula composed of TF.js ops, values and gradients.
 import { describe, expect, it } from 'vitest';
+import { withSettings } from '@how-llms-work/accel';
 import { layerNorm, layerNormReference, tf } from '@how-llms-work/lib';
 import { fusedLayerNorm } from '../../../accel/src/kernels/layernorm';
 import { expectClose, expectFusedMatchesReference, randomTensor } from './compare';
@@ -88,14 +89,7 @@ describe(`fused layer norm on ${process.env.HOW_LLMS_BACKEND}`, () => {
       expect(Array.from(layerNorm(x, g, b).dataSync())).toEqual(Array.from(fusedLayerNorm(x, g, b)!.dataSync()));
       expect(Array.from(layerNorm(x, g).dataSync())).toEqual(Array.from(fusedLayerNorm(x, g)!.dataSync()));
     });
-    const saved = process.env.HOW_LLMS_FUSED;
-    process.env.HOW_LLMS_FUSED = '0';
-    try {
-      expect(fusedLayerNorm(x, g, b)).toBeUndefined();
-    } finally {
-      if (saved === undefined) delete process.env.HOW_LLMS_FUSED;
-      else process.env.HOW_LLMS_FUSED = saved;
-    }
+    withSettings({ fused: false }, () => expect(fusedLayerNorm(x, g, b)).toBeUndefined());
     // Shapes the kernel does not take (γ that is not (C)) fall back to the reference.
     const g2 = tf.ones([1, 8]);
     expect(fusedLayerNorm(x, g2)).toBeUndefined();

@@ -5,7 +5,8 @@
 // built; where it is not, it checks the reason instead. CI (HOW_LLMS_PROFILE=ci) must build it.
 import * as fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NATIVE_ADDON_PATH, Rng, STOCK_TFJS_ENV, tf } from '@how-llms-work/lib';
+import { NATIVE_ADDON_PATH, STOCK_TFJS_ENV, readSettings, withSettings } from '@how-llms-work/accel';
+import { Rng, tf } from '@how-llms-work/lib';
 import {
   NATIVE_KERNELS_ENV,
   nativeKernelCount,
@@ -102,22 +103,20 @@ describe(`native fused kernels on ${backend}`, () => {
     }
   });
 
-  it(`switch off with ${NATIVE_KERNELS_ENV}=0 and with ${STOCK_TFJS_ENV}=1, and only 1 or unset turns them on`, () => {
-    expect(nativeKernelsOffReason({ [NATIVE_KERNELS_ENV]: '0' })).toBe(`${NATIVE_KERNELS_ENV}=0`);
-    expect(nativeKernelsOffReason({ [NATIVE_KERNELS_ENV]: 'yes' })).toMatch(/only 1 or unset/);
-    expect(nativeKernelsOffReason({ [STOCK_TFJS_ENV]: '1' })).toBe(`${STOCK_TFJS_ENV}=1`);
-    expect(nativeKernelsOffReason({ [NATIVE_KERNELS_ENV]: '1' })).toBe(nativeAddon().reason);
-    // The environment as it is when they are (re)considered.
-    const saved = process.env[NATIVE_KERNELS_ENV];
-    process.env[NATIVE_KERNELS_ENV] = '0';
+  it(`switch off with ${NATIVE_KERNELS_ENV}=0 and with ${STOCK_TFJS_ENV}=1, and an unknown value is an error`, () => {
+    expect(nativeKernelsOffReason(readSettings({ [NATIVE_KERNELS_ENV]: '0' }))).toBe(`${NATIVE_KERNELS_ENV}=0`);
+    expect(() => readSettings({ [NATIVE_KERNELS_ENV]: 'maybe' })).toThrow(/HOW_LLMS_NATIVE_KERNELS=maybe .*1, true, on, yes, 0, false, off, no/);
+    expect(nativeKernelsOffReason(readSettings({ [STOCK_TFJS_ENV]: '1' }))).toBe(`${STOCK_TFJS_ENV}=1`);
+    expect(nativeKernelsOffReason(readSettings({ [NATIVE_KERNELS_ENV]: '1' }))).toBe(nativeAddon().reason);
+    // The settings as they are when they are (re)considered.
     try {
-      expect(setNativeKernels(true)).toBe(`${NATIVE_KERNELS_ENV}=0`);
-      const before = nativeKernelCount();
-      tf.tidy(() => runFused('HowLlmsGelu', { x: tf.tensor1d([1, 2, 3]) })[0].dataSync());
-      expect(nativeKernelCount()).toBe(before);
+      withSettings({ nativeKernels: false }, () => {
+        expect(setNativeKernels(true)).toBe(`${NATIVE_KERNELS_ENV}=0`);
+        const before = nativeKernelCount();
+        tf.tidy(() => runFused('HowLlmsGelu', { x: tf.tensor1d([1, 2, 3]) })[0].dataSync());
+        expect(nativeKernelCount()).toBe(before);
+      });
     } finally {
-      if (saved === undefined) delete process.env[NATIVE_KERNELS_ENV];
-      else process.env[NATIVE_KERNELS_ENV] = saved;
       setNativeKernels(true);
     }
   });

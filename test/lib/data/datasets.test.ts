@@ -3,7 +3,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATA_DIR_ENV, DatasetEntry, datasetEntry, datasetRegistry, loadText, sha256 } from '@how-llms-work/lib';
+import { withSettings, DatasetEntry, datasetEntry, datasetRegistry, loadText, sha256 } from '@how-llms-work/lib';
 
 const body = 'To be, or not to be, that is the question.\n'.repeat(2000);
 const good: DatasetEntry = {
@@ -38,11 +38,7 @@ afterAll(() => {
 });
 
 function withoutDataDir<T>(fn: () => Promise<T>): Promise<T> {
-  const saved = process.env[DATA_DIR_ENV];
-  delete process.env[DATA_DIR_ENV];
-  return fn().finally(() => {
-    if (saved !== undefined) process.env[DATA_DIR_ENV] = saved;
-  });
+  return withSettings({ dataDir: undefined }, fn);
 }
 
 describe('dataset registry', () => {
@@ -138,15 +134,10 @@ describe('data directory', () => {
   it('reads from HOW_LLMS_DATA_DIR and names the path when the file is missing', async () => {
     const dir = path.join(tmp, 'datadir');
     fs.mkdirSync(path.join(dir, 'test'), { recursive: true });
-    const saved = process.env[DATA_DIR_ENV];
-    process.env[DATA_DIR_ENV] = dir;
-    try {
+    await withSettings({ dataDir: dir }, async () => {
       await expect(loadText('test', { entry: good })).rejects.toThrow(/Test text not found at .*datadir\/test\/input.txt.*unset HOW_LLMS_DATA_DIR/);
       fs.writeFileSync(path.join(dir, 'test', 'input.txt'), body);
       expect(await loadText('test', { entry: good })).toBe(body);
-    } finally {
-      if (saved === undefined) delete process.env[DATA_DIR_ENV];
-      else process.env[DATA_DIR_ENV] = saved;
-    }
+    });
   });
 });

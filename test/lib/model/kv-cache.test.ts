@@ -1,20 +1,14 @@
-// The KV cache: preallocated buffers written in place where the fused kernels run, concatenation elsewhere,
-// the same logits either way, and a cache started one way can be continued the other.
+// The KV cache: full-length buffers written (into new copies) by one kernel where the fused kernels run,
+// concatenation elsewhere, the same logits either way, a cache started one way can be continued the other,
+// and the cache owns its memory: a tensor it handed out never changes afterwards.
 import { describe, expect, it } from 'vitest';
 import { createKVCache, disposeKVCache, disposeNamed, gptForward, initGPT, tf, type GPTConfig, type KVCache } from '@how-llms-work/lib';
-import { FUSED_ENV, fusedAvailable } from '../../../accel/src/fused';
+import { fusedAvailable, withSettings } from '@how-llms-work/accel';
 
 const config: GPTConfig = { vocabSize: 13, blockSize: 12, nLayer: 2, nHead: 2, nEmbd: 8 };
 
 function withFused<T>(on: boolean, f: () => T): T {
-  const before = process.env[FUSED_ENV];
-  process.env[FUSED_ENV] = on ? '1' : '0';
-  try {
-    return f();
-  } finally {
-    if (before === undefined) delete process.env[FUSED_ENV];
-    else process.env[FUSED_ENV] = before;
-  }
+  return withSettings({ fused: on }, f);
 }
 
 const ids = tf.tensor2d([[1, 5, 2, 7, 3, 9, 4, 0], [6, 6, 1, 2, 12, 3, 5, 8]], [2, 8], 'int32');
@@ -75,4 +69,33 @@ describe('KV cache', () => {
     expect(cache.layers[0].length).toBe(0);
     disposeNamed(params);
   });
+
+  for (const fused of [true, false]) {
+    it(`owns its memory: a clone of a cache tensor is unchanged by the next decoding steps (fused kernels ${fused ? 'on' : 'off'})`, () => {
+      withFused(fused, () => {
+        const params = initGPT(config, 5);
+        const cache = createKVCache(config);
+        tf.tidy(() => {
+          gptForward(params, config, ids.slice([0, 0], [2, 3]) as tf.Tensor2D, { cache });
+        });
+        // On wasm a clone shares its source's memory: a kernel that wrote into the cache's tensor would change it too.
+        const layer = cache.layers[0];
+        const clones = [layer.k!.clone(), layer.v!.clone()];
+        const held = [layer.k!, layer.v!];
+        const before = clones.map((t) => Array.from(t.dataSync()));
+        for (let t = 3; t < 6; t++) {
+          tf.tidy(() => {
+            gptForward(params, config, ids.slice([0, t], [2, 1]) as tf.Tensor2D, { cache });
+          });
+        }
+        expect(layer.length).toBe(6);
+        clones.forEach((c, i) => expect(Array.from(c.dataSync()), i === 0 ? 'keys' : 'values').toEqual(before[i]));
+        // The step's tensors are new ones; the ones handed out before were released, not rewritten.
+        expect(held.every((t) => t.isDisposed)).toBe(true);
+        tf.dispose(clones);
+        disposeKVCache(cache);
+        disposeNamed(params);
+      });
+    });
+  }
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crossEntropy, gradientCheck, logSoftmaxStable, perplexity, Rng, tf } from '@how-llms-work/lib';
+import { crossEntropy, gradientCheck, logSoftmaxStable, perplexity, Rng, tf, withSettings } from '@how-llms-work/lib';
 
 // Reference: −log softmax(row)[target], in float64 on the host.
 function referenceCE(rows: number[][], targets: number[]): number {
@@ -91,6 +91,27 @@ describe('crossEntropy', () => {
     expect(() => crossEntropy(logits, tf.tensor1d([0, 1, 2], 'int32'))).toThrow(/shape \[3\].*\[2\]/);
     logits.dispose();
   });
+
+  for (const fused of [true, false]) {
+    it(`rejects a target outside the vocabulary on every path, naming the id and the vocabulary size (fused kernels ${fused ? 'on' : 'off'})`, () => {
+      withSettings({ fused }, () => {
+        const logits = tf.zeros([2, 3, 7]);
+        const bad = tf.tensor2d([[0, 7, 1], [2, 3, 4]], [2, 3], 'int32');
+        const negative = tf.tensor2d([[0, 1, 1], [2, -2, 4]], [2, 3], 'int32');
+        const mask = tf.ones([2, 3]);
+        const named = /crossEntropy: target 7 at position 1 is not a token id in \[0, 6\] \(vocabulary size 7\)/;
+        for (const options of [{}, { mask }, { ignoreIndex: -1 }, { ignoreIndex: -1, mask }]) {
+          expect(() => tf.tidy(() => crossEntropy(logits, bad, options)), JSON.stringify(Object.keys(options))).toThrow(named);
+        }
+        expect(() => tf.tidy(() => crossEntropy(logits, negative))).toThrow(/target -2 at position 4 .*vocabulary size 7/);
+        expect(() => tf.tidy(() => crossEntropy(logits, negative, { ignoreIndex: -1 }))).toThrow(/target -2 at position 4 .*vocabulary size 7\) nor the ignoreIndex -1/);
+        // The ignoreIndex itself is not an error: it marks a position that does not count.
+        const padded = tf.tensor2d([[0, -1, 1], [2, 3, -1]], [2, 3], 'int32');
+        expect(tf.tidy(() => crossEntropy(logits, padded, { ignoreIndex: -1 }).dataSync()[0])).toBeCloseTo(Math.log(7), 5);
+        tf.dispose([logits, bad, negative, mask, padded]);
+      });
+    });
+  }
 
   it('logSoftmaxStable rows exponentiate to 1', () => {
     const out = tf.tidy(() => logSoftmaxStable(tf.tensor2d([[500, 1, -3], [0, 0, 0]])).exp().sum(-1).dataSync());
