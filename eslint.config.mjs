@@ -42,6 +42,6 @@ export default tseslint.config(
   {
     // Functions that playwright runs inside the page.
     files: ['test/browser/**/*.mjs'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', MutationObserver: 'readonly' } },
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', MutationObserver: 'readonly', getComputedStyle: 'readonly' } },
   },
 );

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as L from '@how-llms-work/lib';
 import { tf } from '@how-llms-work/lib';
+import { NATIVE_MATMUL_PATCH, openblasInfo } from '@how-llms-work/accel';
 import { GENERATION_MODEL, INIT_SEED, MODELS, medianMs, randomTensor, yardstickShape, type BenchModel, type RunnerResult } from './common';
 
 
@@ -221,7 +222,7 @@ async function converge(): Promise<RunnerResult['converge']> {
 async function main(): Promise<void> {
   const tasks = JSON.parse(process.argv[2]) as WorkerTasks;
   const info = await L.ready();
-  const blas = info.patches.includes(L.NATIVE_MATMUL_PATCH) ? L.openblasInfo()?.config.replace(/ MAX_THREADS=\d+| NO_\w+| DYNAMIC_ARCH/g, '') : undefined;
+  const blas = info.patches.includes(NATIVE_MATMUL_PATCH) ? openblasInfo()?.config.replace(/ MAX_THREADS=\d+| NO_\w+| DYNAMIC_ARCH/g, '') : undefined;
   const detail = `${info.name}${info.patches.length ? ` + ${info.patches.join(', ')}` : ' (stock TF.js 4.22)'}${blas ? `; ${blas} kernels` : ''}`;
   const result: RunnerResult = { runner: tasks.runner, detail };
   const log = (what: string) => process.stderr.write(`  [${tasks.runner}] ${what}\n`);
