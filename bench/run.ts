@@ -396,7 +396,9 @@ async function main(): Promise<void> {
   console.log(`Wrote ${path.relative(ROOT, path.join(RESULTS, 'latest.json'))}`);
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
