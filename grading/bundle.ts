@@ -71,7 +71,7 @@ async function main(): Promise<number> {
     const plan = await makePlan(course, loadRubric(course.rubricFile), chapters, limits, true, workRoot);
     const max = plan.tests.reduce((s, t) => s + t.points, 0);
     const out = path.resolve(values.out ?? path.join(TOOL_ROOT, 'reports', 'gradescope-autograder.zip'));
-    const tests = plan.tests.map(({ visibility, chapter, exercise, test }) => ({ visibility, chapter, exercise, test }));
+    const tests = plan.tests.map(({ visibility, chapter, stem, exercise, test }) => ({ visibility, chapter, stem, exercise, test }));
     const entries = bundleEntries(course, { course: COURSE_IN_BUNDLE, chapters, limits, tests });
     writeFileAtomic(out, createZip(entries));
     process.stdout.write(`Wrote ${out}: ${entries.length} files, chapters ${chapters.join(', ')}, ${plan.tests.length} tests worth ${max} points.\n`);

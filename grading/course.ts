@@ -4,12 +4,14 @@
  *
  *   exercises/chNN-topic/*.ts        the learner's stubs
  *   solutions/chNN-topic/*.ts        the instructor's solutions (never copied into a sandbox)
- *   test/exercises/chNN-topic.test.ts   visible tests, one `describe('chNN <exercise>')` per exercise
- *   grading/hidden/chNN-topic.test.ts   hidden tests, same describe names
+ *   test/exercises/chNN-topic/<stem>.test.ts   visible tests of exercises/chNN-topic/<stem>.ts,
+ *                                              one `describe('chNN <exercise>')` per exercise
+ *   grading/hidden/chNN-topic/<stem>.test.ts   hidden tests of the same file, same describe names
  *   grading/rubric.json              points per exercise
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Visibility } from './types';
 
 /** The repository that holds the grader (and node_modules). */
 export const TOOL_ROOT = path.resolve(__dirname, '..');
@@ -38,10 +40,10 @@ export function openCourse(root = TOOL_ROOT): Course {
   }
   const ownLib = path.join(abs, 'lib', 'src');
   const chapters = fs
-    .readdirSync(visibleTestsDir)
-    .filter((f) => f.endsWith('.test.ts'))
-    .map((f) => f.replace(/\.test\.ts$/, ''))
-    .filter((c) => CHAPTER_PATTERN.test(c))
+    .readdirSync(visibleTestsDir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && CHAPTER_PATTERN.test(e.name))
+    .map((e) => e.name)
+    .filter((c) => fs.readdirSync(path.join(visibleTestsDir, c)).some((f) => f.endsWith('.test.ts')))
     .sort();
   return {
     root: abs,
@@ -55,10 +57,34 @@ export function openCourse(root = TOOL_ROOT): Course {
   };
 }
 
-/** The hidden test file of a chapter, if the course has one. */
-export function hiddenTestFile(course: Course, chapter: string): string | undefined {
-  const file = path.join(course.hiddenTestsDir, `${chapter}.test.ts`);
-  return fs.existsSync(file) ? file : undefined;
+/** One test file: the tests of one exercise file (`exercises/<chapter>/<stem>.ts`) of one visibility. */
+export interface TestFile {
+  visibility: Visibility;
+  chapter: string;
+  /** The exercise file it tests, without `.ts` (e.g. `heads`). */
+  stem: string;
+}
+
+/** Where a test file lives, relative to the course (and to a sandbox, which has the same layout). */
+export function testFilePath(t: TestFile): string {
+  return `${t.visibility === 'hidden' ? 'grading/hidden' : 'test/exercises'}/${t.chapter}/${t.stem}.test.ts`;
+}
+
+/** A test file's identity from its path relative to the course, or undefined for a path that is not one. */
+export function parseTestFilePath(rel: string): TestFile | undefined {
+  const m = rel.split(path.sep).join('/').match(/^(test\/exercises|grading\/hidden)\/([^/]+)\/([^/]+)\.test\.ts$/);
+  return m ? { visibility: m[1] === 'grading/hidden' ? 'hidden' : 'visible', chapter: m[2], stem: m[3] } : undefined;
+}
+
+/** The test files of a chapter of one visibility, sorted by the exercise file they test. */
+export function testFiles(course: Course, chapter: string, visibility: Visibility): TestFile[] {
+  const dir = path.join(visibility === 'hidden' ? course.hiddenTestsDir : course.visibleTestsDir, chapter);
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.test.ts'))
+    .sort()
+    .map((f) => ({ visibility, chapter, stem: f.replace(/\.test\.ts$/, '') }));
 }
 
 /** The files of a chapter's stub folder (relative paths), which a submission is expected to provide. */

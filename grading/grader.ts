@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type Course, exerciseFiles, hiddenTestFile, listFiles } from './course';
+import { type Course, exerciseFiles, listFiles, testFilePath, testFiles } from './course';
 import type { Limits } from './limits';
 import { mapPool } from './pool';
 import { assignPoints, type PointedTest, type Rubric } from './rubric';
@@ -51,15 +51,18 @@ export async function collectTests(course: Course, chapters: string[], limits: L
   });
   const broken = outcome.records.filter((r) => r.type === 'moduleError');
   if (broken.length > 0 || outcome.problems.length > 0) {
-    const why = broken.map((r) => (r.type === 'moduleError' ? `${r.chapter} (${r.visibility}): ${r.errors.map(explainError).join(' ')}` : ''));
+    const why = broken.map((r) => (r.type === 'moduleError' ? `${r.chapter}/${r.stem} (${r.visibility}): ${r.errors.map(explainError).join(' ')}` : ''));
     throw new Error(`The course's tests could not be loaded against its stubs in ${course.exercisesDir}:\n  - ${[...why, ...outcome.problems].join('\n  - ')}\n${outcome.outputTail.slice(-2000)}`);
   }
   const tests = outcome.records.filter((r) => r.type === 'collected') as TestKey[];
   for (const chapter of chapters) {
-    if (!tests.some((t) => t.chapter === chapter && t.visibility === 'visible')) throw new Error(`No tests were found in test/exercises/${chapter}.test.ts`);
-    if (hiddenTestFile(course, chapter) && !tests.some((t) => t.chapter === chapter && t.visibility === 'hidden')) throw new Error(`No tests were found in grading/hidden/${chapter}.test.ts`);
+    for (const visibility of ['visible', 'hidden'] as const) {
+      for (const file of testFiles(course, chapter, visibility)) {
+        if (!tests.some((t) => t.chapter === chapter && t.stem === file.stem && t.visibility === visibility)) throw new Error(`No tests were found in ${testFilePath(file)}`);
+      }
+    }
   }
-  return tests.map(({ visibility, chapter, exercise, test }) => ({ visibility, chapter, exercise, test }));
+  return tests.map(({ visibility, chapter, stem, exercise, test }) => ({ visibility, chapter, stem, exercise, test }));
 }
 
 /**
@@ -80,7 +83,7 @@ export async function gradeSources(plan: Plan, student: string, sources: Record<
   const outcomes: RunOutcome[] = [];
   const kinds = plan.hidden ? (['visible', 'hidden'] as const) : (['visible'] as const);
   for (const kind of kinds) {
-    const chapters = kind === 'hidden' ? plan.chapters.filter((c) => hiddenTestFile(plan.course, c)) : plan.chapters;
+    const chapters = plan.chapters.filter((c) => testFiles(plan.course, c, kind).length > 0);
     if (chapters.length === 0) continue;
     outcomes.push(await runTests({ course: plan.course, kind, chapters, sources, workDir: path.join(workDir, kind), limits: plan.limits, deadline }));
   }

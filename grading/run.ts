@@ -9,7 +9,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Course } from './course';
+import { type Course, testFilePath } from './course';
 import type { Limits } from './limits';
 import { buildSandbox, type RunKind } from './sandbox';
 import type { RunRecord, RunnerOptions, TestKey } from './types';
@@ -46,13 +46,9 @@ const MAX_ATTEMPTS = 4;
 const HANG_GRACE_MS = 2_000;
 const POLL_MS = 200;
 
-function fileOf(t: TestKey): string {
-  return t.visibility === 'hidden' ? `grading/hidden/${t.chapter}.test.ts` : `test/exercises/${t.chapter}.test.ts`;
-}
-
 /** The name the guard uses to skip a test: `<file>::<exercise> > <test>`. */
 export function skipKey(t: TestKey): string {
-  return `${fileOf(t)}::${t.exercise ? `${t.exercise} > ` : ''}${t.test}`;
+  return `${testFilePath(t)}::${t.exercise ? `${t.exercise} > ` : ''}${t.test}`;
 }
 
 /** A test's identity across runs and records: visibility, chapter, exercise, test name. */

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type Course, hiddenTestFile, listFiles } from './course';
+import { type Course, listFiles, testFilePath, testFiles } from './course';
 
 export type RunKind = 'visible' | 'hidden' | 'collect';
 
@@ -46,19 +46,15 @@ export function buildSandbox(course: Course, kind: RunKind, chapters: string[], 
   copyFile(path.join(__dirname, 'runner', 'guard.ts'), path.join(sandbox, 'guard.ts'));
   const include: string[] = [];
   copyHelpers(course.visibleTestsDir, path.join(sandbox, 'test', 'exercises'));
-  if (kind !== 'hidden') {
+  if (kind !== 'visible') copyHelpers(course.hiddenTestsDir, path.join(sandbox, 'grading', 'hidden'));
+  const visibilities = kind === 'collect' ? (['visible', 'hidden'] as const) : [kind];
+  for (const visibility of visibilities) {
     for (const chapter of chapters) {
-      copyFile(path.join(course.visibleTestsDir, `${chapter}.test.ts`), path.join(sandbox, 'test', 'exercises', `${chapter}.test.ts`));
-      include.push(`test/exercises/${chapter}.test.ts`);
-    }
-  }
-  if (kind !== 'visible') {
-    copyHelpers(course.hiddenTestsDir, path.join(sandbox, 'grading', 'hidden'));
-    for (const chapter of chapters) {
-      const file = hiddenTestFile(course, chapter);
-      if (!file) continue;
-      copyFile(file, path.join(sandbox, 'grading', 'hidden', `${chapter}.test.ts`));
-      include.push(`grading/hidden/${chapter}.test.ts`);
+      for (const file of testFiles(course, chapter, visibility)) {
+        const rel = testFilePath(file);
+        copyFile(path.join(course.root, rel), path.join(sandbox, rel));
+        include.push(rel);
+      }
     }
   }
   return include;

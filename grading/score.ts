@@ -27,7 +27,7 @@ export interface SubmissionResult {
 }
 
 function moduleErrorText(records: RunRecord[], t: TestKey): string | undefined {
-  const errs = records.filter((r): r is Extract<RunRecord, { type: 'moduleError' }> => r.type === 'moduleError' && r.chapter === t.chapter && r.visibility === t.visibility);
+  const errs = records.filter((r): r is Extract<RunRecord, { type: 'moduleError' }> => r.type === 'moduleError' && r.chapter === t.chapter && r.stem === t.stem && r.visibility === t.visibility);
   const first = errs[0]?.errors[0];
   return first ? explainError(first) : undefined;
 }

@@ -7,10 +7,12 @@
 /** Where a test came from: the learner's visible tests or the instructor's hidden ones. */
 export type Visibility = 'visible' | 'hidden';
 
-/** One test as the grader names it: chapter, exercise (the top-level `describe`), test name. */
+/** One test as the grader names it: chapter, exercise file, exercise (the top-level `describe`), test name. */
 export interface TestKey {
   visibility: Visibility;
   chapter: string;
+  /** The exercise file the test's file tests (`exercises/<chapter>/<stem>.ts`). */
+  stem: string;
   exercise: string;
   test: string;
 }
@@ -28,7 +30,7 @@ export type RunRecord =
   | ({ type: 'collected' } & TestKey)
   | ({ type: 'start' } & TestKey)
   | ({ type: 'result'; state: 'passed' | 'failed' | 'skipped'; errors: ErrorRecord[]; tampered?: string[] } & TestKey)
-  | { type: 'moduleError'; chapter: string; visibility: Visibility; errors: ErrorRecord[] }
+  | { type: 'moduleError'; chapter: string; stem: string; visibility: Visibility; errors: ErrorRecord[] }
   | { type: 'end'; errors: ErrorRecord[] };
 
 /** What the child runner is told, as a JSON file it reads at start. */

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
+import { parseTestFilePath } from '../course';
 import type { ErrorRecord, RunRecord, TestKey, Visibility } from '../types';
 
 /** Longest message kept per error: enough to explain a failure, too little to smuggle a file out. */
@@ -27,11 +28,12 @@ export function toErrorRecord(err: unknown): ErrorRecord {
   };
 }
 
-/** Which tests a file holds: `test/exercises/chNN-x.test.ts` is visible, `grading/hidden/chNN-x.test.ts` hidden. */
-export function fileKind(root: string, file: string): { chapter: string; visibility: Visibility } {
+/** Which tests a file holds: `test/exercises/chNN-x/<stem>.test.ts` is visible, `grading/hidden/chNN-x/<stem>.test.ts` hidden. */
+export function fileKind(root: string, file: string): { chapter: string; stem: string; visibility: Visibility } {
   const rel = path.relative(root, file).split(path.sep).join('/');
-  const chapter = path.basename(rel).replace(/\.test\.ts$/, '');
-  return { chapter, visibility: rel.startsWith('grading/hidden/') ? 'hidden' : 'visible' };
+  const kind = parseTestFilePath(rel);
+  if (!kind) throw new Error(`${rel} is not a course test file (test/exercises/<chapter>/<stem>.test.ts or grading/hidden/<chapter>/<stem>.test.ts)`);
+  return kind;
 }
 
 /** The top-level describe names the exercise; everything below it names the test. */

@@ -6,7 +6,7 @@ import { assignPoints, loadRubric, type Rubric } from '../../grading/rubric';
 import type { TestKey } from '../../grading/types';
 import { tempDir } from './helpers';
 
-const key = (exercise: string, test: string, visibility: 'visible' | 'hidden' = 'visible'): TestKey => ({ chapter: 'ch01-x', exercise, test, visibility });
+const key = (exercise: string, test: string, visibility: 'visible' | 'hidden' = 'visible'): TestKey => ({ chapter: 'ch01-x', stem: 'a', exercise, test, visibility });
 
 describe('grading rubric', () => {
   it('splits an exercise’s points equally, or by weight, between its tests', () => {
