@@ -3,7 +3,7 @@
 // headless Chromium (Debian's, through playwright-core) running every cell of chosen notebooks, then the
 // generated static site. Screenshots go to test-artifacts/browser/.
 //   node test/browser/run.mjs [notebooks/00-tour.ipynb …]   (default: the notebooks in BROWSER_NOTEBOOKS below)
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -41,12 +41,17 @@ async function freePort() {
   });
 }
 
-async function startJupyter(notebookDir) {
+async function startJupyter(notebookDir, frontEnd = 'notebook') {
   const port = await freePort();
   const token = crypto.randomBytes(16).toString('hex');
-  const args = ['notebook', '--no-browser', `--port=${port}`, '--ip=127.0.0.1', `--NotebookApp.token=${token}`, `--notebook-dir=${notebookDir}`];
+  const args =
+    frontEnd === 'lab'
+      ? ['lab', '--no-browser', `--port=${port}`, '--ip=127.0.0.1', `--IdentityProvider.token=${token}`, `--ServerApp.root_dir=${notebookDir}`, '--LabApp.expose_app_in_browser=True']
+      : ['notebook', '--no-browser', `--port=${port}`, '--ip=127.0.0.1', `--NotebookApp.token=${token}`, `--notebook-dir=${notebookDir}`];
   if (process.getuid?.() === 0) args.push('--allow-root');
-  const server = spawn('jupyter', args, { env: jupyterEnv({ HOW_LLMS_PROFILE: process.env.HOW_LLMS_PROFILE ?? 'ci' }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // JupyterLab may live in a venv of its own (HOW_LLMS_JUPYTER_LAB=/path/to/venv/bin/jupyter).
+  const command = frontEnd === 'lab' ? (process.env.HOW_LLMS_JUPYTER_LAB ?? 'jupyter') : 'jupyter';
+  const server = spawn(command, args, { env: jupyterEnv({ HOW_LLMS_PROFILE: process.env.HOW_LLMS_PROFILE ?? 'ci' }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let log = '';
   server.stdout.on('data', (d) => (log += d));
   server.stderr.on('data', (d) => (log += d));
@@ -182,6 +187,61 @@ async function checkNotebook(page, base, token, file) {
   const label = await hoverShowsLabel(page, `#notebook-container .cell:nth-child(${rerun.i + 1}) .js-plotly-plot`);
   check(`${name}: hovering a chart shows the value under the pointer`, label.length > 0, label.slice(0, 80));
   await page.screenshot({ path: path.join(artifacts, `${name}-after-reload.png`), fullPage: true });
+}
+
+/** JupyterLab 4 (when installed): Run All, charts interactive, then a fresh page and a re-run, and hover. */
+async function checkLab(browser, base, token, file) {
+  const name = `lab ${path.basename(file, '.ipynb')}`;
+  const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+  page.setDefaultTimeout(180_000);
+  const open = async () => {
+    await page.goto(`${base}/lab/tree/${file}?token=${token}`);
+    await page.waitForFunction(() => window.jupyterapp?.shell?.currentWidget?.sessionContext?.session?.kernel?.status === 'idle', null, { timeout: 180_000, polling: 500 });
+  };
+  const runAndWait = async (command) => {
+    await page.evaluate((c) => window.jupyterapp.commands.execute(c), command);
+    await page.waitForTimeout(2000);
+    await page.waitForFunction(
+      () => {
+        const panel = window.jupyterapp.shell.currentWidget;
+        return panel.sessionContext.session.kernel.status === 'idle' && ![...document.querySelectorAll('.jp-InputPrompt')].some((p) => p.textContent.includes('*'));
+      },
+      null,
+      { timeout: CELL_TIMEOUT_MS, polling: 1000 },
+    );
+    await page.waitForTimeout(2000);
+  };
+  await open();
+  const kernel = await page.evaluate(() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.name);
+  check(`${name}: runs on the course's TypeScript kernel`, kernel === 'how-llms-work', kernel);
+  await runAndWait('notebook:run-all-cells');
+  const errors = await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').allTextContents();
+  const charts = await page.locator('.jp-OutputArea .js-plotly-plot .main-svg').count();
+  check(`${name}: Run All draws interactive Plotly charts`, charts > 0, `${charts} Plotly svgs${errors.length ? `; stderr: ${errors.join(' ').slice(0, 200)}` : ''}`);
+  // A fresh page without outputs and without plotly.js (the kernel keeps running), then a chart cell again.
+  await page.evaluate(() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs'));
+  await page.evaluate(() => window.jupyterapp.commands.execute('docmanager:save'));
+  await page.waitForTimeout(1500);
+  await open();
+  const plotlyBefore = await page.evaluate(() => Boolean(window.Plotly));
+  const index = await page.evaluate(() => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    const cells = panel.content.widgets;
+    const i = cells.findIndex((c) => c.model.type === 'code' && /L\.plotly\(/.test(c.model.sharedModel.getSource()));
+    panel.content.activeCellIndex = Math.max(0, i);
+    return i;
+  });
+  // Cells before it define what it uses: run them and it.
+  await page.evaluate((i) => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = i; }, index);
+  await runAndWait('notebook:run-all-above');
+  await page.evaluate((i) => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = i; }, index);
+  await runAndWait('notebook:run-cell');
+  const rerun = await page.locator('.jp-OutputArea .js-plotly-plot .main-svg').count();
+  check(`${name}: on a fresh page (no plotly.js loaded, kernel not restarted) a re-run chart is interactive`, !plotlyBefore && rerun > 0, `plotly.js before: ${plotlyBefore}; ${rerun} Plotly svgs`);
+  const label = await hoverShowsLabel(page, '.jp-OutputArea .js-plotly-plot');
+  check(`${name}: hovering a chart shows the value under the pointer`, label.length > 0, label.slice(0, 80));
+  await page.screenshot({ path: path.join(artifacts, `${path.basename(file, '.ipynb')}-lab.png`) });
+  await page.close();
 }
 
 /** Pages wider than the viewport: the page scrolls sideways (a phone's worst habit). */
@@ -330,6 +390,16 @@ async function main() {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       for (const f of wanted) await checkNotebook(page, jupyter.base, jupyter.token, path.relative(root, path.join(copies, f)));
       await page.close();
+      process.kill(-jupyter.server.pid, 'SIGTERM');
+      jupyter = undefined;
+      // JupyterLab is checked where it is installed (pip; Debian has no package for it).
+      if (spawnSync(process.env.HOW_LLMS_JUPYTER_LAB ?? 'jupyter', ['lab', '--version'], { stdio: 'ignore', env: jupyterEnv() }).status === 0) {
+        for (const f of wanted) fs.copyFileSync(path.join(root, 'notebooks', f), path.join(copies, f));
+        jupyter = await startJupyter(root, 'lab');
+        for (const f of wanted) await checkLab(browser, jupyter.base, jupyter.token, path.relative(root, path.join(copies, f)));
+      } else {
+        console.log('note: JupyterLab is not installed here, so only classic Notebook was checked (python3 -m pip install jupyterlab adds the JupyterLab checks)');
+      }
     }
     await checkSite(browser, process.env.HOW_LLMS_SITE_DIR ?? path.join(root, 'test-artifacts', 'site'));
   } catch (err) {
