@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ropeRotate } from '@exercises/ch04-positional-encoding/rope';
 import { randomVector, expectAllClose } from '../../../test/exercises/helpers';
+import { applyRope, Rng, tf } from '@how-llms-work/lib';
 
 describe('ch04 ropeRotate', () => {
   it('rotates a pair of D = 2 by exactly p radians', () => {
@@ -16,5 +17,21 @@ describe('ch04 ropeRotate', () => {
   it('rejects a length of 5, naming it', () => {
     expect(ropeRotate([], 3)).toEqual([]);
     expect(() => ropeRotate([1, 2, 3, 4, 5], 2)).toThrow(/5/);
+  });
+  it("equals the library's RoPE at seeded random positions and widths, keeps lengths, and scores only see p − q", () => {
+    const rng = new Rng(402);
+    const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
+    for (let trial = 0; trial < 10; trial++) {
+      const D = 2 * (1 + rng.int(8));
+      const p = rng.int(300);
+      const x = Array.from({ length: D }, () => rng.normal());
+      const want = tf.tidy(() => Array.from(applyRope(tf.tensor4d(x, [1, 1, 1, D]), p).dataSync()));
+      const got = ropeRotate(x, p);
+      got.forEach((v, i) => expect(v).toBeCloseTo(want[i], 3));
+      expect(Math.hypot(...got)).toBeCloseTo(Math.hypot(...x), 9);
+      const y = Array.from({ length: D }, () => rng.normal());
+      const k = rng.int(50);
+      expect(dot(ropeRotate(x, p + k), ropeRotate(y, p))).toBeCloseTo(dot(ropeRotate(x, k), y), 6);
+    }
   });
 });

@@ -1,7 +1,7 @@
 // Hidden tests of exercises/ch10-compression/distill.ts: graded, shown to learners only as pass/fail and points.
 import { describe, expect, it } from 'vitest';
 import { distillationLoss } from '@exercises/ch10-compression/distill';
-import { tf } from '@how-llms-work/lib';
+import { distillationLoss as libraryDistillationLoss, Rng, tf } from '@how-llms-work/lib';
 import { randomVector } from '../../../test/exercises/helpers';
 
 const logSoftmaxJs = (xs: number[]) => {
@@ -42,5 +42,23 @@ describe('ch10 distillationLoss', () => {
     const g = tf.grad((x: tf.Tensor) => distillationLoss(x, t, y, 4, 0))(s);
     const want = tf.softmax(s).sub(tf.oneHot(y, 3)).div(2);
     expect(tf.max(tf.abs(g.sub(want))).dataSync()[0]).toBeLessThan(1e-5);
+  });
+  it("equals the library's loss and its gradient on seeded random logits, temperatures and mixes", () => {
+    const rng = new Rng(1001);
+    for (let trial = 0; trial < 6; trial++) {
+      const N = 1 + rng.int(6);
+      const V = 2 + rng.int(10);
+      const tau = [0.5, 1, 2, 4, 8][rng.int(5)];
+      const alpha = rng.int(5) / 4;
+      const s = tf.randomNormal([N, V], 0, 3, 'float32', trial + 1);
+      const t = tf.randomNormal([N, V], 0, 3, 'float32', trial + 11);
+      const y = tf.tensor1d(Array.from({ length: N }, () => rng.int(V)), 'int32');
+      const mine = (z: tf.Tensor) => distillationLoss(z, t, y, tau, alpha);
+      const theirs = (z: tf.Tensor) => libraryDistillationLoss(z, t, y, { temperature: tau, alpha: alpha });
+      expect(mine(s).dataSync()[0]).toBeCloseTo(theirs(s).dataSync()[0], 4);
+      const g1 = tf.grad(mine)(s);
+      const g2 = tf.grad(theirs)(s);
+      expect(tf.abs(g1.sub(g2)).max().dataSync()[0]).toBeLessThan(1e-4);
+    }
   });
 });

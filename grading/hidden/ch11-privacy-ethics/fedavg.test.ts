@@ -1,6 +1,7 @@
 // Hidden tests of exercises/ch11-privacy-ethics/fedavg.ts: graded, shown to learners only as pass/fail and points.
 import { describe, expect, it } from 'vitest';
 import { federatedAverage } from '@exercises/ch11-privacy-ethics/fedavg';
+import { federatedAverage as libraryFederatedAverage, Rng, tf } from '@how-llms-work/lib';
 
 describe('ch11 federatedAverage', () => {
   it('gives back one client, and depends only on the ratios of the counts', () => {
@@ -21,6 +22,24 @@ describe('ch11 federatedAverage', () => {
     for (const bad of [() => federatedAverage([], []), () => federatedAverage([{ w: [1] }, { w: [2] }], [-1, 3]), () => federatedAverage([{ w: [1] }], [0])]) {
       expect(bad).toThrow();
       expect(bad).not.toThrow(/TODO/);
+    }
+  });
+  it("equals the library's FedAvg on seeded random clients and counts, and is unchanged by the clients' order", () => {
+    const rng = new Rng(1101);
+    for (let trial = 0; trial < 8; trial++) {
+      const K = 1 + rng.int(5);
+      const sizes = { w: 1 + rng.int(10), b: 1 + rng.int(4) };
+      const clients = Array.from({ length: K }, () => ({ w: Array.from({ length: sizes.w }, () => rng.normal()), b: Array.from({ length: sizes.b }, () => rng.normal()) }));
+      const counts = clients.map(() => rng.int(50));
+      counts[0] += 1; // never all zero
+      const got = federatedAverage(clients, counts);
+      const want = libraryFederatedAverage(clients.map((c) => ({ w: tf.tensor1d(c.w), b: tf.tensor1d(c.b) })), counts);
+      const reversed = federatedAverage([...clients].reverse(), [...counts].reverse());
+      for (const name of ['w', 'b'] as const) {
+        const w = Array.from(want[name].dataSync());
+        got[name].forEach((v, i) => expect(v).toBeCloseTo(w[i], 5));
+        reversed[name].forEach((v, i) => expect(v).toBeCloseTo(w[i], 5));
+      }
     }
   });
 });

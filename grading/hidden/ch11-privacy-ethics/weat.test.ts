@@ -1,7 +1,7 @@
 // Hidden tests of exercises/ch11-privacy-ethics/weat.ts: graded, shown to learners only as pass/fail and points.
 import { describe, expect, it } from 'vitest';
 import { associationEffectSize } from '@exercises/ch11-privacy-ethics/weat';
-import { Rng } from '@how-llms-work/lib';
+import { Rng, weatEffectSize } from '@how-llms-work/lib';
 import { randomVector, norm } from '../../../test/exercises/helpers';
 
 describe('ch11 associationEffectSize', () => {
@@ -27,5 +27,19 @@ describe('ch11 associationEffectSize', () => {
     expect(associationEffectSize([[1, 0]], [[0, 1]], [[1, 0]], [[0, 1]])).toBeCloseTo(Math.SQRT2, 10);
     expect(() => associationEffectSize([[1, 0]], [[0, 1]], [], [[0, 1]])).toThrow();
     expect(() => associationEffectSize([[1, 0]], [[0, 1]], [], [[0, 1]])).not.toThrow(/TODO/);
+  });
+  it("equals the library's effect size on seeded random sets; swapping A and B flips its sign; rescaling vectors changes nothing", () => {
+    const rng = new Rng(1102);
+    for (let trial = 0; trial < 10; trial++) {
+      const C = 2 + rng.int(8);
+      const set = () => Array.from({ length: 2 + rng.int(6) }, () => Array.from({ length: C }, () => rng.normal()));
+      const [X, Y, A, B] = [set(), set(), set(), set()];
+      const d = associationEffectSize(X, Y, A, B);
+      expect(d).toBeCloseTo(weatEffectSize(X, Y, A, B), 6);
+      expect(associationEffectSize(X, Y, B, A)).toBeCloseTo(-d, 9);
+      expect(associationEffectSize(Y, X, A, B)).toBeCloseTo(-d, 9);
+      const grow = (vs: number[][]) => vs.map((v, i) => v.map((x) => x * (1 + i)));
+      expect(associationEffectSize(grow(X), grow(Y), grow(A), grow(B))).toBeCloseTo(d, 9);
+    }
   });
 });

@@ -1,6 +1,7 @@
 // Hidden tests of exercises/ch12-applications/exact-match.ts: graded, shown to learners only as pass/fail and points.
 import { describe, expect, it } from 'vitest';
 import { exactMatchScore } from '@exercises/ch12-applications/exact-match';
+import { Rng } from '@how-llms-work/lib';
 
 describe('ch12 exactMatchScore', () => {
   it('drops upper-case articles and Unicode punctuation', () => {
@@ -16,5 +17,20 @@ describe('ch12 exactMatchScore', () => {
     expect(exactMatchScore('x', ['y', 'X'])).toBe(1);
     expect(() => exactMatchScore('x', [])).toThrow();
     expect(() => exactMatchScore('x', [])).not.toThrow(/TODO/);
+  });
+  it('on seeded random answers: case, punctuation, articles and spacing never matter, any other word does', () => {
+    const rng = new Rng(1201);
+    const words = ['paris', 'tower', 'river', 'blue', 'seven', 'king', 'north', 'été', '東京'];
+    const noise = ['!', '.', ',', '"', '-', '?', '…', '«', '»', '$'];
+    for (let trial = 0; trial < 40; trial++) {
+      const answer = Array.from({ length: 1 + rng.int(4) }, () => words[rng.int(words.length)]);
+      const messy = answer
+        .map((w) => (rng.int(2) ? w.toUpperCase() : w) + (rng.int(2) ? noise[rng.int(noise.length)] : ''))
+        .flatMap((w) => (rng.int(3) === 0 ? [['a', 'An', 'THE'][rng.int(3)], w] : [w]))
+        .join(' '.repeat(1 + rng.int(3)));
+      expect(exactMatchScore(`  ${messy} `, [answer.join(' ')])).toBe(1);
+      expect(exactMatchScore(messy, ['nothing like it', answer.join(' ')])).toBe(1);
+      expect(exactMatchScore(`${messy} extra`, [answer.join(' ')])).toBe(0);
+    }
   });
 });
