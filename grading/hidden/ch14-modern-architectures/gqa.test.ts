@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { groupedQueryAttend, repeatKV } from '@exercises/ch14-modern-architectures/gqa';
 import { repeatKVHeads, Rng, scaledDotProductAttention, tf } from '@how-llms-work/lib';
 
-function randn(shape: number[], seed: number, std = 1): tf.Tensor4D {
+function randn(shape: [number, number, number, number], seed: number, std = 1): tf.Tensor4D {
   const rng = new Rng(seed);
   return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal() * std), shape) as tf.Tensor4D;
 }
