@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
+// The test runner's own settings, read here rather than in accel/src/settings.ts (which the library reads):
+// HOW_LLMS_EXERCISES (whose exercises to test) and HOW_LLMS_BACKEND, which each project sets for its tests.
 // The exercise tests import the implementation under test as `@exercises/chNN-topic/file`.
 // One switch says whose: `solutions` (default, CI), `exercises` (the learner's own, `npm run check`),
 // or any folder shaped like exercises/ (a student's submission, `npm run grade`).

@@ -102,8 +102,9 @@ function check(file) {
 function main() {
   const tmp = `${target}.${process.pid}.tmp`;
   try {
-    const off = (process.env.HOW_LLMS_NATIVE_MATMUL ?? '').trim();
-    if (off === '0') throw new Skip('HOW_LLMS_NATIVE_MATMUL=0');
+    // The setting HOW_LLMS_NATIVE_MATMUL, with accel/src/settings.ts's rule for switches (this runs before any build).
+    const off = (process.env.HOW_LLMS_NATIVE_MATMUL ?? '').trim().toLowerCase();
+    if (['0', 'false', 'off', 'no'].includes(off)) throw new Skip('HOW_LLMS_NATIVE_MATMUL=0');
     if (process.platform !== 'linux') throw new Skip(`it is built on Linux only, and this is ${process.platform}`);
     fs.mkdirSync(buildDir, { recursive: true });
     const flags = compile(tmp);

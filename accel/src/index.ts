@@ -1,11 +1,11 @@
 /**
- * One place that knows which TF.js backend runs.
+ * The accelerator (`@how-llms-work/accel`): the one place that knows which TF.js backend runs, and every speed patch,
+ * fused kernel and native product.
  *
- * Importing the library starts `ready()`: it tries the backends fastest first
- * (CUDA through tfjs-node-gpu, native CPU through tfjs-node, WebGPU through the
- * npm `webgpu` package, WebAssembly, plain JavaScript) and keeps the first that
- * initialises. `HOW_LLMS_BACKEND` forces one. Nothing else in the library
- * knows which backend runs.
+ * The first `ready()` (the library's `L.ready()` calls it) tries the backends fastest first (CUDA through
+ * tfjs-node-gpu, native CPU through tfjs-node, WebGPU through the npm `webgpu` package, WebAssembly, plain
+ * JavaScript) and keeps the first that initialises; `HOW_LLMS_BACKEND` forces one. The library then registers
+ * `fastOps` (ops.ts) with its `ops` interface. Importing either package chooses nothing by itself.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

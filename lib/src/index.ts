@@ -1,5 +1,7 @@
 /**
- * The course library. Follow one token from text to text through these folders:
+ * The course library. `await ready()` (runtime/) before tensor work: it picks the backend and plugs the accelerator's
+ * faster versions into `ops` (ops/, on the subpath @how-llms-work/lib/ops); the accelerator's own controls are
+ * imported from @how-llms-work/accel. Follow one token from text to text through these folders:
  * data → tokenizers → model → training → sampling; recurrent and embeddings for the history;
  * scale, compression and privacy for the second half; viz draws it all.
  */
