@@ -5,7 +5,16 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '_site/**', 'bench/results/**', 'reports/**', 'test-artifacts/**', '.jupyter/**', 'datasets/.cache/**'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '_site/**',
+      'bench/results/**',
+      'reports/**',
+      'test-artifacts/**',
+      '.jupyter/**',
+      'datasets/.cache/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -13,13 +22,40 @@ export default tseslint.config(
     languageOptions: {
       ecmaVersion: 2022,
       sourceType: 'module',
-      globals: { console: 'readonly', process: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', globalThis: 'readonly', performance: 'readonly', fetch: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', structuredClone: 'readonly', AbortController: 'readonly', queueMicrotask: 'readonly', setImmediate: 'readonly', WebAssembly: 'readonly', SharedArrayBuffer: 'readonly', Atomics: 'readonly' },
+      globals: {
+        console: 'readonly',
+        process: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+        globalThis: 'readonly',
+        performance: 'readonly',
+        fetch: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        structuredClone: 'readonly',
+        AbortController: 'readonly',
+        queueMicrotask: 'readonly',
+        setImmediate: 'readonly',
+        WebAssembly: 'readonly',
+        SharedArrayBuffer: 'readonly',
+        Atomics: 'readonly',
+      },
     },
     rules: {
       // Optional native and GPU packages load with require() inside try, only where they exist.
       '@typescript-eslint/no-require-imports': 'off',
       // Unused names are errors, but a leading underscore marks one kept on purpose (an argument a callback must accept).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       // TF.js's kernel and gradient registries are typed loosely; a few casts through any are the honest type.
       '@typescript-eslint/no-explicit-any': 'off',
       // Non-null assertions follow a check the compiler cannot see (a cache that preallocateKV just filled).
@@ -42,6 +78,8 @@ export default tseslint.config(
   {
     // Functions that playwright runs inside the page.
     files: ['test/browser/**/*.mjs'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', MutationObserver: 'readonly', getComputedStyle: 'readonly' } },
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', MutationObserver: 'readonly', getComputedStyle: 'readonly' },
+    },
   },
 );

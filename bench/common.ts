@@ -14,8 +14,16 @@ export interface BenchModel {
 
 /** The course's baby GPT (chapter 7) and a wider one (nanoGPT's Shakespeare-char size). */
 export const MODELS: Record<'baby' | 'wide', BenchModel> = {
-  baby: { name: 'baby', batchSize: 12, config: { vocabSize: 65, blockSize: 64, nLayer: 4, nHead: 4, nEmbd: 128, dropout: 0 } },
-  wide: { name: 'wide', batchSize: 16, config: { vocabSize: 65, blockSize: 256, nLayer: 6, nHead: 6, nEmbd: 384, dropout: 0 } },
+  baby: {
+    name: 'baby',
+    batchSize: 12,
+    config: { vocabSize: 65, blockSize: 64, nLayer: 4, nHead: 4, nEmbd: 128, dropout: 0 },
+  },
+  wide: {
+    name: 'wide',
+    batchSize: 16,
+    config: { vocabSize: 65, blockSize: 256, nLayer: 6, nHead: 6, nEmbd: 384, dropout: 0 },
+  },
 };
 
 /** The baby GPT's width with a 256-token context, so 256 tokens generate without the window sliding. */
@@ -64,7 +72,13 @@ export interface RunnerResult {
   trainLoss?: Record<string, number>;
   generation?: { tokens: number; cachedMs: number; recomputeMs: number };
   bpe?: { merges: number; trainMs: number; encodeMBps: number; gptTokenizerMBps: number; chars: number };
-  converge?: { target: number; reachedAtMs?: number; reachedAtStep?: number; finalVal: number; evals: { step: number; val: number; ms: number }[] };
+  converge?: {
+    target: number;
+    reachedAtMs?: number;
+    reachedAtStep?: number;
+    finalVal: number;
+    evals: { step: number; val: number; ms: number }[];
+  };
   error?: string;
 }
 

@@ -51,7 +51,11 @@ async function numerics(): Promise<NumericsOutput> {
   const { tf } = L;
   const values: Record<string, number[]> = {};
   const rng = new L.Rng(5);
-  const random = (shape: number[]) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()), shape);
+  const random = (shape: number[]) =>
+    tf.tensor(
+      Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()),
+      shape,
+    );
   tf.tidy(() => {
     const a = random([64, 48]);
     const b = random([48, 32]);
@@ -66,7 +70,10 @@ async function numerics(): Promise<NumericsOutput> {
   const params = L.initGPT(config, 7);
   const ids = Int32Array.from({ length: 400 }, () => rng.int(config.vocabSize));
   const batch = L.sampleLMBatch(ids, 4, config.blockSize, new L.Rng(9));
-  const { loss, grads } = L.lossAndGrads(() => L.gptLoss(config)(params, batch, { training: true, step: 0, seed: 0 }), params);
+  const { loss, grads } = L.lossAndGrads(
+    () => L.gptLoss(config)(params, batch, { training: true, step: 0, seed: 0 }),
+    params,
+  );
   values['GPT loss'] = [loss.dataSync()[0]];
   for (const [name, g] of Object.entries(grads)) values[`gradient of ${name}`] = Array.from(g.dataSync());
   const optimizer = L.createAdamW(params, { weightDecay: 0.1 });
@@ -76,8 +83,16 @@ async function numerics(): Promise<NumericsOutput> {
   for (const [name, p] of Object.entries(params)) values[`after AdamW, ${name}`] = Array.from(p.dataSync());
   tf.dispose([loss, scale, norm, batch.x, batch.y, ...Object.values(grads)]);
   const model = L.gptLanguageModel(params, config);
-  values['greedy tokens, KV cache'] = L.generate(model, [1, 2], { maxNewTokens: 8, temperature: 0, useCache: true }).ids;
-  values['greedy tokens, recomputed'] = L.generate(model, [1, 2], { maxNewTokens: 8, temperature: 0, useCache: false }).ids;
+  values['greedy tokens, KV cache'] = L.generate(model, [1, 2], {
+    maxNewTokens: 8,
+    temperature: 0,
+    useCache: true,
+  }).ids;
+  values['greedy tokens, recomputed'] = L.generate(model, [1, 2], {
+    maxNewTokens: 8,
+    temperature: 0,
+    useCache: false,
+  }).ids;
   L.disposeAdamW(optimizer);
   L.disposeNamed(params);
   return { backend, summary, values };
@@ -89,12 +104,21 @@ function numericsChild(backend: string): Promise<NumericsOutput> {
     execFile(
       process.execPath,
       ['--import', 'tsx', __filename, '--child'],
-      { cwd: ROOT, env: { ...process.env, HOW_LLMS_BACKEND: backend }, encoding: 'utf8', timeout: 20 * 60_000, maxBuffer: 64 << 20 },
+      {
+        cwd: ROOT,
+        env: { ...process.env, HOW_LLMS_BACKEND: backend },
+        encoding: 'utf8',
+        timeout: 20 * 60_000,
+        maxBuffer: 64 << 20,
+      },
       (err, stdout, stderr) => {
         try {
           resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as NumericsOutput);
         } catch {
-          resolve({ backend, error: `${err ? err.message.split('\n')[0] : 'no output'}: ${stderr.trim().split('\n').pop() ?? ''}` });
+          resolve({
+            backend,
+            error: `${err ? err.message.split('\n')[0] : 'no output'}: ${stderr.trim().split('\n').pop() ?? ''}`,
+          });
         }
       },
     );
@@ -102,7 +126,10 @@ function numericsChild(backend: string): Promise<NumericsOutput> {
 }
 
 /** Each check's worst relative difference from the reference; tokens must match exactly. */
-export function compare(got: Record<string, number[]>, want: Record<string, number[]>): { name: string; worst: number; ok: boolean }[] {
+export function compare(
+  got: Record<string, number[]>,
+  want: Record<string, number[]>,
+): { name: string; worst: number; ok: boolean }[] {
   return Object.entries(want).map(([name, w]) => {
     const g = got[name];
     if (!g || g.length !== w.length) return { name, worst: Infinity, ok: false };
@@ -115,12 +142,26 @@ export function compare(got: Record<string, number[]>, want: Record<string, numb
 
 /** One training-step runner of the benchmark (baby and wide GPT) on `backend`, with the library's defaults. */
 function timeSteps(backend: string, runner: string): Promise<RunnerResult> {
-  const tasks = { runner, quick: false, matmul: false, train: ['baby', 'wide'], generation: false, bpe: false, converge: false };
+  const tasks = {
+    runner,
+    quick: false,
+    matmul: false,
+    train: ['baby', 'wide'],
+    generation: false,
+    bpe: false,
+    converge: false,
+  };
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       ['--import', 'tsx', path.join(__dirname, 'js-worker.ts'), JSON.stringify(tasks)],
-      { cwd: ROOT, env: { ...process.env, HOW_LLMS_BACKEND: backend }, encoding: 'utf8', timeout: 30 * 60_000, maxBuffer: 64 << 20 },
+      {
+        cwd: ROOT,
+        env: { ...process.env, HOW_LLMS_BACKEND: backend },
+        encoding: 'utf8',
+        timeout: 30 * 60_000,
+        maxBuffer: 64 << 20,
+      },
       (err, stdout) => {
         try {
           resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as RunnerResult);
@@ -140,13 +181,21 @@ function writeAtomically(file: string, text: string): void {
 }
 
 async function main(): Promise<number> {
-  const { values: flags } = parseArgs({ options: { backends: { type: 'string' }, 'no-timing': { type: 'boolean', default: false } } });
+  const { values: flags } = parseArgs({
+    options: { backends: { type: 'string' }, 'no-timing': { type: 'boolean', default: false } },
+  });
   const backends = flags.backends ? flags.backends.split(',').map((b) => b.trim()) : GPU_BACKENDS;
-  console.log(`GPU check: trying ${backends.join(', ')} on ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), each against the cpu backend`);
+  console.log(
+    `GPU check: trying ${backends.join(', ')} on ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), each against the cpu backend`,
+  );
   const tried = await Promise.all(backends.map(numericsChild));
   const started = tried.filter((t) => t.values);
-  for (const t of tried) console.log(`  ${t.backend}: ${t.values ? `started (${t.summary})` : `did not start: ${t.error}`}`);
-  const report: Record<string, unknown> = { date: new Date().toISOString(), tried: tried.map(({ backend, summary, error }) => ({ backend, summary, error })) };
+  for (const t of tried)
+    console.log(`  ${t.backend}: ${t.values ? `started (${t.summary})` : `did not start: ${t.error}`}`);
+  const report: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    tried: tried.map(({ backend, summary, error }) => ({ backend, summary, error })),
+  };
   const file = path.join(RESULTS, 'gpu.json');
   if (started.length === 0) {
     console.log(
@@ -165,8 +214,11 @@ async function main(): Promise<number> {
     const result = compare(t.values!, reference.values);
     const bad = result.filter((r) => !r.ok);
     const worst = Math.max(...result.filter((r) => Number.isFinite(r.worst)).map((r) => r.worst));
-    console.log(`\n${t.backend} against cpu: ${result.length - bad.length} of ${result.length} checks within ${TOLERANCE} (worst ${worst.toExponential(1)})`);
-    for (const r of bad) console.log(`  ✗ ${r.name}: ${Number.isFinite(r.worst) ? r.worst.toExponential(2) : 'missing or wrong length'}`);
+    console.log(
+      `\n${t.backend} against cpu: ${result.length - bad.length} of ${result.length} checks within ${TOLERANCE} (worst ${worst.toExponential(1)})`,
+    );
+    for (const r of bad)
+      console.log(`  ✗ ${r.name}: ${Number.isFinite(r.worst) ? r.worst.toExponential(2) : 'missing or wrong length'}`);
     failed ||= bad.length > 0;
     checks[t.backend] = result;
   }
@@ -182,7 +234,9 @@ async function main(): Promise<number> {
         const base = cpu.trainStepMs?.[m];
         return ms === undefined ? '—' : `${ms.toFixed(1)} ms${base ? ` (${(base / ms).toFixed(2)}×)` : ''}`;
       };
-      console.log(`  ${r.runner.padEnd(20)} baby ${cell('baby').padStart(20)}   wide ${cell('wide').padStart(20)}${r.error ? `  ERROR: ${r.error}` : ''}`);
+      console.log(
+        `  ${r.runner.padEnd(20)} baby ${cell('baby').padStart(20)}   wide ${cell('wide').padStart(20)}${r.error ? `  ERROR: ${r.error}` : ''}`,
+      );
     }
     report.timing = timed;
   }
@@ -196,7 +250,10 @@ if (require.main !== module) {
 } else if (process.argv.includes('--child')) {
   numerics().then(
     (out) => process.stdout.write(`${JSON.stringify(out)}\n`),
-    (err: unknown) => process.stdout.write(`${JSON.stringify({ backend: process.env.HOW_LLMS_BACKEND, error: err instanceof Error ? err.message : String(err) })}\n`),
+    (err: unknown) =>
+      process.stdout.write(
+        `${JSON.stringify({ backend: process.env.HOW_LLMS_BACKEND, error: err instanceof Error ? err.message : String(err) })}\n`,
+      ),
   );
 } else {
   main().then(

@@ -8,8 +8,16 @@ import * as path from 'node:path';
 import * as L from '@how-llms-work/lib';
 import { tf } from '@how-llms-work/lib';
 import { NATIVE_MATMUL_PATCH, openblasInfo } from '@how-llms-work/accel';
-import { GENERATION_MODEL, INIT_SEED, MODELS, medianMs, randomTensor, yardstickShape, type BenchModel, type RunnerResult } from './common';
-
+import {
+  GENERATION_MODEL,
+  INIT_SEED,
+  MODELS,
+  medianMs,
+  randomTensor,
+  yardstickShape,
+  type BenchModel,
+  type RunnerResult,
+} from './common';
 
 /** What bench/run.ts asks of this runner. */
 export interface WorkerTasks {
@@ -28,12 +36,16 @@ export interface WorkerTasks {
 
 /** Time f, which returns a tensor: read it back so that asynchronous backends are timed too, then dispose. */
 function timeTensor(f: () => tf.Tensor | tf.Tensor[], runs: number, warmup = 2): number {
-  return medianMs(() => {
-    const out = tf.tidy(f);
-    const list = Array.isArray(out) ? out : [out];
-    list[0].dataSync();
-    tf.dispose(list);
-  }, runs, warmup);
+  return medianMs(
+    () => {
+      const out = tf.tidy(f);
+      const list = Array.isArray(out) ? out : [out];
+      list[0].dataSync();
+      tf.dispose(list);
+    },
+    runs,
+    warmup,
+  );
 }
 
 /** The products of the baby GPT's step, alone: plain, each transpose, the attention batch, and a linear layer's gradients. */
@@ -72,14 +84,17 @@ function matmulRate(model: BenchModel, quick: boolean): number {
   // Ten products a call, one read-back: the rate of the product itself, not of copying its result out.
   const reps = 10;
   const ms =
-    timeTensor(() => {
-      let y = tf.matMul(a, b);
-      for (let i = 1; i < reps; i++) {
-        y.dispose();
-        y = tf.matMul(a, b);
-      }
-      return y;
-    }, quick ? 3 : 10) / reps;
+    timeTensor(
+      () => {
+        let y = tf.matMul(a, b);
+        for (let i = 1; i < reps; i++) {
+          y.dispose();
+          y = tf.matMul(a, b);
+        }
+        return y;
+      },
+      quick ? 3 : 10,
+    ) / reps;
   tf.dispose([a, b]);
   return (2 * M * K * N) / (ms * 1e6);
 }
@@ -118,21 +133,36 @@ function fixedBatch(model: BenchModel, seed: number): { x: Int32Array; y: Int32A
  * ms per training step of the library's real step: loss and gradients, clip to 1.0, AdamW; and the loss at the second
  * step, which every runner reaches (a slow runner times fewer steps), so the runners' losses compare.
  */
-function trainStep(model: BenchModel, quick: boolean, slow: boolean, weightsDir?: string): { ms: number; loss: number; numTensorsFlat: boolean } {
+function trainStep(
+  model: BenchModel,
+  quick: boolean,
+  slow: boolean,
+  weightsDir?: string,
+): { ms: number; loss: number; numTensorsFlat: boolean } {
   const { config, batchSize: B } = model;
   const params = L.initGPT(config, INIT_SEED);
   const { x, y } = fixedBatch(model, 42);
   if (weightsDir) {
     writeWeights(params, path.join(weightsDir, `init-${model.name}`));
-    atomicWrite(path.join(weightsDir, `init-${model.name}.batch.json`), JSON.stringify({ x: Array.from(x), y: Array.from(y) }));
+    atomicWrite(
+      path.join(weightsDir, `init-${model.name}.batch.json`),
+      JSON.stringify({ x: Array.from(x), y: Array.from(y) }),
+    );
   }
   const optimizer = L.createAdamW(params, { weightDecay: 0.1, beta1: 0.9, beta2: 0.99 });
   const names = Object.keys(params);
   const lossFn = L.gptLoss(config);
-  const batch = { x: tf.tensor2d(x, [B, config.blockSize], 'int32'), y: tf.tensor2d(y, [B, config.blockSize], 'int32') };
+  const batch = {
+    x: tf.tensor2d(x, [B, config.blockSize], 'int32'),
+    y: tf.tensor2d(y, [B, config.blockSize], 'int32'),
+  };
   const losses: number[] = [];
   const step = () => {
-    const { loss, grads } = L.lossAndGrads(() => lossFn(params, batch, { training: true, step: 0, seed: 0 }), params, names);
+    const { loss, grads } = L.lossAndGrads(
+      () => lossFn(params, batch, { training: true, step: 0, seed: 0 }),
+      params,
+      names,
+    );
     // As the trainer does it: the clip factor goes into AdamW, no scaled copy of each gradient.
     const { scale, norm } = L.clipScale(grads, 1.0);
     L.adamwStep(optimizer, params, grads, 1e-3, { gradScale: scale });
@@ -172,7 +202,8 @@ function generation(quick: boolean): RunnerResult['generation'] {
   const run = (useCache: boolean) => L.generate(model, [0], { maxNewTokens: tokens - 1, temperature: 0, useCache });
   const cachedIds = run(true).ids;
   const recomputeIds = run(false).ids;
-  if (cachedIds.join() !== recomputeIds.join()) throw new Error('cached and recomputed generation disagree: the KV cache is wrong');
+  if (cachedIds.join() !== recomputeIds.join())
+    throw new Error('cached and recomputed generation disagree: the KV cache is wrong');
   const cachedMs = medianMs(() => run(true), quick ? 1 : 3, 0);
   const recomputeMs = medianMs(() => run(false), 1, 0);
   L.disposeNamed(params);
@@ -190,7 +221,13 @@ async function bpe(quick: boolean): Promise<RunnerResult['bpe']> {
   const bytes = Buffer.byteLength(text, 'utf8');
   const oursMs = medianMs(() => tokenizer.encode(text), quick ? 2 : 5, 1);
   const gptMs = medianMs(() => L.gptEncode(text, 'cl100k_base'), quick ? 2 : 5, 1);
-  return { merges, trainMs, encodeMBps: bytes / 1e3 / oursMs, gptTokenizerMBps: bytes / 1e3 / gptMs, chars: text.length };
+  return {
+    merges,
+    trainMs,
+    encodeMBps: bytes / 1e3 / oursMs,
+    gptTokenizerMBps: bytes / 1e3 / gptMs,
+    chars: text.length,
+  };
 }
 
 /** Time to a validation loss of 1.88 with the baby GPT, through the library's own chapter 7 run (trainCharGPT). */
@@ -222,7 +259,9 @@ async function converge(): Promise<RunnerResult['converge']> {
 async function main(): Promise<void> {
   const tasks = JSON.parse(process.argv[2]) as WorkerTasks;
   const info = await L.ready();
-  const blas = info.patches.includes(NATIVE_MATMUL_PATCH) ? openblasInfo()?.config.replace(/ MAX_THREADS=\d+| NO_\w+| DYNAMIC_ARCH/g, '') : undefined;
+  const blas = info.patches.includes(NATIVE_MATMUL_PATCH)
+    ? openblasInfo()?.config.replace(/ MAX_THREADS=\d+| NO_\w+| DYNAMIC_ARCH/g, '')
+    : undefined;
   const detail = `${info.name}${info.patches.length ? ` + ${info.patches.join(', ')}` : ' (stock TF.js 4.22)'}${blas ? `; ${blas} kernels` : ''}`;
   const result: RunnerResult = { runner: tasks.runner, detail };
   const log = (what: string) => process.stderr.write(`  [${tasks.runner}] ${what}\n`);
@@ -265,6 +304,8 @@ main().catch((err: unknown) => {
       return 'unknown';
     }
   })();
-  process.stdout.write(`${JSON.stringify({ runner, detail: '', error: err instanceof Error ? err.message : String(err) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ runner, detail: '', error: err instanceof Error ? err.message : String(err) })}\n`,
+  );
   process.exit(1);
 });

@@ -42,7 +42,8 @@ async function steps(rounds: number): Promise<void> {
       wall[mode].push(ms);
       profiled[mode].push(profiledMs);
       const sums = new Map<string, number>();
-      for (const k of profile.kernels) if (k.name.startsWith('HowLlms')) sums.set(k.name, (sums.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+      for (const k of profile.kernels)
+        if (k.name.startsWith('HowLlms')) sums.set(k.name, (sums.get(k.name) ?? 0) + (k.kernelTimeMs as number));
       for (const [name, sum] of sums) {
         if (!kernels.has(name)) kernels.set(name, { native: [], js: [] });
         kernels.get(name)![mode].push(sum);
@@ -50,7 +51,8 @@ async function steps(rounds: number): Promise<void> {
     }
   }
   setNativeKernels(true);
-  const row = (name: string, n: number, j: number) => console.log(`${name.padEnd(26)} ${n.toFixed(1).padStart(10)} ${j.toFixed(1).padStart(10)}`);
+  const row = (name: string, n: number, j: number) =>
+    console.log(`${name.padEnd(26)} ${n.toFixed(1).padStart(10)} ${j.toFixed(1).padStart(10)}`);
   console.log(`${'baby GPT step, median ms'.padEnd(26)} ${'native'.padStart(10)} ${'JS'.padStart(10)}`);
   row('step (wall)', median(wall.native), median(wall.js));
   row('step under tf.profile', median(profiled.native), median(profiled.js));
@@ -82,13 +84,40 @@ function splitCases(model: BenchModel): [string, () => tf.Tensor[]][] {
     [`q @ kᵀ, ${B * H} × (${T}, ${C / H})`, () => [tf.matMul(q, q, false, true)]],
     ['GELU', () => runFused('HowLlmsGelu', { x: h })],
     ['GELU gradient', () => runFused('HowLlmsGeluGrad', { dy: h, x: h })],
-    ['layer norm', () => runFused('HowLlmsLayerNorm', { x, weight: x.slice(0, 1).reshape([C]), bias: x.slice(1, 1).reshape([C]) }, { eps: 1e-5 })],
-    ['layer norm gradient', () => runFused('HowLlmsLayerNormGrad', { dy: x, x, weight: x.slice(0, 1).reshape([C]), rstd: tf.ones([B * T]) })],
+    [
+      'layer norm',
+      () =>
+        runFused(
+          'HowLlmsLayerNorm',
+          { x, weight: x.slice(0, 1).reshape([C]), bias: x.slice(1, 1).reshape([C]) },
+          { eps: 1e-5 },
+        ),
+    ],
+    [
+      'layer norm gradient',
+      () => runFused('HowLlmsLayerNormGrad', { dy: x, x, weight: x.slice(0, 1).reshape([C]), rstd: tf.ones([B * T]) }),
+    ],
     ['causal softmax', () => runFused('HowLlmsCausalSoftmax', { scores }, softmax)],
     ['causal softmax gradient', () => runFused('HowLlmsCausalSoftmaxGrad', { dy: scores, y: scores }, softmax)],
-    ['AdamW, one (4C, C) weight', () => runFused('HowLlmsAdamW', { param: p, m, v, grad: p, scale: tf.scalar(0.5) }, { lr: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, bc1: 0.1, bc2: 0.05 })],
+    [
+      'AdamW, one (4C, C) weight',
+      () =>
+        runFused(
+          'HowLlmsAdamW',
+          { param: p, m, v, grad: p, scale: tf.scalar(0.5) },
+          { lr: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, bc1: 0.1, bc2: 0.05 },
+        ),
+    ],
     ['split heads (q, k, v)', () => runFused('HowLlmsSplitHeads3', { x: qkv }, { nHead: H, seqLen: T, inRank: 2 })],
-    ['merge heads with sums', () => runFused('HowLlmsMergeHeads3', { q: parts[0], k: parts[1], v: parts[2] }, { outRank: 2, partShape: parts[0].shape, columnSums: true })],
+    [
+      'merge heads with sums',
+      () =>
+        runFused(
+          'HowLlmsMergeHeads3',
+          { q: parts[0], k: parts[1], v: parts[2] },
+          { outRank: 2, partShape: parts[0].shape, columnSums: true },
+        ),
+    ],
   ];
 }
 
@@ -97,11 +126,16 @@ function threads(rounds: number): void {
   const addon = nativeAddon().addon;
   if (!addon) throw new Error(`the native addon does not load: ${nativeAddon().reason}`);
   const most = addon.threads();
-  console.log(`${'median ms'.padEnd(44)} ${'1 thread'.padStart(10)} ${`${most} threads`.padStart(10)} ${'speed-up'.padStart(9)}`);
+  console.log(
+    `${'median ms'.padEnd(44)} ${'1 thread'.padStart(10)} ${`${most} threads`.padStart(10)} ${'speed-up'.padStart(9)}`,
+  );
   for (const model of [MODELS.baby, MODELS.wide]) {
     const { step } = libraryStep(model);
     const cases: [string, () => void][] = [
-      ...splitCases(model).map(([name, f]): [string, () => void] => [name, () => tf.dispose(tf.tidy(() => f().map((t) => (t.dataSync(), t))))]),
+      ...splitCases(model).map(([name, f]): [string, () => void] => [
+        name,
+        () => tf.dispose(tf.tidy(() => f().map((t) => (t.dataSync(), t)))),
+      ]),
       ['the training step', step],
     ];
     for (const [name, f] of cases) {
@@ -117,7 +151,9 @@ function threads(rounds: number): void {
       }
       addon.setThreads(most);
       const [one, all] = [median(times[1]), median(times[most])];
-      console.log(`${`${model.name}: ${name}`.padEnd(44)} ${one.toFixed(3).padStart(10)} ${all.toFixed(3).padStart(10)} ${(one / all).toFixed(2).padStart(8)}×`);
+      console.log(
+        `${`${model.name}: ${name}`.padEnd(44)} ${one.toFixed(3).padStart(10)} ${all.toFixed(3).padStart(10)} ${(one / all).toFixed(2).padStart(8)}×`,
+      );
     }
   }
 }
@@ -164,16 +200,43 @@ async function main(): Promise<void> {
     ['HowLlmsGeluGrad', () => runFused('HowLlmsGeluGrad', { dy: dh, x: h })],
     ['HowLlmsLayerNorm', () => runFused('HowLlmsLayerNorm', { x, weight: w, bias: b }, { eps: 1e-5 })],
     ['HowLlmsLayerNormGrad', () => runFused('HowLlmsLayerNormGrad', { dy: x, x, weight: w, rstd })],
-    ['HowLlmsAdamW', () => params.flatMap((p, i) => runFused('HowLlmsAdamW', { param: p, m: m[i], v: v[i], grad: p, scale }, adamw))],
-    ['HowLlmsGlobalNorm', () => runFused('HowLlmsGlobalNorm', Object.fromEntries(params.map((p, i) => [String(i), p])), { maxNorm: 1 })],
+    [
+      'HowLlmsAdamW',
+      () => params.flatMap((p, i) => runFused('HowLlmsAdamW', { param: p, m: m[i], v: v[i], grad: p, scale }, adamw)),
+    ],
+    [
+      'HowLlmsGlobalNorm',
+      () => runFused('HowLlmsGlobalNorm', Object.fromEntries(params.map((p, i) => [String(i), p])), { maxNorm: 1 }),
+    ],
     ['HowLlmsCausalSoftmax', () => runFused('HowLlmsCausalSoftmax', { scores }, softmax)],
     ['HowLlmsCausalSoftmaxGrad', () => runFused('HowLlmsCausalSoftmaxGrad', { dy: scores, y: scores }, softmax)],
-    ['HowLlmsSplitHeadsBias3', () => runFused('HowLlmsSplitHeadsBias3', { x: qkv, bias: qkvBias }, { nHead: H, seqLen: T, inRank: 2 })],
+    [
+      'HowLlmsSplitHeadsBias3',
+      () => runFused('HowLlmsSplitHeadsBias3', { x: qkv, bias: qkvBias }, { nHead: H, seqLen: T, inRank: 2 }),
+    ],
     ['HowLlmsCrossEntropy', () => runFused('HowLlmsCrossEntropy', { logits, targets })],
-    ['HowLlmsCachedAttentionBias', () => runFused('HowLlmsCachedAttentionBias', { qkv: step1, bias: qkvBias, kBuffer: kb, vBuffer: vb }, { nHead: H, position: 200, scale: 1 / Math.sqrt(C / H), ropePosition: -1, ropeBase: 10000, weights: false })],
-    ['HowLlmsMergeHeads3', () => runFused('HowLlmsMergeHeads3', { q: parts[0], k: parts[1], v: parts[2] }, { outRank: 2, partShape: parts[0].shape, columnSums: true })],
+    [
+      'HowLlmsCachedAttentionBias',
+      () =>
+        runFused(
+          'HowLlmsCachedAttentionBias',
+          { qkv: step1, bias: qkvBias, kBuffer: kb, vBuffer: vb },
+          { nHead: H, position: 200, scale: 1 / Math.sqrt(C / H), ropePosition: -1, ropeBase: 10000, weights: false },
+        ),
+    ],
+    [
+      'HowLlmsMergeHeads3',
+      () =>
+        runFused(
+          'HowLlmsMergeHeads3',
+          { q: parts[0], k: parts[1], v: parts[2] },
+          { outRank: 2, partShape: parts[0].shape, columnSums: true },
+        ),
+    ],
   ];
-  const times = new Map<string, { native: number[]; js: number[]; ran: boolean }>(cases.map(([name]) => [name, { native: [], js: [], ran: false }]));
+  const times = new Map<string, { native: number[]; js: number[]; ran: boolean }>(
+    cases.map(([name]) => [name, { native: [], js: [], ran: false }]),
+  );
   const time = (f: () => tf.Tensor[]): number => {
     const t0 = performance.now();
     const outs = f();
@@ -201,7 +264,9 @@ async function main(): Promise<void> {
   for (const [name, { native, js, ran }] of times) {
     const [n, j] = [median(native), median(js)];
     const note = ran ? '' : '  (no native version ran: both are the JS loop)';
-    console.log(`${name.padEnd(26)} ${n.toFixed(3).padStart(10)} ${j.toFixed(3).padStart(10)} ${(j / n).toFixed(1).padStart(10)}${note}`);
+    console.log(
+      `${name.padEnd(26)} ${n.toFixed(3).padStart(10)} ${j.toFixed(3).padStart(10)} ${(j / n).toFixed(1).padStart(10)}${note}`,
+    );
   }
 }
 

@@ -26,10 +26,14 @@ async function main(): Promise<void> {
     byKernel.set(k.name, entry);
   }
   const total = [...byKernel.values()].reduce((a, b) => a + b.ms, 0);
-  console.log(`${info.summary}\n${which} GPT step under tf.profile: ${wall.toFixed(0)} ms wall, ${total.toFixed(0)} ms in kernels, ${profile.kernels.length} kernel calls`);
+  console.log(
+    `${info.summary}\n${which} GPT step under tf.profile: ${wall.toFixed(0)} ms wall, ${total.toFixed(0)} ms in kernels, ${profile.kernels.length} kernel calls`,
+  );
   const sorted = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15);
   for (const [name, { ms, calls }] of sorted) {
-    console.log(`${name.padEnd(24)} ${ms.toFixed(1).padStart(8)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${String(calls).padStart(5)} calls`);
+    console.log(
+      `${name.padEnd(24)} ${ms.toFixed(1).padStart(8)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${String(calls).padStart(5)} calls`,
+    );
   }
 }
 

@@ -36,18 +36,32 @@ interface Runner {
 }
 
 /** Run a runner; `env` adds to this process's environment, and a key set to undefined is removed from it. */
-function runChild(file: string, args: string[], env: Record<string, string | undefined>, timeoutMs: number): Promise<RunnerResult> {
+function runChild(
+  file: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  timeoutMs: number,
+): Promise<RunnerResult> {
   const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
   for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
   return new Promise((resolve) => {
-    const child = execFile(file, args, { cwd: ROOT, env: childEnv, maxBuffer: 64 << 20, timeout: timeoutMs }, (err, stdout) => {
-      const line = stdout.trim().split('\n').pop() ?? '';
-      try {
-        resolve(JSON.parse(line) as RunnerResult);
-      } catch {
-        resolve({ runner: args[args.length - 1], detail: '', error: err ? err.message.split('\n')[0] : `no result line: ${line.slice(0, 200)}` });
-      }
-    });
+    const child = execFile(
+      file,
+      args,
+      { cwd: ROOT, env: childEnv, maxBuffer: 64 << 20, timeout: timeoutMs },
+      (err, stdout) => {
+        const line = stdout.trim().split('\n').pop() ?? '';
+        try {
+          resolve(JSON.parse(line) as RunnerResult);
+        } catch {
+          resolve({
+            runner: args[args.length - 1],
+            detail: '',
+            error: err ? err.message.split('\n')[0] : `no result line: ${line.slice(0, 200)}`,
+          });
+        }
+      },
+    );
     child.stderr?.pipe(process.stderr);
   });
 }
@@ -75,7 +89,11 @@ export function threadCounts(cores: number): number[] {
 /** The library's default thread count in a child (one per physical core), asked of the library itself. */
 function defaultThreads(): number {
   const script = "console.log(require('@how-llms-work/lib').defaultThreadCount())";
-  const out = execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = execFileSync(process.execPath, ['-e', script], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   return Number(out.trim().split('\n').pop());
 }
 
@@ -93,27 +111,72 @@ function runners(flags: Flags, backends: string[], cores: number): Runner[] {
   const train: ('baby' | 'wide')[] = flags.models ?? (flags.quick ? ['baby'] : ['baby', 'wide']);
   const base = { quick: flags.quick, matmul: true, train, generation: true, bpe: false, converge: false };
   // Slow runners (stock TF.js, plain JavaScript) time the baby GPT only, unless --slow: a wide step takes them minutes.
-  const slowBase = { ...base, slow: true, generation: flags.slow, train: flags.slow ? train : train.filter((m) => m === 'baby') };
+  const slowBase = {
+    ...base,
+    slow: true,
+    generation: flags.slow,
+    train: flags.slow ? train : train.filter((m) => m === 'baby'),
+  };
   const list: Runner[] = [];
   const counts = threadCounts(cores);
   const torch = findTorchPythons();
   for (const backend of backends) {
     if (backend === 'wasm') {
       // The library's default (the addon's threads: one per core), then the same at each other thread count.
-      list.push({ name: 'ours-wasm', kind: 'js', env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_WASM_THREADS: '1', HOW_LLMS_THREADS: '' }, tasks: { ...base, bpe: true, converge: flags.converge, weightsDir: RESULTS } });
+      list.push({
+        name: 'ours-wasm',
+        kind: 'js',
+        env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_WASM_THREADS: '1', HOW_LLMS_THREADS: '' },
+        tasks: { ...base, bpe: true, converge: flags.converge, weightsDir: RESULTS },
+      });
       for (const t of counts.filter((c) => c !== cores)) {
-        list.push({ name: oursAt(t), kind: 'js', env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_WASM_THREADS: '1', HOW_LLMS_THREADS: String(t) }, tasks: { ...base, matmul: false, generation: false } });
+        list.push({
+          name: oursAt(t),
+          kind: 'js',
+          env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_WASM_THREADS: '1', HOW_LLMS_THREADS: String(t) },
+          tasks: { ...base, matmul: false, generation: false },
+        });
       }
       // This machine pins OpenBLAS's kernels (OPENBLAS_CORETYPE, e.g. Haswell for safety): what OpenBLAS picks itself, as on a learner's machine.
       if (process.env.OPENBLAS_CORETYPE) {
-        list.push({ name: 'ours-blas-auto', kind: 'js', env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_WASM_THREADS: '1', HOW_LLMS_THREADS: '', OPENBLAS_CORETYPE: undefined }, tasks: { ...base, generation: false } });
+        list.push({
+          name: 'ours-blas-auto',
+          kind: 'js',
+          env: {
+            HOW_LLMS_BACKEND: 'wasm',
+            HOW_LLMS_WASM_THREADS: '1',
+            HOW_LLMS_THREADS: '',
+            OPENBLAS_CORETYPE: undefined,
+          },
+          tasks: { ...base, generation: false },
+        });
       }
       // What a machine without the native addon gets (no compiler or OpenBLAS, macOS, Windows): wasm alone.
-      list.push({ name: 'ours-wasm-only', kind: 'js', env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_WASM_THREADS: '1', HOW_LLMS_NATIVE_MATMUL: '0', HOW_LLMS_NATIVE_KERNELS: '0' }, tasks: { ...base, generation: false, train: train.filter((m) => m === 'baby') } });
-      list.push({ name: 'stock-wasm', kind: 'js', env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_STOCK_TFJS: '1' }, tasks: slowBase });
+      list.push({
+        name: 'ours-wasm-only',
+        kind: 'js',
+        env: {
+          HOW_LLMS_BACKEND: 'wasm',
+          HOW_LLMS_WASM_THREADS: '1',
+          HOW_LLMS_NATIVE_MATMUL: '0',
+          HOW_LLMS_NATIVE_KERNELS: '0',
+        },
+        tasks: { ...base, generation: false, train: train.filter((m) => m === 'baby') },
+      });
+      list.push({
+        name: 'stock-wasm',
+        kind: 'js',
+        env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_STOCK_TFJS: '1' },
+        tasks: slowBase,
+      });
     } else if (backend === 'cpu') {
       // Stock TF.js's plain JavaScript backend (the library's fused kernels also run on cpu unless switched off).
-      list.push({ name: 'cpu', kind: 'js', env: { HOW_LLMS_BACKEND: 'cpu', HOW_LLMS_STOCK_TFJS: '1' }, tasks: slowBase });
+      list.push({
+        name: 'cpu',
+        kind: 'js',
+        env: { HOW_LLMS_BACKEND: 'cpu', HOW_LLMS_STOCK_TFJS: '1' },
+        tasks: slowBase,
+      });
     } else {
       list.push({ name: `ours-${backend}`, kind: 'js', env: { HOW_LLMS_BACKEND: backend }, tasks: base });
     }
@@ -122,11 +185,23 @@ function runners(flags: Flags, backends: string[], cores: number): Runner[] {
   // Today's PyTorch at every thread count of the scaling table; the time to a validation loss at 1 thread and at every core.
   for (const t of counts) {
     const converge = flags.converge && (t === 1 || t === cores);
-    list.push({ name: `torch-${t}t`, kind: 'torch', threads: t, python: torch.modern ?? { missing: torch.modernMissing }, tasks: { ...torchTasks, converge } });
+    list.push({
+      name: `torch-${t}t`,
+      kind: 'torch',
+      threads: t,
+      python: torch.modern ?? { missing: torch.modernMissing },
+      tasks: { ...torchTasks, converge },
+    });
   }
   // Debian's PyTorch (1.13 with OpenBLAS), as earlier versions of this benchmark compared: 1 thread and every core.
   for (const t of [...new Set([1, cores])]) {
-    list.push({ name: `torch-debian-${t}t`, kind: 'torch', threads: t, python: torch.debian ?? { missing: torch.debianMissing }, tasks: torchTasks });
+    list.push({
+      name: `torch-debian-${t}t`,
+      kind: 'torch',
+      threads: t,
+      python: torch.debian ?? { missing: torch.debianMissing },
+      tasks: torchTasks,
+    });
   }
   return list;
 }
@@ -134,24 +209,44 @@ function runners(flags: Flags, backends: string[], cores: number): Runner[] {
 async function run(r: Runner, quick: boolean): Promise<RunnerResult> {
   const timeoutMs = (quick ? 15 : 90) * 60_000;
   if (r.kind === 'js') {
-    const args = ['--import', 'tsx', path.join(__dirname, 'js-worker.ts'), JSON.stringify({ runner: r.name, ...r.tasks })];
+    const args = [
+      '--import',
+      'tsx',
+      path.join(__dirname, 'js-worker.ts'),
+      JSON.stringify({ runner: r.name, ...r.tasks }),
+    ];
     return runChild(process.execPath, args, r.env ?? {}, timeoutMs);
   }
-  if (!r.python || 'missing' in r.python) return { runner: r.name, detail: '', error: r.python && 'missing' in r.python ? r.python.missing : 'no Python with torch' };
+  if (!r.python || 'missing' in r.python)
+    return {
+      runner: r.name,
+      detail: '',
+      error: r.python && 'missing' in r.python ? r.python.missing : 'no Python with torch',
+    };
   const python = r.python.python;
-  const models = Object.fromEntries(Object.entries(MODELS).map(([k, m]) => [k, { ...m, yardstick: yardstickShape(m) }]));
+  const models = Object.fromEntries(
+    Object.entries(MODELS).map(([k, m]) => [k, { ...m, yardstick: yardstickShape(m) }]),
+  );
   const dataDir = process.env.HOW_LLMS_DATA_DIR;
-  const textPath = dataDir ? path.join(dataDir, 'tinyshakespeare', 'input.txt') : path.join(ROOT, 'datasets', '.cache', 'tinyshakespeare', 'input.txt');
+  const textPath = dataDir
+    ? path.join(dataDir, 'tinyshakespeare', 'input.txt')
+    : path.join(ROOT, 'datasets', '.cache', 'tinyshakespeare', 'input.txt');
   const tasks = { runner: r.name, ...r.tasks, weightsDir: RESULTS, models, textPath };
   // OpenBLAS sizes its pool from these at load (torch.set_num_threads does not touch it): N threads means N in BLAS too.
   const threads = String(r.threads);
   const env = { OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads };
-  return runChild(python, [path.join(__dirname, 'torch', 'bench.py'), '--threads', threads, '--tasks', JSON.stringify(tasks)], env, timeoutMs);
+  return runChild(
+    python,
+    [path.join(__dirname, 'torch', 'bench.py'), '--threads', threads, '--tasks', JSON.stringify(tasks)],
+    env,
+    timeoutMs,
+  );
 }
 
 // ---- the table -------------------------------------------------------------------------------
 
-const fmt = (v: number | undefined, digits = 1) => (v === undefined || !Number.isFinite(v) ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(digits));
+const fmt = (v: number | undefined, digits = 1) =>
+  v === undefined || !Number.isFinite(v) ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(digits);
 
 function cell(value: number | undefined, reference: number | undefined, unit: string, higherIsBetter = false): string {
   if (value === undefined) return '—';
@@ -164,7 +259,7 @@ function mfu(r: RunnerResult, model: 'baby' | 'wide'): number | undefined {
   const ms = r.trainStepMs?.[model];
   const rate = r.matmulGflops?.[model];
   if (!ms || !rate) return undefined;
-  return (trainStepFlops(MODELS[model]) / (ms * 1e6)) / rate;
+  return trainStepFlops(MODELS[model]) / (ms * 1e6) / rate;
 }
 
 function table(results: RunnerResult[]): string {
@@ -177,18 +272,54 @@ function table(results: RunnerResult[]): string {
     if (!results.some((r) => r.trainStepMs?.[model] !== undefined)) continue;
     const { batchSize, config } = MODELS[model];
     const tokens = batchSize * config.blockSize;
-    rows.push([`${model}: matmul GFLOP/s (yardstick)`, (r) => cell(r.matmulGflops?.[model], ours.matmulGflops?.[model], '', true)]);
-    rows.push([`${model}: ms per training step`, (r) => cell(r.trainStepMs?.[model], ours.trainStepMs?.[model], ' ms')]);
-    rows.push([`${model}: tokens/s`, (r) => fmt(r.trainStepMs?.[model] ? (tokens * 1000) / r.trainStepMs[model] : undefined, 0)]);
-    rows.push([`${model}: MFU (own matmul rate)`, (r) => (mfu(r, model) === undefined ? '—' : `${(mfu(r, model)! * 100).toFixed(0)}%`)]);
+    rows.push([
+      `${model}: matmul GFLOP/s (yardstick)`,
+      (r) => cell(r.matmulGflops?.[model], ours.matmulGflops?.[model], '', true),
+    ]);
+    rows.push([
+      `${model}: ms per training step`,
+      (r) => cell(r.trainStepMs?.[model], ours.trainStepMs?.[model], ' ms'),
+    ]);
+    rows.push([
+      `${model}: tokens/s`,
+      (r) => fmt(r.trainStepMs?.[model] ? (tokens * 1000) / r.trainStepMs[model] : undefined, 0),
+    ]);
+    rows.push([
+      `${model}: MFU (own matmul rate)`,
+      (r) => (mfu(r, model) === undefined ? '—' : `${(mfu(r, model)! * 100).toFixed(0)}%`),
+    ]);
     rows.push([`${model}: loss at step 2`, (r) => fmt(r.trainLoss?.[model], 4)]);
   }
-  rows.push(['generate, KV cache', (r) => (r.generation ? cell(r.generation.cachedMs, ours.generation?.cachedMs, ' ms') : '—')]);
-  rows.push(['generate, recompute', (r) => (r.generation ? cell(r.generation.recomputeMs, ours.generation?.recomputeMs, ' ms') : '—')]);
-  rows.push(['generate, cache speed-up', (r) => (r.generation ? `${(r.generation.recomputeMs / r.generation.cachedMs).toFixed(1)}×` : '—')]);
-  rows.push(['converge: s to val 1.88', (r) => (r.converge?.reachedAtMs ? cell(r.converge.reachedAtMs / 1000, ours.converge?.reachedAtMs ? ours.converge.reachedAtMs / 1000 : undefined, ' s') : r.converge ? `not reached (${fmt(r.converge.finalVal, 3)})` : '—')]);
+  rows.push([
+    'generate, KV cache',
+    (r) => (r.generation ? cell(r.generation.cachedMs, ours.generation?.cachedMs, ' ms') : '—'),
+  ]);
+  rows.push([
+    'generate, recompute',
+    (r) => (r.generation ? cell(r.generation.recomputeMs, ours.generation?.recomputeMs, ' ms') : '—'),
+  ]);
+  rows.push([
+    'generate, cache speed-up',
+    (r) => (r.generation ? `${(r.generation.recomputeMs / r.generation.cachedMs).toFixed(1)}×` : '—'),
+  ]);
+  rows.push([
+    'converge: s to val 1.88',
+    (r) =>
+      r.converge?.reachedAtMs
+        ? cell(
+            r.converge.reachedAtMs / 1000,
+            ours.converge?.reachedAtMs ? ours.converge.reachedAtMs / 1000 : undefined,
+            ' s',
+          )
+        : r.converge
+          ? `not reached (${fmt(r.converge.finalVal, 3)})`
+          : '—',
+  ]);
   const whole = (r: RunnerResult) => r.converge?.evals.at(-1)?.ms;
-  rows.push(['converge: s for all 2,000 steps', (r) => (whole(r) ? cell(whole(r)! / 1000, whole(ours) ? whole(ours)! / 1000 : undefined, ' s') : '—')]);
+  rows.push([
+    'converge: s for all 2,000 steps',
+    (r) => (whole(r) ? cell(whole(r)! / 1000, whole(ours) ? whole(ours)! / 1000 : undefined, ' s') : '—'),
+  ]);
   rows.push(['converge: final val loss', (r) => fmt(r.converge?.finalVal, 3)]);
   const header = ['', ...results.map((r) => r.runner)];
   const body = rows.map(([label, f]) => [label, ...results.map(f)]);
@@ -215,13 +346,22 @@ function msToVal(c: Converge, threshold: number): number | undefined {
  * Both runners' time to val 1.88; where either never reaches it (the 2,000-step recipe ends near 1.89, as
  * nanoGPT's own run ends at 1.8857), their time to the worse of the two final losses, which both reached.
  */
-export function convergeComparison(ours: Converge, torch: Converge): { threshold: number; oursMs?: number; torchMs?: number } {
-  const threshold = ours.reachedAtMs && torch.reachedAtMs ? 1.88 : Math.ceil(Math.max(ours.finalVal, torch.finalVal) * 1000) / 1000;
+export function convergeComparison(
+  ours: Converge,
+  torch: Converge,
+): { threshold: number; oursMs?: number; torchMs?: number } {
+  const threshold =
+    ours.reachedAtMs && torch.reachedAtMs ? 1.88 : Math.ceil(Math.max(ours.finalVal, torch.finalVal) * 1000) / 1000;
   return { threshold, oursMs: msToVal(ours, threshold), torchMs: msToVal(torch, threshold) };
 }
 
 /** ms per step of model at each thread count: ours (the default runner at the core count) and today's PyTorch. */
-export function scaling(results: RunnerResult[], counts: number[], cores: number, model: 'baby' | 'wide'): { threads: number; ours?: number; torch?: number }[] {
+export function scaling(
+  results: RunnerResult[],
+  counts: number[],
+  cores: number,
+  model: 'baby' | 'wide',
+): { threads: number; ours?: number; torch?: number }[] {
   const by = (name: string) => results.find((r) => r.runner === name);
   return counts.map((t) => ({
     threads: t,
@@ -264,7 +404,12 @@ function targets(results: RunnerResult[], counts: number[], cores: number): Targ
   for (const model of ['baby', 'wide'] as const) {
     const best = torchBest(results, model);
     const ratio = ours?.trainStepMs?.[model] && best ? ours.trainStepMs[model] / best.trainStepMs![model] : undefined;
-    list.push({ name: `${model} step vs PyTorch 2.x at its best thread count (${best?.runner ?? 'not run'}) (×)`, value: ratio, goal: '≤ 1.0', met: ratio === undefined ? undefined : ratio <= 1.0 });
+    list.push({
+      name: `${model} step vs PyTorch 2.x at its best thread count (${best?.runner ?? 'not run'}) (×)`,
+      value: ratio,
+      goal: '≤ 1.0',
+      met: ratio === undefined ? undefined : ratio <= 1.0,
+    });
   }
   if (counts.includes(2)) {
     for (const model of ['baby', 'wide'] as const) {
@@ -273,25 +418,57 @@ function targets(results: RunnerResult[], counts: number[], cores: number): Targ
       const oursUp = one.ours && two.ours ? one.ours / two.ours : undefined;
       const torchUp = one.torch && two.torch ? one.torch / two.torch : undefined;
       const goal = torchUp === undefined ? "≥ PyTorch's (not measured)" : `≥ PyTorch's ${torchUp.toFixed(2)}`;
-      list.push({ name: `${model} 2-thread speed-up (×)`, value: oursUp, goal, met: oursUp === undefined || torchUp === undefined ? undefined : oursUp >= torchUp });
+      list.push({
+        name: `${model} 2-thread speed-up (×)`,
+        value: oursUp,
+        goal,
+        met: oursUp === undefined || torchUp === undefined ? undefined : oursUp >= torchUp,
+      });
     }
   }
-  const speedup = ours?.trainStepMs?.baby && stock?.trainStepMs?.baby ? stock.trainStepMs.baby / ours.trainStepMs.baby : undefined;
-  list.push({ name: 'baby step vs stock TF.js wasm (×)', value: speedup, goal: '≥ 5', met: speedup === undefined ? undefined : speedup >= 5 });
+  const speedup =
+    ours?.trainStepMs?.baby && stock?.trainStepMs?.baby ? stock.trainStepMs.baby / ours.trainStepMs.baby : undefined;
+  list.push({
+    name: 'baby step vs stock TF.js wasm (×)',
+    value: speedup,
+    goal: '≥ 5',
+    met: speedup === undefined ? undefined : speedup >= 5,
+  });
   for (const model of ['baby', 'wide'] as const) {
     const m = ours ? mfu(ours, model) : undefined;
-    list.push({ name: `${model} MFU vs own matmul rate (%)`, value: m === undefined ? undefined : m * 100, goal: '≥ 60', met: m === undefined ? undefined : m >= 0.6 });
+    list.push({
+      name: `${model} MFU vs own matmul rate (%)`,
+      value: m === undefined ? undefined : m * 100,
+      goal: '≥ 60',
+      met: m === undefined ? undefined : m >= 0.6,
+    });
   }
   const gen = ours?.generation ? ours.generation.recomputeMs / ours.generation.cachedMs : undefined;
-  list.push({ name: `cached vs recompute generation, ${ours?.generation?.tokens ?? 256} tokens (×)`, value: gen, goal: '≥ 5', met: gen === undefined ? undefined : gen >= 5 });
+  list.push({
+    name: `cached vs recompute generation, ${ours?.generation?.tokens ?? 256} tokens (×)`,
+    value: gen,
+    goal: '≥ 5',
+    met: gen === undefined ? undefined : gen >= 5,
+  });
   const bpe = ours?.bpe ? ours.bpe.encodeMBps / ours.bpe.gptTokenizerMBps : undefined;
-  list.push({ name: 'BPE encode vs gpt-tokenizer (× throughput)', value: bpe, goal: '≥ 1', met: bpe === undefined ? undefined : bpe >= 1 });
+  list.push({
+    name: 'BPE encode vs gpt-tokenizer (× throughput)',
+    value: bpe,
+    goal: '≥ 1',
+    met: bpe === undefined ? undefined : bpe >= 1,
+  });
   for (const torch of results.filter((r) => /^torch-\d+t$/.test(r.runner) && r.converge)) {
     if (!ours?.converge || !torch.converge) continue;
     const { threshold, oursMs, torchMs } = convergeComparison(ours.converge, torch.converge);
     const conv = oursMs && torchMs ? oursMs / torchMs : undefined;
-    const what = threshold === 1.88 ? 'val 1.88' : `val ${threshold.toFixed(3)} (neither reached 1.88 in the 2,000 steps)`;
-    list.push({ name: `time to ${what} vs PyTorch 2.x, ${torch.runner.replace('torch-', '')} (×)`, value: conv, goal: '≤ 1.0', met: conv === undefined ? undefined : conv <= 1.0 });
+    const what =
+      threshold === 1.88 ? 'val 1.88' : `val ${threshold.toFixed(3)} (neither reached 1.88 in the 2,000 steps)`;
+    list.push({
+      name: `time to ${what} vs PyTorch 2.x, ${torch.runner.replace('torch-', '')} (×)`,
+      value: conv,
+      goal: '≤ 1.0',
+      met: conv === undefined ? undefined : conv <= 1.0,
+    });
   }
   return list;
 }
@@ -300,7 +477,10 @@ function targets(results: RunnerResult[], counts: number[], cores: number): Targ
 function readmeTable(results: RunnerResult[]): string {
   const { batchSize, config } = MODELS.baby;
   const tokens = batchSize * config.blockSize;
-  const lines = ['| runner | what runs | baby GPT, ms per step | tokens per second | wide GPT, ms per step | 2,000 steps to val loss |', '| --- | --- | --- | --- | --- | --- |'];
+  const lines = [
+    '| runner | what runs | baby GPT, ms per step | tokens per second | wide GPT, ms per step | 2,000 steps to val loss |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
   for (const r of results) {
     const baby = r.trainStepMs?.baby;
     if (baby === undefined) continue;
@@ -308,7 +488,9 @@ function readmeTable(results: RunnerResult[]): string {
     const conv = r.converge?.evals.at(-1)?.ms;
     const what = r.detail.replace(/\|/g, '/').replace(/^TF\.js backend: /, '');
     const num = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: v >= 100 ? 0 : 1 });
-    lines.push(`| ${r.runner} | ${what} | ${num(baby)} | ${num((tokens * 1000) / baby)} | ${wide === undefined ? '' : num(wide)} | ${conv === undefined ? '' : `${num(conv / 1000)} s (${fmt(r.converge!.finalVal, 3)})`} |`);
+    lines.push(
+      `| ${r.runner} | ${what} | ${num(baby)} | ${num((tokens * 1000) / baby)} | ${wide === undefined ? '' : num(wide)} | ${conv === undefined ? '' : `${num(conv / 1000)} s (${fmt(r.converge!.finalVal, 3)})`} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -333,12 +515,17 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) {
-    console.log('usage: npm run bench -- [--quick] [--converge] [--slow] [--gpu] [--runners ours-wasm,torch-1t,...] [--models baby,wide]   (see bench/README.md)');
+    console.log(
+      'usage: npm run bench -- [--quick] [--converge] [--slow] [--gpu] [--runners ours-wasm,torch-1t,...] [--models baby,wide]   (see bench/README.md)',
+    );
     return;
   }
   if (values.gpu) {
     // The GPU check is its own program: it starts each GPU backend, checks its numbers against cpu, and times it.
-    const gpu = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'gpu.ts')], { cwd: ROOT, stdio: 'inherit' });
+    const gpu = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'gpu.ts')], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
     process.exitCode = gpu.status ?? 1;
     return;
   }
@@ -347,7 +534,10 @@ async function main(): Promise<void> {
   const flags: Flags = { quick: values.quick!, converge: values.converge!, slow: values.slow!, models };
   fs.mkdirSync(RESULTS, { recursive: true });
   // The runners import the compiled library.
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'accel', 'lib'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'accel', 'lib'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
   const backends = await availableJsBackends();
   const cores = defaultThreads();
   const counts = threadCounts(cores);
@@ -362,32 +552,51 @@ async function main(): Promise<void> {
   const all = runners(flags, backends, cores);
   const wanted = values.runners?.split(',').map((n) => n.trim()) ?? all.map((r) => r.name);
   const unknown = wanted.filter((n) => !all.some((r) => r.name === n));
-  if (unknown.length) throw new Error(`unknown runner ${unknown.join(', ')}: this machine has ${all.map((r) => r.name).join(', ')}`);
+  if (unknown.length)
+    throw new Error(`unknown runner ${unknown.join(', ')}: this machine has ${all.map((r) => r.name).join(', ')}`);
   for (const r of all.filter((x) => wanted.includes(x.name))) {
     console.log(`- ${r.name} (${((performance.now() - started) / 1000).toFixed(0)} s in)`);
     results.push(await run(r, flags.quick));
   }
   console.log('');
   for (const r of results) console.log(`${r.runner}: ${r.detail}${r.error ? `  ERROR: ${r.error}` : ''}`);
-  console.log('\nTimes with (×) are relative to ours-wasm: 5.0× = five times slower; GFLOP/s (×) = ours is that many times faster.\n');
+  console.log(
+    '\nTimes with (×) are relative to ours-wasm: 5.0× = five times slower; GFLOP/s (×) = ours is that many times faster.\n',
+  );
   console.log(table(results));
   const trained = (['baby', 'wide'] as const).filter((m) => results.some((r) => r.trainStepMs?.[m] !== undefined));
-  console.log(`\nScaling: ms per training step at each thread count (× = speed-up over 1 thread); ours at ${cores} is ours-wasm, the default.\n`);
+  console.log(
+    `\nScaling: ms per training step at each thread count (× = speed-up over 1 thread); ours at ${cores} is ours-wasm, the default.\n`,
+  );
   console.log(scalingTable(results, counts, cores, trained));
   const goals = targets(results, counts, cores);
   console.log('\nTargets:');
-  for (const t of goals) console.log(`  ${t.met === undefined ? '·' : t.met ? '✓' : '✗'} ${t.name}: ${t.value === undefined ? 'not measured' : t.value.toFixed(2)} (goal ${t.goal})`);
+  for (const t of goals)
+    console.log(
+      `  ${t.met === undefined ? '·' : t.met ? '✓' : '✗'} ${t.name}: ${t.value === undefined ? 'not measured' : t.value.toFixed(2)} (goal ${t.goal})`,
+    );
   console.log("\nREADME's table (Markdown):\n");
   console.log(readmeTable(results));
   const loadAfter = os.loadavg();
   // The benchmark itself keeps up to every core busy (the threaded runners): more than that is someone else's work.
   const busy = Math.max(load[0], loadAfter[0]) > os.cpus().length;
-  const verdict = busy ? 'above the CPU count: other work inflated these timings' : 'no more than the CPU count: the benchmark had the machine';
-  console.log(`\nLoad average before ${load[0].toFixed(1)}, after ${loadAfter[0].toFixed(1)} on ${os.cpus().length} CPUs: ${verdict}. The run took ${((performance.now() - started) / 60_000).toFixed(1)} min.`);
+  const verdict = busy
+    ? 'above the CPU count: other work inflated these timings'
+    : 'no more than the CPU count: the benchmark had the machine';
+  console.log(
+    `\nLoad average before ${load[0].toFixed(1)}, after ${loadAfter[0].toFixed(1)} on ${os.cpus().length} CPUs: ${verdict}. The run took ${((performance.now() - started) / 60_000).toFixed(1)} min.`,
+  );
   const report = {
     date: new Date().toISOString(),
     flags,
-    machine: { cpus: os.cpus().length, physicalCores: cores, model: os.cpus()[0]?.model, openblasCoretype: process.env.OPENBLAS_CORETYPE ?? null, loadBefore: load, loadAfter },
+    machine: {
+      cpus: os.cpus().length,
+      physicalCores: cores,
+      model: os.cpus()[0]?.model,
+      openblasCoretype: process.env.OPENBLAS_CORETYPE ?? null,
+      loadBefore: load,
+      loadAfter,
+    },
     results,
     scaling: Object.fromEntries(trained.map((m) => [m, scaling(results, counts, cores, m)])),
     targets: goals,

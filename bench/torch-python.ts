@@ -33,7 +33,11 @@ export interface TorchPython {
 /** The torch version `python` imports (with numpy), or undefined where it cannot. */
 export function torchVersion(python: string): string | undefined {
   try {
-    const out = execFileSync(python, ['-c', 'import torch, numpy; print(torch.__version__)'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 120_000 });
+    const out = execFileSync(python, ['-c', 'import torch, numpy; print(torch.__version__)'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 120_000,
+    });
     return out.trim().split('\n').pop();
   } catch {
     return undefined;
@@ -59,7 +63,8 @@ export function findTorchPythons(env: Record<string, string | undefined> = proce
   if (named) {
     const found = probe(named, TORCH_PYTHON_ENV);
     if (found && found.major >= 2) modern = found;
-    else modernMissing = `${TORCH_PYTHON_ENV}=${named} ${found ? `has torch ${found.version}, not 2.x` : 'cannot import torch and numpy'}: point it at a Python with torch 2.x, or unset it`;
+    else
+      modernMissing = `${TORCH_PYTHON_ENV}=${named} ${found ? `has torch ${found.version}, not 2.x` : 'cannot import torch and numpy'}: point it at a Python with torch 2.x, or unset it`;
   } else {
     const candidates: [string, string][] = [
       [path.join(TORCH_VENV, 'bin', 'python'), 'npm run bench:torch'],

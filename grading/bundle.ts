@@ -27,16 +27,29 @@ const COURSE_IN_BUNDLE = 'course';
 function filesUnder(root: string, dir: string, keep: (rel: string) => boolean = () => true): string[] {
   const abs = path.join(root, dir);
   if (!fs.existsSync(abs)) return [];
-  return listFiles(abs).map((f) => `${dir}/${f}`).filter(keep);
+  return listFiles(abs)
+    .map((f) => `${dir}/${f}`)
+    .filter(keep);
 }
 
 /** Every file of the bundle: bundle path → bytes and mode. */
 export function bundleEntries(course: Course, config: BundleConfig): ZipEntry[] {
   const entries: ZipEntry[] = [];
-  const add = (root: string, rel: string, to = rel, mode = 0o644) => entries.push({ name: to, data: fs.readFileSync(path.join(root, rel)), mode });
+  const add = (root: string, rel: string, to = rel, mode = 0o644) =>
+    entries.push({ name: to, data: fs.readFileSync(path.join(root, rel)), mode });
   // The grader and what it runs on.
-  for (const rel of filesUnder(TOOL_ROOT, 'grading', (f) => f.endsWith('.ts') && !f.startsWith('grading/hidden/'))) add(TOOL_ROOT, rel);
-  for (const rel of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.base.json', 'lib/package.json', 'lib/tsconfig.json', 'accel/package.json', 'accel/tsconfig.json']) {
+  for (const rel of filesUnder(TOOL_ROOT, 'grading', (f) => f.endsWith('.ts') && !f.startsWith('grading/hidden/')))
+    add(TOOL_ROOT, rel);
+  for (const rel of [
+    'package.json',
+    'package-lock.json',
+    'tsconfig.json',
+    'tsconfig.base.json',
+    'lib/package.json',
+    'lib/tsconfig.json',
+    'accel/package.json',
+    'accel/tsconfig.json',
+  ]) {
     if (fs.existsSync(path.join(TOOL_ROOT, rel))) add(TOOL_ROOT, rel);
   }
   for (const rel of filesUnder(TOOL_ROOT, 'lib/src')) add(TOOL_ROOT, rel);
@@ -44,14 +57,21 @@ export function bundleEntries(course: Course, config: BundleConfig): ZipEntry[] 
   add(TOOL_ROOT, 'grading/gradescope/setup.sh', 'setup.sh', 0o755);
   add(TOOL_ROOT, 'grading/gradescope/run_autograder', 'run_autograder', 0o755);
   // The course: stubs, tests, rubric; its own library if it has one. Never solutions/.
-  const dirs = ['exercises', 'test/exercises', 'grading/hidden', ...(course.libSrc.startsWith(course.root + path.sep) ? ['lib/src'] : [])];
+  const dirs = [
+    'exercises',
+    'test/exercises',
+    'grading/hidden',
+    ...(course.libSrc.startsWith(course.root + path.sep) ? ['lib/src'] : []),
+  ];
   for (const dir of dirs) {
-    const keep = (rel: string) => !rel.startsWith('exercises/') || config.chapters.some((c) => rel.startsWith(`exercises/${c}/`));
+    const keep = (rel: string) =>
+      !rel.startsWith('exercises/') || config.chapters.some((c) => rel.startsWith(`exercises/${c}/`));
     for (const rel of filesUnder(course.root, dir, keep)) add(course.root, rel, `${COURSE_IN_BUNDLE}/${rel}`);
   }
   add(course.root, 'grading/rubric.json', `${COURSE_IN_BUNDLE}/grading/rubric.json`);
   entries.push({ name: BUNDLE_CONFIG, data: Buffer.from(`${JSON.stringify(config, null, 2)}\n`) });
-  if (entries.some((e) => /(^|\/)solutions\//.test(e.name))) throw new Error('refusing to bundle: a solutions/ file slipped in');
+  if (entries.some((e) => /(^|\/)solutions\//.test(e.name)))
+    throw new Error('refusing to bundle: a solutions/ file slipped in');
   return entries;
 }
 
@@ -71,10 +91,18 @@ async function main(): Promise<number> {
     const plan = await makePlan(course, loadRubric(course.rubricFile), chapters, limits, true, workRoot);
     const max = plan.tests.reduce((s, t) => s + t.points, 0);
     const out = path.resolve(values.out ?? path.join(TOOL_ROOT, 'reports', 'gradescope-autograder.zip'));
-    const tests = plan.tests.map(({ visibility, chapter, stem, exercise, test }) => ({ visibility, chapter, stem, exercise, test }));
+    const tests = plan.tests.map(({ visibility, chapter, stem, exercise, test }) => ({
+      visibility,
+      chapter,
+      stem,
+      exercise,
+      test,
+    }));
     const entries = bundleEntries(course, { course: COURSE_IN_BUNDLE, chapters, limits, tests });
     writeFileAtomic(out, createZip(entries));
-    process.stdout.write(`Wrote ${out}: ${entries.length} files, chapters ${chapters.join(', ')}, ${plan.tests.length} tests worth ${max} points.\n`);
+    process.stdout.write(
+      `Wrote ${out}: ${entries.length} files, chapters ${chapters.join(', ')}, ${plan.tests.length} tests worth ${max} points.\n`,
+    );
     return 0;
   } finally {
     fs.rmSync(workRoot, { recursive: true, force: true });

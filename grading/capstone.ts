@@ -47,7 +47,12 @@ export interface CapstonePieces {
   causalSelfAttention: AttentionLayer;
   gptForward: (params: Params, config: GPTConfig, ids: tf.Tensor2D, attention: AttentionLayer) => tf.Tensor3D;
   adamwStep: OptimizerStep;
-  trainStep: (params: Params, state: AdamWState, lossFn: () => tf.Scalar, options: { lr: number; clipNorm: number; optimizerStep?: OptimizerStep }) => number;
+  trainStep: (
+    params: Params,
+    state: AdamWState,
+    lossFn: () => tf.Scalar,
+    options: { lr: number; clipNorm: number; optimizerStep?: OptimizerStep },
+  ) => number;
 }
 
 /**
@@ -104,7 +109,10 @@ export const LIBRARY_PIECES: CapstonePieces = {
  * Load the pieces from a folder shaped like exercises/ (the learner's, or solutions/). `load` imports one file
  * (default: dynamic import, as under tsx and vitest; a notebook passes a require with tsx registered).
  */
-export async function loadPieces(exercisesDir: string, load: (file: string) => unknown = (file) => import(file)): Promise<CapstonePieces> {
+export async function loadPieces(
+  exercisesDir: string,
+  load: (file: string) => unknown = (file) => import(file),
+): Promise<CapstonePieces> {
   const from = async (rel: string) => (await load(path.resolve(exercisesDir, rel))) as Record<string, unknown>;
   const [attention, forward, adamw, step] = await Promise.all([
     from('ch05-attention/self-attention.ts'),
@@ -121,7 +129,10 @@ export async function loadPieces(exercisesDir: string, load: (file: string) => u
 }
 
 /** Train a GPT assembled from `pieces` on `text` (Tiny Shakespeare by default) and judge it. */
-export async function runCapstone(pieces: CapstonePieces, options: { text?: string; steps?: number; onEval?: (p: { step: number; valLoss: number }) => void } = {}): Promise<CapstoneResult> {
+export async function runCapstone(
+  pieces: CapstonePieces,
+  options: { text?: string; steps?: number; onEval?: (p: { step: number; valLoss: number }) => void } = {},
+): Promise<CapstoneResult> {
   const c = CAPSTONE;
   await ready(); // the course's backend (wasm with its speed patches), as the notebooks and tests use
   const started = Date.now();
@@ -132,13 +143,21 @@ export async function runCapstone(pieces: CapstonePieces, options: { text?: stri
   const params = initGPT(config, c.seed);
   const state = createAdamW(params, { beta1: c.beta1, beta2: c.beta2, weightDecay: c.weightDecay });
   const evalRng = new Rng(c.seed + 1);
-  const valBatches: LMBatch[] = Array.from({ length: c.evalBatches }, () => sampleLMBatch(split.val, c.batchSize, config.blockSize, evalRng));
+  const valBatches: LMBatch[] = Array.from({ length: c.evalBatches }, () =>
+    sampleLMBatch(split.val, c.batchSize, config.blockSize, evalRng),
+  );
   const curve: CapstoneResult['curve'] = [];
   const trainLosses: number[] = [];
   const steps = options.steps ?? c.steps;
   const rng = new Rng(c.seed);
   const evaluate = (step: number) => {
-    const valLoss = tf.tidy(() => tf.addN(valBatches.map((b) => crossEntropy(libraryGptForward(params, config, b.x), b.y))).div(valBatches.length).dataSync()[0]);
+    const valLoss = tf.tidy(
+      () =>
+        tf
+          .addN(valBatches.map((b) => crossEntropy(libraryGptForward(params, config, b.x), b.y)))
+          .div(valBatches.length)
+          .dataSync()[0],
+    );
     curve.push({ step, valLoss });
     options.onEval?.({ step, valLoss });
   };
@@ -147,14 +166,27 @@ export async function runCapstone(pieces: CapstonePieces, options: { text?: stri
     disposeAdamW(state);
     for (const b of valBatches) tf.dispose([b.x, b.y]);
     const finalValLoss = curve.at(-1)?.valLoss ?? NaN;
-    return { curve, trainLosses, finalValLoss, threshold: c.threshold, passed, reason, elapsedMs: Date.now() - started };
+    return {
+      curve,
+      trainLosses,
+      finalValLoss,
+      threshold: c.threshold,
+      passed,
+      reason,
+      elapsedMs: Date.now() - started,
+    };
   };
   try {
     evaluate(0);
     for (let step = 0; step < steps; step++) {
       const batch = sampleLMBatch(split.train, c.batchSize, config.blockSize, rng);
-      const lossFn = () => crossEntropy(pieces.gptForward(params, config, batch.x, pieces.causalSelfAttention), batch.y);
-      const loss = pieces.trainStep(params, state, lossFn, { lr: c.lr, clipNorm: c.clipNorm, optimizerStep: pieces.adamwStep });
+      const lossFn = () =>
+        crossEntropy(pieces.gptForward(params, config, batch.x, pieces.causalSelfAttention), batch.y);
+      const loss = pieces.trainStep(params, state, lossFn, {
+        lr: c.lr,
+        clipNorm: c.clipNorm,
+        optimizerStep: pieces.adamwStep,
+      });
       tf.dispose([batch.x, batch.y]);
       trainLosses.push(loss);
       if (!Number.isFinite(loss)) return finish(false, `the training loss became ${loss} at step ${step}`);

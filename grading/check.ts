@@ -30,19 +30,31 @@ export function formatCheck(r: SubmissionResult, color: boolean): string {
     if (t.exercise !== exercise) {
       exercise = t.exercise;
       const ts = r.tests.filter((x) => x.exercise === exercise && x.chapter === t.chapter);
-      lines.push('', `${exercise}  ${fmt(ts.reduce((s, x) => s + x.score, 0))}/${fmt(ts.reduce((s, x) => s + x.points, 0))}`);
+      lines.push(
+        '',
+        `${exercise}  ${fmt(ts.reduce((s, x) => s + x.score, 0))}/${fmt(ts.reduce((s, x) => s + x.points, 0))}`,
+      );
     }
     lines.push(t.passed ? `  ${paint(32, '✓')} ${t.test}` : `  ${paint(31, '✗')} ${t.test}\n      ${t.message}`);
   }
   for (const note of r.notes) lines.push('', `Note: ${note}`);
   const all = r.score === r.maxScore;
-  lines.push('', paint(all ? 32 : 33, `Score on the visible tests: ${fmt(r.score)} / ${fmt(r.maxScore)}${all ? ' — all passing!' : ''}`));
+  lines.push(
+    '',
+    paint(
+      all ? 32 : 33,
+      `Score on the visible tests: ${fmt(r.score)} / ${fmt(r.maxScore)}${all ? ' — all passing!' : ''}`,
+    ),
+  );
   lines.push('(Your instructor may also grade hidden tests of the same exercises.)');
   return `${lines.join('\n')}\n`;
 }
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ options: { ...LIMIT_OPTIONS, exercises: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    options: { ...LIMIT_OPTIONS, exercises: { type: 'string' } },
+    allowPositionals: true,
+  });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -51,7 +63,8 @@ async function main(): Promise<number> {
   const named = positionals.filter((p) => p !== 'capstone');
   const withCapstone = positionals.length === 0 || positionals.includes('capstone');
   const exercisesDir = path.resolve(values.exercises ?? course.exercisesDir);
-  if (!fs.existsSync(exercisesDir)) throw new Error(`${exercisesDir} does not exist: pass --exercises <folder shaped like exercises/>`);
+  if (!fs.existsSync(exercisesDir))
+    throw new Error(`${exercisesDir} does not exist: pass --exercises <folder shaped like exercises/>`);
   if (named.length === 0 && positionals.length > 0) return checkCapstone(exercisesDir);
   const chapters = pickChapters(course, named.length > 0 ? named : course.chapters);
   const workRoot = makeWorkRoot();
@@ -71,9 +84,12 @@ async function main(): Promise<number> {
 async function checkCapstone(exercisesDir: string): Promise<number> {
   // Loaded only here: the capstone brings in the library and TF.js, which checking a chapter does not need.
   const { CAPSTONE, loadPieces, runCapstone } = await import('./capstone');
-  process.stdout.write(`\nCapstone: training a GPT made of your causalSelfAttention, gptForward, adamwStep and trainStep (${CAPSTONE.steps} steps)…\n`);
+  process.stdout.write(
+    `\nCapstone: training a GPT made of your causalSelfAttention, gptForward, adamwStep and trainStep (${CAPSTONE.steps} steps)…\n`,
+  );
   const result = await runCapstone(await loadPieces(exercisesDir), {
-    onEval: (p) => process.stdout.write(`  step ${String(p.step).padStart(4)}  validation loss ${p.valLoss.toFixed(3)}\n`),
+    onEval: (p) =>
+      process.stdout.write(`  step ${String(p.step).padStart(4)}  validation loss ${p.valLoss.toFixed(3)}\n`),
   });
   const verdict = result.passed
     ? `passed: validation loss ${result.finalValLoss.toFixed(3)} < ${result.threshold}`

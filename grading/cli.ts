@@ -16,7 +16,6 @@ export const LIMIT_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-
 function num(value: string | undefined, fallback: number, flag: string): number {
   if (value === undefined) return fallback;
   const n = Number(value);
@@ -47,7 +46,10 @@ export function courseFrom(values: Record<string, unknown>): Course {
 
 /** The chapters named by `--chapters ch02,ch03` (none: empty). */
 export function chapterList(values: Record<string, unknown>): string[] {
-  return ((values.chapters as string | undefined) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return ((values.chapters as string | undefined) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** Run a command-line main: errors print as one clear message and exit 1. */

@@ -36,7 +36,9 @@ export function openCourse(root = TOOL_ROOT): Course {
   const abs = path.resolve(root);
   const visibleTestsDir = path.join(abs, 'test', 'exercises');
   if (!fs.existsSync(visibleTestsDir)) {
-    throw new Error(`${abs} is not a course: it has no test/exercises folder. Pass --course <folder with exercises/, test/exercises/ and grading/rubric.json>.`);
+    throw new Error(
+      `${abs} is not a course: it has no test/exercises folder. Pass --course <folder with exercises/, test/exercises/ and grading/rubric.json>.`,
+    );
   }
   const ownLib = path.join(abs, 'lib', 'src');
   const chapters = fs
@@ -72,7 +74,10 @@ export function testFilePath(t: TestFile): string {
 
 /** A test file's identity from its path relative to the course, or undefined for a path that is not one. */
 export function parseTestFilePath(rel: string): TestFile | undefined {
-  const m = rel.split(path.sep).join('/').match(/^(test\/exercises|grading\/hidden)\/([^/]+)\/([^/]+)\.test\.ts$/);
+  const m = rel
+    .split(path.sep)
+    .join('/')
+    .match(/^(test\/exercises|grading\/hidden)\/([^/]+)\/([^/]+)\.test\.ts$/);
   return m ? { visibility: m[1] === 'grading/hidden' ? 'hidden' : 'visible', chapter: m[2], stem: m[3] } : undefined;
 }
 

@@ -12,13 +12,32 @@ function short(text: string): string {
 }
 
 const rules: [RegExp, (m: RegExpMatchArray) => string][] = [
-  [/^TODO\b[:\s]*(.*)$/s, (m) => `Not written yet: the function still throws the stub's TODO${m[1] ? ` (${short(m[1])})` : ''}.`],
-  [/^Test timed out in (\d+)ms/, (m) => `Took longer than ${Number(m[1]) / 1000} s and was stopped: look for a loop that never ends or a promise that never resolves.`],
-  [/^expected (.+) to be close to (.+?), received difference is (.+?), but expected (.+)$/s, (m) => `Expected about ${short(m[2])}, but your code gave ${short(m[1])} (off by ${m[3]}; allowed ${m[4]}).`],
-  [/^expected (.+) to (?:be|equal|deeply equal|strictly equal) (.+?)(?: \/\/ Object\.is equality)?$/s, (m) => `Expected ${short(m[2])}, but your code gave ${short(m[1])}.`],
+  [
+    /^TODO\b[:\s]*(.*)$/s,
+    (m) => `Not written yet: the function still throws the stub's TODO${m[1] ? ` (${short(m[1])})` : ''}.`,
+  ],
+  [
+    /^Test timed out in (\d+)ms/,
+    (m) =>
+      `Took longer than ${Number(m[1]) / 1000} s and was stopped: look for a loop that never ends or a promise that never resolves.`,
+  ],
+  [
+    /^expected (.+) to be close to (.+?), received difference is (.+?), but expected (.+)$/s,
+    (m) => `Expected about ${short(m[2])}, but your code gave ${short(m[1])} (off by ${m[3]}; allowed ${m[4]}).`,
+  ],
+  [
+    /^expected (.+) to (?:be|equal|deeply equal|strictly equal) (.+?)(?: \/\/ Object\.is equality)?$/s,
+    (m) => `Expected ${short(m[2])}, but your code gave ${short(m[1])}.`,
+  ],
   [/^expected (.+) to have a length of (\d+) but got (\d+)$/s, (m) => `Expected a length of ${m[2]}, but got ${m[3]}.`],
-  [/^expected \[Function.*?\] to throw error including '(.+)' but got '(.+)'$/s, (m) => `Expected an error mentioning "${short(m[1])}", but the error said "${short(m[2])}".`],
-  [/^expected \[Function.*?\] to throw an error$/s, () => 'Expected an error to be thrown, but the call returned normally.'],
+  [
+    /^expected \[Function.*?\] to throw error including '(.+)' but got '(.+)'$/s,
+    (m) => `Expected an error mentioning "${short(m[1])}", but the error said "${short(m[2])}".`,
+  ],
+  [
+    /^expected \[Function.*?\] to throw an error$/s,
+    () => 'Expected an error to be thrown, but the call returned normally.',
+  ],
   [/^expected (.+) to be (?:truthy|true)$/s, (m) => `Expected a true value, but got ${short(m[1])}.`],
   [/^expected (.+) to be (?:falsy|false)$/s, (m) => `Expected a false value, but got ${short(m[1])}.`],
   [/^expected (.+) to be less than (.+)$/s, (m) => `Expected a value below ${short(m[2])}, but got ${short(m[1])}.`],
@@ -33,7 +52,10 @@ function clean(text: string): string {
 /** A compile error from vite's transform: the first message and where it is. */
 function compileError(message: string): string | undefined {
   if (!/Transform failed|PARSE_ERROR|SyntaxError/.test(message)) return undefined;
-  const what = message.match(/\[PARSE_ERROR\]\s*(?:Error:\s*)?([^\n╭]+)/)?.[1]?.trim() ?? message.match(/SyntaxError:?\s*([^\n]+)/)?.[1]?.trim() ?? 'syntax error';
+  const what =
+    message.match(/\[PARSE_ERROR\]\s*(?:Error:\s*)?([^\n╭]+)/)?.[1]?.trim() ??
+    message.match(/SyntaxError:?\s*([^\n]+)/)?.[1]?.trim() ??
+    'syntax error';
   const where = message.match(/(exercises\/[^\s\]]+:\d+:\d+)/)?.[1];
   return `Your code does not compile: ${what}${where ? ` at ${where}` : ''}.`;
 }

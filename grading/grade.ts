@@ -36,7 +36,10 @@ export function writeStudentReports(out: string, r: SubmissionResult): void {
 }
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ options: { ...LIMIT_OPTIONS, out: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    options: { ...LIMIT_OPTIONS, out: { type: 'string' } },
+    allowPositionals: true,
+  });
   if (values.help || positionals.length === 0) {
     process.stdout.write(`${USAGE}\n`);
     return values.help ? 0 : 1;
@@ -48,8 +51,11 @@ async function main(): Promise<number> {
   const workRoot = makeWorkRoot();
   try {
     const named = chapterList(values);
-    const chapters = named.length > 0 ? pickChapters(course, named) : chaptersInSubmissions(course, positionals, workRoot);
-    process.stderr.write(`Grading ${positionals.length} submission(s) on ${chapters.join(', ') || '(no chapter found)'}…\n`);
+    const chapters =
+      named.length > 0 ? pickChapters(course, named) : chaptersInSubmissions(course, positionals, workRoot);
+    process.stderr.write(
+      `Grading ${positionals.length} submission(s) on ${chapters.join(', ') || '(no chapter found)'}…\n`,
+    );
     const plan = await makePlan(course, rubric, chapters, limits, true, workRoot);
     const progress = new Progress(positionals.length);
     const results = await gradeSubmissions(plan, positionals, jobsFrom(values), (r) => {
@@ -57,7 +63,9 @@ async function main(): Promise<number> {
       progress.tick(`${r.student} ${r.score}/${r.maxScore}`);
     });
     writeFileAtomic(path.join(out, 'grades.csv'), gradesCsv(results));
-    process.stdout.write(`Reports in ${out}: grades.csv, <student>/feedback.md, <student>/results.json, _instructor/<student>.md\n`);
+    process.stdout.write(
+      `Reports in ${out}: grades.csv, <student>/feedback.md, <student>/results.json, _instructor/<student>.md\n`,
+    );
     return 0;
   } finally {
     if (values['keep-work']) process.stderr.write(`Sandboxes kept in ${workRoot}\n`);

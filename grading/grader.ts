@@ -36,29 +36,48 @@ export function pickChapters(course: Course, wanted: string[]): string[] {
   return wanted.map((w) => {
     const found = course.chapters.filter((c) => c === w || c.startsWith(`${w}-`));
     if (found.length !== 1) {
-      throw new Error(`"${w}" is not a chapter with tests in ${course.visibleTestsDir}; choose one of: ${course.chapters.join(', ') || '(none yet)'}`);
+      throw new Error(
+        `"${w}" is not a chapter with tests in ${course.visibleTestsDir}; choose one of: ${course.chapters.join(', ') || '(none yet)'}`,
+      );
     }
     return found[0];
   });
 }
 
 /** List every test of `chapters` by loading the test files against the course's own stubs. */
-export async function collectTests(course: Course, chapters: string[], limits: Limits, workRoot: string): Promise<TestKey[]> {
+export async function collectTests(
+  course: Course,
+  chapters: string[],
+  limits: Limits,
+  workRoot: string,
+): Promise<TestKey[]> {
   const sources = Object.fromEntries(chapters.map((c) => [c, path.join(course.exercisesDir, c)]));
   const outcome = await runTests({
-    course, kind: 'collect', chapters, sources, workDir: path.join(workRoot, '_collect'), limits,
+    course,
+    kind: 'collect',
+    chapters,
+    sources,
+    workDir: path.join(workRoot, '_collect'),
+    limits,
     deadline: Date.now() + limits.timeoutS * 1000,
   });
   const broken = outcome.records.filter((r) => r.type === 'moduleError');
   if (broken.length > 0 || outcome.problems.length > 0) {
-    const why = broken.map((r) => (r.type === 'moduleError' ? `${r.chapter}/${r.stem} (${r.visibility}): ${r.errors.map(explainError).join(' ')}` : ''));
-    throw new Error(`The course's tests could not be loaded against its stubs in ${course.exercisesDir}:\n  - ${[...why, ...outcome.problems].join('\n  - ')}\n${outcome.outputTail.slice(-2000)}`);
+    const why = broken.map((r) =>
+      r.type === 'moduleError'
+        ? `${r.chapter}/${r.stem} (${r.visibility}): ${r.errors.map(explainError).join(' ')}`
+        : '',
+    );
+    throw new Error(
+      `The course's tests could not be loaded against its stubs in ${course.exercisesDir}:\n  - ${[...why, ...outcome.problems].join('\n  - ')}\n${outcome.outputTail.slice(-2000)}`,
+    );
   }
   const tests = outcome.records.filter((r) => r.type === 'collected') as TestKey[];
   for (const chapter of chapters) {
     for (const visibility of ['visible', 'hidden'] as const) {
       for (const file of testFiles(course, chapter, visibility)) {
-        if (!tests.some((t) => t.chapter === chapter && t.stem === file.stem && t.visibility === visibility)) throw new Error(`No tests were found in ${testFilePath(file)}`);
+        if (!tests.some((t) => t.chapter === chapter && t.stem === file.stem && t.visibility === visibility))
+          throw new Error(`No tests were found in ${testFilePath(file)}`);
       }
     }
   }
@@ -69,15 +88,33 @@ export async function collectTests(course: Course, chapters: string[], limits: L
  * Everything grading needs before the first submission: chapters, tests and their points.
  * `collected` skips the collection run (the Gradescope bundle carries the list it collected when built).
  */
-export async function makePlan(course: Course, rubric: Rubric, chapters: string[], limits: Limits, hidden: boolean, workRoot: string, collected?: TestKey[]): Promise<Plan> {
-  if (chapters.length === 0) throw new Error(`Nothing to grade: no chapter was chosen and ${course.visibleTestsDir} has no chapter tests yet.`);
+export async function makePlan(
+  course: Course,
+  rubric: Rubric,
+  chapters: string[],
+  limits: Limits,
+  hidden: boolean,
+  workRoot: string,
+  collected?: TestKey[],
+): Promise<Plan> {
+  if (chapters.length === 0)
+    throw new Error(`Nothing to grade: no chapter was chosen and ${course.visibleTestsDir} has no chapter tests yet.`);
   collected ??= await collectTests(course, chapters, limits, workRoot);
-  const tests = assignPoints(rubric, collected, path.relative(process.cwd(), course.rubricFile) || course.rubricFile).filter((t) => hidden || t.visibility === 'visible');
+  const tests = assignPoints(
+    rubric,
+    collected,
+    path.relative(process.cwd(), course.rubricFile) || course.rubricFile,
+  ).filter((t) => hidden || t.visibility === 'visible');
   return { course, chapters, tests, limits, hidden, workRoot };
 }
 
 /** Grade one student's chapters (folders by chapter) against the plan. */
-export async function gradeSources(plan: Plan, student: string, sources: Record<string, string | undefined>, notes: string[] = []): Promise<SubmissionResult> {
+export async function gradeSources(
+  plan: Plan,
+  student: string,
+  sources: Record<string, string | undefined>,
+  notes: string[] = [],
+): Promise<SubmissionResult> {
   const deadline = Date.now() + plan.limits.timeoutS * 1000;
   const workDir = path.join(plan.workRoot, student);
   const outcomes: RunOutcome[] = [];
@@ -85,7 +122,17 @@ export async function gradeSources(plan: Plan, student: string, sources: Record<
   for (const kind of kinds) {
     const chapters = plan.chapters.filter((c) => testFiles(plan.course, c, kind).length > 0);
     if (chapters.length === 0) continue;
-    outcomes.push(await runTests({ course: plan.course, kind, chapters, sources, workDir: path.join(workDir, kind), limits: plan.limits, deadline }));
+    outcomes.push(
+      await runTests({
+        course: plan.course,
+        kind,
+        chapters,
+        sources,
+        workDir: path.join(workDir, kind),
+        limits: plan.limits,
+        deadline,
+      }),
+    );
   }
   const result = scoreSubmission(student, plan.tests, outcomes);
   const missing: string[] = [];
@@ -93,13 +140,19 @@ export async function gradeSources(plan: Plan, student: string, sources: Record<
     const have = sources[chapter] ? new Set(listFiles(sources[chapter]!)) : new Set<string>();
     for (const f of exerciseFiles(plan.course, chapter)) if (!have.has(f)) missing.push(`${chapter}/${f}`);
   }
-  if (missing.length > 0) result.notes.unshift(`Not in the submission, so graded as the untouched stub: ${missing.join(', ')}.`);
+  if (missing.length > 0)
+    result.notes.unshift(`Not in the submission, so graded as the untouched stub: ${missing.join(', ')}.`);
   result.notes.unshift(...notes);
   return result;
 }
 
 /** Grade submissions (folders or zips), `jobs` at a time; `onDone` hears each result as it lands. */
-export async function gradeSubmissions(plan: Plan, inputs: string[], jobs: number, onDone: (r: SubmissionResult) => void): Promise<SubmissionResult[]> {
+export async function gradeSubmissions(
+  plan: Plan,
+  inputs: string[],
+  jobs: number,
+  onDone: (r: SubmissionResult) => void,
+): Promise<SubmissionResult[]> {
   const names = studentNames(inputs);
   return mapPool(inputs, jobs, async (input, i) => {
     const sub = openSubmission(plan.course, input, names[i], path.join(plan.workRoot, names[i]));
@@ -114,7 +167,10 @@ export function chaptersInSubmissions(course: Course, inputs: string[], workRoot
   const names = studentNames(inputs);
   const found = new Set<string>();
   inputs.forEach((input, i) => {
-    for (const c of Object.keys(openSubmission(course, input, names[i], path.join(workRoot, '_peek', names[i])).chapters)) found.add(c);
+    for (const c of Object.keys(
+      openSubmission(course, input, names[i], path.join(workRoot, '_peek', names[i])).chapters,
+    ))
+      found.add(c);
   });
   return course.chapters.filter((c) => found.has(c));
 }

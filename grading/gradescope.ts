@@ -34,7 +34,15 @@ async function main(): Promise<number> {
   try {
     const config = JSON.parse(fs.readFileSync(path.join(TOOL_ROOT, BUNDLE_CONFIG), 'utf8')) as BundleConfig;
     const course = openCourse(path.join(TOOL_ROOT, config.course));
-    const plan = await makePlan(course, loadRubric(course.rubricFile), config.chapters, config.limits, true, workRoot, config.tests);
+    const plan = await makePlan(
+      course,
+      loadRubric(course.rubricFile),
+      config.chapters,
+      config.limits,
+      true,
+      workRoot,
+      config.tests,
+    );
     const sub = openSubmission(course, path.join(root, 'submission'), 'submission', path.join(workRoot, 'submission'));
     const result = await gradeSources(plan, 'submission', sub.chapters, sub.notes);
     writeFileAtomic(resultsFile, `${JSON.stringify(gradescopeResults(result), null, 2)}\n`);

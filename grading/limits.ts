@@ -12,13 +12,23 @@ export interface Limits {
   outputBytes: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { timeoutS: 600, testTimeoutS: 60, loadTimeoutS: 120, memoryMb: 4096, outputBytes: 16_384 };
+export const DEFAULT_LIMITS: Limits = {
+  timeoutS: 600,
+  testTimeoutS: 60,
+  loadTimeoutS: 120,
+  memoryMb: 4096,
+  outputBytes: 16_384,
+};
 
 /** Check limits given on the command line. */
 export function checkLimits(l: Limits): Limits {
   for (const [name, value] of Object.entries(l)) {
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be a positive number, got ${value}`);
+    if (!Number.isFinite(value) || value <= 0)
+      throw new Error(
+        `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be a positive number, got ${value}`,
+      );
   }
-  if (l.testTimeoutS >= l.timeoutS) throw new Error(`--test-timeout-s (${l.testTimeoutS}) must be less than --timeout-s (${l.timeoutS})`);
+  if (l.testTimeoutS >= l.timeoutS)
+    throw new Error(`--test-timeout-s (${l.testTimeoutS}) must be less than --timeout-s (${l.timeoutS})`);
   return l;
 }

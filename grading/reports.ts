@@ -13,7 +13,8 @@ const fmt = formatPoints;
 
 function byExercise(tests: TestResult[]): Map<string, TestResult[]> {
   const groups = new Map<string, TestResult[]>();
-  for (const t of tests) groups.set(`${t.chapter}\u0000${t.exercise}`, [...(groups.get(`${t.chapter}\u0000${t.exercise}`) ?? []), t]);
+  for (const t of tests)
+    groups.set(`${t.chapter}\u0000${t.exercise}`, [...(groups.get(`${t.chapter}\u0000${t.exercise}`) ?? []), t]);
   return groups;
 }
 
@@ -24,7 +25,8 @@ function hiddenLabel(t: TestResult, index: number): string {
 
 function hiddenIndexes(tests: TestResult[]): Map<TestResult, number> {
   const out = new Map<TestResult, number>();
-  for (const group of byExercise(tests.filter((t) => t.visibility === 'hidden')).values()) group.forEach((t, i) => out.set(t, i));
+  for (const group of byExercise(tests.filter((t) => t.visibility === 'hidden')).values())
+    group.forEach((t, i) => out.set(t, i));
   return out;
 }
 
@@ -35,22 +37,39 @@ function escapeMd(text: string): string {
 /** The student's feedback, in Markdown. */
 export function feedbackMarkdown(r: SubmissionResult, options: { instructor?: boolean } = {}): string {
   const hidden = hiddenIndexes(r.tests);
-  const lines = [`# ${options.instructor ? 'Instructor report' : 'Feedback'} for ${r.student}`, '', `**Score: ${fmt(r.score)} / ${fmt(r.maxScore)}**`, ''];
+  const lines = [
+    `# ${options.instructor ? 'Instructor report' : 'Feedback'} for ${r.student}`,
+    '',
+    `**Score: ${fmt(r.score)} / ${fmt(r.maxScore)}**`,
+    '',
+  ];
   for (const note of r.notes) lines.push(`> ${note}`, '');
   for (const tests of byExercise(r.tests).values()) {
     const earned = tests.reduce((s, t) => s + t.score, 0);
     const max = tests.reduce((s, t) => s + t.points, 0);
-    lines.push(`## ${tests[0].exercise} (${tests[0].chapter}): ${fmt(earned)} / ${fmt(max)}`, '', '| | test | points | what happened |', '| --- | --- | --- | --- |');
+    lines.push(
+      `## ${tests[0].exercise} (${tests[0].chapter}): ${fmt(earned)} / ${fmt(max)}`,
+      '',
+      '| | test | points | what happened |',
+      '| --- | --- | --- | --- |',
+    );
     for (const t of tests) {
       const mark = t.passed ? '✅' : '❌';
       const isHidden = t.visibility === 'hidden';
-      const name = isHidden && !options.instructor ? hiddenLabel(t, hidden.get(t)!) : `${isHidden ? '(hidden) ' : ''}${t.test}`;
-      const said = isHidden && !options.instructor ? (t.passed ? 'Passed.' : 'Failed (hidden test: details are not shown).') : t.message;
+      const name =
+        isHidden && !options.instructor ? hiddenLabel(t, hidden.get(t)!) : `${isHidden ? '(hidden) ' : ''}${t.test}`;
+      const said =
+        isHidden && !options.instructor
+          ? t.passed
+            ? 'Passed.'
+            : 'Failed (hidden test: details are not shown).'
+          : t.message;
       lines.push(`| ${mark} | ${escapeMd(name)} | ${fmt(t.score)} / ${fmt(t.points)} | ${escapeMd(said)} |`);
     }
     lines.push('');
   }
-  if (options.instructor) for (const note of r.instructorNotes) lines.push('```text', note.replace(/```/g, "'''"), '```', '');
+  if (options.instructor)
+    for (const note of r.instructorNotes) lines.push('```text', note.replace(/```/g, "'''"), '```', '');
   return `${lines.join('\n')}\n`;
 }
 
@@ -95,7 +114,9 @@ export function gradesCsv(results: SubmissionResult[]): string {
   const maxTotal = columns.reduce((s, c) => s + c.max, 0);
   const header = ['student', ...columns.map((c) => `${c.exercise} (${fmt(c.max)})`), `total (${fmt(maxTotal)})`];
   const rows = results.map((r) => {
-    const cells = columns.map((c) => fmt(r.tests.filter((t) => t.chapter === c.chapter && t.exercise === c.exercise).reduce((s, t) => s + t.score, 0)));
+    const cells = columns.map((c) =>
+      fmt(r.tests.filter((t) => t.chapter === c.chapter && t.exercise === c.exercise).reduce((s, t) => s + t.score, 0)),
+    );
     return [r.student, ...cells, fmt(r.score)];
   });
   return `${[header, ...rows].map((row) => row.map(csvField).join(',')).join('\n')}\n`;

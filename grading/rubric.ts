@@ -33,7 +33,10 @@ function isPoints(v: unknown): v is number {
 
 /** Read and check the shape of a rubric file. */
 export function loadRubric(file: string): Rubric {
-  if (!fs.existsSync(file)) throw new Error(`No rubric at ${file}: create it with the points of every exercise (see grading/README.md, "Rubric").`);
+  if (!fs.existsSync(file))
+    throw new Error(
+      `No rubric at ${file}: create it with the points of every exercise (see grading/README.md, "Rubric").`,
+    );
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -47,15 +50,25 @@ export function loadRubric(file: string): Rubric {
     rubric[chapter] = {};
     for (const [exercise, entry] of Object.entries(exercises as Record<string, unknown>)) {
       const e = entry as Partial<ExerciseRubric>;
-      if (!isPoints(e?.visible)) problems.push(`${chapter} / "${exercise}": "visible" must be a number of points ≥ 0, got ${JSON.stringify(e?.visible)}`);
-      if (e?.hidden !== undefined && !isPoints(e.hidden)) problems.push(`${chapter} / "${exercise}": "hidden" must be a number of points ≥ 0, got ${JSON.stringify(e.hidden)}`);
+      if (!isPoints(e?.visible))
+        problems.push(
+          `${chapter} / "${exercise}": "visible" must be a number of points ≥ 0, got ${JSON.stringify(e?.visible)}`,
+        );
+      if (e?.hidden !== undefined && !isPoints(e.hidden))
+        problems.push(
+          `${chapter} / "${exercise}": "hidden" must be a number of points ≥ 0, got ${JSON.stringify(e.hidden)}`,
+        );
       for (const [test, w] of Object.entries(e?.weights ?? {})) {
-        if (!isPoints(w) || w === 0) problems.push(`${chapter} / "${exercise}": weight of "${test}" must be a positive number, got ${JSON.stringify(w)}`);
+        if (!isPoints(w) || w === 0)
+          problems.push(
+            `${chapter} / "${exercise}": weight of "${test}" must be a positive number, got ${JSON.stringify(w)}`,
+          );
       }
       rubric[chapter][exercise] = { visible: e.visible ?? 0, hidden: e.hidden ?? 0, weights: e.weights ?? {} };
     }
   }
-  if (problems.length > 0) throw new Error(`${file} has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
+  if (problems.length > 0)
+    throw new Error(`${file} has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
   return rubric;
 }
 
@@ -68,7 +81,9 @@ export function assignPoints(rubric: Rubric, tests: TestKey[], rubricFile = 'gra
   const groups = new Map<string, TestKey[]>();
   for (const t of tests) {
     if (!t.exercise) {
-      problems.push(`${t.chapter}: test "${t.test}" (${t.visibility}) is not inside a describe('chNN <exercise>', …): put it in its exercise's describe`);
+      problems.push(
+        `${t.chapter}: test "${t.test}" (${t.visibility}) is not inside a describe('chNN <exercise>', …): put it in its exercise's describe`,
+      );
       continue;
     }
     const key = `${t.chapter}\u0000${t.exercise}\u0000${t.visibility}`;
@@ -82,17 +97,23 @@ export function assignPoints(rubric: Rubric, tests: TestKey[], rubricFile = 'gra
     for (const exercise of exercises) {
       const entry = entries[exercise];
       if (!entry) {
-        problems.push(`${chapter}: exercise "${exercise}" has tests but no rubric entry: add "${exercise}": { "visible": <points>, "hidden": <points> } under "${chapter}" in ${rubricFile}`);
+        problems.push(
+          `${chapter}: exercise "${exercise}" has tests but no rubric entry: add "${exercise}": { "visible": <points>, "hidden": <points> } under "${chapter}" in ${rubricFile}`,
+        );
         continue;
       }
       for (const visibility of ['visible', 'hidden'] as const) {
         const group = groups.get(`${chapter}\u0000${exercise}\u0000${visibility}`) ?? [];
-        const points = visibility === 'visible' ? entry.visible : entry.hidden ?? 0;
+        const points = visibility === 'visible' ? entry.visible : (entry.hidden ?? 0);
         if (points > 0 && group.length === 0) {
-          problems.push(`${chapter} / "${exercise}": the rubric gives ${points} ${visibility} points but there are no ${visibility} tests for it: write them or set "${visibility}": 0`);
+          problems.push(
+            `${chapter} / "${exercise}": the rubric gives ${points} ${visibility} points but there are no ${visibility} tests for it: write them or set "${visibility}": 0`,
+          );
         }
         if (points === 0 && group.length > 0) {
-          problems.push(`${chapter} / "${exercise}": there are ${group.length} ${visibility} tests but the rubric gives them 0 points: set "${visibility}" to the points they are worth`);
+          problems.push(
+            `${chapter} / "${exercise}": there are ${group.length} ${visibility} tests but the rubric gives them 0 points: set "${visibility}" to the points they are worth`,
+          );
         }
         const weight = (t: TestKey) => entry.weights?.[t.test] ?? 1;
         const total = group.reduce((sum, t) => sum + weight(t), 0);
@@ -100,14 +121,20 @@ export function assignPoints(rubric: Rubric, tests: TestKey[], rubricFile = 'gra
       }
       for (const name of Object.keys(entry.weights ?? {})) {
         if (!tests.some((t) => t.chapter === chapter && t.exercise === exercise && t.test === name)) {
-          problems.push(`${chapter} / "${exercise}": weights name a test "${name}" that does not exist: fix the name or remove it`);
+          problems.push(
+            `${chapter} / "${exercise}": weights name a test "${name}" that does not exist: fix the name or remove it`,
+          );
         }
       }
     }
     for (const exercise of Object.keys(entries)) {
-      if (!exercises.has(exercise)) problems.push(`${chapter}: the rubric has "${exercise}" but no test declares describe('${exercise}', …): rename or remove the entry`);
+      if (!exercises.has(exercise))
+        problems.push(
+          `${chapter}: the rubric has "${exercise}" but no test declares describe('${exercise}', …): rename or remove the entry`,
+        );
     }
   }
-  if (problems.length > 0) throw new Error(`The rubric and the tests disagree (${problems.length}):\n  - ${problems.join('\n  - ')}`);
+  if (problems.length > 0)
+    throw new Error(`The rubric and the tests disagree (${problems.length}):\n  - ${problems.join('\n  - ')}`);
   return out;
 }

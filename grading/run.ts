@@ -227,8 +227,16 @@ async function attempt(req: RunRequest, n: number, skip: string[], tail: Tail): 
   records.push(...parseLines(pending));
   // The test that was running when the run ended: stopped by the watchdog, or its process died.
   const running = keys.get(current.what);
-  const decided = new Set(records.filter((r) => r.type === 'result' && r.state !== 'skipped').map((r) => skipKey(r as TestKey)));
-  return { records, killed, running: running && !decided.has(current.what) ? running : undefined, loading: current.what.startsWith('loading'), exitCode };
+  const decided = new Set(
+    records.filter((r) => r.type === 'result' && r.state !== 'skipped').map((r) => skipKey(r as TestKey)),
+  );
+  return {
+    records,
+    killed,
+    running: running && !decided.has(current.what) ? running : undefined,
+    loading: current.what.startsWith('loading'),
+    exitCode,
+  };
 }
 
 /** How long the watchdog lets a test (or a test file's loading) run before it stops it. */
@@ -237,7 +245,8 @@ function allowedMs(what: string, limits: Limits): number {
 }
 
 function describeKill(kind: NonNullable<Attempt['killed']>, limits: Limits, loading = false): string {
-  if (kind === 'hang') return `stopped after ${allowedMs(loading ? 'loading' : '', limits) / 1000} s without finishing (an infinite loop?)`;
+  if (kind === 'hang')
+    return `stopped after ${allowedMs(loading ? 'loading' : '', limits) / 1000} s without finishing (an infinite loop?)`;
   if (kind === 'memory') return `stopped: the run used more than ${limits.memoryMb} MB of memory`;
   return `stopped: the submission ran past its time limit of ${limits.timeoutS} s`;
 }
@@ -261,18 +270,26 @@ export async function runTests(req: RunRequest): Promise<RunOutcome> {
     }
     if (a.killed === 'timeout' || (!a.running && a.killed)) {
       const reason = describeKill(a.killed, req.limits, a.loading);
-      problems.push(a.running ? `${reason} (during "${a.running.exercise} > ${a.running.test}")` : `${reason} (${a.loading ? 'while loading the code, before any test started: is there an endless loop at the top level of a file?' : 'between tests'})`);
+      problems.push(
+        a.running
+          ? `${reason} (during "${a.running.exercise} > ${a.running.test}")`
+          : `${reason} (${a.loading ? 'while loading the code, before any test started: is there an endless loop at the top level of a file?' : 'between tests'})`,
+      );
       if (a.running) stopped.push({ ...a.running, reason });
       break;
     }
     if (!a.running) {
       if (!a.records.some((r) => r.type === 'end')) {
-        problems.push(`the test run ended early (exit code ${a.exitCode}) before reporting every result; did the code call process.exit?`);
+        problems.push(
+          `the test run ended early (exit code ${a.exitCode}) before reporting every result; did the code call process.exit?`,
+        );
       }
       break;
     }
     // A test was stopped, or its process died under it: decide it, and run the rest again.
-    const reason = a.killed ? describeKill(a.killed, req.limits) : 'the test process died while running this test (out of memory, or process.exit?)';
+    const reason = a.killed
+      ? describeKill(a.killed, req.limits)
+      : 'the test process died while running this test (out of memory, or process.exit?)';
     stopped.push({ ...a.running, reason });
     decided.add(skipKey(a.running));
     const collected = a.records.filter((r) => r.type === 'collected') as TestKey[];
@@ -280,4 +297,3 @@ export async function runTests(req: RunRequest): Promise<RunOutcome> {
   }
   return { records, stopped, problems, attempts: n, outputTail: tail.toString() };
 }
-

@@ -31,7 +31,13 @@ const MAX_FILE_BYTES = 5 * 2 ** 20;
  * gets the course's stubs, overlaid with the submission's files from `sources[chapter]`, so a
  * file the student left out behaves as the untouched stub.
  */
-export function buildSandbox(course: Course, kind: RunKind, chapters: string[], sources: Record<string, string | undefined>, sandbox: string): string[] {
+export function buildSandbox(
+  course: Course,
+  kind: RunKind,
+  chapters: string[],
+  sources: Record<string, string | undefined>,
+  sandbox: string,
+): string[] {
   fs.mkdirSync(sandbox, { recursive: true });
   for (const chapter of chapters) {
     const to = path.join(sandbox, 'exercises', chapter);
@@ -39,7 +45,8 @@ export function buildSandbox(course: Course, kind: RunKind, chapters: string[], 
     for (const from of [path.join(course.exercisesDir, chapter), sources[chapter]]) {
       if (!from || !fs.existsSync(from)) continue;
       for (const rel of listFiles(from)) {
-        if (fs.statSync(path.join(from, rel)).size <= MAX_FILE_BYTES) copyFile(path.join(from, rel), path.join(to, rel));
+        if (fs.statSync(path.join(from, rel)).size <= MAX_FILE_BYTES)
+          copyFile(path.join(from, rel), path.join(to, rel));
       }
     }
   }

@@ -27,7 +27,10 @@ export interface SubmissionResult {
 }
 
 function moduleErrorText(records: RunRecord[], t: TestKey): string | undefined {
-  const errs = records.filter((r): r is Extract<RunRecord, { type: 'moduleError' }> => r.type === 'moduleError' && r.chapter === t.chapter && r.stem === t.stem && r.visibility === t.visibility);
+  const errs = records.filter(
+    (r): r is Extract<RunRecord, { type: 'moduleError' }> =>
+      r.type === 'moduleError' && r.chapter === t.chapter && r.stem === t.stem && r.visibility === t.visibility,
+  );
   const first = errs[0]?.errors[0];
   return first ? explainError(first) : undefined;
 }
@@ -39,7 +42,8 @@ const sentence = (s: string) => (/[.!?)]$/.test(s.trim()) ? s.trim() : `${s.trim
 export function scoreSubmission(student: string, tests: PointedTest[], outcomes: RunOutcome[]): SubmissionResult {
   const records = outcomes.flatMap((o) => o.records);
   const results = new Map<string, Extract<RunRecord, { type: 'result' }>>();
-  for (const r of records) if (r.type === 'result' && r.state !== 'skipped' && !results.has(testId(r))) results.set(testId(r), r);
+  for (const r of records)
+    if (r.type === 'result' && r.state !== 'skipped' && !results.has(testId(r))) results.set(testId(r), r);
   const stopped = new Map(outcomes.flatMap((o) => o.stopped).map((s) => [testId(s), s.reason]));
   const problems = outcomes.flatMap((o) => o.problems);
   const tampered = new Set<string>();
@@ -49,7 +53,10 @@ export function scoreSubmission(student: string, tests: PointedTest[], outcomes:
     let message: string;
     let passed = false;
     if (stopped.has(testId(t))) message = sentence(capitalise(stopped.get(testId(t))!));
-    else if (!r) message = sentence(`Did not run: ${moduleErrorText(records, t) ?? problems[0] ?? 'the test file stopped before reaching this test'}`);
+    else if (!r)
+      message = sentence(
+        `Did not run: ${moduleErrorText(records, t) ?? problems[0] ?? 'the test file stopped before reaching this test'}`,
+      );
     else if (r.state === 'passed') {
       passed = true;
       message = 'Passed.';
@@ -58,10 +65,14 @@ export function scoreSubmission(student: string, tests: PointedTest[], outcomes:
   });
   const notes: string[] = [];
   if (tampered.size > 0) {
-    notes.push(`Your code changed ${[...tampered].slice(0, 8).join(', ')} when it was loaded; the grader put them back before each test. Leave built-in objects and the test framework alone.`);
+    notes.push(
+      `Your code changed ${[...tampered].slice(0, 8).join(', ')} when it was loaded; the grader put them back before each test. Leave built-in objects and the test framework alone.`,
+    );
   }
   notes.push(...problems.map((p) => sentence(capitalise(p))));
-  const instructorNotes = outcomes.map((o, i) => `run ${i + 1}: ${o.attempts} attempt(s); output tail:\n${o.outputTail.slice(-4000)}`);
+  const instructorNotes = outcomes.map(
+    (o, i) => `run ${i + 1}: ${o.attempts} attempt(s); output tail:\n${o.outputTail.slice(-4000)}`,
+  );
   const round = (x: number) => Math.round(x * 1000) / 1000;
   return {
     student,

@@ -25,7 +25,12 @@ function entries(dir: string): fs.Dirent[] {
 
 /** A name safe for a file: letters, digits, dot, dash, underscore. */
 export function safeName(name: string): string {
-  return name.replace(/\.zip$/i, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'student';
+  return (
+    name
+      .replace(/\.zip$/i, '')
+      .replace(/[^A-Za-z0-9._-]+/g, '_')
+      .replace(/^[._]+/, '') || 'student'
+  );
 }
 
 /** Find the chapters in a folder; walks through single wrapper folders and an `exercises/` folder. */
@@ -61,7 +66,8 @@ export function openSubmission(course: Course, input: string, student: string, w
   let root = path.resolve(input);
   if (!fs.existsSync(root)) throw new Error(`Submission ${input} does not exist: pass folders or .zip files`);
   if (fs.statSync(root).isFile()) {
-    if (!/\.zip$/i.test(root)) throw new Error(`Submission ${input} is a file but not a .zip: pass a folder or a zip archive`);
+    if (!/\.zip$/i.test(root))
+      throw new Error(`Submission ${input} is a file but not a .zip: pass a folder or a zip archive`);
     const dir = path.join(workDir, 'unzipped');
     fs.mkdirSync(dir, { recursive: true });
     try {
@@ -73,7 +79,9 @@ export function openSubmission(course: Course, input: string, student: string, w
   }
   const chapters = findChapters(course, root);
   if (Object.keys(chapters).length === 0) {
-    notes.push('No exercise files were found: hand in your exercises/ folder (or one chapter folder such as exercises/ch02-tokenizers).');
+    notes.push(
+      'No exercise files were found: hand in your exercises/ folder (or one chapter folder such as exercises/ch02-tokenizers).',
+    );
   }
   return { student, input, chapters, notes };
 }

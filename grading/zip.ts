@@ -23,10 +23,12 @@ export function extractZip(zipFile: string, dir: string, maxBytes = 50 * 2 ** 20
       break;
     }
   }
-  if (eocd < 0) throw new Error(`${zipFile} is not a zip archive (no end-of-archive record): re-create it with a zip tool`);
+  if (eocd < 0)
+    throw new Error(`${zipFile} is not a zip archive (no end-of-archive record): re-create it with a zip tool`);
   const count = buf.readUInt16LE(eocd + 10);
   let p = buf.readUInt32LE(eocd + 16);
-  if (p === 0xffffffff) throw new Error(`${zipFile} is a zip64 archive, which the grader does not read: zip it without zip64`);
+  if (p === 0xffffffff)
+    throw new Error(`${zipFile} is a zip64 archive, which the grader does not read: zip it without zip64`);
   const written: string[] = [];
   let total = 0;
   for (let n = 0; n < count; n++) {
@@ -48,14 +50,18 @@ export function extractZip(zipFile: string, dir: string, maxBytes = 50 * 2 ** 20
       throw new Error(`${zipFile} has an entry "${name}" that points outside the archive's folder: remove it`);
     }
     total += size;
-    if (total > maxBytes) throw new Error(`${zipFile} unpacks to more than ${maxBytes / 2 ** 20} MB: submit only the exercise files`);
+    if (total > maxBytes)
+      throw new Error(`${zipFile} unpacks to more than ${maxBytes / 2 ** 20} MB: submit only the exercise files`);
     if (buf.readUInt32LE(local) !== LOCAL) throw new Error(`${zipFile}: entry "${name}" has a damaged header`);
     const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
     const raw = buf.subarray(start, start + compressed);
     let data: Buffer;
     if (method === 0) data = Buffer.from(raw);
     else if (method === 8) data = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(1, size) });
-    else throw new Error(`${zipFile}: entry "${name}" uses compression method ${method}; use a zip tool's default (deflate)`);
+    else
+      throw new Error(
+        `${zipFile}: entry "${name}" uses compression method ${method}; use a zip tool's default (deflate)`,
+      );
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, data);
     written.push(path.relative(dir, target).split(path.sep).join('/'));

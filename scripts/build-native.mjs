@@ -51,7 +51,8 @@ function openblasFlags() {
   if (pc.status === 0 && pc.stdout.trim()) return pc.stdout.trim().split(/\s+/);
   const flags = ['-lopenblas'];
   // Fedora and friends keep cblas.h under include/openblas.
-  for (const dir of ['/usr/include/openblas', '/usr/local/include/openblas']) if (fs.existsSync(dir)) flags.unshift(`-I${dir}`);
+  for (const dir of ['/usr/include/openblas', '/usr/local/include/openblas'])
+    if (fs.existsSync(dir)) flags.unshift(`-I${dir}`);
   return flags;
 }
 
@@ -62,7 +63,15 @@ function openblasFlags() {
  * -fno-math-errno lets sqrt be one instruction; -fno-trapping-math lets a loop compute both sides of a select (no
  * floating-point trap is ever enabled in Node), which the softmax's exp needs to vectorise. None changes a value.
  */
-const CFLAGS = ['-O3', '-std=c99', '-fPIC', '-ffp-contract=off', '-fno-math-errno', '-fno-trapping-math', '-fopenmp-simd'];
+const CFLAGS = [
+  '-O3',
+  '-std=c99',
+  '-fPIC',
+  '-ffp-contract=off',
+  '-fno-math-errno',
+  '-fno-trapping-math',
+  '-fopenmp-simd',
+];
 
 /** Compile into `out`; a failure names what is missing. Returns the flags used. */
 function compile(out) {
@@ -111,11 +120,16 @@ function main() {
     const config = check(tmp);
     fs.renameSync(tmp, target); // whole or not at all, for processes loading it meanwhile
     const arch = flags.includes('-march=native') ? ', -march=native' : '';
-    console.log(`how-llms-work: OpenBLAS matmul and native kernels built (${path.relative(root, target)}${arch}, ${config}).`);
+    console.log(
+      `how-llms-work: OpenBLAS matmul and native kernels built (${path.relative(root, target)}${arch}, ${config}).`,
+    );
   } catch (err) {
     fs.rmSync(tmp, { force: true });
-    const reason = err instanceof Skip ? err.message : `unexpected error: ${firstLine(err instanceof Error ? err.message : err)}`;
-    console.log(`how-llms-work: OpenBLAS matmul skipped (${reason}); wasm multiplies on its own, and the fused kernels run in JavaScript. To get it: ${HOW_TO_GET_IT}.`);
+    const reason =
+      err instanceof Skip ? err.message : `unexpected error: ${firstLine(err instanceof Error ? err.message : err)}`;
+    console.log(
+      `how-llms-work: OpenBLAS matmul skipped (${reason}); wasm multiplies on its own, and the fused kernels run in JavaScript. To get it: ${HOW_TO_GET_IT}.`,
+    );
   }
 }
 

@@ -49,11 +49,15 @@ function main(args) {
   let where = fromIndex >= 0 ? 'the machine named in the report' : machine();
   if (fromIndex < 0) {
     fs.mkdirSync(path.dirname(report), { recursive: true });
-    const run = spawnSync(process.execPath, [path.join(root, 'scripts', 'run-notebooks.mjs'), '--timeout', '3600', '--report', report], {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, HOW_LLMS_PROFILE: 'full' },
-    });
+    const run = spawnSync(
+      process.execPath,
+      [path.join(root, 'scripts', 'run-notebooks.mjs'), '--timeout', '3600', '--report', report],
+      {
+        cwd: root,
+        stdio: 'inherit',
+        env: { ...process.env, HOW_LLMS_PROFILE: 'full' },
+      },
+    );
     if (run.status !== 0) {
       console.error('A notebook failed (see above): README was not changed.');
       process.exit(1);

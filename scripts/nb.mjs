@@ -22,12 +22,17 @@ export const LANGUAGE_INFO = {
 
 function toSource(text) {
   const lines = text.split('\n');
-  return lines.map((line, i) => (i < lines.length - 1 ? `${line}\n` : line)).filter((l, i, a) => !(i === a.length - 1 && l === ''));
+  return lines
+    .map((line, i) => (i < lines.length - 1 ? `${line}\n` : line))
+    .filter((l, i, a) => !(i === a.length - 1 && l === ''));
 }
 
 /** Stable cell ids derived from the notebook's name and the cell's position: `ch07-003`. */
 export function cellId(notebookPath, index) {
-  const stem = path.basename(notebookPath, '.ipynb').replace(/[^A-Za-z0-9-]/g, '-').slice(0, 40);
+  const stem = path
+    .basename(notebookPath, '.ipynb')
+    .replace(/[^A-Za-z0-9-]/g, '-')
+    .slice(0, 40);
   return `${stem}-${String(index).padStart(3, '0')}`;
 }
 
@@ -37,7 +42,14 @@ export function buildNotebook(cells, notebookPath) {
     cells: cells.map((c, i) =>
       c.kind === 'markdown'
         ? { cell_type: 'markdown', id: cellId(notebookPath, i), metadata: {}, source: toSource(c.text) }
-        : { cell_type: 'code', execution_count: null, id: cellId(notebookPath, i), metadata: {}, outputs: [], source: toSource(c.text) },
+        : {
+            cell_type: 'code',
+            execution_count: null,
+            id: cellId(notebookPath, i),
+            metadata: {},
+            outputs: [],
+            source: toSource(c.text),
+          },
     ),
     metadata: { kernelspec: KERNELSPEC, language_info: LANGUAGE_INFO },
     nbformat: 4,
@@ -74,7 +86,11 @@ export function toDraft(nb) {
   return nb.cells
     .map((c) => {
       const text = Array.isArray(c.source) ? c.source.join('') : c.source;
-      if (c.cell_type === 'markdown') return `// %% [markdown]\n${text.split('\n').map((l) => (l ? `// ${l}` : '//')).join('\n')}`;
+      if (c.cell_type === 'markdown')
+        return `// %% [markdown]\n${text
+          .split('\n')
+          .map((l) => (l ? `// ${l}` : '//'))
+          .join('\n')}`;
       return `// %%\n${text}`;
     })
     .join('\n\n')
@@ -91,7 +107,10 @@ export function writeNotebook(file, nb) {
 /** The same notebook with outputs dropped, ids renumbered and the course kernel set. */
 export function cleanNotebook(nb, notebookPath) {
   return buildNotebook(
-    nb.cells.map((c) => ({ kind: c.cell_type === 'markdown' ? 'markdown' : 'code', text: Array.isArray(c.source) ? c.source.join('') : c.source })),
+    nb.cells.map((c) => ({
+      kind: c.cell_type === 'markdown' ? 'markdown' : 'code',
+      text: Array.isArray(c.source) ? c.source.join('') : c.source,
+    })),
     notebookPath,
   );
 }
@@ -117,7 +136,8 @@ export const FILTER_CONFIG = {
 /** Register the clean filter in the git repository at `root` (a no-op outside git); returns what it did. */
 export function installFilter(root) {
   const inGit = spawnSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: root, encoding: 'utf8' });
-  if (inGit.status !== 0 || inGit.stdout.trim() !== 'true') return 'not a git checkout: notebook outputs filter not installed';
+  if (inGit.status !== 0 || inGit.stdout.trim() !== 'true')
+    return 'not a git checkout: notebook outputs filter not installed';
   for (const [key, value] of Object.entries(FILTER_CONFIG)) {
     const set = spawnSync('git', ['config', key, value], { cwd: root, encoding: 'utf8' });
     if (set.status !== 0) return `could not set git config ${key}: ${set.stderr.trim()}`;
@@ -138,7 +158,9 @@ function main(argv) {
   } else if (command === 'install-filter' && args.length === 0) {
     console.log(`how-llms-work: ${installFilter(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'))}.`);
   } else {
-    console.error('usage: nb.mjs from-text DRAFT.ts OUT.ipynb | to-text IN.ipynb DRAFT.ts | clean NB.ipynb… | clean-filter PATH | install-filter');
+    console.error(
+      'usage: nb.mjs from-text DRAFT.ts OUT.ipynb | to-text IN.ipynb DRAFT.ts | clean NB.ipynb… | clean-filter PATH | install-filter',
+    );
     process.exit(2);
   }
 }

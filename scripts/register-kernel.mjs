@@ -91,5 +91,7 @@ export function writeJupyterConfig() {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const file = registerKernel();
-  console.log(`Registered the "${KERNEL_DISPLAY_NAME}" Jupyter kernel at ${path.relative(root, file)} (JUPYTER_PATH=${jupyterDataDir()})`);
+  console.log(
+    `Registered the "${KERNEL_DISPLAY_NAME}" Jupyter kernel at ${path.relative(root, file)} (JUPYTER_PATH=${jupyterDataDir()})`,
+  );
 }

@@ -33,7 +33,11 @@ function main() {
   const options = args.filter((a) => !files.includes(a));
   const notebooks = files.length
     ? files
-    : fs.readdirSync(path.join(root, 'notebooks')).filter((f) => f.endsWith('.ipynb')).sort().map((f) => path.join('notebooks', f));
+    : fs
+        .readdirSync(path.join(root, 'notebooks'))
+        .filter((f) => f.endsWith('.ipynb'))
+        .sort()
+        .map((f) => path.join('notebooks', f));
   if (notebooks.length === 0) {
     console.error('No notebooks found in notebooks/.');
     process.exit(1);
@@ -46,16 +50,23 @@ function main() {
     );
     process.exit(1);
   }
-  if (!fs.existsSync(path.join(root, 'lib', 'dist', 'index.js')) || !fs.existsSync(path.join(root, 'accel', 'dist', 'index.js'))) {
+  if (
+    !fs.existsSync(path.join(root, 'lib', 'dist', 'index.js')) ||
+    !fs.existsSync(path.join(root, 'accel', 'dist', 'index.js'))
+  ) {
     console.error('The library is not built: run `npm run build` (npm install does it) first.');
     process.exit(1);
   }
   if (!fs.existsSync(path.join(root, 'node_modules', '@how-llms-work', 'accel', 'package.json'))) {
-    console.error('The workspace package @how-llms-work/accel is not linked into node_modules: run `npm install` first.');
+    console.error(
+      'The workspace package @how-llms-work/accel is not linked into node_modules: run `npm install` first.',
+    );
     process.exit(1);
   }
   registerKernel();
-  const jobs = options.includes('--jobs') ? [] : ['--jobs', String(Math.max(1, Math.min(2, os.availableParallelism())))];
+  const jobs = options.includes('--jobs')
+    ? []
+    : ['--jobs', String(Math.max(1, Math.min(2, os.availableParallelism())))];
   const env = jupyterEnv({ HOW_LLMS_PROFILE: process.env.HOW_LLMS_PROFILE ?? 'ci' });
   console.log(`Executing ${notebooks.length} notebook(s) with the ${env.HOW_LLMS_PROFILE} profile (${python})`);
   const run = spawnSync(python, [path.join(root, 'scripts', 'run_notebooks.py'), ...jobs, ...options, ...notebooks], {

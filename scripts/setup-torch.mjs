@@ -15,7 +15,9 @@ function run(cmd, args) {
   console.log(`$ ${cmd} ${args.join(' ')}`);
   const r = spawnSync(cmd, args, { stdio: 'inherit' });
   if (r.error || r.status !== 0) {
-    console.error(`bench:torch: ${cmd} failed${r.error ? ` (${r.error.message})` : ''}. Needs Python 3.9+ with venv (Debian: apt install python3-venv) and pip able to reach torch.`);
+    console.error(
+      `bench:torch: ${cmd} failed${r.error ? ` (${r.error.message})` : ''}. Needs Python 3.9+ with venv (Debian: apt install python3-venv) and pip able to reach torch.`,
+    );
     process.exit(1);
   }
 }
@@ -24,4 +26,6 @@ fs.mkdirSync(path.dirname(venv), { recursive: true });
 if (!fs.existsSync(path.join(venv, 'bin', 'python'))) run(python, ['-m', 'venv', venv]);
 run(path.join(venv, 'bin', 'python'), ['-m', 'pip', 'install', '--upgrade', 'torch', 'numpy']);
 run(path.join(venv, 'bin', 'python'), ['-c', 'import torch; print("torch", torch.__version__, "in", torch.__file__)']);
-console.log(`bench:torch: npm run bench finds it at ${venv} (or set HOW_LLMS_TORCH_PYTHON to another Python with torch 2.x).`);
+console.log(
+  `bench:torch: npm run bench finds it at ${venv} (or set HOW_LLMS_TORCH_PYTHON to another Python with torch 2.x).`,
+);

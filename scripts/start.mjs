@@ -17,9 +17,17 @@ function works(command, args) {
 
 /** The Jupyter front end to start: JupyterLab when installed, else classic Notebook, else undefined. */
 export function chooseFrontEnd() {
-  if (works('jupyter', ['lab', '--version'])) return { name: 'JupyterLab', args: ['lab', `--ServerApp.root_dir=${root}`, '--LabApp.default_url=/lab/tree/notebooks'] };
+  if (works('jupyter', ['lab', '--version']))
+    return {
+      name: 'JupyterLab',
+      args: ['lab', `--ServerApp.root_dir=${root}`, '--LabApp.default_url=/lab/tree/notebooks'],
+    };
   // The server's root is the repository for both, so charts can load plotly.js from node_modules through /files/.
-  if (works('jupyter', ['notebook', '--version'])) return { name: 'Jupyter Notebook', args: ['notebook', `--notebook-dir=${root}`, '--NotebookApp.default_url=/tree/notebooks'] };
+  if (works('jupyter', ['notebook', '--version']))
+    return {
+      name: 'Jupyter Notebook',
+      args: ['notebook', `--notebook-dir=${root}`, '--NotebookApp.default_url=/tree/notebooks'],
+    };
   return undefined;
 }
 
@@ -44,7 +52,9 @@ function main() {
   }
   // Jupyter refuses to run as root (containers, CI) without being told that is intended.
   const extra = [...(process.getuid?.() === 0 ? ['--allow-root'] : []), ...process.argv.slice(2)];
-  console.log(`Starting ${frontEnd.name} with the "${KERNEL_DISPLAY_NAME}" kernel (profile: ${process.env.HOW_LLMS_PROFILE ?? 'full'})`);
+  console.log(
+    `Starting ${frontEnd.name} with the "${KERNEL_DISPLAY_NAME}" kernel (profile: ${process.env.HOW_LLMS_PROFILE ?? 'full'})`,
+  );
   const child = spawn('jupyter', [...frontEnd.args, ...extra], { cwd: root, env: jupyterEnv(), stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

@@ -57,9 +57,22 @@ function pruneImports(text) {
   const used = (name) => new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(rest);
   const pruned = text.replace(importRe, (whole, typeOnly, clause, from) => {
     const braces = clause.match(/\{([\s\S]*)\}/);
-    const outside = clause.replace(/\{[\s\S]*\}/, '').split(',').map((s) => s.trim()).filter(Boolean); // default, * as ns
-    const specs = braces ? braces[1].split(',').map((s) => s.trim()).filter(Boolean) : [];
-    const localName = (spec) => spec.split(/\s+as\s+/).pop().replace(/^type\s+/, '');
+    const outside = clause
+      .replace(/\{[\s\S]*\}/, '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean); // default, * as ns
+    const specs = braces
+      ? braces[1]
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [];
+    const localName = (spec) =>
+      spec
+        .split(/\s+as\s+/)
+        .pop()
+        .replace(/^type\s+/, '');
     const keptOutside = outside.filter((spec) => used(localName(spec)));
     const keptSpecs = specs.filter((spec) => used(localName(spec)));
     if (keptOutside.length === outside.length && keptSpecs.length === specs.length) return whole; // unchanged, as written
@@ -85,7 +98,10 @@ export function stubFromSolution(source, { chapter, headings = null, file = 'sol
       continue;
     }
     if (!begin) {
-      if (/\/\/\s*(BEGIN|END)\s+SOLUTION/.test(lines[i])) errors.push(`${file}:${i + 1}: malformed marker; write exactly "// BEGIN SOLUTION: <heading>" or "// END SOLUTION"`);
+      if (/\/\/\s*(BEGIN|END)\s+SOLUTION/.test(lines[i]))
+        errors.push(
+          `${file}:${i + 1}: malformed marker; write exactly "// BEGIN SOLUTION: <heading>" or "// END SOLUTION"`,
+        );
       out.push(lines[i]);
       continue;
     }
@@ -103,14 +119,22 @@ export function stubFromSolution(source, { chapter, headings = null, file = 'sol
     }
     const name = enclosingName(lines, i);
     if (!name) errors.push(`${file}:${i + 1}: no function declared above this BEGIN SOLUTION to name in the stub`);
-    if (!heading) errors.push(`${file}:${i + 1}: BEGIN SOLUTION names no heading; write "// BEGIN SOLUTION: <a heading of the chapter ${chapter} notebook>"`);
+    if (!heading)
+      errors.push(
+        `${file}:${i + 1}: BEGIN SOLUTION names no heading; write "// BEGIN SOLUTION: <a heading of the chapter ${chapter} notebook>"`,
+      );
     else if (headings && !headings.has(heading)) {
-      errors.push(`${file}:${i + 1}: section "${heading}" is not a heading of the chapter ${chapter} notebook (it has: ${[...headings].map((h) => `"${h}"`).join(', ')})`);
+      errors.push(
+        `${file}:${i + 1}: section "${heading}" is not a heading of the chapter ${chapter} notebook (it has: ${[...headings].map((h) => `"${h}"`).join(', ')})`,
+      );
     }
-    out.push(`${indent}throw new Error('TODO: implement ${quoted(name ?? '?')} (see the chapter ${chapter} notebook, section ${quoted(heading)})');`);
+    out.push(
+      `${indent}throw new Error('TODO: implement ${quoted(name ?? '?')} (see the chapter ${chapter} notebook, section ${quoted(heading)})');`,
+    );
     i = end;
   }
-  if (markers === 0) errors.push(`${file}: no "// BEGIN SOLUTION: <heading>" marker, so the stub would be the solution itself`);
+  if (markers === 0)
+    errors.push(`${file}: no "// BEGIN SOLUTION: <heading>" marker, so the stub would be the solution itself`);
   return { stub: pruneImports(out.join('\n')), errors };
 }
 
@@ -144,13 +168,20 @@ export function generateStubs(base = root) {
       errors.push(`solutions/${chapterDir}: a chapter folder is named chNN-topic`);
       continue;
     }
-    const notebooks = fs.readdirSync(path.join(base, 'notebooks')).filter((f) => f.startsWith(`${number}-`) && f.endsWith('.ipynb'));
-    if (notebooks.length !== 1) errors.push(`solutions/${chapterDir}: expected one notebooks/${number}-*.ipynb, found ${notebooks.length}`);
+    const notebooks = fs
+      .readdirSync(path.join(base, 'notebooks'))
+      .filter((f) => f.startsWith(`${number}-`) && f.endsWith('.ipynb'));
+    if (notebooks.length !== 1)
+      errors.push(`solutions/${chapterDir}: expected one notebooks/${number}-*.ipynb, found ${notebooks.length}`);
     const headings = notebooks.length === 1 ? notebookHeadings(path.join(base, 'notebooks', notebooks[0])) : null;
     for (const file of fs.readdirSync(full).sort()) {
       if (!file.endsWith('.ts')) continue;
       const rel = `${chapterDir}/${file}`;
-      const { stub, errors: fileErrors } = stubFromSolution(fs.readFileSync(path.join(full, file), 'utf8'), { chapter: number, headings, file: `solutions/${rel}` });
+      const { stub, errors: fileErrors } = stubFromSolution(fs.readFileSync(path.join(full, file), 'utf8'), {
+        chapter: number,
+        headings,
+        file: `solutions/${rel}`,
+      });
       errors.push(...fileErrors);
       files.set(`exercises/${rel}`, stub);
     }
@@ -165,14 +196,20 @@ export function checkStubs(base = root) {
   for (const [rel, text] of files) {
     const target = path.join(base, rel);
     if (!fs.existsSync(target)) problems.push(`${rel} is missing: run \`node scripts/stubs.mjs write\``);
-    else if (fs.readFileSync(target, 'utf8') !== text) problems.push(`${rel} differs from the stub generated from solutions/: edit the solution, then run \`node scripts/stubs.mjs write\``);
+    else if (fs.readFileSync(target, 'utf8') !== text)
+      problems.push(
+        `${rel} differs from the stub generated from solutions/: edit the solution, then run \`node scripts/stubs.mjs write\``,
+      );
   }
   const exercises = path.join(base, 'exercises');
   for (const chapterDir of fs.existsSync(exercises) ? fs.readdirSync(exercises).sort() : []) {
     if (!fs.statSync(path.join(exercises, chapterDir)).isDirectory()) continue;
     for (const file of fs.readdirSync(path.join(exercises, chapterDir)).sort()) {
       const rel = `exercises/${chapterDir}/${file}`;
-      if (file.endsWith('.ts') && !files.has(rel)) problems.push(`${rel} has no solution in solutions/${chapterDir}/${file}: add one with markers, or delete the stub`);
+      if (file.endsWith('.ts') && !files.has(rel))
+        problems.push(
+          `${rel} has no solution in solutions/${chapterDir}/${file}: add one with markers, or delete the stub`,
+        );
     }
   }
   return { count: files.size, problems };
@@ -203,11 +240,16 @@ function main(command) {
   if (command === 'check') {
     const { count, problems } = checkStubs();
     for (const p of problems) console.error(p);
-    console.log(problems.length === 0 ? `stubs: all ${count} exercises/ files match their solutions` : `stubs: ${problems.length} problem(s)`);
+    console.log(
+      problems.length === 0
+        ? `stubs: all ${count} exercises/ files match their solutions`
+        : `stubs: ${problems.length} problem(s)`,
+    );
     return problems.length === 0 ? 0 : 1;
   }
   console.error('usage: node scripts/stubs.mjs write|check');
   return 2;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exit(main(process.argv[2]));
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  process.exit(main(process.argv[2]));

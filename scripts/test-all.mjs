@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: every check the course depends on, in order, failing on any failure.
-//   build (strict) → typecheck → markdownlint → eslint → vitest (library on wasm and cpu, exercises against the solutions,
+//   build (strict) → typecheck → markdownlint → eslint → prettier → vitest (library on wasm and cpu, exercises against the solutions,
 //   notebook hygiene and prose, grading, tools) → exercise stubs equal what scripts/stubs.mjs generates from
 //   solutions/ and must fail → every notebook executed end to end
 //   → the static site built from them → the learner's view in a real browser (Jupyter + Chromium).
@@ -37,7 +37,11 @@ function count(ok) {
 function countVitest(file) {
   if (!fs.existsSync(file)) return { passed: 0, failed: 1 };
   const report = JSON.parse(fs.readFileSync(file, 'utf8'));
-  return { passed: report.numPassedTests, failed: report.numFailedTests + (report.numTotalTestSuites && !report.success && report.numFailedTests === 0 ? 1 : 0) };
+  return {
+    passed: report.numPassedTests,
+    failed:
+      report.numFailedTests + (report.numTotalTestSuites && !report.success && report.numFailedTests === 0 ? 1 : 0),
+  };
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'how-llms-test-'));
@@ -48,6 +52,7 @@ if (want('build')) count(step('build', bin('tsc'), ['-b', 'accel', 'lib']));
 if (want('typecheck')) count(step('typecheck', bin('tsc'), ['-p', 'tsconfig.json']));
 if (want('markdownlint')) count(step('markdownlint', bin('markdownlint-cli2'), []));
 if (want('eslint')) count(step('eslint', bin('eslint'), ['.']));
+if (want('prettier')) count(step('prettier', bin('prettier'), ['--check', '.']));
 
 if (want('vitest')) {
   const report = path.join(tmp, 'vitest.json');
@@ -59,7 +64,12 @@ if (want('vitest')) {
 }
 
 if (want('stubs')) {
-  count(step('exercise stubs generated from solutions', process.execPath, [path.join(root, 'scripts', 'stubs.mjs'), 'check']));
+  count(
+    step('exercise stubs generated from solutions', process.execPath, [
+      path.join(root, 'scripts', 'stubs.mjs'),
+      'check',
+    ]),
+  );
   count(step('exercise stubs fail', process.execPath, [path.join(root, 'scripts', 'check-stubs.mjs')]));
 }
 
@@ -68,10 +78,18 @@ const executed = path.join(root, 'test-artifacts', 'executed');
 const site = path.join(root, 'test-artifacts', 'site');
 if (want('notebooks')) {
   fs.rmSync(executed, { recursive: true, force: true });
-  count(step('notebooks', process.execPath, [path.join(root, 'scripts', 'run-notebooks.mjs'), '--output-dir', executed]));
+  count(
+    step('notebooks', process.execPath, [path.join(root, 'scripts', 'run-notebooks.mjs'), '--output-dir', executed]),
+  );
 }
-if (want('site')) count(step('site', bin('tsx'), [path.join(root, 'site', 'build.ts'), '--from', executed, '--out', site]));
-if (want('browser')) count(step('browser', process.execPath, [path.join(root, 'test', 'browser', 'run.mjs')], { env: { HOW_LLMS_SITE_DIR: site } }));
+if (want('site'))
+  count(step('site', bin('tsx'), [path.join(root, 'site', 'build.ts'), '--from', executed, '--out', site]));
+if (want('browser'))
+  count(
+    step('browser', process.execPath, [path.join(root, 'test', 'browser', 'run.mjs')], {
+      env: { HOW_LLMS_SITE_DIR: site },
+    }),
+  );
 
 fs.rmSync(tmp, { recursive: true, force: true });
 console.log('\nSummary:');

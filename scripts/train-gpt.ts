@@ -35,9 +35,13 @@ const { values: flags } = parseArgs({
 });
 
 if (flags.help) {
-  console.log('usage: npm run train:gpt -- [--steps N] [--minutes M (0 = no limit)] [--batch B] [--block T] [--layers L] [--heads H] [--embd C]');
+  console.log(
+    'usage: npm run train:gpt -- [--steps N] [--minutes M (0 = no limit)] [--batch B] [--block T] [--layers L] [--heads H] [--embd C]',
+  );
   console.log('       [--dropout p] [--lr 1e-3] [--min-lr 1e-4] [--warmup 100] [--weight-decay 0.1] [--clip 1.0]');
-  console.log('       [--eval-every 250] [--eval-iters 20] [--log-every 25] [--seed 1337] [--out FILE] [--sample-tokens 500]');
+  console.log(
+    '       [--eval-every 250] [--eval-iters 20] [--log-every 25] [--seed 1337] [--out FILE] [--sample-tokens 500]',
+  );
   process.exit(0);
 }
 
@@ -53,11 +57,19 @@ async function main(): Promise<void> {
   const text = await L.loadText('tinyshakespeare');
   const steps = num('steps');
   const minutes = num('minutes');
-  console.log(`Tiny Shakespeare: ${text.length.toLocaleString()} characters; training ${steps} steps${minutes > 0 ? ` or ${minutes} min, whichever ends first` : ''}`);
+  console.log(
+    `Tiny Shakespeare: ${text.length.toLocaleString()} characters; training ${steps} steps${minutes > 0 ? ` or ${minutes} min, whichever ends first` : ''}`,
+  );
   const started = Date.now();
   const run = await L.trainCharGPT({
     text,
-    model: { blockSize: num('block'), nLayer: num('layers'), nHead: num('heads'), nEmbd: num('embd'), dropout: num('dropout') },
+    model: {
+      blockSize: num('block'),
+      nLayer: num('layers'),
+      nHead: num('heads'),
+      nEmbd: num('embd'),
+      dropout: num('dropout'),
+    },
     batchSize: num('batch'),
     steps,
     maxLr: num('lr'),
@@ -72,8 +84,14 @@ async function main(): Promise<void> {
     timeLimitMs: minutes > 0 ? minutes * 60_000 : undefined,
     onProgress: (p) => {
       const secs = (p.elapsedMs / 1000).toFixed(0).padStart(5);
-      if (p.valLoss !== undefined) console.log(`step ${String(p.step).padStart(5)} | ${secs}s | eval: train ${p.trainLoss!.toFixed(4)}  val ${p.valLoss.toFixed(4)}`);
-      else if (p.loss !== undefined) console.log(`step ${String(p.step).padStart(5)} | ${secs}s | loss ${p.loss.toFixed(4)} | lr ${p.lr.toExponential(2)} | grad norm ${p.gradNorm!.toFixed(2)}`);
+      if (p.valLoss !== undefined)
+        console.log(
+          `step ${String(p.step).padStart(5)} | ${secs}s | eval: train ${p.trainLoss!.toFixed(4)}  val ${p.valLoss.toFixed(4)}`,
+        );
+      else if (p.loss !== undefined)
+        console.log(
+          `step ${String(p.step).padStart(5)} | ${secs}s | loss ${p.loss.toFixed(4)} | lr ${p.lr.toExponential(2)} | grad norm ${p.gradNorm!.toFixed(2)}`,
+        );
     },
   });
   const last = run.result.evals.at(-1)!;

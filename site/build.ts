@@ -10,7 +10,18 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ChapterMeta, NotebookCell, pageName, renderChapter, renderIndex, SearchEntry, SITE_CSS, SITE_JS, textOf, renderMarkdown } from './render';
+import {
+  ChapterMeta,
+  NotebookCell,
+  pageName,
+  renderChapter,
+  renderIndex,
+  SearchEntry,
+  SITE_CSS,
+  SITE_JS,
+  textOf,
+  renderMarkdown,
+} from './render';
 
 const root = path.resolve(__dirname, '..');
 
@@ -22,16 +33,30 @@ function option(args: string[], name: string): string | undefined {
   return value;
 }
 
-const plain = (markdown: string) => markdown.replace(/\[([^\]]+)\]\([^)]*\)/g, '$1').replace(/[*_`]/g, '').trim();
+const plain = (markdown: string) =>
+  markdown
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(/[*_`]/g, '')
+    .trim();
 
 /** Title and first paragraph (Markdown, math kept) of a notebook, for the index. */
-export function describeNotebook(file: string, cells: NotebookCell[]): { number: string; title: string; summary: string } {
+export function describeNotebook(
+  file: string,
+  cells: NotebookCell[],
+): { number: string; title: string; summary: string } {
   const first = cells.find((c) => c.cell_type === 'markdown');
   const text = first ? (Array.isArray(first.source) ? first.source.join('') : first.source) : '';
   const title = text.match(/^#\s+(.+)$/m)?.[1]?.trim() ?? file;
-  const paragraphs = text.split(/\n\s*\n/).map((p) => p.trim()).filter((p) => p && !p.startsWith('#'));
+  const paragraphs = text
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter((p) => p && !p.startsWith('#'));
   // "0. A tour" and "A tour" alike: the site numbers chapters itself.
-  return { number: file.slice(0, 2), title: plain(title).replace(/^\d+\.\s+/, ''), summary: (paragraphs[0] ?? '').replace(/\s+/g, ' ') };
+  return {
+    number: file.slice(0, 2),
+    title: plain(title).replace(/^\d+\.\s+/, ''),
+    summary: (paragraphs[0] ?? '').replace(/\s+/g, ' '),
+  };
 }
 
 /** The first paragraph of a doc comment, as Markdown: the contract, without the worked example that follows. */
@@ -47,7 +72,10 @@ export function chapterExercises(number: string): { key?: string; list: ChapterM
   const key = fs.existsSync(dir) ? fs.readdirSync(dir).find((d) => d.startsWith(`ch${number}-`)) : undefined;
   if (!key) return { list: [] };
   const list: ChapterMeta['exercises'] = [];
-  for (const file of fs.readdirSync(path.join(dir, key)).filter((f) => f.endsWith('.ts')).sort()) {
+  for (const file of fs
+    .readdirSync(path.join(dir, key))
+    .filter((f) => f.endsWith('.ts'))
+    .sort()) {
     const source = fs.readFileSync(path.join(dir, key, file), 'utf8');
     for (const m of source.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*export (?:async )?function (\w+)/g)) {
       list.push({ file: `exercises/${key}/${file}`, name: m[2], doc: firstParagraph(m[1]) });
@@ -59,7 +87,10 @@ export function chapterExercises(number: string): { key?: string; list: ChapterM
 function copyAssets(out: string): void {
   const assets = path.join(out, 'assets');
   fs.mkdirSync(path.join(assets, 'katex'), { recursive: true });
-  fs.copyFileSync(require.resolve('plotly.js-dist-min/plotly.min.js', { paths: [path.join(root, 'lib')] }), path.join(assets, 'plotly.min.js'));
+  fs.copyFileSync(
+    require.resolve('plotly.js-dist-min/plotly.min.js', { paths: [path.join(root, 'lib')] }),
+    path.join(assets, 'plotly.min.js'),
+  );
   const katexDist = path.join(path.dirname(require.resolve('katex/package.json')), 'dist');
   fs.copyFileSync(path.join(katexDist, 'katex.min.css'), path.join(assets, 'katex', 'katex.min.css'));
   fs.cpSync(path.join(katexDist, 'fonts'), path.join(assets, 'katex', 'fonts'), { recursive: true });
@@ -72,10 +103,16 @@ function copyAssets(out: string): void {
 
 /** Render executed notebooks from `executedDir` into a complete site at `out` (written beside, then swapped in). */
 export function buildSite(executedDir: string, out: string): string[] {
-  const notebooks = fs.readdirSync(path.join(root, 'notebooks')).filter((f) => f.endsWith('.ipynb')).sort();
+  const notebooks = fs
+    .readdirSync(path.join(root, 'notebooks'))
+    .filter((f) => f.endsWith('.ipynb'))
+    .sort();
   const loaded = notebooks.map((file) => {
     const executed = path.join(executedDir, file);
-    if (!fs.existsSync(executed)) throw new Error(`${file} has not been executed into ${executedDir}: run \`npm run site\` without --from, or execute it first.`);
+    if (!fs.existsSync(executed))
+      throw new Error(
+        `${file} has not been executed into ${executedDir}: run \`npm run site\` without --from, or execute it first.`,
+      );
     const cells: NotebookCell[] = JSON.parse(fs.readFileSync(executed, 'utf8')).cells;
     const { number, title, summary } = describeNotebook(file, cells);
     const exercises = chapterExercises(number);
@@ -97,9 +134,17 @@ export function buildSite(executedDir: string, out: string): string[] {
   });
   // A script, not JSON: pages opened from disk (file://) may not fetch files, but they may load scripts.
   index.push(
-    ...chapters.map((c) => ({ page: pageName(c), anchor: '', title: `Chapter ${Number(c.number)}: ${c.title}`, text: textOf(renderMarkdown(c.summary)) })),
+    ...chapters.map((c) => ({
+      page: pageName(c),
+      anchor: '',
+      title: `Chapter ${Number(c.number)}: ${c.title}`,
+      text: textOf(renderMarkdown(c.summary)),
+    })),
   );
-  fs.writeFileSync(path.join(staging, 'assets', 'search-index.js'), `window.HOW_LLMS_SEARCH = ${JSON.stringify(index).replace(/</g, '\\u003c')};\n`);
+  fs.writeFileSync(
+    path.join(staging, 'assets', 'search-index.js'),
+    `window.HOW_LLMS_SEARCH = ${JSON.stringify(index).replace(/</g, '\\u003c')};\n`,
+  );
   const intro = [
     '# How LLMs Work',
     '',
@@ -128,11 +173,15 @@ function main(): void {
     if (profile !== 'ci' && profile !== 'full') throw new Error(`--profile must be ci or full, got ${profile}`);
     executedDir = temporary = fs.mkdtempSync(path.join(os.tmpdir(), 'how-llms-site-'));
     console.log(`Executing every notebook with the ${profile} profile…`);
-    const run = spawnSync(process.execPath, [path.join(root, 'scripts', 'run-notebooks.mjs'), '--output-dir', executedDir], {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, HOW_LLMS_PROFILE: profile },
-    });
+    const run = spawnSync(
+      process.execPath,
+      [path.join(root, 'scripts', 'run-notebooks.mjs'), '--output-dir', executedDir],
+      {
+        cwd: root,
+        stdio: 'inherit',
+        env: { ...process.env, HOW_LLMS_PROFILE: profile },
+      },
+    );
     if (run.status !== 0) {
       fs.rmSync(temporary, { recursive: true, force: true });
       console.error('A notebook failed (see above): the site was not written.');
@@ -146,7 +195,9 @@ function main(): void {
     // The executed notebooks were only the site's input: nothing is left in the temp folder.
     if (temporary) fs.rmSync(temporary, { recursive: true, force: true });
   }
-  console.log(`Wrote ${pages.length} pages to ${path.relative(process.cwd(), out) || out}; open ${path.join(out, 'index.html')}`);
+  console.log(
+    `Wrote ${pages.length} pages to ${path.relative(process.cwd(), out) || out}; open ${path.join(out, 'index.html')}`,
+  );
 }
 
 if (require.main === module) main();

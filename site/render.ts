@@ -57,7 +57,8 @@ export interface RenderedPage {
 
 const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 const join = (s: string | string[] | undefined) => (Array.isArray(s) ? s.join('') : (s ?? ''));
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escape = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function protectMath(markdown: string, math: string[]): string {
   const keep = (tex: string, display: boolean) => {
@@ -67,16 +68,26 @@ function protectMath(markdown: string, math: string[]): string {
   // Protect math from the Markdown parser (underscores and asterisks are common in formulas), but not code.
   return markdown
     .split(/(```[\s\S]*?```|`[^`\n]*`)/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/\$\$([\s\S]+?)\$\$/g, (_, t) => keep(t, true)).replace(/\$([^$\n]+?)\$/g, (_, t) => keep(t, false))))
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part
+            .replace(/\$\$([\s\S]+?)\$\$/g, (_, t) => keep(t, true))
+            .replace(/\$([^$\n]+?)\$/g, (_, t) => keep(t, false)),
+    )
     .join('');
 }
 
-const markdownIt = () => new MarkdownIt({ html: true, linkify: false, typographer: false, highlight: (code, lang) => highlight(code, lang) });
+const markdownIt = () =>
+  new MarkdownIt({ html: true, linkify: false, typographer: false, highlight: (code, lang) => highlight(code, lang) });
 
 function finish(html: string, math: string[]): string {
   return html
     .replace(/@@MATH(\d+)@@/g, (_, i) => math[Number(i)])
-    .replace(/href="([^"]*?)\.ipynb(#[^"]*)?"/g, (_, base, hash = '') => `href="${base.replace(/^(\.\/)?(notebooks\/)?/, '')}.html${hash}"`)
+    .replace(
+      /href="([^"]*?)\.ipynb(#[^"]*)?"/g,
+      (_, base, hash = '') => `href="${base.replace(/^(\.\/)?(notebooks\/)?/, '')}.html${hash}"`,
+    )
     .replace(/<table>/g, '<div class="table-wrap"><table>')
     .replace(/<\/table>/g, '</table></div>');
 }
@@ -94,7 +105,8 @@ export function renderInline(markdown: string): string {
 }
 
 function highlight(code: string, lang?: string): string {
-  const language = lang === 'ts' || lang === 'typescript' ? 'typescript' : lang === 'bash' || lang === 'sh' ? 'bash' : undefined;
+  const language =
+    lang === 'ts' || lang === 'typescript' ? 'typescript' : lang === 'bash' || lang === 'sh' ? 'bash' : undefined;
   return language ? hljs.highlight(code, { language }).value : escape(code);
 }
 
@@ -135,10 +147,14 @@ function renderData(data: Record<string, unknown>): string {
       .replace(/ id="plotly-[^"]*"/g, '');
     return `<div class="plotly-chart" id="${id}" data-figure="${id}-figure">${fallback}</div><script type="application/json" id="${id}-figure">${figure}</script>`;
   }
-  if (typeof data['image/svg+xml'] === 'string' || Array.isArray(data['image/svg+xml'])) return `<div class="chart">${join(data['image/svg+xml'] as string)}</div>`;
-  if (data['text/html'] !== undefined) return `<div class="html-output">${finish(join(data['text/html'] as string), [])}</div>`;
-  if (data['image/png']) return `<img alt="chart" src="data:image/png;base64,${join(data['image/png'] as string).trim()}">`;
-  if (data['text/markdown'] !== undefined) return `<div class="markdown-output">${renderMarkdown(join(data['text/markdown'] as string))}</div>`;
+  if (typeof data['image/svg+xml'] === 'string' || Array.isArray(data['image/svg+xml']))
+    return `<div class="chart">${join(data['image/svg+xml'] as string)}</div>`;
+  if (data['text/html'] !== undefined)
+    return `<div class="html-output">${finish(join(data['text/html'] as string), [])}</div>`;
+  if (data['image/png'])
+    return `<img alt="chart" src="data:image/png;base64,${join(data['image/png'] as string).trim()}">`;
+  if (data['text/markdown'] !== undefined)
+    return `<div class="markdown-output">${renderMarkdown(join(data['text/markdown'] as string))}</div>`;
   return `<pre class="text-output">${escape(join(data['text/plain'] as string))}</pre>`;
 }
 
@@ -173,7 +189,10 @@ function addHeadingIds(html: string): { html: string; headings: { id: string; ti
 
 function exerciseList(meta: ChapterMeta): string {
   return `<dl class="exercise-list">${meta.exercises
-    .map((e) => `<dt><code>${escape(e.name)}</code> <span class="muted">in <code>${escape(e.file)}</code></span></dt><dd>${renderInline(e.doc)}</dd>`)
+    .map(
+      (e) =>
+        `<dt><code>${escape(e.name)}</code> <span class="muted">in <code>${escape(e.file)}</code></span></dt><dd>${renderInline(e.doc)}</dd>`,
+    )
     .join('')}</dl>`;
 }
 
@@ -188,7 +207,9 @@ export function renderChapter(
   meta: ChapterMeta,
   nav: { prev?: ChapterMeta; next?: ChapterMeta; chapters?: ChapterMeta[] },
 ): RenderedPage {
-  const hasOwnExercises = cells.some((c) => c.cell_type === 'markdown' && /^#{1,3}\s+Exercises\s*$/m.test(join(c.source)));
+  const hasOwnExercises = cells.some(
+    (c) => c.cell_type === 'markdown' && /^#{1,3}\s+Exercises\s*$/m.test(join(c.source)),
+  );
   const contracts = meta.exercises.length
     ? `<details class="exercise-contracts"><summary>The ${meta.exercises.length} functions to write, with their contracts</summary>${exerciseList(meta)}</details>`
     : '';
@@ -228,7 +249,13 @@ export function renderChapter(
   const pager = `<nav class="pager" aria-label="Previous and next chapter">${link(nav.prev, 'prev')}${link(nav.next, 'next')}</nav>`;
   const usesPlotly = content.includes('class="plotly-chart"');
   return {
-    html: layout(`${chapterLabel(meta)}: ${meta.title}`, `${content}${pager}`, nav.chapters ?? [meta], page, usesPlotly),
+    html: layout(
+      `${chapterLabel(meta)}: ${meta.title}`,
+      `${content}${pager}`,
+      nav.chapters ?? [meta],
+      page,
+      usesPlotly,
+    ),
     sections,
   };
 }
@@ -243,7 +270,13 @@ export function renderIndex(chapters: ChapterMeta[], intro: string): string {
         }</li>`,
     )
     .join('');
-  return layout('How LLMs Work', `<section class="prose">${renderMarkdown(intro)}</section><ol class="chapters">${items}</ol>`, chapters, 'index.html', false);
+  return layout(
+    'How LLMs Work',
+    `<section class="prose">${renderMarkdown(intro)}</section><ol class="chapters">${items}</ol>`,
+    chapters,
+    'index.html',
+    false,
+  );
 }
 
 /** The HTML file name of a chapter's page. */

@@ -112,7 +112,13 @@ export function nativeKernelCount(name?: string): number {
 }
 
 /** Run the kernel natively when it can; false when the JS loop must. */
-function runNative<A extends object>(spec: FusedKernelSpec<A>, ins: Float32Array[], outs: Float32Array[], shapes: number[][], attrs: A): boolean {
+function runNative<A extends object>(
+  spec: FusedKernelSpec<A>,
+  ins: Float32Array[],
+  outs: Float32Array[],
+  shapes: number[][],
+  attrs: A,
+): boolean {
   if (spec.native === undefined) return false;
   const fn = nativeState().addon?.[spec.native];
   if (typeof fn !== 'function') return false;
@@ -143,7 +149,11 @@ function orderedInputs<A extends object>(spec: FusedKernelSpec<A>, inputs: tf.Na
 }
 
 /** Copy each input the kernel updates into its fresh array, and hand the kernel the copy in the input's place. */
-function copyUpdated<A extends object>(spec: FusedKernelSpec<A>, inViews: Float32Array[], copies: Float32Array[]): void {
+function copyUpdated<A extends object>(
+  spec: FusedKernelSpec<A>,
+  inViews: Float32Array[],
+  copies: Float32Array[],
+): void {
   (spec.updates ?? []).forEach((i, j) => {
     copies[j].set(inViews[i]);
     inViews[i] = copies[j];
@@ -161,7 +171,11 @@ function wasmKernel<A extends object>(spec: FusedKernelSpec<A>): tf.KernelFunc {
     const copies = (spec.updates ?? []).map((i) => wasm.makeOutput(shapes[i], 'float32'));
     const inViews = ins.map((t) => wasm.typedArrayFromHeap(t));
     const outViews = outs.map((t) => wasm.typedArrayFromHeap(t));
-    copyUpdated(spec, inViews, copies.map((t) => wasm.typedArrayFromHeap(t)));
+    copyUpdated(
+      spec,
+      inViews,
+      copies.map((t) => wasm.typedArrayFromHeap(t)),
+    );
     if (!runNative(spec, inViews, outViews, shapes, a)) spec.compute(inViews, outViews, shapes, a);
     const all = [...outs, ...copies];
     return all.length === 1 ? all[0] : all;
@@ -188,7 +202,10 @@ function cpuKernel<A extends object>(spec: FusedKernelSpec<A>): tf.KernelFunc {
 }
 
 /** Register a fused kernel for wasm and cpu (idempotent), and its gradient when given. */
-export function registerFusedKernel<A extends object>(spec: FusedKernelSpec<A>, gradient?: Omit<tf.GradConfig, 'kernelName'>): void {
+export function registerFusedKernel<A extends object>(
+  spec: FusedKernelSpec<A>,
+  gradient?: Omit<tf.GradConfig, 'kernelName'>,
+): void {
   for (const backendName of FUSED_BACKENDS) {
     if (tf.getKernel(spec.name, backendName)) continue;
     const kernelFunc = backendName === 'wasm' ? wasmKernel(spec) : cpuKernel(spec);

@@ -63,7 +63,15 @@ export { WASM_THREADS_ENV, wasmThreadCount, wasmThreadsInUse } from './wasm-thre
 import { BACKEND_PREFERENCE, SETTING_ENV, settings, type BackendName } from './settings';
 
 export { BACKEND_PREFERENCE, type BackendName };
-export { SETTING_ENV, changeSettings, readSettings, settings, settingsVersion, withSettings, type Settings } from './settings';
+export {
+  SETTING_ENV,
+  changeSettings,
+  readSettings,
+  settings,
+  settingsVersion,
+  withSettings,
+  type Settings,
+} from './settings';
 
 /** What `ready()` chose and why the faster ones were passed over. */
 export interface BackendInfo {
@@ -101,14 +109,24 @@ function requireNative(pkg: string): void {
   const hasBinding =
     fs.existsSync(libDir) &&
     fs.readdirSync(libDir).some((d) => fs.existsSync(path.join(libDir, d, 'tfjs_binding.node')));
-  if (!hasBinding) throw new Error(`${pkg} is installed without its native binding (its install step could not download libtensorflow)`);
+  if (!hasBinding)
+    throw new Error(
+      `${pkg} is installed without its native binding (its install step could not download libtensorflow)`,
+    );
   require(pkg);
 }
 
 /** Dawn prints a warning to stderr when it cannot find Vulkan; look first so that machines without a GPU stay quiet. */
 function hasVulkanLoader(): boolean {
   if (process.platform !== 'linux') return true;
-  const dirs = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/usr/local/lib'];
+  const dirs = [
+    '/usr/lib/x86_64-linux-gnu',
+    '/usr/lib/aarch64-linux-gnu',
+    '/usr/lib64',
+    '/usr/lib',
+    '/lib/x86_64-linux-gnu',
+    '/usr/local/lib',
+  ];
   const extra = (process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean);
   return [...extra, ...dirs].some((d) => fs.existsSync(path.join(d, 'libvulkan.so.1')));
 }
@@ -143,7 +161,10 @@ const loaders: Record<BackendName, Loader> = {
     if (typeof (globalThis as { navigator?: unknown }).navigator === 'undefined') {
       Object.defineProperty(globalThis, 'navigator', { value: navigatorLike, configurable: true });
     } else {
-      Object.defineProperty((globalThis as { navigator: object }).navigator, 'gpu', { value: navigatorLike.gpu, configurable: true });
+      Object.defineProperty((globalThis as { navigator: object }).navigator, 'gpu', {
+        value: navigatorLike.gpu,
+        configurable: true,
+      });
     }
     require('@tensorflow/tfjs-backend-webgpu');
     return 'webgpu';
@@ -229,7 +250,11 @@ function describe(info: Omit<BackendInfo, 'summary'>): string {
   const off = info.nativeMatMulOff ? `; native matmul off: ${info.nativeMatMulOff}` : '';
   const threads = info.patches.find((p) => p.endsWith('native threads') || p.endsWith('native thread'));
   // Where the thread count came from: the machine's cores (each product or kernel takes as many as its size is worth), or the setting.
-  const why = threads ? (threadCountIsSet() ? ` (set by ${THREADS_ENV})` : ` (one per core of ${physicalCores()}; ${THREADS_ENV}=N sets it)`) : '';
+  const why = threads
+    ? threadCountIsSet()
+      ? ` (set by ${THREADS_ENV})`
+      : ` (one per core of ${physicalCores()}; ${THREADS_ENV}=N sets it)`
+    : '';
   const head = `TF.js backend: ${info.name}${patches}${why}${info.forced ? ` (forced by ${BACKEND_ENV})` : ''}${off}`;
   if (info.skipped.length === 0) return head;
   return `${head}; passed over ${info.skipped.map((s) => `${s.name} (${s.reason})`).join(', ')}`;
@@ -248,14 +273,28 @@ export async function selectBackend(forced?: BackendName): Promise<BackendInfo> 
           `Unset ${BACKEND_ENV} to use the fastest available backend, or install what it needs (see README, "Backends").`,
       );
     }
-    const info = { name: want, tfName, forced: true, skipped: [], patches: activePatches(tfName), nativeMatMulOff: nativeMatMulOff(tfName) };
+    const info = {
+      name: want,
+      tfName,
+      forced: true,
+      skipped: [],
+      patches: activePatches(tfName),
+      nativeMatMulOff: nativeMatMulOff(tfName),
+    };
     return { ...info, summary: describe(info) };
   }
   const skipped: BackendInfo['skipped'] = [];
   for (const name of BACKEND_PREFERENCE) {
     try {
       const tfName = await tryBackend(name);
-      const info = { name, tfName, forced: false, skipped, patches: activePatches(tfName), nativeMatMulOff: nativeMatMulOff(tfName) };
+      const info = {
+        name,
+        tfName,
+        forced: false,
+        skipped,
+        patches: activePatches(tfName),
+        nativeMatMulOff: nativeMatMulOff(tfName),
+      };
       return { ...info, summary: describe(info) };
     } catch (err) {
       skipped.push({ name, reason: firstLine(err).replace(/Cannot find module '([^']+)'.*/, '$1 is not installed') });

@@ -11,7 +11,8 @@ const stock = new Map<string, tf.KernelConfig>();
 export function overrideWasmKernel(name: string, kernelFunc: tf.KernelFunc): void {
   if (stock.has(name)) return;
   const config = tf.getKernel(name, 'wasm');
-  if (!config) throw new Error(`wasm ${name} kernel is not registered: load @tensorflow/tfjs-backend-wasm before overriding it`);
+  if (!config)
+    throw new Error(`wasm ${name} kernel is not registered: load @tensorflow/tfjs-backend-wasm before overriding it`);
   stock.set(name, config);
   tf.unregisterKernel(name, 'wasm');
   tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc });

@@ -64,7 +64,9 @@ export const NATIVE_MATMUL_PATCH = 'OpenBLAS matmul';
 
 /** Where scripts/build-native.mjs puts the addon (the same from accel/src and accel/dist). */
 export const NATIVE_ADDON_PATH =
-  typeof __dirname === 'string' ? path.resolve(__dirname, '..', 'native', 'build', 'blas_matmul.node') : 'accel/native/build/blas_matmul.node';
+  typeof __dirname === 'string'
+    ? path.resolve(__dirname, '..', 'native', 'build', 'blas_matmul.node')
+    : 'accel/native/build/blas_matmul.node';
 
 /** The interface version the addon must report (`ABI_VERSION` in blas_matmul.c); a stale build is refused. */
 const ADDON_ABI = 4;
@@ -76,8 +78,20 @@ export interface NativeAddon {
   [kernel: string]: unknown;
   abi: number;
   matmul(
-    heap: Uint8Array, batch: number, M: number, N: number, K: number, transA: number, transB: number,
-    aOff: number, aStride: number, bOff: number, bStride: number, outOff: number, biasOff: number, activation: number,
+    heap: Uint8Array,
+    batch: number,
+    M: number,
+    N: number,
+    K: number,
+    transA: number,
+    transB: number,
+    aOff: number,
+    aStride: number,
+    bOff: number,
+    bStride: number,
+    outOff: number,
+    biasOff: number,
+    activation: number,
   ): void;
   /** The thread pool's size; a product or kernel too small for more takes fewer. */
   setThreads(n: number): void;
@@ -150,7 +164,10 @@ export function nativeMatMulOffReason(s: Readonly<Settings> = settings()): strin
 
 /** A byte view of the whole wasm memory as it is now (it may have grown since HEAPU8 was made). */
 function heapBytes(backend: WasmBackend): Uint8Array {
-  const wasm = backend.wasm as WasmBackend['wasm'] & { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+  const wasm = backend.wasm as WasmBackend['wasm'] & {
+    wasmMemory?: WebAssembly.Memory;
+    asm?: { memory?: WebAssembly.Memory };
+  };
   const memory = wasm.wasmMemory ?? wasm.asm?.memory;
   const heap = wasm.HEAPU8;
   if (!memory || heap.buffer === memory.buffer) return heap;
@@ -158,7 +175,9 @@ function heapBytes(backend: WasmBackend): Uint8Array {
 }
 
 /** XNNPACK's clamp codes (wasm-matmul.ts) are the addon's activation codes: 0 linear, 1 relu, 2 relu6. */
-function openblasProduct(addon: NativeAddon): (p: Product, dims: Layout, backend: WasmBackend) => tf.TensorInfo | undefined {
+function openblasProduct(
+  addon: NativeAddon,
+): (p: Product, dims: Layout, backend: WasmBackend) => tf.TensorInfo | undefined {
   return (p, dims, backend) => {
     if (p.bias && p.bias.dtype !== 'float32') return undefined;
     const { M, K, N, batchDims, batch, batchA, batchB } = dims;
@@ -178,7 +197,22 @@ function openblasProduct(addon: NativeAddon): (p: Product, dims: Layout, backend
       addon.matmul(heap, 1, batch * M, N, K, 0, tB, aOff, 0, bOff, 0, outOff, biasOff, p.activation);
     } else {
       // A side with one batch is read again for every batch (stride 0).
-      addon.matmul(heap, batch, M, N, K, tA, tB, aOff, batchA === 1 ? 0 : M * K, bOff, batchB === 1 ? 0 : K * N, outOff, biasOff, p.activation);
+      addon.matmul(
+        heap,
+        batch,
+        M,
+        N,
+        K,
+        tA,
+        tB,
+        aOff,
+        batchA === 1 ? 0 : M * K,
+        bOff,
+        batchB === 1 ? 0 : K * N,
+        outOff,
+        biasOff,
+        p.activation,
+      );
     }
     products++;
     return out;

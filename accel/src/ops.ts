@@ -7,7 +7,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { speedPatchesEnabled } from './speed-patches';
 import { wasmMatMulInstalled } from './wasm-matmul';
 import { fusedAdamW, type AdamWKernelAttrs } from './kernels/adamw';
-import { fusedCachedAttention, fusedCausalSoftmax, fusedKVCacheWrite, fusedMergeHeads, fusedSplitHeads, type CachedAttentionOptions } from './kernels/attention';
+import {
+  fusedCachedAttention,
+  fusedCausalSoftmax,
+  fusedKVCacheWrite,
+  fusedMergeHeads,
+  fusedSplitHeads,
+  type CachedAttentionOptions,
+} from './kernels/attention';
 import { fusedCrossEntropy } from './kernels/cross-entropy';
 import { fusedGelu } from './kernels/gelu';
 import { fusedGlobalNorm } from './kernels/global-norm';
@@ -31,7 +38,13 @@ function cachedAttention(qkv: tf.Tensor, keys: tf.Tensor, values: tf.Tensor, opt
 }
 
 /** Keys and values written at `position` into new buffers (B, H, capacity, D), then the filled prefixes. */
-function writeKV(keys: tf.Tensor, values: tf.Tensor, k: tf.Tensor, v: tf.Tensor, position: number): [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor] | undefined {
+function writeKV(
+  keys: tf.Tensor,
+  values: tf.Tensor,
+  k: tf.Tensor,
+  v: tf.Tensor,
+  position: number,
+): [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor] | undefined {
   const out = fusedKVCacheWrite(keys, values, k, v, position);
   return out && [out[2], out[3], out[0], out[1]];
 }
@@ -40,13 +53,15 @@ function writeKV(keys: tf.Tensor, values: tf.Tensor, k: tf.Tensor, v: tf.Tensor,
 export const fastOps = {
   linear,
   gelu: fusedGelu,
-  layerNorm: (x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | undefined, eps: number) => fusedLayerNorm(x, weight, bias, eps),
+  layerNorm: (x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | undefined, eps: number) =>
+    fusedLayerNorm(x, weight, bias, eps),
   causalSoftmax: fusedCausalSoftmax,
   splitHeads: fusedSplitHeads,
   mergeHeads: fusedMergeHeads,
   cachedAttention,
   writeKV,
   crossEntropy: fusedCrossEntropy,
-  adamW: (param: tf.Tensor, m: tf.Tensor, v: tf.Tensor, grad: tf.Tensor, scale: tf.Scalar, h: AdamWKernelAttrs) => fusedAdamW(param, m, v, grad, scale, h),
+  adamW: (param: tf.Tensor, m: tf.Tensor, v: tf.Tensor, grad: tf.Tensor, scale: tf.Scalar, h: AdamWKernelAttrs) =>
+    fusedAdamW(param, m, v, grad, scale, h),
   globalNorm: fusedGlobalNorm,
 };

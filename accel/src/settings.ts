@@ -58,7 +58,9 @@ function raw(env: Env, key: keyof Settings): string {
 }
 
 function invalid(key: keyof Settings, value: string, accepted: string): Error {
-  return new Error(`${SETTING_ENV[key]}=${value} is not a value it takes; use ${accepted} (or unset it for the default).`);
+  return new Error(
+    `${SETTING_ENV[key]}=${value} is not a value it takes; use ${accepted} (or unset it for the default).`,
+  );
 }
 
 /** A switch: on, off, or the default when unset. */
@@ -76,7 +78,8 @@ function threads<T extends number | undefined>(env: Env, key: keyof Settings, ma
   if (value === '') return fallback;
   if (value === 'all') return Math.min(max, os.availableParallelism());
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw invalid(key, raw(env, key), `an integer from 1 to ${max} or "all"`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw invalid(key, raw(env, key), `an integer from 1 to ${max} or "all"`);
   return n;
 }
 
@@ -118,7 +121,9 @@ export function settingsVersion(): number {
 /** Change some settings for the rest of the process (a measurement's or test's switch); returns the previous values. */
 export function changeSettings(change: Partial<Settings>): Partial<Settings> {
   const before = settings();
-  const previous = Object.fromEntries(Object.keys(change).map((k) => [k, before[k as keyof Settings]])) as Partial<Settings>;
+  const previous = Object.fromEntries(
+    Object.keys(change).map((k) => [k, before[k as keyof Settings]]),
+  ) as Partial<Settings>;
   current = { ...before, ...change };
   version += 1;
   return previous;

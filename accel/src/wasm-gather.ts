@@ -32,7 +32,9 @@ const gatherKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i];
     if (!(id >= 0 && id < rows)) {
-      throw new Error(`gather: index ${id} at position ${i} is outside the table's ${rows} rows [0, ${rows - 1}]; check the token ids against the vocabulary size`);
+      throw new Error(
+        `gather: index ${id} at position ${i} is outside the table's ${rows} rows [0, ${rows - 1}]; check the token ids against the vocabulary size`,
+      );
     }
     dst.set(table.subarray(id * width, (id + 1) * width), i * width);
   }

@@ -32,9 +32,19 @@ export interface WasmBackend {
 const CLAMP_ACTIVATION: Record<string, number> = { linear: 0, relu: 1, relu6: 2 };
 
 type FusedCall = (
-  aId: number, aShape: Uint8Array, aRank: number, bId: number, bShape: Uint8Array, bRank: number,
-  transposeA: boolean, transposeB: boolean, activation: number, biasId: number, preluId: number,
-  leakyreluAlpha: number, outId: number,
+  aId: number,
+  aShape: Uint8Array,
+  aRank: number,
+  bId: number,
+  bShape: Uint8Array,
+  bRank: number,
+  transposeA: boolean,
+  transposeB: boolean,
+  activation: number,
+  biasId: number,
+  preluId: number,
+  leakyreluAlpha: number,
+  outId: number,
 ) => void;
 
 // One wrapped entry point per wasm module (a re-created backend gets a fresh one).
@@ -50,8 +60,19 @@ function fused(backend: WasmBackend): FusedCall {
   let call = fusedCalls.get(backend.wasm);
   if (!call) {
     call = backend.wasm.cwrap('_FusedMatMul', null, [
-      'number', 'array', 'number', 'number', 'array', 'number',
-      'number', 'number', 'number', 'number', 'number', 'number', 'number',
+      'number',
+      'array',
+      'number',
+      'number',
+      'array',
+      'number',
+      'number',
+      'number',
+      'number',
+      'number',
+      'number',
+      'number',
+      'number',
     ]) as unknown as FusedCall;
     fusedCalls.set(backend.wasm, call);
   }
@@ -64,7 +85,11 @@ function swapLastTwo(x: tf.TensorInfo, backend: WasmBackend): tf.TensorInfo {
   const perm = [...Array(rank).keys()];
   [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
   const transpose = tf.getKernel('Transpose', 'wasm')!;
-  return transpose.kernelFunc({ inputs: { x }, backend: backend as unknown as tf.KernelBackend, attrs: { perm } }) as tf.TensorInfo;
+  return transpose.kernelFunc({
+    inputs: { x },
+    backend: backend as unknown as tf.KernelBackend,
+    attrs: { perm },
+  }) as tf.TensorInfo;
 }
 
 /**
@@ -193,7 +218,21 @@ function fastProduct(p: Product, backend: WasmBackend): tf.TensorInfo | undefine
   const biasId = p.bias ? id(p.bias) : 0;
   if (batchB === 1) {
     // One right operand for every batch: stack the batches as rows, one call. (batch*M, K) @ (K, N)
-    call(id(a), shapeBytes([1, batchA * M, K]), 3, id(b), shapeBytes([1, K, N]), 3, false, false, p.activation, biasId, 0, 0, id(out));
+    call(
+      id(a),
+      shapeBytes([1, batchA * M, K]),
+      3,
+      id(b),
+      shapeBytes([1, K, N]),
+      3,
+      false,
+      false,
+      p.activation,
+      biasId,
+      0,
+      0,
+      id(out),
+    );
   } else {
     // One call per slice, through views into each operand's memory.
     const base = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
@@ -221,14 +260,23 @@ const batchMatMulKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
 
 const fusedMatMulKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { a, b, bias, preluActivationWeights } = inputs as Record<string, tf.TensorInfo | undefined>;
-  const { transposeA, transposeB, activation } = attrs as unknown as { transposeA: boolean; transposeB: boolean; activation: string };
+  const { transposeA, transposeB, activation } = attrs as unknown as {
+    transposeA: boolean;
+    transposeB: boolean;
+    activation: string;
+  };
   const clamp = CLAMP_ACTIVATION[activation];
   // XNNPACK fuses a per-column bias (N) and a clamp; anything else keeps the stock kernel.
   const N = transposeB ? b!.shape[b!.shape.length - 2] : b!.shape[b!.shape.length - 1];
   const biasOk = bias === undefined || bias === null || (bias.shape.length === 1 && bias.shape[0] === N);
-  const ok = a!.dtype === 'float32' && b!.dtype === 'float32' && clamp !== undefined && biasOk && !preluActivationWeights;
+  const ok =
+    a!.dtype === 'float32' && b!.dtype === 'float32' && clamp !== undefined && biasOk && !preluActivationWeights;
   const out =
-    ok && fastProduct({ a: a!, b: b!, transposeA, transposeB, bias: bias ?? undefined, activation: clamp }, backend as unknown as WasmBackend);
+    ok &&
+    fastProduct(
+      { a: a!, b: b!, transposeA, transposeB, bias: bias ?? undefined, activation: clamp },
+      backend as unknown as WasmBackend,
+    );
   return out || stockWasmKernel('_FusedMatMul').kernelFunc({ inputs, backend, attrs });
 };
 

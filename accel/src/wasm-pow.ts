@@ -28,7 +28,8 @@ const powKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const e = a.dtype === 'float32' && b.shape.length <= a.shape.length ? smallIntegerExponent(b, wasm) : undefined;
   if (e === undefined) return stockWasmKernel('Pow').kernelFunc({ inputs, backend, attrs });
   const multiply = tf.getKernel('Multiply', 'wasm')!.kernelFunc;
-  const mul = (x: tf.TensorInfo, y: tf.TensorInfo) => multiply({ inputs: { a: x, b: y }, backend, attrs: {} }) as tf.TensorInfo;
+  const mul = (x: tf.TensorInfo, y: tf.TensorInfo) =>
+    multiply({ inputs: { a: x, b: y }, backend, attrs: {} }) as tf.TensorInfo;
   if (e === 1) return tf.getKernel('Identity', 'wasm')!.kernelFunc({ inputs: { x: a }, backend, attrs: {} });
   const square = mul(a, a); // x²
   if (e === 2) return square;

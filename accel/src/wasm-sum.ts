@@ -36,7 +36,12 @@ function ones(R: number, backend: WasmBackend): tf.TensorInfo {
 
 /** How many leading axes `axis` names, when it names exactly axes 0 … k−1 with 0 < k < rank; else 0. */
 export function leadingAxes(axis: number | number[], rank: number): number {
-  const axes = tf.util.parseAxisParam(axis, [...Array(rank).keys()].map(() => 1)).sort((a, b) => a - b);
+  const axes = tf.util
+    .parseAxisParam(
+      axis,
+      [...Array(rank).keys()].map(() => 1),
+    )
+    .sort((a, b) => a - b);
   const k = axes.length;
   return k > 0 && k < rank && axes.every((a, i) => a === i) ? k : 0;
 }
@@ -51,9 +56,17 @@ const sumKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const wasm = backend as unknown as WasmBackend;
   const product = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
   const rows = { dataId: x.dataId, shape: [1, R, N], dtype: x.dtype }; // x seen as (1, R, N): same memory
-  const out = product({ inputs: { a: ones(R, wasm), b: rows }, backend, attrs: { transposeA: false, transposeB: false } }) as tf.TensorInfo; // (1, 1, N)
+  const out = product({
+    inputs: { a: ones(R, wasm), b: rows },
+    backend,
+    attrs: { transposeA: false, transposeB: false },
+  }) as tf.TensorInfo; // (1, 1, N)
   const rest = x.shape.slice(k);
-  return { dataId: out.dataId, shape: keepDims ? [...x.shape.slice(0, k).map(() => 1), ...rest] : rest, dtype: 'float32' };
+  return {
+    dataId: out.dataId,
+    shape: keepDims ? [...x.shape.slice(0, k).map(() => 1), ...rest] : rest,
+    dtype: 'float32',
+  };
 };
 
 /** Replace wasm's Sum with the product for leading-axis sums (idempotent; after wasm has initialised). */

@@ -31,9 +31,10 @@ export function wasmThreadCount(s: Readonly<Settings> = settings()): number {
 
 /** Write the worker script once per content; a rename makes it appear whole to concurrent processes. */
 function workerScriptPath(): string {
-  const { wasmWorkerContents } = require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js') as {
-    wasmWorkerContents: string;
-  };
+  const { wasmWorkerContents } =
+    require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js') as {
+      wasmWorkerContents: string;
+    };
   const factory = require.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js');
   // The contents hold "\n" escapes that the export turned into real newlines inside string literals (TF.js undoes it the same way).
   const script =
@@ -82,7 +83,9 @@ export async function initWasmThreaded<T>(threads: number, init: () => Promise<T
 
 /** Idle pool workers must not keep Node alive after a script's last line. */
 function unrefWorkers(): void {
-  const backend = tf.findBackend('wasm') as unknown as { wasm?: { PThread?: Record<string, { unref?: () => void }[]> } } | null;
+  const backend = tf.findBackend('wasm') as unknown as {
+    wasm?: { PThread?: Record<string, { unref?: () => void }[]> };
+  } | null;
   const pool = backend?.wasm?.PThread;
   if (!pool) return;
   for (const list of [pool.unusedWorkers, pool.runningWorkers]) for (const worker of list ?? []) worker.unref?.();

@@ -9,6 +9,12 @@ import { tf } from '@how-llms-work/lib';
  * Example: x = [[1, 0]], h = [[0, 1]], wIh = identity, wHh = [[0, 1], [1, 0]] (swap), b = [0, 0]
  *          → tanh([[1, 0] + [1, 0]]) = [[tanh 2, 0]] ≈ [[0.964, 0]].
  */
-export function rnnStep(x: tf.Tensor2D, h: tf.Tensor2D, wIh: tf.Tensor2D, wHh: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+export function rnnStep(
+  x: tf.Tensor2D,
+  h: tf.Tensor2D,
+  wIh: tf.Tensor2D,
+  wHh: tf.Tensor2D,
+  b: tf.Tensor1D,
+): tf.Tensor2D {
   throw new Error('TODO: implement rnnStep (see the chapter 01 notebook, section Recurrence: the RNN cell)');
 }

@@ -8,6 +8,13 @@
  *
  * Example: GPT-2 small, { vocabSize: 50257, blockSize: 1024, nLayer: 12, nHead: 12, nEmbd: 768 } → 124439808.
  */
-export function gptParameterFormula(config: { vocabSize: number; blockSize: number; nLayer: number; nHead: number; nEmbd: number; bias?: boolean }): number {
+export function gptParameterFormula(config: {
+  vocabSize: number;
+  blockSize: number;
+  nLayer: number;
+  nHead: number;
+  nEmbd: number;
+  bias?: boolean;
+}): number {
   throw new Error('TODO: implement gptParameterFormula (see the chapter 06 notebook, section Counting parameters)');
 }

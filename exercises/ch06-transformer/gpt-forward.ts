@@ -4,7 +4,8 @@ import { feedForward, layerNorm, selfAttention, tf, type GPTConfig, type Params 
 export type AttentionLayer = (params: Params, prefix: string, x: tf.Tensor3D, nHead: number) => tf.Tensor3D;
 
 /** The library's causal self-attention: the default layer (pass your chapter 5 `causalSelfAttention` instead to use your own). */
-export const libraryAttention: AttentionLayer = (params, prefix, x, nHead) => selfAttention(params, prefix, x, { nHead, causal: true });
+export const libraryAttention: AttentionLayer = (params, prefix, x, nHead) =>
+  selfAttention(params, prefix, x, { nHead, causal: true });
 
 /**
  * The whole GPT forward pass, ids (B, T) int32 → logits (B, T, V), for a model made by the library's
@@ -27,6 +28,11 @@ export const libraryAttention: AttentionLayer = (params, prefix, x, nHead) => se
  * Example: with every attn.c_proj and mlp.c_proj weight and bias zero, the blocks add nothing and the logits are
  * LN_f(wte[ids] + wpe) wteᵀ: a bigram-like model that sees only the current token and its position.
  */
-export function gptForward(params: Params, config: GPTConfig, ids: tf.Tensor2D, attention: AttentionLayer = libraryAttention): tf.Tensor3D {
+export function gptForward(
+  params: Params,
+  config: GPTConfig,
+  ids: tf.Tensor2D,
+  attention: AttentionLayer = libraryAttention,
+): tf.Tensor3D {
   throw new Error('TODO: implement gptForward (see the chapter 06 notebook, section Stacking, the output head and softmax)');
 }

@@ -24,6 +24,11 @@ export interface TrainStepOptions {
  * Example: trainStep(params, createAdamW(params), () => crossEntropy(gptForward(params, config, x), y),
  *          { lr: 1e-3, clipNorm: 1 }) → 4.17 on a fresh 65-character model (≈ log 65), and the parameters have moved.
  */
-export function trainStep(params: Params, state: AdamWState, lossFn: () => tf.Scalar, options: TrainStepOptions): number {
+export function trainStep(
+  params: Params,
+  state: AdamWState,
+  lossFn: () => tf.Scalar,
+  options: TrainStepOptions,
+): number {
   throw new Error('TODO: implement trainStep (see the chapter 07 notebook, section Train the GPT on Tiny Shakespeare)');
 }

@@ -1,4 +1,16 @@
-import { feedForward, gptEmbed, gptHead, layerNorm, linear, mergeHeads, scaledDotProductAttention, splitHeads, tf, type GPTConfig, type Params } from '@how-llms-work/lib';
+import {
+  feedForward,
+  gptEmbed,
+  gptHead,
+  layerNorm,
+  linear,
+  mergeHeads,
+  scaledDotProductAttention,
+  splitHeads,
+  tf,
+  type GPTConfig,
+  type Params,
+} from '@how-llms-work/lib';
 
 /** Each layer's cached keys and values, each (B, H, length, D), null before the first call; `length` positions so far. */
 export interface LayerCache {

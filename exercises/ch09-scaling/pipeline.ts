@@ -13,7 +13,12 @@ import type { PipelineEvent } from '@how-llms-work/lib';
  * Example: S = 2, M = 1, forward 1, backward 2 → F0 on stage 0 [0, 1], F0 on stage 1 [1, 2],
  *          B0 on stage 1 [2, 4], B0 on stage 0 [4, 6].
  */
-export function simulateGpipe(stages: number, microbatches: number, forwardMs: number, backwardMs: number): PipelineEvent[] {
+export function simulateGpipe(
+  stages: number,
+  microbatches: number,
+  forwardMs: number,
+  backwardMs: number,
+): PipelineEvent[] {
   throw new Error('TODO: implement simulateGpipe (see the chapter 09 notebook, section Pipeline parallelism)');
 }
 

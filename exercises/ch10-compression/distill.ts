@@ -10,6 +10,12 @@ import { tf } from '@how-llms-work/lib';
  *
  * Example: student = teacher, α = 1 → 0 for any τ.
  */
-export function distillationLoss(student: tf.Tensor, teacher: tf.Tensor, targets: tf.Tensor, temperature: number, alpha: number): tf.Scalar {
+export function distillationLoss(
+  student: tf.Tensor,
+  teacher: tf.Tensor,
+  targets: tf.Tensor,
+  temperature: number,
+  alpha: number,
+): tf.Scalar {
   throw new Error('TODO: implement distillationLoss (see the chapter 10 notebook, section Distillation)');
 }

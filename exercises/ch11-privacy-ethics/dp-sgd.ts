@@ -25,6 +25,10 @@ export interface DpSgdStepOptions {
  *
  * Example: rows [[3, 4], [0.3, 0.4]], C = 1, σ = 0 → ([0.6, 0.8] + [0.3, 0.4]) / 2 = [0.45, 0.6].
  */
-export function dpSgdStep(perExample: number[][], options: DpSgdStepOptions, size = perExample[0]?.length ?? 0): number[] {
+export function dpSgdStep(
+  perExample: number[][],
+  options: DpSgdStepOptions,
+  size = perExample[0]?.length ?? 0,
+): number[] {
   throw new Error('TODO: implement dpSgdStep (see the chapter 11 notebook, section DP-SGD: clip every example, add noise)');
 }

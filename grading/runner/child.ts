@@ -16,12 +16,17 @@ async function main(): Promise<void> {
   const options = JSON.parse(fs.readFileSync(process.argv[2], 'utf8')) as RunnerOptions;
   const { startVitest, createVitest } = await import('vitest/node');
   // node_modules by its real path and, where it is a link (a test's stand-in for Gradescope's install), by the link too.
-  const nodeModules = [path.dirname(path.dirname(require.resolve('vitest/package.json'))), path.resolve(__dirname, '..', '..', 'node_modules')];
+  const nodeModules = [
+    path.dirname(path.dirname(require.resolve('vitest/package.json'))),
+    path.resolve(__dirname, '..', '..', 'node_modules'),
+  ];
   // The library imports the accelerator (backend choice, fused kernels) by package name: its source beside the grader's.
   const accelSrc = path.resolve(__dirname, '..', '..', 'accel', 'src');
   const permission = [
     '--experimental-permission',
-    ...outermost([options.root, options.libSrc, accelSrc, ...nodeModules, transformDir(), ...options.readAllow]).map((p) => `--allow-fs-read=${p}`),
+    ...outermost([options.root, options.libSrc, accelSrc, ...nodeModules, transformDir(), ...options.readAllow]).map(
+      (p) => `--allow-fs-read=${p}`,
+    ),
     `--allow-fs-write=${options.scratch}`,
     `--max-old-space-size=${options.memoryMb}`,
     '--no-warnings',

@@ -9,10 +9,38 @@
 import * as fs from 'node:fs';
 import { afterEach, beforeAll, beforeEach, chai, expect, vi } from 'vitest';
 
-type Snapshot = { name: string; target: object; descriptors: Map<PropertyKey, PropertyDescriptor>; deleteAdded: boolean };
+type Snapshot = {
+  name: string;
+  target: object;
+  descriptors: Map<PropertyKey, PropertyDescriptor>;
+  deleteAdded: boolean;
+};
 
 /** Global bindings a submission could replace (Node defines some others lazily, so not all of globalThis). */
-const GLOBAL_NAMES = ['Math', 'JSON', 'Object', 'Array', 'Number', 'String', 'Boolean', 'Reflect', 'Promise', 'Date', 'Symbol', 'Error', 'Function', 'Map', 'Set', 'RegExp', 'Float32Array', 'Int32Array', 'isNaN', 'isFinite', 'parseFloat', 'parseInt'];
+const GLOBAL_NAMES = [
+  'Math',
+  'JSON',
+  'Object',
+  'Array',
+  'Number',
+  'String',
+  'Boolean',
+  'Reflect',
+  'Promise',
+  'Date',
+  'Symbol',
+  'Error',
+  'Function',
+  'Map',
+  'Set',
+  'RegExp',
+  'Float32Array',
+  'Int32Array',
+  'isNaN',
+  'isFinite',
+  'parseFloat',
+  'parseInt',
+];
 
 // The guard's own tools, taken before the submission loads: it may replace the originals.
 const { is, getOwnPropertyDescriptor, defineProperty } = Object;
@@ -24,16 +52,31 @@ const typedArrayPrototype = Object.getPrototypeOf(Int8Array.prototype) as object
 function watchedObjects(): [string, object, boolean][] {
   const g = globalThis as Record<PropertyKey, unknown>;
   const list: [string, object, boolean][] = [
-    ['Math', Math, true], ['JSON', JSON, true], ['Object', Object, true], ['Array', Array, true],
-    ['Number', Number, true], ['String', String, true], ['Reflect', Reflect, true], ['Promise', Promise, true],
-    ['Date', Date, true], ['Symbol', Symbol, true],
-    ['Object.prototype', Object.prototype, true], ['Array.prototype', Array.prototype, true],
-    ['Function.prototype', Function.prototype, true], ['String.prototype', String.prototype, true],
-    ['Number.prototype', Number.prototype, true], ['Boolean.prototype', Boolean.prototype, true],
-    ['Promise.prototype', Promise.prototype, true], ['Map.prototype', Map.prototype, true], ['Set.prototype', Set.prototype, true],
-    ['Error.prototype', Error.prototype, true], ['RegExp.prototype', RegExp.prototype, true],
-    ['TypedArray.prototype', typedArrayPrototype, true], ['Float32Array.prototype', Float32Array.prototype, true],
-    ['expect', expect, true], ['chai.Assertion.prototype', chai.Assertion.prototype, true],
+    ['Math', Math, true],
+    ['JSON', JSON, true],
+    ['Object', Object, true],
+    ['Array', Array, true],
+    ['Number', Number, true],
+    ['String', String, true],
+    ['Reflect', Reflect, true],
+    ['Promise', Promise, true],
+    ['Date', Date, true],
+    ['Symbol', Symbol, true],
+    ['Object.prototype', Object.prototype, true],
+    ['Array.prototype', Array.prototype, true],
+    ['Function.prototype', Function.prototype, true],
+    ['String.prototype', String.prototype, true],
+    ['Number.prototype', Number.prototype, true],
+    ['Boolean.prototype', Boolean.prototype, true],
+    ['Promise.prototype', Promise.prototype, true],
+    ['Map.prototype', Map.prototype, true],
+    ['Set.prototype', Set.prototype, true],
+    ['Error.prototype', Error.prototype, true],
+    ['RegExp.prototype', RegExp.prototype, true],
+    ['TypedArray.prototype', typedArrayPrototype, true],
+    ['Float32Array.prototype', Float32Array.prototype, true],
+    ['expect', expect, true],
+    ['chai.Assertion.prototype', chai.Assertion.prototype, true],
   ];
   const matchers = g[matchersKey] as { matchers?: object } | undefined;
   if (matchers) list.push(['expect matchers', matchers, true]);
@@ -49,11 +92,23 @@ function descriptorsOf(target: object, keys: PropertyKey[] = ownKeys(target)): M
 
 const snapshots: Snapshot[] = [
   { name: 'globalThis', target: globalThis, descriptors: descriptorsOf(globalThis, GLOBAL_NAMES), deleteAdded: false },
-  ...watchedObjects().map(([name, target, deleteAdded]) => ({ name, target, descriptors: descriptorsOf(target), deleteAdded })),
+  ...watchedObjects().map(([name, target, deleteAdded]) => ({
+    name,
+    target,
+    descriptors: descriptorsOf(target),
+    deleteAdded,
+  })),
 ];
 
 function same(a: PropertyDescriptor, b: PropertyDescriptor | undefined): boolean {
-  return !!b && is(a.value, b.value) && a.get === b.get && a.set === b.set && a.writable === b.writable && a.enumerable === b.enumerable;
+  return (
+    !!b &&
+    is(a.value, b.value) &&
+    a.get === b.get &&
+    a.set === b.set &&
+    a.writable === b.writable &&
+    a.enumerable === b.enumerable
+  );
 }
 
 function label(name: string, key: PropertyKey): string {
@@ -99,14 +154,16 @@ function brokenAssertions(): string[] {
     ['expect(() => {}).toThrow()', () => expect(() => {}).toThrow()],
     ['expect(false).toBe(true)', () => expect(false).toBe(true)],
   ];
-  return probes.filter(([, probe]) => {
-    try {
-      probe();
-      return true;
-    } catch {
-      return false;
-    }
-  }).map(([name]) => `${name} passed`);
+  return probes
+    .filter(([, probe]) => {
+      try {
+        probe();
+        return true;
+      } catch {
+        return false;
+      }
+    })
+    .map(([name]) => `${name} passed`);
 }
 
 const skip = new Set<string>(JSON.parse(process.env.HOW_LLMS_GRADE_SKIP ?? '[]') as string[]);
@@ -152,6 +209,8 @@ afterEach(() => {
       changed.length > 0 ? `your code changed ${changed.slice(0, 5).join(', ')} while it ran` : '',
       broken.length > 0 ? `assertions that must fail passed (${broken.slice(0, 2).join(', ')})` : '',
     ].filter(Boolean);
-    throw new Error(`The grader does not trust this test's result: ${what.join('; ')}. Leave built-in objects and the test framework as they are.`);
+    throw new Error(
+      `The grader does not trust this test's result: ${what.join('; ')}. Leave built-in objects and the test framework as they are.`,
+    );
   }
 });

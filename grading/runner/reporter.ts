@@ -32,7 +32,10 @@ export function toErrorRecord(err: unknown): ErrorRecord {
 export function fileKind(root: string, file: string): { chapter: string; stem: string; visibility: Visibility } {
   const rel = path.relative(root, file).split(path.sep).join('/');
   const kind = parseTestFilePath(rel);
-  if (!kind) throw new Error(`${rel} is not a course test file (test/exercises/<chapter>/<stem>.test.ts or grading/hidden/<chapter>/<stem>.test.ts)`);
+  if (!kind)
+    throw new Error(
+      `${rel} is not a course test file (test/exercises/<chapter>/<stem>.test.ts or grading/hidden/<chapter>/<stem>.test.ts)`,
+    );
   return kind;
 }
 
@@ -71,12 +74,19 @@ export class RecordReporter implements Reporter {
     const result = test.result();
     const state = result.state === 'passed' || result.state === 'failed' ? result.state : 'skipped';
     const tampered = (test.meta() as { tampered?: string[] }).tampered;
-    this.write({ type: 'result', ...keyOf(this.root, test), state, errors: (result.errors ?? []).map(toErrorRecord), tampered });
+    this.write({
+      type: 'result',
+      ...keyOf(this.root, test),
+      state,
+      errors: (result.errors ?? []).map(toErrorRecord),
+      tampered,
+    });
   }
 
   onTestModuleEnd(module: TestModule): void {
     const errors = module.errors();
-    if (errors.length > 0) this.write({ type: 'moduleError', ...fileKind(this.root, module.moduleId), errors: errors.map(toErrorRecord) });
+    if (errors.length > 0)
+      this.write({ type: 'moduleError', ...fileKind(this.root, module.moduleId), errors: errors.map(toErrorRecord) });
   }
 
   onTestRunEnd(_modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<unknown>): void {

@@ -16,13 +16,15 @@
  */
 export function trainBpe(text: string, vocabSize: number): [number, number][] {
   // BEGIN SOLUTION: Training on a real corpus
-  if (!Number.isInteger(vocabSize) || vocabSize < 256) throw new Error(`vocabSize must be an integer >= 256 (the bytes), got ${vocabSize}`);
+  if (!Number.isInteger(vocabSize) || vocabSize < 256)
+    throw new Error(`vocabSize must be an integer >= 256 (the bytes), got ${vocabSize}`);
   let ids = Array.from(new TextEncoder().encode(text));
   const merges: [number, number][] = [];
   while (merges.length < vocabSize - 256) {
     const counts = new Map<number, number>();
     const key = (a: number, b: number) => a * vocabSize + b; // orders pairs by a, then b
-    for (let i = 0; i + 1 < ids.length; i++) counts.set(key(ids[i], ids[i + 1]), (counts.get(key(ids[i], ids[i + 1])) ?? 0) + 1);
+    for (let i = 0; i + 1 < ids.length; i++)
+      counts.set(key(ids[i], ids[i + 1]), (counts.get(key(ids[i], ids[i + 1])) ?? 0) + 1);
     let best = -1;
     let bestCount = 0;
     for (const [k, n] of counts) if (n > bestCount || (n === bestCount && k < best)) [best, bestCount] = [k, n];

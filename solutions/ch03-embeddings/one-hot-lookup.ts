@@ -10,7 +10,8 @@ import { tf } from '@how-llms-work/lib';
 export function embedByOneHot(table: tf.Tensor2D, ids: number[]): tf.Tensor2D {
   // BEGIN SOLUTION: An embedding lookup is a matrix product
   const V = table.shape[0];
-  for (const id of ids) if (!Number.isInteger(id) || id < 0 || id >= V) throw new Error(`id ${id} is outside the vocabulary [0, ${V})`);
+  for (const id of ids)
+    if (!Number.isInteger(id) || id < 0 || id >= V) throw new Error(`id ${id} is outside the vocabulary [0, ${V})`);
   return tf.tidy(() => tf.matMul(tf.oneHot(tf.tensor1d(ids, 'int32'), V).toFloat(), table)); // (N, V) @ (V, C)
   // END SOLUTION
 }

@@ -25,7 +25,8 @@ import { tf, type Params } from '@how-llms-work/lib';
 export function causalSelfAttention(params: Params, prefix: string, x: tf.Tensor3D, nHead: number): tf.Tensor3D {
   // BEGIN SOLUTION: Multi-head self-attention with projections
   const [B, T, C] = x.shape;
-  if (C % nHead !== 0) throw new Error(`width C = ${C} is not divisible by nHead = ${nHead}: choose C a multiple of nHead`);
+  if (C % nHead !== 0)
+    throw new Error(`width C = ${C} is not divisible by nHead = ${nHead}: choose C a multiple of nHead`);
   const D = C / nHead;
   const project = (h: tf.Tensor, name: string) => {
     const y = tf.matMul(h.reshape([B * T, -1]), params[`${prefix}.${name}.weight`], false, true); // (B·T, out)

@@ -8,7 +8,14 @@
  *
  * Example: GPT-2 small, { vocabSize: 50257, blockSize: 1024, nLayer: 12, nHead: 12, nEmbd: 768 } → 124439808.
  */
-export function gptParameterFormula(config: { vocabSize: number; blockSize: number; nLayer: number; nHead: number; nEmbd: number; bias?: boolean }): number {
+export function gptParameterFormula(config: {
+  vocabSize: number;
+  blockSize: number;
+  nLayer: number;
+  nHead: number;
+  nEmbd: number;
+  bias?: boolean;
+}): number {
   // BEGIN SOLUTION: Counting parameters
   const { vocabSize: V, blockSize, nLayer: L, nEmbd: C } = config;
   const bias = config.bias ?? true;

@@ -4,7 +4,8 @@ import { feedForward, layerNorm, selfAttention, tf, type GPTConfig, type Params 
 export type AttentionLayer = (params: Params, prefix: string, x: tf.Tensor3D, nHead: number) => tf.Tensor3D;
 
 /** The library's causal self-attention: the default layer (pass your chapter 5 `causalSelfAttention` instead to use your own). */
-export const libraryAttention: AttentionLayer = (params, prefix, x, nHead) => selfAttention(params, prefix, x, { nHead, causal: true });
+export const libraryAttention: AttentionLayer = (params, prefix, x, nHead) =>
+  selfAttention(params, prefix, x, { nHead, causal: true });
 
 /**
  * The whole GPT forward pass, ids (B, T) int32 → logits (B, T, V), for a model made by the library's
@@ -27,11 +28,17 @@ export const libraryAttention: AttentionLayer = (params, prefix, x, nHead) => se
  * Example: with every attn.c_proj and mlp.c_proj weight and bias zero, the blocks add nothing and the logits are
  * LN_f(wte[ids] + wpe) wteᵀ: a bigram-like model that sees only the current token and its position.
  */
-export function gptForward(params: Params, config: GPTConfig, ids: tf.Tensor2D, attention: AttentionLayer = libraryAttention): tf.Tensor3D {
+export function gptForward(
+  params: Params,
+  config: GPTConfig,
+  ids: tf.Tensor2D,
+  attention: AttentionLayer = libraryAttention,
+): tf.Tensor3D {
   // BEGIN SOLUTION: Stacking, the output head and softmax
   const [B, T] = ids.shape;
   const { nEmbd: C, vocabSize: V, blockSize } = config;
-  if (T > blockSize) throw new Error(`sequence length T = ${T} exceeds blockSize = ${blockSize}: crop to the last ${blockSize} tokens`);
+  if (T > blockSize)
+    throw new Error(`sequence length T = ${T} exceeds blockSize = ${blockSize}: crop to the last ${blockSize} tokens`);
   return tf.tidy(() => {
     const norm = (name: string, h: tf.Tensor) => layerNorm(h, params[`${name}.weight`], params[`${name}.bias`]);
     const tokens = tf.gather(params['transformer.wte.weight'], ids.reshape([B * T])).reshape([B, T, C]);

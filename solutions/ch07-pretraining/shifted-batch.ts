@@ -7,7 +7,11 @@
  * Example: shiftedBatch([10, 11, 12, 13, 14], [0, 1], 3)
  *          → { x: [[10, 11, 12], [11, 12, 13]], y: [[11, 12, 13], [12, 13, 14]] }
  */
-export function shiftedBatch(ids: readonly number[], starts: readonly number[], blockSize: number): { x: number[][]; y: number[][] } {
+export function shiftedBatch(
+  ids: readonly number[],
+  starts: readonly number[],
+  blockSize: number,
+): { x: number[][]; y: number[][] } {
   // BEGIN SOLUTION: Batches: targets shifted by one
   const x: number[][] = [];
   const y: number[][] = [];

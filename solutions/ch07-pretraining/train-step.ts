@@ -24,10 +24,18 @@ export interface TrainStepOptions {
  * Example: trainStep(params, createAdamW(params), () => crossEntropy(gptForward(params, config, x), y),
  *          { lr: 1e-3, clipNorm: 1 }) → 4.17 on a fresh 65-character model (≈ log 65), and the parameters have moved.
  */
-export function trainStep(params: Params, state: AdamWState, lossFn: () => tf.Scalar, options: TrainStepOptions): number {
+export function trainStep(
+  params: Params,
+  state: AdamWState,
+  lossFn: () => tf.Scalar,
+  options: TrainStepOptions,
+): number {
   // BEGIN SOLUTION: Train the GPT on Tiny Shakespeare
   const names = Object.keys(params);
-  const { value, grads } = tf.variableGrads(lossFn, names.map((n) => params[n]));
+  const { value, grads } = tf.variableGrads(
+    lossFn,
+    names.map((n) => params[n]),
+  );
   const named: NamedTensors = {};
   names.forEach((n) => (named[n] = grads[params[n].name]));
   const clipped = tf.tidy(() => {

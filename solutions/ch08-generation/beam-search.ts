@@ -33,7 +33,8 @@ export interface BeamOptions {
 export function beamSearch(model: CausalLM, prompt: number[], options: BeamOptions): Beam[] {
   // BEGIN SOLUTION: Beam search, and why it is dull for open text
   const { beamWidth, maxNewTokens } = options;
-  if (!Number.isInteger(beamWidth) || beamWidth < 1) throw new Error(`beamWidth must be an integer >= 1, got ${beamWidth}`);
+  if (!Number.isInteger(beamWidth) || beamWidth < 1)
+    throw new Error(`beamWidth must be an integer >= 1, got ${beamWidth}`);
   if (prompt.length === 0) throw new Error('the prompt must hold at least one token id');
   const alpha = options.lengthPenalty ?? 1;
   const stops = new Set(options.stopTokens ?? []);
@@ -43,8 +44,15 @@ export function beamSearch(model: CausalLM, prompt: number[], options: BeamOptio
   for (let step = 0; step < maxNewTokens && beams.length > 0; step++) {
     const T = Math.min(beams[0].ids.length, model.blockSize);
     const last = tf.tidy(() => {
-      const ids = tf.tensor2d(beams.map((b) => b.ids.slice(-T)), [beams.length, T], 'int32');
-      return model.forward(ids).slice([0, T - 1, 0], [beams.length, 1, V]).reshape([beams.length, V]); // (beams, V)
+      const ids = tf.tensor2d(
+        beams.map((b) => b.ids.slice(-T)),
+        [beams.length, T],
+        'int32',
+      );
+      return model
+        .forward(ids)
+        .slice([0, T - 1, 0], [beams.length, 1, V])
+        .reshape([beams.length, V]); // (beams, V)
     });
     const rows = last.dataSync();
     last.dispose();
@@ -57,7 +65,12 @@ export function beamSearch(model: CausalLM, prompt: number[], options: BeamOptio
       const logSum = max + Math.log(total);
       for (let v = 0; v < V; v++) {
         const logProb = beam.logProb + rows[r * V + v] - logSum;
-        candidates.push({ ids: [...beam.ids, v], logProb, score: logProb / Math.max(1, step + 1) ** alpha, finished: stops.has(v) });
+        candidates.push({
+          ids: [...beam.ids, v],
+          logProb,
+          score: logProb / Math.max(1, step + 1) ** alpha,
+          finished: stops.has(v),
+        });
       }
     });
     candidates.sort((a, b) => b.logProb - a.logProb);

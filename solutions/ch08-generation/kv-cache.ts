@@ -1,4 +1,16 @@
-import { feedForward, gptEmbed, gptHead, layerNorm, linear, mergeHeads, scaledDotProductAttention, splitHeads, tf, type GPTConfig, type Params } from '@how-llms-work/lib';
+import {
+  feedForward,
+  gptEmbed,
+  gptHead,
+  layerNorm,
+  linear,
+  mergeHeads,
+  scaledDotProductAttention,
+  splitHeads,
+  tf,
+  type GPTConfig,
+  type Params,
+} from '@how-llms-work/lib';
 
 /** Each layer's cached keys and values, each (B, H, length, D), null before the first call; `length` positions so far. */
 export interface LayerCache {
@@ -46,14 +58,18 @@ export function forwardWithCache(params: Params, config: GPTConfig, ids: tf.Tens
   // BEGIN SOLUTION: The key/value cache and its speed-up
   const T = ids.shape[1];
   if (cache.length + T > config.blockSize) {
-    throw new Error(`the cache holds ${cache.length} positions and ${T} more would exceed blockSize ${config.blockSize}`);
+    throw new Error(
+      `the cache holds ${cache.length} positions and ${T} more would exceed blockSize ${config.blockSize}`,
+    );
   }
   const logits = tf.tidy(() => {
     let x: tf.Tensor = gptEmbed(params, config, ids, cache.length); // (B, T, C)
     for (let i = 0; i < config.nLayer; i++) {
       const p = `transformer.h.${i}`;
       const h = layerNorm(x, params[`${p}.ln_1.weight`], params[`${p}.ln_1.bias`]);
-      const [q, k, v] = tf.split(linear(h, params[`${p}.attn.c_attn.weight`], params[`${p}.attn.c_attn.bias`]), 3, -1).map((t) => splitHeads(t, config.nHead)); // (B, H, T, D)
+      const [q, k, v] = tf
+        .split(linear(h, params[`${p}.attn.c_attn.weight`], params[`${p}.attn.c_attn.bias`]), 3, -1)
+        .map((t) => splitHeads(t, config.nHead)); // (B, H, T, D)
       const pastK = cache.keys[i];
       const pastV = cache.values[i];
       const keys = tf.keep(pastK ? tf.concat([pastK, k], 2) : k) as tf.Tensor4D; // (B, H, length + T, D)

@@ -25,7 +25,8 @@ export function averageGradients(workers: GradientList[], counts?: number[]): Gr
     }
     for (const name of names) {
       const g = grads[name];
-      if (g.length !== out[name].length) throw new Error(`worker ${k}'s "${name}" has ${g.length} values, worker 0's has ${out[name].length}`);
+      if (g.length !== out[name].length)
+        throw new Error(`worker ${k}'s "${name}" has ${g.length} values, worker 0's has ${out[name].length}`);
       for (let i = 0; i < g.length; i++) out[name][i] += (weights[k] / total) * g[i];
     }
   });

@@ -13,9 +13,17 @@ import type { PipelineEvent } from '@how-llms-work/lib';
  * Example: S = 2, M = 1, forward 1, backward 2 → F0 on stage 0 [0, 1], F0 on stage 1 [1, 2],
  *          B0 on stage 1 [2, 4], B0 on stage 0 [4, 6].
  */
-export function simulateGpipe(stages: number, microbatches: number, forwardMs: number, backwardMs: number): PipelineEvent[] {
+export function simulateGpipe(
+  stages: number,
+  microbatches: number,
+  forwardMs: number,
+  backwardMs: number,
+): PipelineEvent[] {
   // BEGIN SOLUTION: Pipeline parallelism
-  for (const [name, v] of [['stages', stages], ['microbatches', microbatches]] as const) {
+  for (const [name, v] of [
+    ['stages', stages],
+    ['microbatches', microbatches],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer, got ${v}`);
   }
   const events: PipelineEvent[] = [];

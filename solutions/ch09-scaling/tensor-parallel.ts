@@ -17,7 +17,8 @@ export interface LinearShard {
 export function splitColumnParallel(weight: tf.Tensor2D, bias: tf.Tensor1D, workers: number): LinearShard[] {
   // BEGIN SOLUTION: Tensor parallelism
   const [out] = weight.shape;
-  if (!Number.isInteger(workers) || workers < 1 || out % workers !== 0) throw new Error(`${out} output features cannot be split evenly among ${workers} workers`);
+  if (!Number.isInteger(workers) || workers < 1 || out % workers !== 0)
+    throw new Error(`${out} output features cannot be split evenly among ${workers} workers`);
   const weights = tf.split(weight, workers, 0) as tf.Tensor2D[];
   const biases = tf.split(bias, workers, 0) as tf.Tensor1D[];
   return weights.map((w, i) => ({ weight: w, bias: biases[i] }));
@@ -51,7 +52,8 @@ export function columnParallelForward(x: tf.Tensor, shards: LinearShard[]): tf.T
 export function splitRowParallel(weight: tf.Tensor2D, workers: number): tf.Tensor2D[] {
   // BEGIN SOLUTION: Tensor parallelism
   const [, inFeatures] = weight.shape;
-  if (!Number.isInteger(workers) || workers < 1 || inFeatures % workers !== 0) throw new Error(`${inFeatures} input features cannot be split evenly among ${workers} workers`);
+  if (!Number.isInteger(workers) || workers < 1 || inFeatures % workers !== 0)
+    throw new Error(`${inFeatures} input features cannot be split evenly among ${workers} workers`);
   return tf.split(weight, workers, 1) as tf.Tensor2D[];
   // END SOLUTION
 }

@@ -10,7 +10,13 @@ import { tf } from '@how-llms-work/lib';
  *
  * Example: student = teacher, α = 1 → 0 for any τ.
  */
-export function distillationLoss(student: tf.Tensor, teacher: tf.Tensor, targets: tf.Tensor, temperature: number, alpha: number): tf.Scalar {
+export function distillationLoss(
+  student: tf.Tensor,
+  teacher: tf.Tensor,
+  targets: tf.Tensor,
+  temperature: number,
+  alpha: number,
+): tf.Scalar {
   // BEGIN SOLUTION: Distillation
   return tf.tidy(() => {
     const [N, V] = student.shape;

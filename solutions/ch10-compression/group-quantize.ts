@@ -23,9 +23,11 @@ export interface GroupQuantized {
  */
 export function quantizeGroups(weight: tf.Tensor2D, groupSize: number, bits = 4): GroupQuantized {
   // BEGIN SOLUTION: Quantization
-  if (!Number.isInteger(bits) || bits < 2 || bits > 8) throw new Error(`bits must be an integer from 2 to 8, got ${bits}`);
+  if (!Number.isInteger(bits) || bits < 2 || bits > 8)
+    throw new Error(`bits must be an integer from 2 to 8, got ${bits}`);
   const [rows, cols] = weight.shape;
-  if (!Number.isInteger(groupSize) || groupSize < 1 || cols % groupSize !== 0) throw new Error(`groupSize ${groupSize} does not divide the ${cols} columns`);
+  if (!Number.isInteger(groupSize) || groupSize < 1 || cols % groupSize !== 0)
+    throw new Error(`groupSize ${groupSize} does not divide the ${cols} columns`);
   const roundHalfEven = (v: number): number => {
     const f = Math.floor(v);
     const d = v - f;
@@ -39,7 +41,8 @@ export function quantizeGroups(weight: tf.Tensor2D, groupSize: number, bits = 4)
     let max = 0;
     for (let i = g * groupSize; i < (g + 1) * groupSize; i++) max = Math.max(max, Math.abs(values[i]));
     scale[g] = max > 0 ? max / qmax : 1;
-    for (let i = g * groupSize; i < (g + 1) * groupSize; i++) q[i] = Math.max(-qmax, Math.min(qmax, roundHalfEven(values[i] / scale[g])));
+    for (let i = g * groupSize; i < (g + 1) * groupSize; i++)
+      q[i] = Math.max(-qmax, Math.min(qmax, roundHalfEven(values[i] / scale[g])));
   }
   return { q, scale, groupSize, bits, shape: [rows, cols] };
   // END SOLUTION

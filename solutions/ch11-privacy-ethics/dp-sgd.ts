@@ -25,7 +25,11 @@ export interface DpSgdStepOptions {
  *
  * Example: rows [[3, 4], [0.3, 0.4]], C = 1, σ = 0 → ([0.6, 0.8] + [0.3, 0.4]) / 2 = [0.45, 0.6].
  */
-export function dpSgdStep(perExample: number[][], options: DpSgdStepOptions, size = perExample[0]?.length ?? 0): number[] {
+export function dpSgdStep(
+  perExample: number[][],
+  options: DpSgdStepOptions,
+  size = perExample[0]?.length ?? 0,
+): number[] {
   // BEGIN SOLUTION: DP-SGD: clip every example, add noise
   const { clipNorm, noiseMultiplier, rng } = options;
   const denominator = options.denominator ?? perExample.length;

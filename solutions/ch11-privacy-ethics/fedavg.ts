@@ -14,7 +14,8 @@ export type ClientWeights = Record<string, number[]>;
 export function federatedAverage(clients: ClientWeights[], numExamples: number[]): ClientWeights {
   // BEGIN SOLUTION: Federated averaging
   if (clients.length === 0) throw new Error('federated average needs at least one client');
-  if (numExamples.length !== clients.length) throw new Error(`got ${clients.length} clients but ${numExamples.length} example counts`);
+  if (numExamples.length !== clients.length)
+    throw new Error(`got ${clients.length} clients but ${numExamples.length} example counts`);
   const negative = numExamples.find((n) => n < 0);
   if (negative !== undefined) throw new Error(`example counts must be >= 0, got ${negative}`);
   const total = numExamples.reduce((a, b) => a + b, 0);

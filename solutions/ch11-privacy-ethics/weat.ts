@@ -11,7 +11,12 @@
  */
 export function associationEffectSize(X: number[][], Y: number[][], A: number[][], B: number[][]): number {
   // BEGIN SOLUTION: Measuring association bias
-  for (const [name, set] of [['X', X], ['Y', Y], ['A', A], ['B', B]] as const) {
+  for (const [name, set] of [
+    ['X', X],
+    ['Y', Y],
+    ['A', A],
+    ['B', B],
+  ] as const) {
     if (set.length === 0) throw new Error(`set ${name} is empty`);
   }
   const cos = (u: number[], v: number[]) => {

@@ -16,7 +16,8 @@ export interface TaskScore {
  */
 export function taskAccuracy(completions: string[], answers: string[], stop = '\n'): TaskScore {
   // BEGIN SOLUTION: Fine-tuning on a checkable task
-  if (completions.length !== answers.length) throw new Error(`got ${completions.length} completions for ${answers.length} answers`);
+  if (completions.length !== answers.length)
+    throw new Error(`got ${completions.length} completions for ${answers.length} answers`);
   if (answers.length === 0) throw new Error('accuracy of zero examples is undefined');
   let correct = 0;
   completions.forEach((c, i) => {

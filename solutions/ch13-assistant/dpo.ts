@@ -10,7 +10,13 @@ import { tf } from '@how-llms-work/lib';
  *
  * Example: policyChosen [−1], policyRejected [−3], refChosen [−2], refRejected [−2], β 1 → margin 2, loss log(1 + e^−2) ≈ 0.1269
  */
-export function dpoLoss(policyChosen: tf.Tensor1D, policyRejected: tf.Tensor1D, refChosen: tf.Tensor1D, refRejected: tf.Tensor1D, beta: number): tf.Scalar {
+export function dpoLoss(
+  policyChosen: tf.Tensor1D,
+  policyRejected: tf.Tensor1D,
+  refChosen: tf.Tensor1D,
+  refRejected: tf.Tensor1D,
+  beta: number,
+): tf.Scalar {
   // BEGIN SOLUTION: Preference tuning with DPO
   if (!(beta > 0 && Number.isFinite(beta))) throw new Error(`beta must be a positive number, got ${beta}`);
   return tf.tidy(() => {

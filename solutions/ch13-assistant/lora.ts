@@ -8,7 +8,14 @@ import { tf } from '@how-llms-work/lib';
  *
  * Example: x [[1, 2]], W [[1, 0], [0, 1]], no bias, A [[1, 1]], B [[1], [0]], scale 2 → [[1 + 2·3, 2]] = [[7, 2]]
  */
-export function loraLinear(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | undefined, A: tf.Tensor, B: tf.Tensor, scale: number): tf.Tensor {
+export function loraLinear(
+  x: tf.Tensor,
+  weight: tf.Tensor,
+  bias: tf.Tensor | undefined,
+  A: tf.Tensor,
+  B: tf.Tensor,
+  scale: number,
+): tf.Tensor {
   // BEGIN SOLUTION: LoRA: fine-tuning a few percent of the weights
   return tf.tidy(() => {
     const inFeatures = x.shape[x.rank - 1];

@@ -8,7 +8,8 @@
  */
 export function assistantTargets(ids: number[], isAssistant: boolean[]): number[] {
   // BEGIN SOLUTION: Supervised fine-tuning, with the loss on the assistant's tokens only
-  if (ids.length !== isAssistant.length) throw new Error(`one flag per id: got ${ids.length} ids and ${isAssistant.length} flags`);
+  if (ids.length !== isAssistant.length)
+    throw new Error(`one flag per id: got ${ids.length} ids and ${isAssistant.length} flags`);
   const targets: number[] = [];
   for (let t = 0; t + 1 < ids.length; t++) targets.push(isAssistant[t + 1] ? ids[t + 1] : -1);
   return targets;

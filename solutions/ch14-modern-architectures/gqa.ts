@@ -9,7 +9,13 @@ import { tf } from '@how-llms-work/lib';
 export function repeatKV(kv: tf.Tensor4D, groups: number): tf.Tensor4D {
   // BEGIN SOLUTION: Grouped-query attention
   const [B, Hkv, T, D] = kv.shape;
-  return tf.tidy(() => kv.reshape([B, Hkv, 1, T * D]).tile([1, 1, groups, 1]).reshape([B, Hkv * groups, T, D]) as tf.Tensor4D);
+  return tf.tidy(
+    () =>
+      kv
+        .reshape([B, Hkv, 1, T * D])
+        .tile([1, 1, groups, 1])
+        .reshape([B, Hkv * groups, T, D]) as tf.Tensor4D,
+  );
   // END SOLUTION
 }
 

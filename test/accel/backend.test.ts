@@ -11,16 +11,37 @@ describe('backend selection', () => {
   });
 
   it('names an unknown forced backend and the ones it knows', async () => {
-    expect(() => readSettings({ [BACKEND_ENV]: 'tpu' })).toThrow(/HOW_LLMS_BACKEND=tpu is not a value it takes; use one of node-gpu, node, webgpu, wasm, cpu, or auto/);
+    expect(() => readSettings({ [BACKEND_ENV]: 'tpu' })).toThrow(
+      /HOW_LLMS_BACKEND=tpu is not a value it takes; use one of node-gpu, node, webgpu, wasm, cpu, or auto/,
+    );
     expect(readSettings({ [BACKEND_ENV]: 'auto' }).backend).toBeUndefined();
   });
 });
 
 describe('kernels the course needs', () => {
   it('differentiates an embedding lookup (gather -> UnsortedSegmentSum)', () => {
-    const table = tf.tensor2d([[1, 2], [3, 4], [5, 6]]);
+    const table = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     const ids = tf.tensor1d([2, 0, 2], 'int32');
-    const grad = tf.grad((t: tf.Tensor) => tf.gather(t, ids).mul(tf.tensor2d([[1, 1], [2, 2], [3, 3]])).sum())(table);
-    expect(grad.arraySync()).toEqual([[2, 2], [0, 0], [4, 4]]);
+    const grad = tf.grad((t: tf.Tensor) =>
+      tf
+        .gather(t, ids)
+        .mul(
+          tf.tensor2d([
+            [1, 1],
+            [2, 2],
+            [3, 3],
+          ]),
+        )
+        .sum(),
+    )(table);
+    expect(grad.arraySync()).toEqual([
+      [2, 2],
+      [0, 0],
+      [4, 4],
+    ]);
   });
 });

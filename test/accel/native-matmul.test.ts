@@ -72,7 +72,13 @@ function product([, aShape, bShape, tA, tB, gradients]: Case): () => tf.Tensor[]
 }
 
 /** A fused product with a bias and an activation, and its gradients for a, b and the bias. */
-function fusedCase(aShape: number[], bShape: number[], transposeB: boolean, activation: 'linear' | 'relu' | 'relu6', gradients = true) {
+function fusedCase(
+  aShape: number[],
+  bShape: number[],
+  transposeB: boolean,
+  activation: 'linear' | 'relu' | 'relu6',
+  gradients = true,
+) {
   return () => {
     const a = tf.tensor(randomValues(aShape, 4), aShape);
     const b = tf.tensor(randomValues(bShape, 5), bShape);
@@ -92,7 +98,8 @@ onWasmForThisFile();
 describe('OpenBLAS matmul on wasm', () => {
   it('runs where the addon is built, and the backend summary says why not elsewhere', async () => {
     const info = await selectBackend('wasm');
-    if (process.env.HOW_LLMS_PROFILE === 'ci') expect(built, `CI installs libopenblas-dev, so ${NATIVE_ADDON_PATH} must be built`).toBe(true);
+    if (process.env.HOW_LLMS_PROFILE === 'ci')
+      expect(built, `CI installs libopenblas-dev, so ${NATIVE_ADDON_PATH} must be built`).toBe(true);
     if (built) {
       expect(nativeMatMulInstalled()).toBe(true);
       expect(info.patches).toContain(NATIVE_MATMUL_PATCH);
@@ -101,7 +108,9 @@ describe('OpenBLAS matmul on wasm', () => {
     } else {
       expect(nativeMatMulInstalled()).toBe(false);
       expect(info.patches).not.toContain(NATIVE_MATMUL_PATCH);
-      expect(info.summary).toContain('native matmul off: the OpenBLAS addon is not built (Debian/Ubuntu: apt install libopenblas-dev');
+      expect(info.summary).toContain(
+        'native matmul off: the OpenBLAS addon is not built (Debian/Ubuntu: apt install libopenblas-dev',
+      );
     }
     // Either way the fast wasm product stays under it as the fallback.
     expect(info.patches).toContain('fast matmul');
@@ -131,7 +140,11 @@ describe('OpenBLAS matmul on wasm', () => {
   it('leaves what OpenBLAS cannot take to wasm: a two-sided broadcast, an elu', async () => {
     const twoSided = await agree(product(['two-sided broadcast', [2, 1, 5, 7], [1, 3, 7, 4], false, false, false]));
     const elu = await agree(() => [
-      tf.fused.matMul({ a: tf.tensor2d(randomValues([6, 9], 7), [6, 9]), b: tf.tensor2d(randomValues([9, 4], 8), [9, 4]), activation: 'elu' }),
+      tf.fused.matMul({
+        a: tf.tensor2d(randomValues([6, 9], 7), [6, 9]),
+        b: tf.tensor2d(randomValues([9, 4], 8), [9, 4]),
+        activation: 'elu',
+      }),
     ]);
     expect([twoSided, elu]).toEqual([0, 0]);
   });
@@ -143,11 +156,26 @@ describe('OpenBLAS matmul on wasm', () => {
       const w1 = tf.tensor(randomValues([4 * C, C], 21), [4 * C, C]).mul(0.2);
       const b1 = tf.tensor(randomValues([4 * C], 22), [4 * C]).mul(0.1);
       const w2 = tf.tensor(randomValues([C, 4 * C], 23), [C, 4 * C]).mul(0.2);
-      const ids = tf.tensor1d(Array.from({ length: B * T }, (_, i) => (i * 7) % V), 'int32');
-      const targets = tf.oneHot(tf.tensor1d(Array.from({ length: B * T }, (_, i) => (i * 3) % V), 'int32'), V);
+      const ids = tf.tensor1d(
+        Array.from({ length: B * T }, (_, i) => (i * 7) % V),
+        'int32',
+      );
+      const targets = tf.oneHot(
+        tf.tensor1d(
+          Array.from({ length: B * T }, (_, i) => (i * 3) % V),
+          'int32',
+        ),
+        V,
+      );
       const loss = (e: tf.Tensor, a: tf.Tensor, bias: tf.Tensor, b: tf.Tensor) => {
         const x = tf.gather(e, ids); // (B·T, C)
-        const h = tf.fused.matMul({ a: x as tf.Tensor2D, b: a as tf.Tensor2D, transposeB: true, bias, activation: 'relu' }); // (B·T, 4C)
+        const h = tf.fused.matMul({
+          a: x as tf.Tensor2D,
+          b: a as tf.Tensor2D,
+          transposeB: true,
+          bias,
+          activation: 'relu',
+        }); // (B·T, 4C)
         const y = tf.matMul(h, b, false, true).reshape([B, T, C]); // (B, T, C)
         const att = tf.softmax(tf.matMul(y, y, false, true).div(4)); // (B, T, T)
         const z = tf.matMul(att, y).reshape([B * T, C]); // (B·T, C)
@@ -195,7 +223,13 @@ describe('OpenBLAS matmul on wasm', () => {
     const step = () =>
       tf.tidy(() => {
         const [da, dw, db] = tf.grads((x: tf.Tensor, z: tf.Tensor, c: tf.Tensor) => {
-          const h = tf.fused.matMul({ a: x as tf.Tensor2D, b: z as tf.Tensor2D, transposeB: true, bias: c, activation: 'relu' });
+          const h = tf.fused.matMul({
+            a: x as tf.Tensor2D,
+            b: z as tf.Tensor2D,
+            transposeB: true,
+            bias: c,
+            activation: 'relu',
+          });
           const hb = h.reshape([4, 32, 96]); // (B, T, C)
           return tf.matMul(hb, hb, false, true).sum(); // (B, T, T), batched
         })([a, w, bias]);
@@ -236,7 +270,9 @@ describe('OpenBLAS matmul switches', () => {
     expect(nativeMatMulOffReason(readSettings({ [NATIVE_MATMUL_ENV]: '0' }))).toBe(`${NATIVE_MATMUL_ENV}=0`);
     expect(nativeMatMulOffReason(readSettings({ HOW_LLMS_STOCK_TFJS: '1' }))).toBe('HOW_LLMS_STOCK_TFJS=1');
     expect(nativeMatMulOffReason(readSettings({ [NATIVE_MATMUL_ENV]: 'no' }))).toBe(`${NATIVE_MATMUL_ENV}=0`);
-    expect(() => readSettings({ [NATIVE_MATMUL_ENV]: 'nope' })).toThrow(/HOW_LLMS_NATIVE_MATMUL=nope is not a value it takes/);
+    expect(() => readSettings({ [NATIVE_MATMUL_ENV]: 'nope' })).toThrow(
+      /HOW_LLMS_NATIVE_MATMUL=nope is not a value it takes/,
+    );
     const unset = nativeMatMulOffReason(readSettings({}));
     if (built) expect(unset).toBeUndefined();
     else expect(unset).toMatch(/not built/);
@@ -249,7 +285,9 @@ describe('OpenBLAS matmul switches', () => {
     expect(defaultThreadCount()).toBeLessThanOrEqual(os.availableParallelism());
     expect(nativeThreadCount(readSettings({ HOW_LLMS_THREADS: '2' }))).toBe(2);
     expect(nativeThreadCount(readSettings({ HOW_LLMS_THREADS: 'all' }))).toBe(Math.min(64, os.availableParallelism()));
-    expect(() => readSettings({ HOW_LLMS_THREADS: '0' })).toThrow('HOW_LLMS_THREADS=0 is not a value it takes; use an integer from 1 to 64 or "all"');
+    expect(() => readSettings({ HOW_LLMS_THREADS: '0' })).toThrow(
+      'HOW_LLMS_THREADS=0 is not a value it takes; use an integer from 1 to 64 or "all"',
+    );
     expect(() => readSettings({ HOW_LLMS_THREADS: 'many' })).toThrow(/HOW_LLMS_THREADS=many/);
   });
 
@@ -257,7 +295,9 @@ describe('OpenBLAS matmul switches', () => {
     if (process.env.HOW_LLMS_THREADS || !built) return;
     const info = await selectBackend('wasm');
     expect(info.patches).toContain(threadsLabel(defaultThreadCount()));
-    expect(info.summary).toContain(`${threadsLabel(defaultThreadCount())} (one per core of ${defaultThreadCount()}; HOW_LLMS_THREADS=N sets it)`);
+    expect(info.summary).toContain(
+      `${threadsLabel(defaultThreadCount())} (one per core of ${defaultThreadCount()}; HOW_LLMS_THREADS=N sets it)`,
+    );
   });
 });
 
@@ -281,7 +321,18 @@ function runFixture(env: Record<string, string>): Promise<FixtureOutput> {
     execFile(
       process.execPath,
       ['--import', 'tsx', fixture],
-      { env: { ...process.env, HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_STOCK_TFJS: '', HOW_LLMS_NATIVE_MATMUL: '', HOW_LLMS_THREADS: '', ...env }, encoding: 'utf8', timeout: 50_000 },
+      {
+        env: {
+          ...process.env,
+          HOW_LLMS_BACKEND: 'wasm',
+          HOW_LLMS_STOCK_TFJS: '',
+          HOW_LLMS_NATIVE_MATMUL: '',
+          HOW_LLMS_THREADS: '',
+          ...env,
+        },
+        encoding: 'utf8',
+        timeout: 50_000,
+      },
       (err, stdout, stderr) => {
         if (err) reject(new Error(`fixture failed (${err.message}): ${stderr}`));
         else resolve(JSON.parse(stdout.trim().split('\n').pop()!) as FixtureOutput);
@@ -293,9 +344,15 @@ function runFixture(env: Record<string, string>): Promise<FixtureOutput> {
 /** The backend's label for the addon's thread count. */
 const threadsLabel = (n: number) => `${n} native thread${n === 1 ? '' : 's'}`;
 
-const Y = [[7, 11, 6, 2], [16, 23, 15, 8]]; // [[1,2,3],[4,5,6]] times the fixture's (4, 3) matrix, transposed
+const Y = [
+  [7, 11, 6, 2],
+  [16, 23, 15, 8],
+]; // [[1,2,3],[4,5,6]] times the fixture's (4, 3) matrix, transposed
 const BATCHED = [Y, Y.map((row) => row.map((v) => -v))];
-const FUSED = [[7, 0, 6, 0], [16, 11, 15, 3]]; // relu(Y + [0, -12, 0, -5])
+const FUSED = [
+  [7, 0, 6, 0],
+  [16, 11, 15, 3],
+]; // relu(Y + [0, -12, 0, -5])
 
 describe('OpenBLAS matmul in a fresh process', () => {
   // The children start at once: each spends most of its time loading TF.js.
@@ -318,7 +375,16 @@ describe('OpenBLAS matmul in a fresh process', () => {
     expectProducts(out);
     expect(out.threads).toBe(3);
     if (built) {
-      expect(out.patches).toEqual(['fast matmul', NATIVE_MATMUL_PATCH, 'product pow', 'product sum', 'row gather', 'shared clone', 'fused kernels in C', '3 native threads']);
+      expect(out.patches).toEqual([
+        'fast matmul',
+        NATIVE_MATMUL_PATCH,
+        'product pow',
+        'product sum',
+        'row gather',
+        'shared clone',
+        'fused kernels in C',
+        '3 native threads',
+      ]);
       expect(out.summary).toMatch(/3 native threads \(set by HOW_LLMS_THREADS\)/);
       expect(out.products).toBe(3);
       expect(out.openblas?.config).toMatch(/OpenBLAS/);
@@ -351,9 +417,18 @@ describe('OpenBLAS matmul in a fresh process', () => {
   it('an addon that does not load: wasm multiplies, and the summary names the loader error', async () => {
     const out = await children.broken;
     expectProducts(out);
-    expect(out.patches).toEqual(['fast matmul', 'product pow', 'product sum', 'row gather', 'shared clone', 'fused kernels in JS']);
+    expect(out.patches).toEqual([
+      'fast matmul',
+      'product pow',
+      'product sum',
+      'row gather',
+      'shared clone',
+      'fused kernels in JS',
+    ]);
     expect(out.products).toBe(0);
-    const reason = built ? /the OpenBLAS addon does not load \(libopenblas\.so\.0: cannot open shared object file/ : /not built/;
+    const reason = built
+      ? /the OpenBLAS addon does not load \(libopenblas\.so\.0: cannot open shared object file/
+      : /not built/;
     expect(out.nativeMatMulOff).toMatch(reason);
     expect(out.summary).toMatch(reason);
   });
@@ -363,9 +438,14 @@ describe('scripts/build-native.mjs', () => {
   /** Run the build script; resolve with its exit code and output. */
   function build(env: Record<string, string>): Promise<{ code: number; out: string }> {
     return new Promise((resolve) => {
-      execFile(process.execPath, [path.join(ROOT, 'scripts', 'build-native.mjs')], { env: { ...process.env, ...env }, encoding: 'utf8' }, (err, stdout, stderr) => {
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` });
-      });
+      execFile(
+        process.execPath,
+        [path.join(ROOT, 'scripts', 'build-native.mjs')],
+        { env: { ...process.env, ...env }, encoding: 'utf8' },
+        (err, stdout, stderr) => {
+          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` });
+        },
+      );
     });
   }
 
@@ -373,19 +453,27 @@ describe('scripts/build-native.mjs', () => {
     const { code, out } = await build({ CC: path.join(os.tmpdir(), 'no-such-compiler') });
     expect(code).toBe(0);
     expect(out.trim().split('\n')).toHaveLength(1);
-    expect(out).toMatch(/OpenBLAS matmul skipped \(no C compiler .* found\).*apt install build-essential libopenblas-dev/);
+    expect(out).toMatch(
+      /OpenBLAS matmul skipped \(no C compiler .* found\).*apt install build-essential libopenblas-dev/,
+    );
   });
 
   it('names missing OpenBLAS headers, and leaves no partial file behind', async () => {
     // A compiler that knows its version but finds no cblas.h, as on a machine without libopenblas-dev.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'how-llms-cc-'));
     const cc = path.join(dir, 'cc');
-    fs.writeFileSync(cc, '#!/bin/sh\n[ "$1" = --version ] && exit 0\necho "blas_matmul.c:17:10: fatal error: cblas.h: No such file or directory" >&2\nexit 1\n', { mode: 0o755 });
+    fs.writeFileSync(
+      cc,
+      '#!/bin/sh\n[ "$1" = --version ] && exit 0\necho "blas_matmul.c:17:10: fatal error: cblas.h: No such file or directory" >&2\nexit 1\n',
+      { mode: 0o755 },
+    );
     try {
       const { code, out } = await build({ CC: cc });
       expect(code).toBe(0);
       expect(out).toMatch(/skipped \(OpenBLAS headers \(cblas\.h\) not found\)/);
-      const leftovers = fs.existsSync(path.dirname(NATIVE_ADDON_PATH)) ? fs.readdirSync(path.dirname(NATIVE_ADDON_PATH)).filter((f) => f.endsWith('.tmp')) : [];
+      const leftovers = fs.existsSync(path.dirname(NATIVE_ADDON_PATH))
+        ? fs.readdirSync(path.dirname(NATIVE_ADDON_PATH)).filter((f) => f.endsWith('.tmp'))
+        : [];
       expect(leftovers).toEqual([]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

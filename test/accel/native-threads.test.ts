@@ -62,7 +62,19 @@ describe(`the addon's threads on ${process.env.HOW_LLMS_BACKEND}`, () => {
     expect(addon.threads()).toBe(nativeThreadCount()); // a refused count changes nothing
   });
 
-  const products: [what: string, batch: number, M: number, N: number, K: number, tA: number, tB: number, strideA: boolean, strideB: boolean, bias: boolean, act: number][] = [
+  const products: [
+    what: string,
+    batch: number,
+    M: number,
+    N: number,
+    K: number,
+    tA: number,
+    tB: number,
+    strideA: boolean,
+    strideB: boolean,
+    bias: boolean,
+    act: number,
+  ][] = [
     ['rows of one product (M > N)', 1, 67, 13, 21, 0, 0, true, true, false, 0],
     ['rows, a transposed', 1, 70, 9, 5, 1, 0, true, true, true, 1],
     ['columns of one product (N > M), b transposed, bias and relu6', 1, 11, 83, 17, 0, 1, true, true, true, 2],
@@ -84,7 +96,22 @@ describe(`the addon's threads on ${process.env.HOW_LLMS_BACKEND}`, () => {
       heap.fill(42, guard);
       const run = () => {
         heap.fill(-7, offOut, guard);
-        addon.matmul(new Uint8Array(heap.buffer), batch, M, N, K, tA, tB, 0, strideA ? M * K : 0, 4 * offB, strideB ? K * N : 0, 4 * offOut, bias ? 4 * offBias : -1, act);
+        addon.matmul(
+          new Uint8Array(heap.buffer),
+          batch,
+          M,
+          N,
+          K,
+          tA,
+          tB,
+          0,
+          strideA ? M * K : 0,
+          4 * offB,
+          strideB ? K * N : 0,
+          4 * offOut,
+          bias ? 4 * offBias : -1,
+          act,
+        );
         return heap.slice(offOut, guard);
       };
       const [one, split] = oneAndSplit(run);
@@ -103,7 +130,11 @@ describe(`the addon's threads on ${process.env.HOW_LLMS_BACKEND}`, () => {
             if (act >= 1) sum = Math.max(0, sum);
             if (act === 2) sum = Math.min(6, sum);
             const at = (i * M + r) * N + c;
-            worst = Math.max(worst, Math.abs(split[at] - sum) / (1 + Math.abs(sum)), Math.abs(split[at] - one[at]) / (1 + Math.abs(one[at])));
+            worst = Math.max(
+              worst,
+              Math.abs(split[at] - sum) / (1 + Math.abs(sum)),
+              Math.abs(split[at] - one[at]) / (1 + Math.abs(one[at])),
+            );
           }
         }
       }
@@ -112,7 +143,12 @@ describe(`the addon's threads on ${process.env.HOW_LLMS_BACKEND}`, () => {
   }
 
   /** Every output of a fused kernel, one thread against a split, bit for bit; and that it ran natively. */
-  function splitMatches(name: string, inputs: Record<string, Float32Array>, shapes: Record<string, number[]>, attrs: object = {}): void {
+  function splitMatches(
+    name: string,
+    inputs: Record<string, Float32Array>,
+    shapes: Record<string, number[]>,
+    attrs: object = {},
+  ): void {
     if (!runs) {
       expect(nativeKernelsStatus()).toBeDefined();
       return;
@@ -120,7 +156,9 @@ describe(`the addon's threads on ${process.env.HOW_LLMS_BACKEND}`, () => {
     const before = nativeKernelCount(name);
     const [one, split] = oneAndSplit(() =>
       tf.tidy(() => {
-        const tensors = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, tf.tensor(v, shapes[k] ?? [v.length])]));
+        const tensors = Object.fromEntries(
+          Object.entries(inputs).map(([k, v]) => [k, tf.tensor(v, shapes[k] ?? [v.length])]),
+        );
         return runFused(name, tensors, attrs).map((t) => t.dataSync() as Float32Array);
       }),
     );
@@ -143,23 +181,52 @@ describe(`the addon's threads on ${process.env.HOW_LLMS_BACKEND}`, () => {
     const bias = values(C, 5);
     splitMatches('HowLlmsLayerNorm', { x, weight, bias }, { x: [rows, C] }, { eps: 1e-5 });
     splitMatches('HowLlmsLayerNormNoBias', { x, weight }, { x: [rows, C] }, { eps: 1e-5 });
-    const rstd = tf.tidy(() => runFused('HowLlmsLayerNorm', { x: tf.tensor(x, [rows, C]), weight: tf.tensor(weight), bias: tf.tensor(bias) }, { eps: 1e-5 })[1].dataSync() as Float32Array);
-    splitMatches('HowLlmsLayerNormGrad', { dy: values(rows * C, 6), x, weight, rstd }, { dy: [rows, C], x: [rows, C], rstd: [rows] });
+    const rstd = tf.tidy(
+      () =>
+        runFused(
+          'HowLlmsLayerNorm',
+          { x: tf.tensor(x, [rows, C]), weight: tf.tensor(weight), bias: tf.tensor(bias) },
+          { eps: 1e-5 },
+        )[1].dataSync() as Float32Array,
+    );
+    splitMatches(
+      'HowLlmsLayerNormGrad',
+      { dy: values(rows * C, 6), x, weight, rstd },
+      { dy: [rows, C], x: [rows, C], rstd: [rows] },
+    );
   });
 
   it('split AdamW over elements without changing it', () => {
     const n = 4001;
     const attrs = { lr: 3e-4, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, bc1: 0.1, bc2: 0.05 };
-    splitMatches('HowLlmsAdamW', { param: values(n, 7), m: values(n, 8, 0.01), v: values(n, 9, 0.01).map(Math.abs), grad: values(n, 10), scale: Float32Array.of(0.5) }, { scale: [] }, attrs);
+    splitMatches(
+      'HowLlmsAdamW',
+      {
+        param: values(n, 7),
+        m: values(n, 8, 0.01),
+        v: values(n, 9, 0.01).map(Math.abs),
+        grad: values(n, 10),
+        scale: Float32Array.of(0.5),
+      },
+      { scale: [] },
+      attrs,
+    );
   });
 
   it('split the causal softmax and its gradient over rows without changing them (causal from 0 and an offset, unmasked)', () => {
-    for (const [shape, causal, offset] of [[[2, 3, 13, 13], true, 0], [[2, 3, 5, 12], true, 7], [[3, 7, 9], false, 0]] as [number[], boolean, number][]) {
+    for (const [shape, causal, offset] of [
+      [[2, 3, 13, 13], true, 0],
+      [[2, 3, 5, 12], true, 7],
+      [[3, 7, 9], false, 0],
+    ] as [number[], boolean, number][]) {
       const n = shape.reduce((a, b) => a * b, 1);
       const scores = values(n, 11, 3);
       const attrs = { scale: 0.25, causal, offset };
       splitMatches('HowLlmsCausalSoftmax', { scores }, { scores: shape }, attrs);
-      const y = tf.tidy(() => runFused('HowLlmsCausalSoftmax', { scores: tf.tensor(scores, shape) }, attrs)[0].dataSync() as Float32Array);
+      const y = tf.tidy(
+        () =>
+          runFused('HowLlmsCausalSoftmax', { scores: tf.tensor(scores, shape) }, attrs)[0].dataSync() as Float32Array,
+      );
       splitMatches('HowLlmsCausalSoftmaxGrad', { dy: values(n, 12), y }, { dy: shape, y: shape }, attrs);
     }
   });
@@ -168,10 +235,16 @@ describe(`the addon's threads on ${process.env.HOW_LLMS_BACKEND}`, () => {
     const [B, T, H, D] = [3, 7, 4, 6];
     const C = H * D;
     const x = values(B * T * 3 * C, 13);
-    splitMatches('HowLlmsSplitHeadsBias3', { x, bias: values(3 * C, 14) }, { x: [B * T, 3 * C], bias: [3 * C] }, { nHead: H, seqLen: T, inRank: 2 });
+    splitMatches(
+      'HowLlmsSplitHeadsBias3',
+      { x, bias: values(3 * C, 14) },
+      { x: [B * T, 3 * C], bias: [3 * C] },
+      { nHead: H, seqLen: T, inRank: 2 },
+    );
     const parts = { q: values(B * H * T * D, 15), k: values(B * H * T * D, 16), v: values(B * H * T * D, 17) };
     const partShapes = { q: [B, H, T, D], k: [B, H, T, D], v: [B, H, T, D] };
-    for (const columnSums of [false, true]) splitMatches('HowLlmsMergeHeads3', parts, partShapes, { outRank: 2, partShape: [B, H, T, D], columnSums });
+    for (const columnSums of [false, true])
+      splitMatches('HowLlmsMergeHeads3', parts, partShapes, { outRank: 2, partShape: [B, H, T, D], columnSums });
   });
 
   it('give the same training step (loss, every gradient, the updated weights) split as on one thread, and keep tensors flat', () => {
@@ -205,7 +278,9 @@ describe(`the addon's threads on ${process.env.HOW_LLMS_BACKEND}`, () => {
     // On wasm the products' split may round differently in the last float32 bit (the fused kernels' never does).
     const close = (a: Float32Array[], b: Float32Array[], floor: number) => {
       let worst = 0;
-      a.forEach((x, i) => x.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - b[i][j]) / (floor + Math.abs(v))))));
+      a.forEach((x, i) =>
+        x.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - b[i][j]) / (floor + Math.abs(v))))),
+      );
       return worst;
     };
     expect(close(one.grads, split.grads, 1e-3)).toBeLessThan(1e-4);

@@ -19,21 +19,39 @@ describe('settings', () => {
   it('one rule for every switch: 1/true/on/yes, 0/false/off/no (any case), unset for the default', () => {
     for (const key of switches) {
       const env = SETTING_ENV[key];
-      for (const on of ['1', 'true', 'on', 'yes', 'TRUE', ' On ']) expect(readSettings({ [env]: on })[key], `${env}=${on}`).toBe(true);
-      for (const off of ['0', 'false', 'off', 'no', 'False']) expect(readSettings({ [env]: off })[key], `${env}=${off}`).toBe(false);
+      for (const on of ['1', 'true', 'on', 'yes', 'TRUE', ' On '])
+        expect(readSettings({ [env]: on })[key], `${env}=${on}`).toBe(true);
+      for (const off of ['0', 'false', 'off', 'no', 'False'])
+        expect(readSettings({ [env]: off })[key], `${env}=${off}`).toBe(false);
       expect(readSettings({ [env]: '' })[key]).toBe(readSettings({})[key]);
     }
-    expect(readSettings({})).toMatchObject({ stockTfjs: false, fused: true, nativeKernels: true, nativeMatMul: true, threads: undefined, wasmThreads: 1, profile: 'full' });
+    expect(readSettings({})).toMatchObject({
+      stockTfjs: false,
+      fused: true,
+      nativeKernels: true,
+      nativeMatMul: true,
+      threads: undefined,
+      wasmThreads: 1,
+      profile: 'full',
+    });
   });
 
   it('an unknown value is an error naming the setting and the values it accepts', () => {
     for (const key of switches) {
-      expect(() => readSettings({ [SETTING_ENV[key]]: 'maybe' })).toThrow(`${SETTING_ENV[key]}=maybe is not a value it takes; use one of 1, true, on, yes, 0, false, off, no`);
+      expect(() => readSettings({ [SETTING_ENV[key]]: 'maybe' })).toThrow(
+        `${SETTING_ENV[key]}=maybe is not a value it takes; use one of 1, true, on, yes, 0, false, off, no`,
+      );
     }
     expect(() => readSettings({ HOW_LLMS_PROFILE: 'quick' })).toThrow(/HOW_LLMS_PROFILE=quick .* ci or full/);
     expect(() => readSettings({ HOW_LLMS_BACKEND: 'tpu' })).toThrow(/HOW_LLMS_BACKEND=tpu .* wasm, cpu, or auto/);
-    expect(() => readSettings({ HOW_LLMS_WASM_THREADS: '9' })).toThrow(/HOW_LLMS_WASM_THREADS=9 .* from 1 to 8 or "all"/);
-    expect(readSettings({ HOW_LLMS_THREADS: '3', HOW_LLMS_DATA_DIR: '/data', HOW_LLMS_PROFILE: 'CI' })).toMatchObject({ threads: 3, dataDir: '/data', profile: 'ci' });
+    expect(() => readSettings({ HOW_LLMS_WASM_THREADS: '9' })).toThrow(
+      /HOW_LLMS_WASM_THREADS=9 .* from 1 to 8 or "all"/,
+    );
+    expect(readSettings({ HOW_LLMS_THREADS: '3', HOW_LLMS_DATA_DIR: '/data', HOW_LLMS_PROFILE: 'CI' })).toMatchObject({
+      threads: 3,
+      dataDir: '/data',
+      profile: 'ci',
+    });
   });
 
   it('is read once: a later change to the environment is not seen; withSettings changes and restores', () => {
@@ -47,7 +65,11 @@ describe('settings', () => {
       else process.env[SETTING_ENV.fused] = saved;
     }
     expect(withSettings({ fused: !before }, () => settings().fused)).toBe(!before);
-    expect(() => withSettings({ fused: !before }, () => { throw new Error('inside'); })).toThrow('inside');
+    expect(() =>
+      withSettings({ fused: !before }, () => {
+        throw new Error('inside');
+      }),
+    ).toThrow('inside');
     expect(settings().fused).toBe(before);
   });
 

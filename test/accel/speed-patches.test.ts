@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { readSettings, STOCK_TFJS_ENV, installedTfjsVersions, speedPatchesOffReason, wasmThreadCount } from '@how-llms-work/accel';
+import {
+  readSettings,
+  STOCK_TFJS_ENV,
+  installedTfjsVersions,
+  speedPatchesOffReason,
+  wasmThreadCount,
+} from '@how-llms-work/accel';
 import { WASM_THREADS_ENV } from '@how-llms-work/lib';
 
 describe('speed patch switch', () => {
@@ -12,7 +18,9 @@ describe('speed patch switch', () => {
   it('switches off on another TF.js version and says which', () => {
     const reason = speedPatchesOffReason({ core: '4.23.0', wasm: '4.23.0' }, readSettings({}));
     expect(reason).toMatch(/written for TF\.js 4\.22\.x.*tfjs-core 4\.23\.0/);
-    expect(speedPatchesOffReason({ core: '4.22.0', wasm: '4.21.0' }, readSettings({}))).toMatch(/tfjs-backend-wasm 4\.21\.0/);
+    expect(speedPatchesOffReason({ core: '4.22.0', wasm: '4.21.0' }, readSettings({}))).toMatch(
+      /tfjs-backend-wasm 4\.21\.0/,
+    );
   });
 
   it(`switches off with ${STOCK_TFJS_ENV}=1, stays on with 0`, () => {
@@ -34,7 +42,9 @@ describe('wasm thread count', () => {
   });
 
   it('names a bad value and the range', () => {
-    expect(() => withThreads('0', wasmThreadCount)).toThrow(`${WASM_THREADS_ENV}=0 is not a value it takes; use an integer from 1 to 8 or "all"`);
+    expect(() => withThreads('0', wasmThreadCount)).toThrow(
+      `${WASM_THREADS_ENV}=0 is not a value it takes; use an integer from 1 to 8 or "all"`,
+    );
     expect(() => withThreads('two', wasmThreadCount)).toThrow(/HOW_LLMS_WASM_THREADS=two/);
   });
 });

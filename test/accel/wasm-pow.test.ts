@@ -30,16 +30,20 @@ describe('product Pow on wasm', () => {
     it(`x^${exponent} and its gradient agree with cpu`, async () => {
       const [gotY, gotDx] = await on('wasm', powAndGradient(exponent));
       const [wantY, wantDx] = await on('cpu', powAndGradient(exponent));
-      for (const [got, want] of [[gotY, wantY], [gotDx, wantDx]]) {
+      for (const [got, want] of [
+        [gotY, wantY],
+        [gotDx, wantDx],
+      ]) {
         for (let i = 0; i < want.length; i++) {
-          if (Number.isNaN(want[i])) expect(got[i]).toBeNaN(); // x^0.5 of a negative x
+          if (Number.isNaN(want[i]))
+            expect(got[i]).toBeNaN(); // x^0.5 of a negative x
           else expect(got[i]).toBeCloseTo(want[i], Math.abs(want[i]) > 100 ? 1 : 4);
         }
       }
     });
   }
 
-  it('computes x³ exactly as x·x·x (GELU\'s cube)', async () => {
+  it("computes x³ exactly as x·x·x (GELU's cube)", async () => {
     await tf.setBackend('wasm');
     const x = tf.tensor1d([-2, -0.5, 0, 1.5, 3]);
     const y = x.pow(3);

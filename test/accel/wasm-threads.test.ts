@@ -27,7 +27,10 @@ function runFixture(env: Record<string, string>): Promise<FixtureOutput> {
   });
 }
 
-const Y = [[7, 11, 6, 2], [16, 23, 15, 8]]; // [[1,2,3],[4,5,6]] times the fixture's (4, 3) matrix, transposed
+const Y = [
+  [7, 11, 6, 2],
+  [16, 23, 15, 8],
+]; // [[1,2,3],[4,5,6]] times the fixture's (4, 3) matrix, transposed
 
 describe('threaded wasm in Node', () => {
   // Both children start at once: each spends most of its time loading TF.js.
@@ -42,7 +45,17 @@ describe('threaded wasm in Node', () => {
     const native = fs.existsSync(NATIVE_ADDON_PATH) ? [NATIVE_MATMUL_PATCH] : [];
     const fused = native.length > 0 ? 'fused kernels in C' : 'fused kernels in JS';
     const nativeThreads = native.length > 0 ? ['2 native threads'] : [];
-    expect(out.patches).toEqual(['fast matmul', ...native, 'product pow', 'product sum', 'row gather', 'shared clone', fused, ...nativeThreads, '2 wasm threads']);
+    expect(out.patches).toEqual([
+      'fast matmul',
+      ...native,
+      'product pow',
+      'product sum',
+      'row gather',
+      'shared clone',
+      fused,
+      ...nativeThreads,
+      '2 wasm threads',
+    ]);
     expect(out.y).toEqual(Y);
   });
 

@@ -19,7 +19,9 @@ describe('bench/run.ts', () => {
     const bogus = path.join(os.tmpdir(), 'no-such-python-here');
     const found = findTorchPythons({ [TORCH_PYTHON_ENV]: bogus });
     expect(found.modern).toBeUndefined();
-    expect(found.modernMissing).toBe(`${TORCH_PYTHON_ENV}=${bogus} cannot import torch and numpy: point it at a Python with torch 2.x, or unset it`);
+    expect(found.modernMissing).toBe(
+      `${TORCH_PYTHON_ENV}=${bogus} cannot import torch and numpy: point it at a Python with torch 2.x, or unset it`,
+    );
     expect(TORCH_VENV).toBe(path.join(os.homedir(), '.cache', 'how-llms-work', 'torch-venv'));
   });
 });

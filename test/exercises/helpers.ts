@@ -4,12 +4,25 @@
  * only the library, so a test never loads another exercise's code.
  */
 import { expect } from 'vitest';
-import { adamwStep, clipScale, lossAndGrads, Rng, tf, trainBpe, type AdamWState, type GPTConfig, type Params } from '@how-llms-work/lib';
+import {
+  adamwStep,
+  clipScale,
+  lossAndGrads,
+  Rng,
+  tf,
+  trainBpe,
+  type AdamWState,
+  type GPTConfig,
+  type Params,
+} from '@how-llms-work/lib';
 
 /** A seeded tensor of standard normal values times `std`, of the given shape. */
 export function randn(shape: number[], seed: number, std = 1): tf.Tensor {
   const rng = new Rng(seed);
-  return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal() * std), shape);
+  return tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal() * std),
+    shape,
+  );
 }
 
 /** The largest absolute difference between two tensors of the same shape. */
@@ -41,7 +54,8 @@ export const softmaxJs = (xs: number[]) => {
 /** Every entry within `tol` of the wanted one (absolute), naming the first entry that is not. */
 export const expectAllClose = (got: number[], want: ArrayLike<number>, tol = 1e-6) => {
   expect(got.length).toBe(want.length);
-  for (let i = 0; i < got.length; i++) expect(Math.abs(got[i] - want[i]), `entry ${i}: ${got[i]} vs ${want[i]}`).toBeLessThan(tol);
+  for (let i = 0; i < got.length; i++)
+    expect(Math.abs(got[i] - want[i]), `entry ${i}: ${got[i]} vs ${want[i]}`).toBeLessThan(tol);
 };
 
 /** Every entry equal to the wanted one to `digits` decimal places (vitest's toBeCloseTo). */
@@ -50,13 +64,19 @@ export const expectCloseTo = (got: number[], want: ArrayLike<number>, digits = 9
   got.forEach((g, i) => expect(g).toBeCloseTo(want[i], digits));
 };
 
-type ReferenceTokenizer = { corpus: string; reference: ReturnType<typeof trainBpe>; referenceMerges: (readonly [number, number])[] };
+type ReferenceTokenizer = {
+  corpus: string;
+  reference: ReturnType<typeof trainBpe>;
+  referenceMerges: (readonly [number, number])[];
+};
 let bpe: ReferenceTokenizer | undefined;
 
 /** A reference tokenizer from the library, to check the chapter 2 exercises on text nobody worked out by hand. */
 export function referenceTokenizer(): ReferenceTokenizer {
   if (!bpe) {
-    const corpus = 'the cat sat on the mat; the cat ate the rat. 我喜欢学习新知识 😀😀 unbelievable believable '.repeat(20);
+    const corpus = 'the cat sat on the mat; the cat ate the rat. 我喜欢学习新知识 😀😀 unbelievable believable '.repeat(
+      20,
+    );
     const reference = trainBpe(corpus, { vocabSize: 256 + 60, pattern: null });
     bpe = { corpus, reference, referenceMerges: reference.merges.map((m) => m.pair) };
   }
@@ -81,13 +101,24 @@ export function randomizeParams(params: Record<string, tf.Variable>, seed: numbe
 /** Seeded random token ids (B, T) int32 in [0, V). */
 export function randomIds(B: number, T: number, V: number, seed: number): tf.Tensor2D {
   const rng = new Rng(seed);
-  return tf.tensor2d(Int32Array.from({ length: B * T }, () => rng.int(V)), [B, T], 'int32');
+  return tf.tensor2d(
+    Int32Array.from({ length: B * T }, () => rng.int(V)),
+    [B, T],
+    'int32',
+  );
 }
 
 /** Gradients of sum(f() · weights) with respect to each named variable, for comparing two implementations' backward passes. */
-export function namedGrads(f: () => tf.Tensor, variables: Record<string, tf.Variable>, weights: tf.Tensor): Record<string, tf.Tensor> {
+export function namedGrads(
+  f: () => tf.Tensor,
+  variables: Record<string, tf.Variable>,
+  weights: tf.Tensor,
+): Record<string, tf.Tensor> {
   const names = Object.keys(variables);
-  const { value, grads } = tf.variableGrads(() => f().mul(weights).sum() as tf.Scalar, names.map((n) => variables[n]));
+  const { value, grads } = tf.variableGrads(
+    () => f().mul(weights).sum() as tf.Scalar,
+    names.map((n) => variables[n]),
+  );
   value.dispose();
   return Object.fromEntries(names.map((n) => [n, grads[variables[n].name]]));
 }
@@ -109,7 +140,13 @@ export function randomGptConfigs(n: number, seed: number, blockSize: { min: numb
 }
 
 /** The library's training step, to compare a learner's trainStep with: lossAndGrads, clipScale, adamwStep → the loss. */
-export function libraryTrainStep(params: Params, state: AdamWState, lossFn: () => tf.Scalar, lr: number, clipNorm: number): number {
+export function libraryTrainStep(
+  params: Params,
+  state: AdamWState,
+  lossFn: () => tf.Scalar,
+  lr: number,
+  clipNorm: number,
+): number {
   const { loss, grads } = lossAndGrads(lossFn, params);
   const { scale, norm } = clipScale(grads, clipNorm);
   adamwStep(state, params, grads, lr, { gradScale: scale });
@@ -120,7 +157,27 @@ export function libraryTrainStep(params: Params, state: AdamWState, lossFn: () =
 
 // What random text for the tokenizer exercises is made of: ASCII words, accents, CJK, emoji (surrogate pairs, a
 // skin-tone modifier), lone surrogates (which UTF-8 cannot hold: TextEncoder writes U+FFFD), repeated runs.
-const TEXT_PIECES = ['the', ' ', 'cat', 'ing', 'é', 'ß', '中', '文字', '😀', '🚀', '👍🏽', '\n', 'aaaa', '\uD800', '\uDFFF', 'zz', '...', 'Ω', 'ab'];
+const TEXT_PIECES = [
+  'the',
+  ' ',
+  'cat',
+  'ing',
+  'é',
+  'ß',
+  '中',
+  '文字',
+  '😀',
+  '🚀',
+  '👍🏽',
+  '\n',
+  'aaaa',
+  '\uD800',
+  '\uDFFF',
+  'zz',
+  '...',
+  'Ω',
+  'ab',
+];
 
 /** Seeded random text of `pieces` pieces of TEXT_PIECES, for the tokenizer exercises. */
 export function randomText(rng: Rng, pieces: number): string {

@@ -33,7 +33,10 @@ function attentionWithoutMask(params: Params, prefix: string, x: tf.Tensor3D, nH
   return tf.tidy(() => {
     const [B, T, C] = x.shape;
     const D = C / nHead;
-    const project = (h: tf.Tensor, name: string) => tf.matMul(h.reshape([B * T, -1]), params[`${prefix}.${name}.weight`], false, true).add(params[`${prefix}.${name}.bias`]);
+    const project = (h: tf.Tensor, name: string) =>
+      tf
+        .matMul(h.reshape([B * T, -1]), params[`${prefix}.${name}.weight`], false, true)
+        .add(params[`${prefix}.${name}.bias`]);
     const toHeads = (t: tf.Tensor) => t.reshape([B, T, nHead, D]).transpose([0, 2, 1, 3]);
     const [q, k, v] = tf.split(project(x, 'c_attn'), 3, -1).map(toHeads);
     const weights = tf.softmax(tf.matMul(q, k, false, true).div(Math.sqrt(D)), -1);
@@ -66,7 +69,7 @@ describe('capstone', () => {
     expect(result.reason).toMatch(/causal mask/);
   });
 
-  it("fails on the untouched stubs, naming the TODO", async () => {
+  it('fails on the untouched stubs, naming the TODO', async () => {
     const result = await runCapstone(await loadPieces(path.join(root, 'exercises')));
     expect(result.passed).toBe(false);
     expect(result.reason).toMatch(/TODO: implement/);

@@ -22,7 +22,17 @@ describe('grading Gradescope bundle', () => {
     // Gradescope unpacks the zip into <root>/source and runs setup.sh once; a link to this checkout's packages stands in for `npm ci`.
     const root = path.join(work, 'autograder');
     const files = extractZip(zip, path.join(root, 'source'));
-    expect(files).toEqual(expect.arrayContaining(['setup.sh', 'run_autograder', 'bundle.json', 'grading/gradescope.ts', 'course/grading/rubric.json', 'course/grading/hidden/ch01-fixture/scale.test.ts', 'lib/src/index.ts']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'setup.sh',
+        'run_autograder',
+        'bundle.json',
+        'grading/gradescope.ts',
+        'course/grading/rubric.json',
+        'course/grading/hidden/ch01-fixture/scale.test.ts',
+        'lib/src/index.ts',
+      ]),
+    );
     expect(files.filter((f) => /(^|\/)solutions\//.test(f))).toEqual([]);
     fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(root, 'source', 'node_modules'));
     fs.chmodSync(path.join(root, 'source', 'run_autograder'), 0o755);

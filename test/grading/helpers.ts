@@ -63,6 +63,14 @@ export function runCommand(cmd: string, args: string[], env: Record<string, stri
 }
 
 /** A student's results.json as the grader wrote it. */
-export function readResults(out: string, student: string): { score: number; max_score: number; output: string; tests: { name: string; score: number; max_score: number; status: string; output: string; visibility: string }[] } {
+export function readResults(
+  out: string,
+  student: string,
+): {
+  score: number;
+  max_score: number;
+  output: string;
+  tests: { name: string; score: number; max_score: number; status: string; output: string; visibility: string }[];
+} {
   return JSON.parse(fs.readFileSync(path.join(out, student, 'results.json'), 'utf8'));
 }

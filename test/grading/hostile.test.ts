@@ -36,15 +36,36 @@ beforeAll(async () => {
   work = tempDir('hostile');
   course = materialize(path.join(FIXTURES, 'course'), path.join(work, 'course'));
   out = path.join(work, 'out');
-  const subs = materialize(path.join(FIXTURES, 'submissions'), path.join(work, 'subs'), { COURSE: course, OUT: out, MARKER: path.join(work, 'marker') });
+  const subs = materialize(path.join(FIXTURES, 'submissions'), path.join(work, 'subs'), {
+    COURSE: course,
+    OUT: out,
+    MARKER: path.join(work, 'marker'),
+  });
   // partial arrives as a zip of one chapter's files without their folder.
   const partialDir = path.join(subs, 'partial');
-  fs.writeFileSync(path.join(subs, 'partial.zip'), createZip(listFiles(partialDir).map((f) => ({ name: f, data: fs.readFileSync(path.join(partialDir, f)) }))));
+  fs.writeFileSync(
+    path.join(subs, 'partial.zip'),
+    createZip(listFiles(partialDir).map((f) => ({ name: f, data: fs.readFileSync(path.join(partialDir, f)) }))),
+  );
   fs.rmSync(partialDir, { recursive: true });
   const inputs = Object.keys(EXPECTED).map((name) =>
-    name === 'solutions' || name === 'exercises' ? path.join(course, name) : path.join(subs, name === 'partial' ? 'partial.zip' : name),
+    name === 'solutions' || name === 'exercises'
+      ? path.join(course, name)
+      : path.join(subs, name === 'partial' ? 'partial.zip' : name),
   );
-  ran = await runScript('grade', ['--course', course, '--out', out, '--jobs', '2', '--test-timeout-s', '20', '--memory-mb', '1200', ...inputs]);
+  ran = await runScript('grade', [
+    '--course',
+    course,
+    '--out',
+    out,
+    '--jobs',
+    '2',
+    '--test-timeout-s',
+    '20',
+    '--memory-mb',
+    '1200',
+    ...inputs,
+  ]);
 }, 900_000);
 
 afterAll(() => {
@@ -69,21 +90,37 @@ describe('grading hostile submissions', () => {
 
   it('says why in plain words', () => {
     const test = (student: string, name: string) => readResults(out, student).tests.find((t) => t.name === name)!;
-    expect(test('partial', 'ch01 scale rows › scales by a negative factor').output).toBe('Expected [ 1, 2, -3, -4 ], but your code gave [ 1, 2, 3, 4 ].');
-    expect(test('exercises', 'ch01 add › adds small numbers').output).toMatch(/^Not written yet: the function still throws the stub's TODO/);
-    expect(test('infinite-loop', 'ch01 scale rows › scales by a negative factor').output).toMatch(/^Stopped after 22 s without finishing \(an infinite loop\?\)/);
-    expect(test('memory-hog', 'ch01 scale rows › scales by a negative factor').output).toBe('Stopped: the run used more than 1200 MB of memory.');
-    expect(test('syntax-error', 'ch01 add › adds small numbers').output).toMatch(/^Did not run: Your code does not compile: .* at exercises\/ch01-fixture\/add\.ts:2:\d+/);
+    expect(test('partial', 'ch01 scale rows › scales by a negative factor').output).toBe(
+      'Expected [ 1, 2, -3, -4 ], but your code gave [ 1, 2, 3, 4 ].',
+    );
+    expect(test('exercises', 'ch01 add › adds small numbers').output).toMatch(
+      /^Not written yet: the function still throws the stub's TODO/,
+    );
+    expect(test('infinite-loop', 'ch01 scale rows › scales by a negative factor').output).toMatch(
+      /^Stopped after 22 s without finishing \(an infinite loop\?\)/,
+    );
+    expect(test('memory-hog', 'ch01 scale rows › scales by a negative factor').output).toBe(
+      'Stopped: the run used more than 1200 MB of memory.',
+    );
+    expect(test('syntax-error', 'ch01 add › adds small numbers').output).toMatch(
+      /^Did not run: Your code does not compile: .* at exercises\/ch01-fixture\/add\.ts:2:\d+/,
+    );
     expect(test('exit-early', 'ch01 add › adds small numbers').output).toMatch(/process\.exit/);
-    expect(test('crash-on-import', 'ch01 add › adds small numbers').output).toBe('Did not run: this submission crashes while it is imported.');
-    expect(test('read-solutions', 'ch01 scale rows › scales by positive factors').output).toMatch(/does not let submissions import .*; read: Access to this API has been restricted/);
+    expect(test('crash-on-import', 'ch01 add › adds small numbers').output).toBe(
+      'Did not run: this submission crashes while it is imported.',
+    );
+    expect(test('read-solutions', 'ch01 scale rows › scales by positive factors').output).toMatch(
+      /does not let submissions import .*; read: Access to this API has been restricted/,
+    );
   });
 
   it('undoes import-time tampering, fails tests during which globals changed, and says so', () => {
     const r = readResults(out, 'tamper');
     expect(r.output).toMatch(/^(?=[\s\S]*Object\.is)(?=[\s\S]*Math\.random)[\s\S]*put them back before each test/);
     const scale = r.tests.find((t) => t.name === 'ch01 scale rows › scales by positive factors')!;
-    expect(scale.output).toMatch(/does not trust this test's result: your code changed .*(Assertion\.prototype\.assert|Array\.prototype\.includes)/);
+    expect(scale.output).toMatch(
+      /does not trust this test's result: your code changed .*(Assertion\.prototype\.assert|Array\.prototype\.includes)/,
+    );
   });
 
   it('lets no submission read, write or start anything outside its sandbox', () => {
@@ -104,7 +141,9 @@ describe('grading hostile submissions', () => {
         expect(text).not.toMatch(/rejects a factor count|adds fractions|one factor per row/);
       }
     }
-    expect(fs.readFileSync(path.join(out, '_instructor', 'partial.md'), 'utf8')).toMatch(/\(hidden\) rejects a factor count/);
+    expect(fs.readFileSync(path.join(out, '_instructor', 'partial.md'), 'utf8')).toMatch(
+      /\(hidden\) rejects a factor count/,
+    );
   });
 
   it('keeps only a bounded tail of a noisy submission’s output', () => {

@@ -15,7 +15,14 @@ describe('grading the course', () => {
   it('gives the solutions full marks and the stubs zero, in every chapter', async () => {
     const course = openCourse();
     expect(course.chapters.length).toBeGreaterThan(0);
-    const ran = await runScript('grade', ['--out', out, '--chapters', course.chapters.join(','), path.join(REPO, 'solutions'), path.join(REPO, 'exercises')]);
+    const ran = await runScript('grade', [
+      '--out',
+      out,
+      '--chapters',
+      course.chapters.join(','),
+      path.join(REPO, 'solutions'),
+      path.join(REPO, 'exercises'),
+    ]);
     expect(ran.code, ran.stderr).toBe(0);
     const solutions = readResults(out, 'solutions');
     const stubs = readResults(out, 'exercises');

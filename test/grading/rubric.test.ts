@@ -6,17 +6,35 @@ import { assignPoints, loadRubric, type Rubric } from '../../grading/rubric';
 import type { TestKey } from '../../grading/types';
 import { tempDir } from './helpers';
 
-const key = (exercise: string, test: string, visibility: 'visible' | 'hidden' = 'visible'): TestKey => ({ chapter: 'ch01-x', stem: 'a', exercise, test, visibility });
+const key = (exercise: string, test: string, visibility: 'visible' | 'hidden' = 'visible'): TestKey => ({
+  chapter: 'ch01-x',
+  stem: 'a',
+  exercise,
+  test,
+  visibility,
+});
 
 describe('grading rubric', () => {
   it('splits an exercise’s points equally, or by weight, between its tests', () => {
     const rubric: Rubric = { 'ch01-x': { 'ch01 a': { visible: 6, hidden: 2, weights: { two: 2 } } } };
-    const tests = assignPoints(rubric, [key('ch01 a', 'one'), key('ch01 a', 'two'), key('ch01 a', 'h1', 'hidden'), key('ch01 a', 'h2', 'hidden')]);
-    expect(tests.map((t) => [t.test, t.points])).toEqual([['one', 2], ['two', 4], ['h1', 1], ['h2', 1]]);
+    const tests = assignPoints(rubric, [
+      key('ch01 a', 'one'),
+      key('ch01 a', 'two'),
+      key('ch01 a', 'h1', 'hidden'),
+      key('ch01 a', 'h2', 'hidden'),
+    ]);
+    expect(tests.map((t) => [t.test, t.points])).toEqual([
+      ['one', 2],
+      ['two', 4],
+      ['h1', 1],
+      ['h2', 1],
+    ]);
   });
 
   it('stops on an exercise with tests but no rubric entry, saying what to add', () => {
-    expect(() => assignPoints({ 'ch01-x': {} }, [key('ch01 a', 'one')])).toThrow(/exercise "ch01 a" has tests but no rubric entry: add "ch01 a": \{ "visible"/);
+    expect(() => assignPoints({ 'ch01-x': {} }, [key('ch01 a', 'one')])).toThrow(
+      /exercise "ch01 a" has tests but no rubric entry: add "ch01 a": \{ "visible"/,
+    );
   });
 
   it('stops on an entry whose exercise has no tests, and on hidden points without hidden tests', () => {
@@ -27,7 +45,9 @@ describe('grading rubric', () => {
   });
 
   it('stops on tests worth 0 points and on tests outside an exercise', () => {
-    expect(() => assignPoints({ 'ch01-x': { 'ch01 a': { visible: 2 } } }, [key('ch01 a', 'one'), key('ch01 a', 'h', 'hidden')])).toThrow(/1 hidden tests but the rubric gives them 0 points/);
+    expect(() =>
+      assignPoints({ 'ch01-x': { 'ch01 a': { visible: 2 } } }, [key('ch01 a', 'one'), key('ch01 a', 'h', 'hidden')]),
+    ).toThrow(/1 hidden tests but the rubric gives them 0 points/);
     expect(() => assignPoints({}, [key('', 'loose')])).toThrow(/"loose" .* is not inside a describe/);
   });
 

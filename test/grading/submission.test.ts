@@ -19,7 +19,8 @@ function lay(files: string[]): string {
   return dir;
 }
 
-const rel = (found: Record<string, string>, dir: string) => Object.fromEntries(Object.entries(found).map(([c, d]) => [c, path.relative(dir, d)]));
+const rel = (found: Record<string, string>, dir: string) =>
+  Object.fromEntries(Object.entries(found).map(([c, d]) => [c, path.relative(dir, d)]));
 
 afterAll(() => {
   fs.rmSync(root, { recursive: true, force: true });
@@ -28,7 +29,11 @@ afterAll(() => {
 
 describe('grading submission shapes', () => {
   it('finds chapter folders at the top, under exercises/, or under a wrapper folder', () => {
-    for (const files of [['ch01-fixture/add.ts'], ['exercises/ch01-fixture/add.ts'], ['alice/exercises/ch01-fixture/add.ts', '__MACOSX/x']]) {
+    for (const files of [
+      ['ch01-fixture/add.ts'],
+      ['exercises/ch01-fixture/add.ts'],
+      ['alice/exercises/ch01-fixture/add.ts', '__MACOSX/x'],
+    ]) {
       const dir = lay(files);
       expect(rel(findChapters(course, dir), dir)).toEqual({ 'ch01-fixture': path.dirname(files[0]) });
     }
@@ -42,6 +47,11 @@ describe('grading submission shapes', () => {
   });
 
   it('names students after their folder or zip, safely and uniquely', () => {
-    expect(studentNames(['/x/Ada Lovelace.zip', '/y/ada_lovelace', '/z/Ada Lovelace', '/w/../../etc'])).toEqual(['Ada_Lovelace', 'ada_lovelace', 'Ada_Lovelace-2', 'etc']);
+    expect(studentNames(['/x/Ada Lovelace.zip', '/y/ada_lovelace', '/z/Ada Lovelace', '/w/../../etc'])).toEqual([
+      'Ada_Lovelace',
+      'ada_lovelace',
+      'Ada_Lovelace-2',
+      'etc',
+    ]);
   });
 });

@@ -9,7 +9,13 @@ describe('grading zip', () => {
   it('round-trips files, and the system unzip reads what it writes', async () => {
     const dir = tempDir('zip');
     const zip = path.join(dir, 'a.zip');
-    fs.writeFileSync(zip, createZip([{ name: 'ch01-x/a.ts', data: Buffer.from('export const a = 1;\n'.repeat(50)) }, { name: 'run', data: Buffer.from('#!/bin/sh\n'), mode: 0o755 }]));
+    fs.writeFileSync(
+      zip,
+      createZip([
+        { name: 'ch01-x/a.ts', data: Buffer.from('export const a = 1;\n'.repeat(50)) },
+        { name: 'run', data: Buffer.from('#!/bin/sh\n'), mode: 0o755 },
+      ]),
+    );
     expect(extractZip(zip, path.join(dir, 'out'))).toEqual(['ch01-x/a.ts', 'run']);
     expect(fs.readFileSync(path.join(dir, 'out', 'ch01-x', 'a.ts'), 'utf8')).toBe('export const a = 1;\n'.repeat(50));
     const listed = await runCommand('unzip', ['-Z', zip]);

@@ -8,7 +8,10 @@ import { cellId, KERNELSPEC } from '../../scripts/nb.mjs';
 
 const root = path.resolve(__dirname, '../..');
 const dir = path.join(root, 'notebooks');
-const notebooks = fs.readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort();
+const notebooks = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.ipynb'))
+  .sort();
 const mdConfig = JSON.parse(
   fs.readFileSync(path.join(root, '.markdownlint-cli2.jsonc'), 'utf8').replace(/^\s*\/\/.*$/gm, ''),
 ).config;
@@ -49,8 +52,16 @@ describe.each(notebooks)('%s', (file) => {
   it('carries no outputs, execution counts or cell metadata', () => {
     const dirty = cells
       .map((c, i) => ({ i: i + 1, c }))
-      .filter(({ c }) => (c.outputs?.length ?? 0) > 0 || (c.execution_count ?? null) !== null || Object.keys(c.metadata).some((k) => k !== 'tags'));
-    expect(dirty.map((d) => `cell ${d.i}`), 'run `node scripts/nb.mjs clean` on this notebook').toEqual([]);
+      .filter(
+        ({ c }) =>
+          (c.outputs?.length ?? 0) > 0 ||
+          (c.execution_count ?? null) !== null ||
+          Object.keys(c.metadata).some((k) => k !== 'tags'),
+      );
+    expect(
+      dirty.map((d) => `cell ${d.i}`),
+      'run `node scripts/nb.mjs clean` on this notebook',
+    ).toEqual([]);
   });
 
   it('opens with its title and, for a chapter, has common mistakes and exercises', () => {
@@ -58,21 +69,37 @@ describe.each(notebooks)('%s', (file) => {
     expect(text(cells[0])).toMatch(/^# \S/);
     if (!file.startsWith('00-')) {
       const headings = cells.filter((c) => c.cell_type === 'markdown').flatMap((c) => text(c).match(/^#+ .*$/gm) ?? []);
-      expect(headings.some((h) => /common mistakes/i.test(h)), 'a "Common mistakes" heading').toBe(true);
-      expect(headings.some((h) => /exercises/i.test(h)), 'an "Exercises" heading').toBe(true);
+      expect(
+        headings.some((h) => /common mistakes/i.test(h)),
+        'a "Common mistakes" heading',
+      ).toBe(true);
+      expect(
+        headings.some((h) => /exercises/i.test(h)),
+        'an "Exercises" heading',
+      ).toBe(true);
     }
   });
 
   it('links only to notebooks that exist', () => {
-    const prose = cells.filter((c) => c.cell_type === 'markdown').map(text).join('\n');
+    const prose = cells
+      .filter((c) => c.cell_type === 'markdown')
+      .map(text)
+      .join('\n');
     const targets = [...prose.matchAll(/\]\((?:\.\/)?([\w-]+\.ipynb)(?:#[^)]*)?\)/g)].map((m) => m[1]);
     expect(targets.filter((t) => !notebooks.includes(t))).toEqual([]);
   });
 
   it('has prose that passes markdownlint', () => {
-    const markdown = `${cells.filter((c) => c.cell_type === 'markdown').map(text).join('\n\n').trim()}\n`;
+    const markdown = `${cells
+      .filter((c) => c.cell_type === 'markdown')
+      .map(text)
+      .join('\n\n')
+      .trim()}\n`;
     const result = lint({ strings: { [file]: markdown }, config: mdConfig });
-    const problems = result[file].map((e) => `line ${e.lineNumber}: ${e.ruleNames.join('/')} ${e.ruleDescription}${e.errorDetail ? ` (${e.errorDetail})` : ''}${e.errorContext ? ` [${e.errorContext}]` : ''}`);
+    const problems = result[file].map(
+      (e) =>
+        `line ${e.lineNumber}: ${e.ruleNames.join('/')} ${e.ruleDescription}${e.errorDetail ? ` (${e.errorDetail})` : ''}${e.errorContext ? ` [${e.errorContext}]` : ''}`,
+    );
     expect(problems).toEqual([]);
   });
 });

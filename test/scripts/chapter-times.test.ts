@@ -18,7 +18,9 @@ it('turns a notebook report into README rows and replaces only the marked sectio
   expect(table).toMatch(/on 2 cores of Test CPU, 13 minutes in all/);
   expect(table).toMatch(/\| 0 \| 00-tour \| 1\.3 \|\n\| 7 \| 07-pretraining \| 11\.5 \|/);
   const readme = 'intro\n<!-- chapter-times:start -->\nold\n<!-- chapter-times:end -->\nrest\n';
-  expect(replaceBetweenMarkers(readme, 'new')).toBe('intro\n<!-- chapter-times:start -->\nnew\n<!-- chapter-times:end -->\nrest\n');
+  expect(replaceBetweenMarkers(readme, 'new')).toBe(
+    'intro\n<!-- chapter-times:start -->\nnew\n<!-- chapter-times:end -->\nrest\n',
+  );
   expect(() => replaceBetweenMarkers('no markers', 'x')).toThrow(/has no <!-- chapter-times:start -->/);
 });
 

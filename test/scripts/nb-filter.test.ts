@@ -14,7 +14,10 @@ import { SAVE_HOOK_CONFIG } from '../../scripts/register-kernel.mjs';
 const root = path.resolve(__dirname, '../..');
 
 function git(cwd: string, ...args: string[]): string {
-  const run = spawnSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], { cwd, encoding: 'utf8' });
+  const run = spawnSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], {
+    cwd,
+    encoding: 'utf8',
+  });
   if (run.status !== 0) throw new Error(`git ${args.join(' ')}: ${run.stderr}`);
   return run.stdout;
 }
@@ -71,7 +74,10 @@ describe('notebook outputs stay out of git', () => {
     expect(fs.readFileSync(file, 'utf8')).toMatch(/# Demo, revised/);
     expect(git(repo, 'status', '--porcelain')).toBe('');
     fs.rmSync(clone, { recursive: true, force: true });
-    fs.writeFileSync(file, JSON.stringify({ ...ran, cells: [{ ...ran.cells[0], source: ['# Demo, revised'] }, ran.cells[1]] }, null, 1));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ ...ran, cells: [{ ...ran.cells[0], source: ['# Demo, revised'] }, ran.cells[1]] }, null, 1),
+    );
     afterSave(file);
     expect(git(repo, 'status', '--porcelain')).toBe('');
 
@@ -92,7 +98,11 @@ describe('notebook outputs stay out of git', () => {
 
   it('leaves a file that is not JSON (a merge in progress) as it is', () => {
     const text = '<<<<<<< HEAD\n{"cells": []}\n=======\n';
-    const run = spawnSync(process.execPath, [path.join(root, 'scripts', 'nb.mjs'), 'clean-filter', 'notebooks/x.ipynb'], { input: text, encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [path.join(root, 'scripts', 'nb.mjs'), 'clean-filter', 'notebooks/x.ipynb'],
+      { input: text, encoding: 'utf8' },
+    );
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(text);
   });
@@ -100,10 +110,14 @@ describe('notebook outputs stay out of git', () => {
   it('is registered by npm install, and every committed notebook is already in its clean form', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
     expect(pkg.scripts.prepare).toMatch(/nb\.mjs install-filter/);
-    expect(fs.readFileSync(path.join(root, '.gitattributes'), 'utf8')).toMatch(/^notebooks\/\*\.ipynb filter=nbclean$/m);
+    expect(fs.readFileSync(path.join(root, '.gitattributes'), 'utf8')).toMatch(
+      /^notebooks\/\*\.ipynb filter=nbclean$/m,
+    );
     for (const f of fs.readdirSync(path.join(root, 'notebooks')).filter((n) => n.endsWith('.ipynb'))) {
       const source = fs.readFileSync(path.join(root, 'notebooks', f), 'utf8');
-      expect(cleanText(source, `notebooks/${f}`) === source, `${f}: run node scripts/nb.mjs clean notebooks/${f}`).toBe(true);
+      expect(cleanText(source, `notebooks/${f}`) === source, `${f}: run node scripts/nb.mjs clean notebooks/${f}`).toBe(
+        true,
+      );
     }
   });
 });

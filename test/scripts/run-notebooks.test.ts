@@ -18,7 +18,10 @@ function notebook(name: string, cells: { kind: 'markdown' | 'code'; text: string
 }
 
 function run(files: string[], extra: string[] = []) {
-  const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'run-notebooks.mjs'), ...extra, ...files], { cwd: root, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'run-notebooks.mjs'), ...extra, ...files], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   return { status: result.status, out: `${result.stdout}${result.stderr}` };
 }
 

@@ -37,7 +37,9 @@ describe('stub generator', () => {
     expect(stub).toContain(
       "export function splitIntoHeads(x: tf.Tensor3D, H: number): tf.Tensor4D {\n  throw new Error('TODO: implement splitIntoHeads (see the chapter 05 notebook, section Many heads: split and merge)');\n}",
     );
-    expect(stub).toContain("    throw new Error('TODO: implement count (see the chapter 05 notebook, section Counting pairs)');\n  }");
+    expect(stub).toContain(
+      "    throw new Error('TODO: implement count (see the chapter 05 notebook, section Counting pairs)');\n  }",
+    );
     expect(stub).not.toContain('return helper');
     expect(stub).not.toContain('SOLUTION');
   });
@@ -51,8 +53,14 @@ describe('stub generator', () => {
   });
 
   it('fails on a section the notebook does not have, naming it and the file', () => {
-    const { errors } = stubFromSolution(solution.replace('Counting pairs', 'Counting triples'), { chapter: '02', headings, file: 'solutions/x.ts' });
-    expect(errors.join('\n')).toMatch(/solutions\/x\.ts:13: section "Counting triples" is not a heading of the chapter 02 notebook/);
+    const { errors } = stubFromSolution(solution.replace('Counting pairs', 'Counting triples'), {
+      chapter: '02',
+      headings,
+      file: 'solutions/x.ts',
+    });
+    expect(errors.join('\n')).toMatch(
+      /solutions\/x\.ts:13: section "Counting triples" is not a heading of the chapter 02 notebook/,
+    );
   });
 
   it('fails on unbalanced, malformed or missing markers', () => {
@@ -60,7 +68,10 @@ describe('stub generator', () => {
     expect(unclosed.errors.join('\n')).toMatch(/has no END SOLUTION/);
     const stray = stubFromSolution(`${solution}// END SOLUTION\n`, { chapter: '05', headings });
     expect(stray.errors.join('\n')).toMatch(/END SOLUTION without a BEGIN/);
-    const malformed = stubFromSolution(solution.replace('// BEGIN SOLUTION: Counting pairs', '// BEGIN SOLUTION Counting pairs'), { chapter: '05', headings });
+    const malformed = stubFromSolution(
+      solution.replace('// BEGIN SOLUTION: Counting pairs', '// BEGIN SOLUTION Counting pairs'),
+      { chapter: '05', headings },
+    );
     expect(malformed.errors.join('\n')).toMatch(/malformed marker/);
     const none = stubFromSolution('export const answer = 42;\n', { chapter: '05', headings });
     expect(none.errors.join('\n')).toMatch(/no "\/\/ BEGIN SOLUTION/);
@@ -71,9 +82,12 @@ describe('stub generator', () => {
     const nb = { cells: [{ cell_type: 'markdown', source: ['# Attention\n', '## Many heads: split and merge\n'] }] };
     fs.mkdirSync(path.join(base, 'notebooks'));
     fs.writeFileSync(path.join(base, 'notebooks', '05-attention.ipynb'), JSON.stringify(nb));
-    for (const dir of ['solutions', 'exercises']) fs.mkdirSync(path.join(base, dir, 'ch05-attention'), { recursive: true });
+    for (const dir of ['solutions', 'exercises'])
+      fs.mkdirSync(path.join(base, dir, 'ch05-attention'), { recursive: true });
     fs.writeFileSync(path.join(base, 'solutions/ch05-attention/heads.ts'), solution.replace(/export class[\s\S]*/, ''));
-    const { stub } = stubFromSolution(fs.readFileSync(path.join(base, 'solutions/ch05-attention/heads.ts'), 'utf8'), { chapter: '05' });
+    const { stub } = stubFromSolution(fs.readFileSync(path.join(base, 'solutions/ch05-attention/heads.ts'), 'utf8'), {
+      chapter: '05',
+    });
     fs.writeFileSync(path.join(base, 'exercises/ch05-attention/heads.ts'), stub);
     expect(checkStubs(base).problems).toEqual([]);
     fs.writeFileSync(path.join(base, 'exercises/ch05-attention/heads.ts'), `${stub}// edited by hand\n`);

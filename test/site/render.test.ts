@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { ChapterMeta, renderChapter, renderIndex, renderInline, renderMarkdown, SITE_CSS } from '../../site/render';
 import { chapterExercises, describeNotebook, firstParagraph } from '../../site/build';
 
-const meta = (n: string, title: string): ChapterMeta => ({ file: `${n}-x.ipynb`, number: n, title, summary: 's', exercises: [] });
+const meta = (n: string, title: string): ChapterMeta => ({
+  file: `${n}-x.ipynb`,
+  number: n,
+  title,
+  summary: 's',
+  exercises: [],
+});
 
 describe('site rendering', () => {
   it('typesets math with KaTeX and leaves code alone', () => {
@@ -24,8 +30,18 @@ describe('site rendering', () => {
           cell_type: 'code',
           source: 'L.plotly(...)',
           outputs: [
-            { output_type: 'display_data', data: { 'application/vnd.plotly.v1+json': { data: [{ y: [1] }], layout: {} }, 'text/html': '<div id="plotly-1" class="how-llms-plotly"><svg>static</svg></div><script>loader</script>' } },
-            { output_type: 'display_data', data: { 'image/svg+xml': '<svg><g aria-label="line"></g></svg>', 'text/plain': '[chart]' } },
+            {
+              output_type: 'display_data',
+              data: {
+                'application/vnd.plotly.v1+json': { data: [{ y: [1] }], layout: {} },
+                'text/html':
+                  '<div id="plotly-1" class="how-llms-plotly"><svg>static</svg></div><script>loader</script>',
+              },
+            },
+            {
+              output_type: 'display_data',
+              data: { 'image/svg+xml': '<svg><g aria-label="line"></g></svg>', 'text/plain': '[chart]' },
+            },
             { output_type: 'stream', name: 'stdout', text: ['a < b\n'] },
           ],
         },
@@ -34,7 +50,9 @@ describe('site rendering', () => {
       { prev: meta('00', 'Tour'), next: meta('02', 'Tokens') },
     );
     expect(page).toContain('<script src="assets/plotly.min.js" defer></script>');
-    expect(page).toMatch(/<div class="plotly-chart" id="plotly-site-\d+" data-figure="plotly-site-\d+-figure"><div class="how-llms-plotly"><svg>static<\/svg><\/div><\/div>/);
+    expect(page).toMatch(
+      /<div class="plotly-chart" id="plotly-site-\d+" data-figure="plotly-site-\d+-figure"><div class="how-llms-plotly"><svg>static<\/svg><\/div><\/div>/,
+    );
     expect(page).toMatch(/<script type="application\/json" id="plotly-site-\d+-figure">\{"data":\[\{"y":\[1\]\}\]/);
     expect(page).not.toContain('loader');
     expect(page).toContain('<svg><g aria-label="line"></g></svg>');
@@ -47,7 +65,12 @@ describe('site rendering', () => {
 
   it('gives headings ids and turns each section into a search entry', () => {
     const { html, sections } = renderChapter(
-      [{ cell_type: 'markdown', source: '# Attention\n\nIntro $q_i$.\n\n## Masks\n\nThe causal mask.\n\n## Masks\n\nAgain.' }],
+      [
+        {
+          cell_type: 'markdown',
+          source: '# Attention\n\nIntro $q_i$.\n\n## Masks\n\nThe causal mask.\n\n## Masks\n\nAgain.',
+        },
+      ],
       meta('05', 'Attention'),
       {},
     );
@@ -63,8 +86,22 @@ describe('site rendering', () => {
   });
 
   it('lists exercises once: inside the notebook own Exercises section when it has one, rendered as Markdown', () => {
-    const m = { ...meta('05', 'Attention'), chapterKey: 'ch05-attention', exercises: [{ file: 'exercises/ch05-attention/softmax.ts', name: 'stableSoftmax', doc: 'Softmax of `x` over the last axis, $m = \\max_k x_k$.' }] };
-    const own = renderChapter([{ cell_type: 'markdown', source: '# A\n\n## Exercises\n\nImplement `stableSoftmax`.' }], m, {}).html;
+    const m = {
+      ...meta('05', 'Attention'),
+      chapterKey: 'ch05-attention',
+      exercises: [
+        {
+          file: 'exercises/ch05-attention/softmax.ts',
+          name: 'stableSoftmax',
+          doc: 'Softmax of `x` over the last axis, $m = \\max_k x_k$.',
+        },
+      ],
+    };
+    const own = renderChapter(
+      [{ cell_type: 'markdown', source: '# A\n\n## Exercises\n\nImplement `stableSoftmax`.' }],
+      m,
+      {},
+    ).html;
     expect(own.match(/stableSoftmax<\/code> <span/g)).toHaveLength(1);
     expect(own).toContain('<code>x</code>');
     expect(own).toContain('class="katex"');
@@ -74,8 +111,19 @@ describe('site rendering', () => {
   });
 
   it('numbers the chapters from 0 on the index and keeps math and underscores in summaries', () => {
-    const html = renderIndex([{ ...meta('00', 'Tour'), summary: 'Predict $x_t$ given the ones before it, with `worker_threads`.' }, meta('01', 'RNNs')], '# Course');
-    expect(html.slice(html.indexOf('<ol class="chapters">')).match(/<li><a href="0\d-x\.html"><span class="num">(\d+)<\/span>/g)?.map((m) => m.match(/num">(\d+)/)?.[1])).toEqual(['0', '1']);
+    const html = renderIndex(
+      [
+        { ...meta('00', 'Tour'), summary: 'Predict $x_t$ given the ones before it, with `worker_threads`.' },
+        meta('01', 'RNNs'),
+      ],
+      '# Course',
+    );
+    expect(
+      html
+        .slice(html.indexOf('<ol class="chapters">'))
+        .match(/<li><a href="0\d-x\.html"><span class="num">(\d+)<\/span>/g)
+        ?.map((m) => m.match(/num">(\d+)/)?.[1]),
+    ).toEqual(['0', '1']);
     expect(html).toContain('class="katex"');
     expect(html).toContain('<code>worker_threads</code>');
     expect(renderInline('a_b and c_d')).toContain('a_b and c_d');
@@ -90,12 +138,16 @@ describe('site rendering', () => {
   });
 
   it('describes a notebook by its title (without a number) and first paragraph, as Markdown', () => {
-    const d = describeNotebook('07-pretraining.ipynb', [{ cell_type: 'markdown', source: '# 7. Pre-training\n\nWe train a **GPT** on\n$p(x_t)$.\n\nMore.' }]);
+    const d = describeNotebook('07-pretraining.ipynb', [
+      { cell_type: 'markdown', source: '# 7. Pre-training\n\nWe train a **GPT** on\n$p(x_t)$.\n\nMore.' },
+    ]);
     expect(d).toEqual({ number: '07', title: 'Pre-training', summary: 'We train a **GPT** on $p(x_t)$.' });
   });
 
   it('takes the first paragraph of a doc comment as the contract', () => {
-    expect(firstParagraph('\n * Softmax over the last axis.\n *   softmax(x)_j = exp(x_j)\n *\n * Example: not this.\n ')).toBe('Softmax over the last axis.\n  softmax(x)_j = exp(x_j)');
+    expect(
+      firstParagraph('\n * Softmax over the last axis.\n *   softmax(x)_j = exp(x_j)\n *\n * Example: not this.\n '),
+    ).toBe('Softmax over the last axis.\n  softmax(x)_j = exp(x_j)');
   });
 
   it('finds a chapter exercises with their doc comments, or none', () => {

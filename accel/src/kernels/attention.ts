@@ -47,7 +47,12 @@ interface CausalSoftmaxAttrs {
 // One row's exponentials, in float64 until they are normalised.
 let scratch = new Float64Array(0);
 
-function causalSoftmax(x: Float32Array, y: Float32Array, [Tq, Tk]: number[], { scale, causal, offset }: CausalSoftmaxAttrs): void {
+function causalSoftmax(
+  x: Float32Array,
+  y: Float32Array,
+  [Tq, Tk]: number[],
+  { scale, causal, offset }: CausalSoftmaxAttrs,
+): void {
   if (scratch.length < Tk) scratch = new Float64Array(Tk);
   const e = scratch;
   const rows = x.length / Tk;
@@ -67,7 +72,13 @@ function causalSoftmax(x: Float32Array, y: Float32Array, [Tq, Tk]: number[], { s
   }
 }
 
-function causalSoftmaxGrad(dy: Float32Array, y: Float32Array, dx: Float32Array, [Tq, Tk]: number[], { scale, causal, offset }: CausalSoftmaxAttrs): void {
+function causalSoftmaxGrad(
+  dy: Float32Array,
+  y: Float32Array,
+  dx: Float32Array,
+  [Tq, Tk]: number[],
+  { scale, causal, offset }: CausalSoftmaxAttrs,
+): void {
   const rows = y.length / Tk;
   for (let r = 0; r < rows; r++) {
     const base = r * Tk;
@@ -83,7 +94,12 @@ function causalSoftmaxGrad(dy: Float32Array, y: Float32Array, dx: Float32Array, 
 const lastTwo = (shape: number[]): number[] => shape.slice(-2);
 
 /** The native version's numbers (accel/native/fused_kernels.c): Tq, Tk, scale, causal, offset (unused, so 0, unmasked). */
-const softmaxArgs = (shape: number[], { scale, causal, offset }: CausalSoftmaxAttrs): number[] => [...lastTwo(shape), scale, causal ? 1 : 0, causal ? offset : 0];
+const softmaxArgs = (shape: number[], { scale, causal, offset }: CausalSoftmaxAttrs): number[] => [
+  ...lastTwo(shape),
+  scale,
+  causal ? 1 : 0,
+  causal ? offset : 0,
+];
 
 registerFusedKernel<CausalSoftmaxAttrs>(
   {
@@ -96,7 +112,9 @@ registerFusedKernel<CausalSoftmaxAttrs>(
   },
   {
     outputsToSave: [true],
-    gradFunc: (dy, saved, attrs) => ({ scores: () => runFused('HowLlmsCausalSoftmaxGrad', { dy: dy as tf.Tensor, y: saved[0] }, attrs)[0] }),
+    gradFunc: (dy, saved, attrs) => ({
+      scores: () => runFused('HowLlmsCausalSoftmaxGrad', { dy: dy as tf.Tensor, y: saved[0] }, attrs)[0],
+    }),
   },
 );
 
@@ -114,7 +132,12 @@ registerFusedKernel<CausalSoftmaxAttrs>({
  * or undefined where no fused kernel runs. `offset`: absolute position of query 0 (query i sees keys ≤ offset + i);
  * `causal: false` masks nothing.
  */
-export function fusedCausalSoftmax(scores: tf.Tensor, scale: number, causal: boolean, offset = 0): tf.Tensor | undefined {
+export function fusedCausalSoftmax(
+  scores: tf.Tensor,
+  scale: number,
+  causal: boolean,
+  offset = 0,
+): tf.Tensor | undefined {
   if (!fusedAvailable('HowLlmsCausalSoftmax', [scores])) return undefined;
   return runFused('HowLlmsCausalSoftmax', { scores }, { scale, causal, offset })[0];
 }
@@ -148,8 +171,12 @@ let sumScratch = new Float64Array(0);
  * The loops walk each part in order, D values at a time from (or to) every P·C-th row of the packed layout.
  */
 function copyHeads(
-  packed: Float32Array, parts: Float32Array[], [B, T, H, D]: number[], toParts: boolean,
-  bias?: Float32Array, sums?: Float32Array,
+  packed: Float32Array,
+  parts: Float32Array[],
+  [B, T, H, D]: number[],
+  toParts: boolean,
+  bias?: Float32Array,
+  sums?: Float32Array,
 ): void {
   const P = parts.length;
   const C = H * D;
@@ -257,7 +284,13 @@ for (let P = 1; P <= 3; P++) {
  * (gradient one kernel), or undefined where no fused kernel runs. P = 1 splits heads; P = 3 splits a packed q, k, v
  * projection too, and the bias is the projection's.
  */
-export function fusedSplitHeads(x: tf.Tensor, parts: 1 | 2 | 3, nHead: number, seqLen: number, bias?: tf.Tensor): tf.Tensor[] | undefined {
+export function fusedSplitHeads(
+  x: tf.Tensor,
+  parts: 1 | 2 | 3,
+  nHead: number,
+  seqLen: number,
+  bias?: tf.Tensor,
+): tf.Tensor[] | undefined {
   const name = bias ? `HowLlmsSplitHeadsBias${parts}` : `HowLlmsSplitHeads${parts}`;
   if (!fusedAvailable(name, bias ? [x, bias] : [x])) return undefined;
   return runFused(name, bias ? { x, bias } : { x }, { nHead, seqLen, inRank: x.rank });
@@ -275,13 +308,29 @@ export function fusedMergeHeads(parts: tf.Tensor[], outRank: 2 | 3): tf.Tensor |
 // ---- the key/value cache ------------------------------------------------------------------------------
 
 /** Copy rows (B, H, T, D) into buf (B, H, capacity, D) at positions position … position + T − 1. */
-function writeRows(buf: Float32Array, rows: Float32Array, BH: number, capacity: number, T: number, D: number, position: number): void {
+function writeRows(
+  buf: Float32Array,
+  rows: Float32Array,
+  BH: number,
+  capacity: number,
+  T: number,
+  D: number,
+  position: number,
+): void {
   for (let bh = 0; bh < BH; bh++) buf.set(rows.subarray(bh * T * D, (bh + 1) * T * D), (bh * capacity + position) * D);
 }
 
 /** The first `length` positions of buf (B, H, capacity, D) → out (B, H, length, D). */
-function readPrefix(buf: Float32Array, out: Float32Array, BH: number, capacity: number, length: number, D: number): void {
-  for (let bh = 0; bh < BH; bh++) out.set(buf.subarray(bh * capacity * D, (bh * capacity + length) * D), bh * length * D);
+function readPrefix(
+  buf: Float32Array,
+  out: Float32Array,
+  BH: number,
+  capacity: number,
+  length: number,
+  D: number,
+): void {
+  for (let bh = 0; bh < BH; bh++)
+    out.set(buf.subarray(bh * capacity * D, (bh * capacity + length) * D), bh * length * D);
 }
 
 interface CacheWriteAttrs {
@@ -317,7 +366,8 @@ export function fusedKVCacheWrite(
 ): [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor] | undefined {
   if (!fusedAvailable('HowLlmsKVCacheWrite', [kBuffer, vBuffer, k, v])) return undefined;
   const capacity = kBuffer.shape[2] as number;
-  if (position + (k.shape[2] as number) > capacity) throw new Error(`KV cache: ${position} + ${k.shape[2]} positions exceed its capacity ${capacity}`);
+  if (position + (k.shape[2] as number) > capacity)
+    throw new Error(`KV cache: ${position} + ${k.shape[2]} positions exceed its capacity ${capacity}`);
   const [kAll, vAll, kNew, vNew] = runFused('HowLlmsKVCacheWrite', { kBuffer, vBuffer, k, v }, { position });
   return [kAll, vAll, kNew, vNew];
 }
@@ -388,8 +438,14 @@ function dot(q: Float32Array, k: Float32Array, at: number, D: number): number {
 }
 
 function cachedAttention(
-  qkv: Float32Array, bias: Float32Array | undefined, kb: Float32Array, vb: Float32Array, y: Float32Array, w: Float32Array | undefined,
-  [B, H, capacity, D]: number[], { position, scale, ropePosition, ropeBase }: CachedAttentionAttrs,
+  qkv: Float32Array,
+  bias: Float32Array | undefined,
+  kb: Float32Array,
+  vb: Float32Array,
+  y: Float32Array,
+  w: Float32Array | undefined,
+  [B, H, capacity, D]: number[],
+  { position, scale, ropePosition, ropeBase }: CachedAttentionAttrs,
 ): void {
   const C = H * D;
   const Tk = position + 1;
@@ -460,15 +516,22 @@ function cachedAttention(
   }
 }
 
-const cachedAttentionShapes = (qkv: number[], kb: number[], { position, weights }: CachedAttentionAttrs): number[][] => {
+const cachedAttentionShapes = (
+  qkv: number[],
+  kb: number[],
+  { position, weights }: CachedAttentionAttrs,
+): number[][] => {
   const out = [[qkv[0], qkv[1] / 3]];
   if (weights) out.push([kb[0], kb[1], 1, position + 1]);
   return out;
 };
 
 /** The native version's numbers (accel/native/fused_kernels.c); it has no RoPE, so with RoPE the JS loop runs. */
-const cachedAttentionArgs = (kb: number[], { position, scale, ropePosition, weights }: CachedAttentionAttrs, hasBias: boolean) =>
-  ropePosition >= 0 ? undefined : [...kb, position, scale, hasBias ? 1 : 0, weights ? 1 : 0];
+const cachedAttentionArgs = (
+  kb: number[],
+  { position, scale, ropePosition, weights }: CachedAttentionAttrs,
+  hasBias: boolean,
+) => (ropePosition >= 0 ? undefined : [...kb, position, scale, hasBias ? 1 : 0, weights ? 1 : 0]);
 
 registerFusedKernel<CachedAttentionAttrs>({
   name: 'HowLlmsCachedAttention',
@@ -487,7 +550,8 @@ registerFusedKernel<CachedAttentionAttrs>({
   outputShapes: ([qkv, , kb], attrs) => cachedAttentionShapes(qkv, kb, attrs),
   native: 'cachedAttention',
   nativeArgs: ([, , kb], attrs) => cachedAttentionArgs(kb, attrs, true),
-  compute: ([qkv, bias, kb, vb], [y, w], [, , kbShape], attrs) => cachedAttention(qkv, bias, kb, vb, y, w, kbShape, attrs),
+  compute: ([qkv, bias, kb, vb], [y, w], [, , kbShape], attrs) =>
+    cachedAttention(qkv, bias, kb, vb, y, w, kbShape, attrs),
 });
 
 /** Options of fusedCachedAttention. */
@@ -511,12 +575,19 @@ export interface CachedAttentionOptions {
  * copies of the buffers with the new key and value at `position` (the given buffers are unchanged). Undefined where
  * no fused kernel runs.
  */
-export function fusedCachedAttention(qkv: tf.Tensor, kBuffer: tf.Tensor, vBuffer: tf.Tensor, o: CachedAttentionOptions): tf.Tensor[] | undefined {
+export function fusedCachedAttention(
+  qkv: tf.Tensor,
+  kBuffer: tf.Tensor,
+  vBuffer: tf.Tensor,
+  o: CachedAttentionOptions,
+): tf.Tensor[] | undefined {
   const name = o.bias ? 'HowLlmsCachedAttentionBias' : 'HowLlmsCachedAttention';
   if (!fusedAvailable(name, [qkv, kBuffer, vBuffer, ...(o.bias ? [o.bias] : [])])) return undefined;
   const [B, H, capacity, D] = kBuffer.shape as number[];
   if (qkv.rank !== 2 || qkv.shape[0] !== B || qkv.shape[1] !== 3 * H * D || H !== o.nHead) {
-    throw new Error(`cached attention: qkv ${JSON.stringify(qkv.shape)} does not match buffers ${JSON.stringify(kBuffer.shape)} with ${o.nHead} heads`);
+    throw new Error(
+      `cached attention: qkv ${JSON.stringify(qkv.shape)} does not match buffers ${JSON.stringify(kBuffer.shape)} with ${o.nHead} heads`,
+    );
   }
   if (o.position >= capacity) throw new Error(`KV cache: position ${o.position} is past its capacity ${capacity}`);
   return runFused(name, o.bias ? { qkv, bias: o.bias, kBuffer, vBuffer } : { qkv, kBuffer, vBuffer }, {

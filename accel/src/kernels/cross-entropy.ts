@@ -27,7 +27,9 @@ registerFusedKernel({
       }
       const target = t[n];
       if (!(target >= 0 && target < V) || target !== Math.floor(target)) {
-        throw new Error(`cross-entropy: target ${target} at position ${n} is not a token id in [0, ${V - 1}]; check targets against the vocabulary`);
+        throw new Error(
+          `cross-entropy: target ${target} at position ${n} is not a token id in [0, ${V - 1}]; check targets against the vocabulary`,
+        );
       }
       total += Math.log(sum) - (x[row + target] - max); // −log softmax(x)[target]
       for (let v = 0; v < V; v++) grad[row + v] /= sum * N;

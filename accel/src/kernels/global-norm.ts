@@ -62,7 +62,10 @@ function numbered(tensors: tf.Tensor[]): Record<string, tf.Tensor> {
  * The global norm () of tensors and the clip factor () min(1, maxNorm / norm) in one kernel, or undefined
  * where no fused kernel runs (use the reference then).
  */
-export function fusedGlobalNorm(tensors: tf.Tensor[], maxNorm: number): { norm: tf.Scalar; factor: tf.Scalar } | undefined {
+export function fusedGlobalNorm(
+  tensors: tf.Tensor[],
+  maxNorm: number,
+): { norm: tf.Scalar; factor: tf.Scalar } | undefined {
   if (!fusedAvailable('HowLlmsGlobalNorm', tensors)) return undefined;
   const [norm, factor] = runFused('HowLlmsGlobalNorm', numbered(tensors), { maxNorm });
   return { norm: norm as tf.Scalar, factor: factor as tf.Scalar };

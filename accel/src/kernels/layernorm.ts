@@ -27,7 +27,14 @@ function forwardShapes([x]: number[][]): number[][] {
 }
 
 /** One pass per row for μ, one for σ², one to write y; `bias` undefined means β = 0. */
-function forward(x: Float32Array, weight: Float32Array, bias: Float32Array | undefined, y: Float32Array, rstd: Float32Array, eps: number): void {
+function forward(
+  x: Float32Array,
+  weight: Float32Array,
+  bias: Float32Array | undefined,
+  y: Float32Array,
+  rstd: Float32Array,
+  eps: number,
+): void {
   const C = weight.length;
   const rows = rstd.length;
   for (let row = 0, o = 0; row < rows; row++, o += C) {
@@ -142,7 +149,8 @@ registerFusedKernel({
 export function fusedLayerNorm(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor, eps = 1e-5): tf.Tensor | undefined {
   if (x.rank < 1) return undefined;
   const C = x.shape[x.rank - 1];
-  if (C === 0 || !tf.util.arraysEqual(weight.shape, [C]) || (bias && !tf.util.arraysEqual(bias.shape, [C]))) return undefined;
+  if (C === 0 || !tf.util.arraysEqual(weight.shape, [C]) || (bias && !tf.util.arraysEqual(bias.shape, [C])))
+    return undefined;
   const name = bias ? 'HowLlmsLayerNorm' : 'HowLlmsLayerNormNoBias';
   const inputs: Record<string, tf.Tensor> = bias ? { x, weight, bias } : { x, weight };
   if (!fusedAvailable(name, Object.values(inputs))) return undefined;

@@ -5,9 +5,16 @@ import { Rng, tf } from '@how-llms-work/lib';
 
 describe('ch01 gradientNormsByPosition', () => {
   it('gives the row norms of W for the linear f(x) = sum(x ⊙ W)', () => {
-    const W = [[3, 4, 0], [0, 0, 0], [1, 2, 2]];
+    const W = [
+      [3, 4, 0],
+      [0, 0, 0],
+      [1, 2, 2],
+    ];
     const w = tf.tensor2d(W);
-    const norms = gradientNormsByPosition((x: tf.Tensor2D) => x.mul(w).sum() as tf.Scalar, tf.zeros([3, 3]) as tf.Tensor2D);
+    const norms = gradientNormsByPosition(
+      (x: tf.Tensor2D) => x.mul(w).sum() as tf.Scalar,
+      tf.zeros([3, 3]) as tf.Tensor2D,
+    );
     expect(norms).toHaveLength(3);
     [5, 0, 3].forEach((n, t) => expect(norms[t]).toBeCloseTo(n, 5));
   });
@@ -27,7 +34,16 @@ describe('ch01 gradientNormsByPosition', () => {
       const x = tf.randomNormal([T, C], 0, 1, 'float32', trial + 1) as tf.Tensor2D;
       const w = tf.randomNormal([T, C], 0, 1, 'float32', trial + 11);
       const f = (v: tf.Tensor2D) => tf.tanh(v.mul(w)).sum().mul(tf.sin(v.sum())) as tf.Scalar;
-      const want = tf.tidy(() => Array.from(tf.grad((v: tf.Tensor) => f(v as tf.Tensor2D))(x).square().sum(1).sqrt().dataSync()));
+      const want = tf.tidy(() =>
+        Array.from(
+          tf
+            .grad((v: tf.Tensor) => f(v as tf.Tensor2D))(x)
+            .square()
+            .sum(1)
+            .sqrt()
+            .dataSync(),
+        ),
+      );
       const before = tf.memory().numTensors;
       const got = gradientNormsByPosition(f, x);
       expect(tf.memory().numTensors).toBe(before);

@@ -10,7 +10,12 @@ const randomMatrix = (rows: number, cols: number, seed: number) => {
 
 describe('ch01 rnnStep', () => {
   it('computes tanh(x Wihᵀ + h Whhᵀ + b) on a batch of 3, checked by hand', () => {
-    const [x, h, wIh, wHh] = [randomMatrix(3, 2, 21), randomMatrix(3, 2, 22), randomMatrix(2, 2, 23), randomMatrix(2, 2, 24)];
+    const [x, h, wIh, wHh] = [
+      randomMatrix(3, 2, 21),
+      randomMatrix(3, 2, 22),
+      randomMatrix(2, 2, 23),
+      randomMatrix(2, 2, 24),
+    ];
     const b = [0.3, -0.4];
     const got = rnnStep(tf.tensor2d(x), tf.tensor2d(h), tf.tensor2d(wIh), tf.tensor2d(wHh), tf.tensor1d(b)).arraySync();
     for (let i = 0; i < 3; i++) {
@@ -40,12 +45,29 @@ describe('ch01 rnnStep', () => {
       const wHh = tf.randomNormal([H, H], 0, 1, 'float32', 10 * trial + 4) as tf.Tensor2D;
       const b = tf.randomNormal([H], 0, 1, 'float32', 10 * trial + 5) as tf.Tensor1D;
       const probe = tf.randomNormal([B, H], 0, 1, 'float32', 10 * trial + 6);
-      const reference = (xx: tf.Tensor, hh: tf.Tensor, wi: tf.Tensor, wh: tf.Tensor, bb: tf.Tensor) => tf.tanh(tf.matMul(xx, wi, false, true).add(tf.matMul(hh, wh, false, true)).add(bb));
+      const reference = (xx: tf.Tensor, hh: tf.Tensor, wi: tf.Tensor, wh: tf.Tensor, bb: tf.Tensor) =>
+        tf.tanh(
+          tf
+            .matMul(xx, wi, false, true)
+            .add(tf.matMul(hh, wh, false, true))
+            .add(bb),
+        );
       const got = rnnStep(x, h, wIh, wHh, b);
       expect(got.shape).toEqual([B, H]);
-      expect(tf.abs(got.sub(reference(x, h, wIh, wHh, b))).max().dataSync()[0]).toBeLessThan(1e-5);
-      const mine = tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor, e: tf.Tensor, f: tf.Tensor) => rnnStep(a as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor2D, e as tf.Tensor2D, f as tf.Tensor1D).mul(probe).sum())([x, h, wIh, wHh, b]);
-      const want = tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor, e: tf.Tensor, f: tf.Tensor) => reference(a, c, d, e, f).mul(probe).sum())([x, h, wIh, wHh, b]);
+      expect(
+        tf
+          .abs(got.sub(reference(x, h, wIh, wHh, b)))
+          .max()
+          .dataSync()[0],
+      ).toBeLessThan(1e-5);
+      const mine = tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor, e: tf.Tensor, f: tf.Tensor) =>
+        rnnStep(a as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor2D, e as tf.Tensor2D, f as tf.Tensor1D)
+          .mul(probe)
+          .sum(),
+      )([x, h, wIh, wHh, b]);
+      const want = tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor, e: tf.Tensor, f: tf.Tensor) =>
+        reference(a, c, d, e, f).mul(probe).sum(),
+      )([x, h, wIh, wHh, b]);
       mine.forEach((g, i) => expect(tf.abs(g.sub(want[i])).max().dataSync()[0]).toBeLessThan(1e-4));
     }
   });

@@ -4,7 +4,8 @@ import { trainBpe } from '@exercises/ch02-tokenization/train-bpe';
 import { BpeTokenizer, Rng, trainBpe as libraryTrainBpe } from '@how-llms-work/lib';
 import { randomText } from '../../../test/exercises/helpers';
 
-const libraryMerges = (text: string, vocabSize: number) => libraryTrainBpe(text, { vocabSize, pattern: null }).merges.map((m) => [...m.pair]);
+const libraryMerges = (text: string, vocabSize: number) =>
+  libraryTrainBpe(text, { vocabSize, pattern: null }).merges.map((m) => [...m.pair]);
 
 describe('ch02 trainBpe', () => {
   it("learns the library's merges, merge for merge, on 10 seeded random corpora (ties, emoji, lone surrogates)", () => {
@@ -12,11 +13,14 @@ describe('ch02 trainBpe', () => {
     for (let k = 0; k < 10; k++) {
       const text = randomText(rng, 20 + rng.int(200));
       const vocabSize = 256 + rng.int(60);
-      expect(trainBpe(text, vocabSize), `corpus ${k}: ${JSON.stringify(text.slice(0, 40))}…, vocabSize ${vocabSize}`).toEqual(libraryMerges(text, vocabSize));
+      expect(
+        trainBpe(text, vocabSize),
+        `corpus ${k}: ${JSON.stringify(text.slice(0, 40))}…, vocabSize ${vocabSize}`,
+      ).toEqual(libraryMerges(text, vocabSize));
     }
   });
 
-  it("breaks ties as the library does: the smallest pair (a, b) among the most frequent", () => {
+  it('breaks ties as the library does: the smallest pair (a, b) among the most frequent', () => {
     // Every pair occurs exactly twice: the order of the merges is decided by ties alone.
     for (const text of ['dcba dcba', 'zyxzyx', 'ba ab ba ab', '\u00ff\u00fe\u00ff\u00fe']) {
       expect(trainBpe(text, 270), JSON.stringify(text)).toEqual(libraryMerges(text, 270));

@@ -10,7 +10,12 @@ describe('ch03 cosine', () => {
     const want = dot(u, v) / Math.sqrt(dot(u, u) * dot(v, v));
     expect(cosine(u, v)).toBeCloseTo(want, 10);
     expect(cosine(v, u)).toBeCloseTo(want, 10);
-    expect(cosine(u, v.map((x) => -3 * x))).toBeCloseTo(-want, 10);
+    expect(
+      cosine(
+        u,
+        v.map((x) => -3 * x),
+      ),
+    ).toBeCloseTo(-want, 10);
   });
   it('handles width 1 and refuses a zero second vector', () => {
     expect(cosine([-3], [2])).toBeCloseTo(-1, 10);
@@ -26,8 +31,18 @@ describe('ch03 cosine', () => {
       const c = cosine(u, v);
       expect(c).toBeCloseTo(cosineSimilarity(u, v), 9);
       expect(cosine(v, u)).toBeCloseTo(c, 12);
-      expect(cosine(u.map((x) => x * 37.5), v.map((x) => x * 0.01))).toBeCloseTo(c, 9);
-      expect(cosine(u, u.map((x) => -x))).toBeCloseTo(-1, 9);
+      expect(
+        cosine(
+          u.map((x) => x * 37.5),
+          v.map((x) => x * 0.01),
+        ),
+      ).toBeCloseTo(c, 9);
+      expect(
+        cosine(
+          u,
+          u.map((x) => -x),
+        ),
+      ).toBeCloseTo(-1, 9);
       expect(Math.abs(c)).toBeLessThanOrEqual(1 + 1e-12);
     }
   });

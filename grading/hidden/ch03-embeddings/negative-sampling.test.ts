@@ -10,10 +10,20 @@ describe('ch03 negativeSamplingPairLoss', () => {
   it('is softplus(−u·v) + Σ softplus(u·nₖ) on random vectors', () => {
     const [u, v, n1, n2] = [randomVector(5, 37), randomVector(5, 38), randomVector(5, 39), randomVector(5, 40)];
     expect(negativeSamplingPairLoss(u, v, [])).toBeCloseTo(softplus(-dot(u, v)), 8);
-    expect(negativeSamplingPairLoss(u, v, [n1, n2])).toBeCloseTo(softplus(-dot(u, v)) + softplus(dot(u, n1)) + softplus(dot(u, n2)), 8);
+    expect(negativeSamplingPairLoss(u, v, [n1, n2])).toBeCloseTo(
+      softplus(-dot(u, v)) + softplus(dot(u, n1)) + softplus(dot(u, n2)),
+      8,
+    );
   });
   it('is 0, not NaN, when the context scores huge and the noise hugely negative', () => {
-    const loss = negativeSamplingPairLoss([1, 0], [1000, 0], [[-1000, 0], [-2000, 5]]);
+    const loss = negativeSamplingPairLoss(
+      [1, 0],
+      [1000, 0],
+      [
+        [-1000, 0],
+        [-2000, 5],
+      ],
+    );
     expect(Number.isFinite(loss)).toBe(true);
     expect(loss).toBeCloseTo(0, 10);
   });
@@ -26,7 +36,9 @@ describe('ch03 negativeSamplingPairLoss', () => {
       const u = vec();
       const v = vec();
       const noise = Array.from({ length: K }, vec);
-      const want = tf.tidy(() => negativeSamplingLoss(tf.tensor2d([u]), tf.tensor2d([v]), tf.tensor3d([noise])).dataSync()[0]);
+      const want = tf.tidy(
+        () => negativeSamplingLoss(tf.tensor2d([u]), tf.tensor2d([v]), tf.tensor3d([noise])).dataSync()[0],
+      );
       expect(negativeSamplingPairLoss(u, v, noise)).toBeCloseTo(want, 4);
     }
     const big = negativeSamplingPairLoss([100, 0], [-30, 0], [[-40, 0]]);

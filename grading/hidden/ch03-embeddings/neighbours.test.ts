@@ -19,10 +19,16 @@ describe('ch03 mostSimilar', () => {
   it('on seeded random vectors: the k best by cosine, in order, never the word itself, unchanged by rescaling vectors', () => {
     const rng = new Rng(303);
     const words = Array.from({ length: 40 }, (_, i) => `w${i}`);
-    const vectors: Record<string, number[]> = Object.fromEntries(words.map((w) => [w, Array.from({ length: 6 }, () => rng.normal())]));
-    const cos = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0) / Math.hypot(...a) / Math.hypot(...b);
+    const vectors: Record<string, number[]> = Object.fromEntries(
+      words.map((w) => [w, Array.from({ length: 6 }, () => rng.normal())]),
+    );
+    const cos = (a: number[], b: number[]) =>
+      a.reduce((s, x, i) => s + x * b[i], 0) / Math.hypot(...a) / Math.hypot(...b);
     for (const word of ['w0', 'w17', 'w39']) {
-      const want = words.filter((w) => w !== word).sort((a, b) => cos(vectors[word], vectors[b]) - cos(vectors[word], vectors[a])).slice(0, 7);
+      const want = words
+        .filter((w) => w !== word)
+        .sort((a, b) => cos(vectors[word], vectors[b]) - cos(vectors[word], vectors[a]))
+        .slice(0, 7);
       expect(mostSimilar(vectors, word, 7)).toEqual(want);
       const scaled = Object.fromEntries(Object.entries(vectors).map(([w, v], i) => [w, v.map((x) => x * (1 + i))]));
       expect(mostSimilar(scaled, word, 7)).toEqual(want);

@@ -12,7 +12,14 @@ describe('ch04 ropeRotate', () => {
   it('is undone by the opposite position and is linear', () => {
     const [x, y] = [randomVector(6, 41), randomVector(6, 42)];
     expectAllClose(ropeRotate(ropeRotate(x, 13), -13), x, 1e-12);
-    expectAllClose(ropeRotate(x.map((v, i) => 2 * v + y[i]), 9), ropeRotate(x, 9).map((v, i) => 2 * v + ropeRotate(y, 9)[i]), 1e-12);
+    expectAllClose(
+      ropeRotate(
+        x.map((v, i) => 2 * v + y[i]),
+        9,
+      ),
+      ropeRotate(x, 9).map((v, i) => 2 * v + ropeRotate(y, 9)[i]),
+      1e-12,
+    );
   });
   it('rejects a length of 5, naming it', () => {
     expect(ropeRotate([], 3)).toEqual([]);

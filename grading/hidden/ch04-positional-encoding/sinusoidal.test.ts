@@ -15,7 +15,8 @@ describe('ch04 sinusoidalTable', () => {
   });
   it('pairs share a frequency: sin² + cos² = 1 for every pair and position', () => {
     const table = sinusoidalTable(9, 10);
-    for (const row of table) for (let i = 0; i < 5; i++) expect(row[2 * i] ** 2 + row[2 * i + 1] ** 2).toBeCloseTo(1, 12);
+    for (const row of table)
+      for (let i = 0; i < 5; i++) expect(row[2 * i] ** 2 + row[2 * i + 1] ** 2).toBeCloseTo(1, 12);
   });
   it("equals the library's table for seeded random sizes, odd widths included", () => {
     const rng = new Rng(401);
@@ -30,7 +31,8 @@ describe('ch04 sinusoidalTable', () => {
         row.forEach((v, d) => expect(v).toBeCloseTo(want[p * C + d], 5));
       });
       // Every (sin, cos) pair lies on the unit circle.
-      for (const row of got) for (let d = 0; d + 1 < C; d += 2) expect(row[d] ** 2 + row[d + 1] ** 2).toBeCloseTo(1, 10);
+      for (const row of got)
+        for (let d = 0; d + 1 < C; d += 2) expect(row[d] ** 2 + row[d + 1] ** 2).toBeCloseTo(1, 10);
     }
   });
 });

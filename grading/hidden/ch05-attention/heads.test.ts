@@ -14,7 +14,8 @@ describe('ch05 split and merge heads', () => {
     expect(narrow.shape).toEqual([2, 4, 3, 1]);
     const xs = x.arraySync();
     const ns = narrow.arraySync() as number[][][][];
-    for (let b = 0; b < 2; b++) for (let h = 0; h < 4; h++) for (let t = 0; t < 3; t++) expect(ns[b][h][t][0]).toBe(xs[b][t][h]);
+    for (let b = 0; b < 2; b++)
+      for (let h = 0; h < 4; h++) for (let t = 0; t < 3; t++) expect(ns[b][h][t][0]).toBe(xs[b][t][h]);
   });
   it('split(merge(h)) gives back heads h', () => {
     const h = randn([3, 2, 5, 3], 58) as tf.Tensor4D;

@@ -20,7 +20,15 @@ function cases(n: number, seed: number) {
   return Array.from({ length: n }, (_, i) => {
     const H = [1, 2, 3, 4][rng.int(4)];
     const D = [1, 2, 4, 5][rng.int(4)];
-    return { B: 1 + rng.int(3), T: 1 + rng.int(9), H, C: H * D, bias: rng.int(3) > 0, std: [0.2, 0.5, 1.2][rng.int(3)], seed: seed * 100 + i };
+    return {
+      B: 1 + rng.int(3),
+      T: 1 + rng.int(9),
+      H,
+      C: H * D,
+      bias: rng.int(3) > 0,
+      std: [0.2, 0.5, 1.2][rng.int(3)],
+      seed: seed * 100 + i,
+    };
   });
 }
 
@@ -43,9 +51,14 @@ describe('ch05 causalSelfAttention', () => {
       const x = tf.variable(randn([c.B, c.T, c.C], c.seed + 3));
       const upstream = randn([c.B, c.T, c.C], c.seed + 4);
       const vars = { ...params, x };
-      const mine = namedGrads(() => causalSelfAttention(params, PREFIX, x as unknown as tf.Tensor3D, c.H), vars, upstream);
+      const mine = namedGrads(
+        () => causalSelfAttention(params, PREFIX, x as unknown as tf.Tensor3D, c.H),
+        vars,
+        upstream,
+      );
       const lib = namedGrads(() => selfAttention(params, PREFIX, x, { nHead: c.H, causal: true }), vars, upstream);
-      for (const name of Object.keys(vars)) expect(maxDiff(mine[name], lib[name]), `${name} in ${JSON.stringify(c)}`).toBeLessThan(5e-4);
+      for (const name of Object.keys(vars))
+        expect(maxDiff(mine[name], lib[name]), `${name} in ${JSON.stringify(c)}`).toBeLessThan(5e-4);
     }
   });
 
@@ -60,8 +73,15 @@ describe('ch05 causalSelfAttention', () => {
         return x.add(row.mul(randn([2, 1, 12], 60 + t, 2))) as tf.Tensor3D;
       });
       const out = causalSelfAttention(params, PREFIX, changed, 3);
-      if (t > 0) expect(maxDiff(out.slice([0, 0, 0], [2, t, 12]), base.slice([0, 0, 0], [2, t, 12])), `positions before ${t}`).toBeLessThan(1e-6);
-      expect(maxDiff(out.slice([0, t, 0], [2, T - t, 12]), base.slice([0, t, 0], [2, T - t, 12])), `positions from ${t}`).toBeGreaterThan(1e-3);
+      if (t > 0)
+        expect(
+          maxDiff(out.slice([0, 0, 0], [2, t, 12]), base.slice([0, 0, 0], [2, t, 12])),
+          `positions before ${t}`,
+        ).toBeLessThan(1e-6);
+      expect(
+        maxDiff(out.slice([0, t, 0], [2, T - t, 12]), base.slice([0, t, 0], [2, T - t, 12])),
+        `positions from ${t}`,
+      ).toBeGreaterThan(1e-3);
     }
   });
 
@@ -97,7 +117,9 @@ describe('ch05 causalSelfAttention', () => {
     const params = attentionParams(8, 61, true, 0.5);
     const x = randn([2, 4, 8], 62) as tf.Tensor3D;
     const step = () => {
-      const { value, grads } = tf.variableGrads(() => causalSelfAttention(params, PREFIX, x, 2).square().mean() as tf.Scalar);
+      const { value, grads } = tf.variableGrads(
+        () => causalSelfAttention(params, PREFIX, x, 2).square().mean() as tf.Scalar,
+      );
       tf.dispose([value, ...Object.values(grads)]);
     };
     step();

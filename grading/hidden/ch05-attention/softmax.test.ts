@@ -6,7 +6,10 @@ import { softmaxJs } from '../../../test/exercises/helpers';
 
 describe('ch05 stableSoftmax', () => {
   it('softmaxes each row on its own, whatever constant shifts the row', () => {
-    const rows = [[0.5, -1, 2], [3, 3, 0]];
+    const rows = [
+      [0.5, -1, 2],
+      [3, 3, 0],
+    ];
     const shifted = tf.tensor2d([rows[0].map((x) => x + 5000), rows[1].map((x) => x - 3000)]);
     const got = stableSoftmax(shifted).arraySync() as number[][];
     rows.forEach((row, i) => softmaxJs(row).forEach((p, j) => expect(got[i][j]).toBeCloseTo(p, 5)));

@@ -2,16 +2,26 @@
 import { describe, expect, it } from 'vitest';
 import { gptForward, type AttentionLayer } from '@exercises/ch06-transformer/gpt-forward';
 import { gptForward as libraryForward, initGPT, tf, type GPTConfig } from '@how-llms-work/lib';
-import { maxDiff, namedGrads, randn, randomGptConfigs, randomIds, randomizeParams } from '../../../test/exercises/helpers';
+import {
+  maxDiff,
+  namedGrads,
+  randn,
+  randomGptConfigs,
+  randomIds,
+  randomizeParams,
+} from '../../../test/exercises/helpers';
 
 describe('ch06 gptForward', () => {
   it("gives the library's logits on 8 seeded random configurations (with and without biases)", () => {
     randomGptConfigs(8, 61, { min: 4, max: 11 }).forEach((config, i) => {
       const params = initGPT(config, 100 + i);
       randomizeParams(params, 100 + i, 0.4);
-      const T = 1 + (i * 3) % config.blockSize;
+      const T = 1 + ((i * 3) % config.blockSize);
       const ids = randomIds(1 + (i % 3), T, config.vocabSize, 200 + i);
-      expect(maxDiff(gptForward(params, config, ids), libraryForward(params, config, ids)), JSON.stringify(config)).toBeLessThan(2e-4);
+      expect(
+        maxDiff(gptForward(params, config, ids), libraryForward(params, config, ids)),
+        JSON.stringify(config),
+      ).toBeLessThan(2e-4);
       tf.dispose(Object.values(params));
     });
   });
@@ -25,7 +35,8 @@ describe('ch06 gptForward', () => {
       const upstream = randn([2, T, config.vocabSize], 500 + i);
       const mine = namedGrads(() => gptForward(params, config, ids), params, upstream);
       const lib = namedGrads(() => libraryForward(params, config, ids), params, upstream);
-      for (const name of Object.keys(params)) expect(maxDiff(mine[name], lib[name]), `${name} in ${JSON.stringify(config)}`).toBeLessThan(5e-4);
+      for (const name of Object.keys(params))
+        expect(maxDiff(mine[name], lib[name]), `${name} in ${JSON.stringify(config)}`).toBeLessThan(5e-4);
     });
   });
 
@@ -58,7 +69,10 @@ describe('ch06 gptForward', () => {
     };
     const ids = randomIds(2, 5, 9, 66);
     const got = gptForward(params, config, ids, zeros);
-    expect(seen).toEqual([[2, 5, 8], [2, 5, 8]]);
+    expect(seen).toEqual([
+      [2, 5, 8],
+      [2, 5, 8],
+    ]);
     for (const [name, p] of Object.entries(params)) if (/\.attn\.c_proj\./.test(name)) p.assign(tf.zerosLike(p));
     expect(maxDiff(got, libraryForward(params, config, ids))).toBeLessThan(1e-4);
   });

@@ -6,7 +6,10 @@ import { randn, maxDiff } from '../../../test/exercises/helpers';
 
 describe('ch06 layerNormLastAxis', () => {
   it('matches the formula by hand on rows of width 3 with a custom ε', () => {
-    const rows = [[1, 2, 6], [-2, 0.5, 0.5]];
+    const rows = [
+      [1, 2, 6],
+      [-2, 0.5, 0.5],
+    ];
     const [g, b, eps] = [[2, -1, 0.5], [0.1, 0.2, 0.3], 0.1];
     const got = layerNormLastAxis(tf.tensor2d(rows), tf.tensor1d(g), tf.tensor1d(b), eps).arraySync() as number[][];
     rows.forEach((row, i) => {

@@ -12,14 +12,21 @@ function twin(seed: number): [Params, Params] {
 }
 
 describe('ch07 adamwStep', () => {
-  it("equals the library over 12 steps on 4 seeded hyper-parameter sets (ranks 1 to 3, changing lr)", () => {
+  it('equals the library over 12 steps on 4 seeded hyper-parameter sets (ranks 1 to 3, changing lr)', () => {
     for (let k = 0; k < 4; k++) {
       const rng = new Rng(70 + k);
-      const options = { beta1: 0.8 + 0.15 * rng.next(), beta2: 0.9 + 0.099 * rng.next(), eps: 10 ** -(4 + rng.int(5)), weightDecay: rng.next() };
+      const options = {
+        beta1: 0.8 + 0.15 * rng.next(),
+        beta2: 0.9 + 0.099 * rng.next(),
+        eps: 10 ** -(4 + rng.int(5)),
+        weightDecay: rng.next(),
+      };
       const [mine, lib] = twin(100 * k);
       const [s1, s2] = [createAdamW(mine, options), createAdamW(lib, options)];
       for (let step = 0; step < 12; step++) {
-        const grads: NamedTensors = Object.fromEntries(SHAPES.map((s, i) => [`p${i}`, randn(s, 1000 * k + 10 * step + i, 10 ** (rng.int(5) - 2))]));
+        const grads: NamedTensors = Object.fromEntries(
+          SHAPES.map((s, i) => [`p${i}`, randn(s, 1000 * k + 10 * step + i, 10 ** (rng.int(5) - 2))]),
+        );
         const lr = 0.001 + 0.05 * rng.next();
         adamwStep(s1, mine, grads, lr);
         libraryStep(s2, lib, grads, lr);
@@ -45,7 +52,11 @@ describe('ch07 adamwStep', () => {
   });
 
   it('decouples the decay from the gradient: decay shrinks by lr·λ whatever Adam does, only for rank ≥ 2', () => {
-    const params = { m: tf.variable(tf.fill([2, 2], 3)), t: tf.variable(tf.fill([1, 2, 2], 3)), b: tf.variable(tf.fill([4], 3)) };
+    const params = {
+      m: tf.variable(tf.fill([2, 2], 3)),
+      t: tf.variable(tf.fill([1, 2, 2], 3)),
+      b: tf.variable(tf.fill([4], 3)),
+    };
     const zero = { m: tf.zeros([2, 2]), t: tf.zeros([1, 2, 2]), b: tf.zeros([4]) };
     const state = createAdamW(params, { weightDecay: 0.2 });
     for (let i = 0; i < 3; i++) adamwStep(state, params, zero, 0.5);

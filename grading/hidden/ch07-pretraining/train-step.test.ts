@@ -1,9 +1,17 @@
 // Chapter 7, hidden: trainStep against the library's step on seeded models, clipping regimes and optimizers.
 import { describe, expect, it } from 'vitest';
 import { trainStep, type OptimizerStep } from '@exercises/ch07-pretraining/train-step';
-import { createAdamW, crossEntropy, gptForward, initGPT, tf, type AdamWState, type GPTConfig, type Params } from '@how-llms-work/lib';
+import {
+  createAdamW,
+  crossEntropy,
+  gptForward,
+  initGPT,
+  tf,
+  type AdamWState,
+  type GPTConfig,
+  type Params,
+} from '@how-llms-work/lib';
 import { libraryTrainStep, maxDiff, randomIds } from '../../../test/exercises/helpers';
-
 
 describe('ch07 trainStep', () => {
   it('matches the library over 6 steps for clipNorm 1e-3 (always clips), 1 and Infinity (never clips)', () => {
@@ -18,7 +26,8 @@ describe('ch07 trainStep', () => {
         const want = libraryTrainStep(lib, s2, () => crossEntropy(gptForward(lib, config, x), y), 3e-3, clipNorm);
         expect(got, `clipNorm ${clipNorm}, step ${i}`).toBeCloseTo(want, 4);
       }
-      for (const name of Object.keys(mine)) expect(maxDiff(mine[name], lib[name]), `${name}, clipNorm ${clipNorm}`).toBeLessThan(2e-5);
+      for (const name of Object.keys(mine))
+        expect(maxDiff(mine[name], lib[name]), `${name}, clipNorm ${clipNorm}`).toBeLessThan(2e-5);
     }
   });
 
@@ -40,7 +49,11 @@ describe('ch07 trainStep', () => {
     const spy: OptimizerStep = (_s, _p, grads) => {
       seen = Array.from(grads.a.dataSync());
     };
-    trainStep(params, createAdamW(params), () => params.a.square().sum().mul(0.5) as tf.Scalar, { lr: 1, clipNorm: 10, optimizerStep: spy });
+    trainStep(params, createAdamW(params), () => params.a.square().sum().mul(0.5) as tf.Scalar, {
+      lr: 1,
+      clipNorm: 10,
+      optimizerStep: spy,
+    });
     expect(seen[0]).toBeCloseTo(0.3, 6);
     expect(seen[1]).toBeCloseTo(-0.4, 6);
   });

@@ -1,11 +1,26 @@
 // Chapter 8, hidden: beamSearch against the library's on seeded random models, widths, penalties and stop tokens.
 import { describe, expect, it } from 'vitest';
 import { beamSearch } from '@exercises/ch08-generation/beam-search';
-import { beamSearch as libraryBeamSearch, gptLanguageModel, initGPT, Rng, tf, type CausalLM, type GPTConfig } from '@how-llms-work/lib';
+import {
+  beamSearch as libraryBeamSearch,
+  gptLanguageModel,
+  initGPT,
+  Rng,
+  tf,
+  type CausalLM,
+  type GPTConfig,
+} from '@how-llms-work/lib';
 import { randomizeParams } from '../../../test/exercises/helpers';
 
-function expectSameBeams(mine: ReturnType<typeof beamSearch>, lib: ReturnType<typeof libraryBeamSearch>, what: string): void {
-  expect(mine.map((b) => b.ids), what).toEqual(lib.map((b) => b.ids));
+function expectSameBeams(
+  mine: ReturnType<typeof beamSearch>,
+  lib: ReturnType<typeof libraryBeamSearch>,
+  what: string,
+): void {
+  expect(
+    mine.map((b) => b.ids),
+    what,
+  ).toEqual(lib.map((b) => b.ids));
   mine.forEach((b, i) => {
     expect(Math.abs(b.logProb - lib[i].logProb), `${what}: logProb of beam ${i}`).toBeLessThan(1e-4);
     expect(Math.abs(b.score - lib[i].score), `${what}: score of beam ${i}`).toBeLessThan(1e-4);
@@ -28,7 +43,11 @@ describe('ch08 beamSearch', () => {
         stopTokens: rng.int(2) ? [rng.int(config.vocabSize)] : [],
       };
       const prompt = Array.from({ length: 1 + rng.int(3) }, () => rng.int(config.vocabSize));
-      expectSameBeams(beamSearch(model, prompt, options), libraryBeamSearch(model, prompt, options), JSON.stringify({ config, options, prompt }));
+      expectSameBeams(
+        beamSearch(model, prompt, options),
+        libraryBeamSearch(model, prompt, options),
+        JSON.stringify({ config, options, prompt }),
+      );
       tf.dispose(Object.values(params));
     }
   });
@@ -61,7 +80,14 @@ describe('ch08 beamSearch', () => {
     expect(one).toHaveLength(1);
     const ids = [3];
     for (let i = 0; i < 5; i++) {
-      const next = tf.tidy(() => model.forward(tf.tensor2d([ids], [1, ids.length], 'int32')).slice([0, ids.length - 1, 0], [1, 1, 10]).argMax(-1).dataSync()[0]);
+      const next = tf.tidy(
+        () =>
+          model
+            .forward(tf.tensor2d([ids], [1, ids.length], 'int32'))
+            .slice([0, ids.length - 1, 0], [1, 1, 10])
+            .argMax(-1)
+            .dataSync()[0],
+      );
       ids.push(next);
     }
     expect(one[0].ids).toEqual(ids);

@@ -18,7 +18,10 @@ describe('ch08 forwardWithCache', () => {
         const size = Math.min(T - start, 1 + rng.int(4));
         const part = forwardWithCache(params, config, ids.slice([0, start], [2, size]), cache);
         expect(cache.length).toBe(start + size);
-        expect(maxDiff(part, full.slice([0, start, 0], [2, size, config.vocabSize])), `positions ${start}…${start + size - 1} of ${JSON.stringify(config)}`).toBeLessThan(2e-4);
+        expect(
+          maxDiff(part, full.slice([0, start, 0], [2, size, config.vocabSize])),
+          `positions ${start}…${start + size - 1} of ${JSON.stringify(config)}`,
+        ).toBeLessThan(2e-4);
         part.dispose();
         start += size;
       }
@@ -33,7 +36,11 @@ describe('ch08 forwardWithCache', () => {
       const prompt = [1 + k, 2, 0];
       const n = config.blockSize - prompt.length;
       const mine = greedyWithCache(params, config, prompt, n);
-      const want = generate(gptLanguageModel(params, config), prompt, { maxNewTokens: n, temperature: 0, useCache: false }).generated;
+      const want = generate(gptLanguageModel(params, config), prompt, {
+        maxNewTokens: n,
+        temperature: 0,
+        useCache: false,
+      }).generated;
       expect(mine).toEqual(want);
     });
   });

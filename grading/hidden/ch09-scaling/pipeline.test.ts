@@ -26,7 +26,8 @@ describe('ch09 simulateGpipe and measuredBubble', () => {
     const S = 5;
     const M = 7;
     const events = simulateGpipe(S, M, 1.5, 2.5);
-    const find = (stage: number, m: number, kind: PipelineEvent['kind']) => events.find((e) => e.stage === stage && e.microbatch === m && e.kind === kind)!;
+    const find = (stage: number, m: number, kind: PipelineEvent['kind']) =>
+      events.find((e) => e.stage === stage && e.microbatch === m && e.kind === kind)!;
     for (let k = 0; k < S; k++) {
       const own = events.filter((e) => e.stage === k).sort((a, b) => a.start - b.start);
       for (let i = 1; i < own.length; i++) expect(own[i].start).toBeGreaterThanOrEqual(own[i - 1].end);
@@ -39,7 +40,9 @@ describe('ch09 simulateGpipe and measuredBubble', () => {
   });
 
   it('measures the bubble of any timeline, whatever its start time and order', () => {
-    const shifted = simulateGpipe(3, 2, 1, 1).map((e) => ({ ...e, start: e.start + 100, end: e.end + 100 })).reverse();
+    const shifted = simulateGpipe(3, 2, 1, 1)
+      .map((e) => ({ ...e, start: e.start + 100, end: e.end + 100 }))
+      .reverse();
     expect(measuredBubble(shifted, 3)).toBeCloseTo(2 / 4, 12);
     const one: PipelineEvent[] = [{ stage: 0, microbatch: 0, kind: 'forward', start: 2, end: 5 }];
     expect(measuredBubble(one, 1)).toBe(0);

@@ -1,6 +1,11 @@
 // Hidden tests of exercises/ch09-scaling/tensor-parallel.ts: graded, shown to learners only as pass/fail and points.
 import { describe, expect, it } from 'vitest';
-import { columnParallelForward, rowParallelForward, splitColumnParallel, splitRowParallel } from '@exercises/ch09-scaling/tensor-parallel';
+import {
+  columnParallelForward,
+  rowParallelForward,
+  splitColumnParallel,
+  splitRowParallel,
+} from '@exercises/ch09-scaling/tensor-parallel';
 import { gelu, linear, Rng, tf } from '@how-llms-work/lib';
 
 const randn = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
@@ -27,8 +32,24 @@ describe('ch09 tensor-parallel linear layer', () => {
     const w = randn([8, 6], 41) as tf.Tensor2D;
     const b = randn([8], 42) as tf.Tensor1D;
     const cols = splitColumnParallel(w, b, 4);
-    expect(maxDiff(tf.concat(cols.map((s) => s.weight), 0), w)).toBe(0);
-    expect(maxDiff(tf.concat(cols.map((s) => s.bias!), 0), b)).toBe(0);
+    expect(
+      maxDiff(
+        tf.concat(
+          cols.map((s) => s.weight),
+          0,
+        ),
+        w,
+      ),
+    ).toBe(0);
+    expect(
+      maxDiff(
+        tf.concat(
+          cols.map((s) => s.bias!),
+          0,
+        ),
+        b,
+      ),
+    ).toBe(0);
     expect(maxDiff(tf.concat(splitRowParallel(w, 3), 1), w)).toBe(0);
   });
 
@@ -54,8 +75,16 @@ describe('ch09 tensor-parallel linear layer', () => {
     const b = randn([6], 63) as tf.Tensor1D;
     const probe = randn([4, 6], 64);
     const want = tf.grads((xx: tf.Tensor, ww: tf.Tensor) => linear(xx, ww, b).mul(probe).sum())([x, w]);
-    const col = tf.grads((xx: tf.Tensor, ww: tf.Tensor) => columnParallelForward(xx, splitColumnParallel(ww as tf.Tensor2D, b, 3)).mul(probe).sum())([x, w]);
-    const row = tf.grads((xx: tf.Tensor, ww: tf.Tensor) => rowParallelForward(xx, splitRowParallel(ww as tf.Tensor2D, 2), b).mul(probe).sum())([x, w]);
+    const col = tf.grads((xx: tf.Tensor, ww: tf.Tensor) =>
+      columnParallelForward(xx, splitColumnParallel(ww as tf.Tensor2D, b, 3))
+        .mul(probe)
+        .sum(),
+    )([x, w]);
+    const row = tf.grads((xx: tf.Tensor, ww: tf.Tensor) =>
+      rowParallelForward(xx, splitRowParallel(ww as tf.Tensor2D, 2), b)
+        .mul(probe)
+        .sum(),
+    )([x, w]);
     for (const got of [col, row]) for (let i = 0; i < 2; i++) expect(maxDiff(got[i], want[i])).toBeLessThan(1e-4);
   });
 

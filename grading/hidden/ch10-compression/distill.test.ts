@@ -12,8 +12,14 @@ const logSoftmaxJs = (xs: number[]) => {
 
 describe('ch10 distillationLoss', () => {
   it('matches α·τ²·KL + (1 − α)·CE computed by hand', () => {
-    const S = [[1, 0, -1], [0.5, 2, 0]];
-    const T = [[0, 1, 3], [1, 1, -2]];
+    const S = [
+      [1, 0, -1],
+      [0.5, 2, 0],
+    ];
+    const T = [
+      [0, 1, 3],
+      [1, 1, -2],
+    ];
     const y = [2, 0];
     const [tau, alpha] = [2, 0.3];
     let kl = 0;
@@ -52,7 +58,10 @@ describe('ch10 distillationLoss', () => {
       const alpha = rng.int(5) / 4;
       const s = tf.randomNormal([N, V], 0, 3, 'float32', trial + 1);
       const t = tf.randomNormal([N, V], 0, 3, 'float32', trial + 11);
-      const y = tf.tensor1d(Array.from({ length: N }, () => rng.int(V)), 'int32');
+      const y = tf.tensor1d(
+        Array.from({ length: N }, () => rng.int(V)),
+        'int32',
+      );
       const mine = (z: tf.Tensor) => distillationLoss(z, t, y, tau, alpha);
       const theirs = (z: tf.Tensor) => libraryDistillationLoss(z, t, y, { temperature: tau, alpha: alpha });
       expect(mine(s).dataSync()[0]).toBeCloseTo(theirs(s).dataSync()[0], 4);

@@ -4,12 +4,18 @@ import { dequantizeGroups, quantizeGroups } from '@exercises/ch10-compression/gr
 import { dequantizeTensor, quantizeTensor, Rng, tf } from '@how-llms-work/lib';
 
 describe('ch10 quantizeGroups and dequantizeGroups', () => {
-  it("equals the library for random shapes, group sizes and widths from 2 to 8 bits", () => {
+  it('equals the library for random shapes, group sizes and widths from 2 to 8 bits', () => {
     const rng = new Rng(1010);
     for (let trial = 0; trial < 12; trial++) {
       const groupSize = [1, 2, 4, 8, 16][rng.int(5)];
       const bits = 2 + rng.int(7);
-      const w = tf.randomNormal([1 + rng.int(6), groupSize * (1 + rng.int(6))], 0, 0.1 + rng.int(5), 'float32', trial) as tf.Tensor2D;
+      const w = tf.randomNormal(
+        [1 + rng.int(6), groupSize * (1 + rng.int(6))],
+        0,
+        0.1 + rng.int(5),
+        'float32',
+        trial,
+      ) as tf.Tensor2D;
       const mine = quantizeGroups(w, groupSize, bits);
       const library = quantizeTensor(w, { bits, scheme: 'symmetric', granularity: 'group', groupSize });
       expect(Array.from(mine.scale)).toEqual(Array.from(library.scale));
@@ -44,7 +50,8 @@ describe('ch10 quantizeGroups and dequantizeGroups', () => {
 
   it('makes the finest grid at 8 bits and the coarsest at 2: the error grows as bits shrink', () => {
     const w = tf.randomNormal([4, 32], 0, 1, 'float32', 79) as tf.Tensor2D;
-    const err = (bits: number) => tf.tidy(() => tf.mean(tf.abs(dequantizeGroups(quantizeGroups(w, 8, bits)).sub(w))).dataSync()[0]);
+    const err = (bits: number) =>
+      tf.tidy(() => tf.mean(tf.abs(dequantizeGroups(quantizeGroups(w, 8, bits)).sub(w))).dataSync()[0]);
     expect(err(8)).toBeLessThan(err(4));
     expect(err(4)).toBeLessThan(err(2));
     expect(() => quantizeGroups(w, 8, 9)).toThrow(/9/);

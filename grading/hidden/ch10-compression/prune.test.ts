@@ -14,7 +14,9 @@ describe('ch10 magnitudePruningMask', () => {
     const [low, high] = [magnitudePruningMask(w, 0.25), magnitudePruningMask(w, 0.75)];
     expect(low.filter((m) => m === 0)).toHaveLength(10);
     expect(high.filter((m) => m === 0)).toHaveLength(30);
-    low.forEach((m, i) => { if (m === 0) expect(high[i]).toBe(0); });
+    low.forEach((m, i) => {
+      if (m === 0) expect(high[i]).toBe(0);
+    });
   });
   it('rejects a NaN sparsity, naming it', () => {
     expect(magnitudePruningMask([1, 2], 0.5)).toEqual([0, 1]);
@@ -29,8 +31,16 @@ describe('ch10 magnitudePruningMask', () => {
       const mask = magnitudePruningMask(w, s);
       expect(mask).toEqual(Array.from(magnitudeMask(tf.tensor1d(w), s).dataSync()));
       expect(mask.filter((m) => m === 0)).toHaveLength(Math.round(s * n));
-      const keptMin = Math.min(...Array.from(w).filter((_, i) => mask[i] === 1).map(Math.abs));
-      const prunedMax = Math.max(...Array.from(w).filter((_, i) => mask[i] === 0).map(Math.abs));
+      const keptMin = Math.min(
+        ...Array.from(w)
+          .filter((_, i) => mask[i] === 1)
+          .map(Math.abs),
+      );
+      const prunedMax = Math.max(
+        ...Array.from(w)
+          .filter((_, i) => mask[i] === 0)
+          .map(Math.abs),
+      );
       if (mask.includes(0) && mask.includes(1)) expect(prunedMax).toBeLessThanOrEqual(keptMin);
     }
   });

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { dpSgdStep } from '@exercises/ch11-privacy-ethics/dp-sgd';
 import { clipRows, Rng, tf } from '@how-llms-work/lib';
 
-const randomRows = (B: number, P: number, rng: Rng, scale: number) => Array.from({ length: B }, () => Array.from({ length: P }, () => rng.normal() * scale));
+const randomRows = (B: number, P: number, rng: Rng, scale: number) =>
+  Array.from({ length: B }, () => Array.from({ length: P }, () => rng.normal() * scale));
 
 describe('ch11 dpSgdStep', () => {
   it("without noise equals the library's clipped mean, for random batches, widths and clipping norms", () => {
@@ -35,10 +36,19 @@ describe('ch11 dpSgdStep', () => {
   it('noise: mean zero, variance (σC/denominator)², independent across coordinates, whatever the gradients’ size', () => {
     const rng = new Rng(13);
     const draws = 4000;
-    for (const rows of [[[0, 0, 0, 0]], [[1e3, -1e3, 1e3, 5e2], [40, 0, 0, 0]]]) {
+    for (const rows of [
+      [[0, 0, 0, 0]],
+      [
+        [1e3, -1e3, 1e3, 5e2],
+        [40, 0, 0, 0],
+      ],
+    ]) {
       const clean = dpSgdStep(rows, { clipNorm: 2, noiseMultiplier: 0, rng, denominator: 8 });
       const noise: number[][] = [];
-      for (let d = 0; d < draws; d++) noise.push(dpSgdStep(rows, { clipNorm: 2, noiseMultiplier: 0.8, rng, denominator: 8 }).map((v, i) => v - clean[i]));
+      for (let d = 0; d < draws; d++)
+        noise.push(
+          dpSgdStep(rows, { clipNorm: 2, noiseMultiplier: 0.8, rng, denominator: 8 }).map((v, i) => v - clean[i]),
+        );
       const std = (0.8 * 2) / 8;
       for (let i = 0; i < 4; i++) {
         const mean = noise.reduce((a, n) => a + n[i], 0) / draws;

@@ -19,7 +19,11 @@ describe('ch11 federatedAverage', () => {
   });
   it('rejects no clients, a negative count and all-zero counts', () => {
     expect(federatedAverage([{ w: [1] }, { w: [3] }], [0, 2])).toEqual({ w: [3] });
-    for (const bad of [() => federatedAverage([], []), () => federatedAverage([{ w: [1] }, { w: [2] }], [-1, 3]), () => federatedAverage([{ w: [1] }], [0])]) {
+    for (const bad of [
+      () => federatedAverage([], []),
+      () => federatedAverage([{ w: [1] }, { w: [2] }], [-1, 3]),
+      () => federatedAverage([{ w: [1] }], [0]),
+    ]) {
       expect(bad).toThrow();
       expect(bad).not.toThrow(/TODO/);
     }
@@ -29,11 +33,17 @@ describe('ch11 federatedAverage', () => {
     for (let trial = 0; trial < 8; trial++) {
       const K = 1 + rng.int(5);
       const sizes = { w: 1 + rng.int(10), b: 1 + rng.int(4) };
-      const clients = Array.from({ length: K }, () => ({ w: Array.from({ length: sizes.w }, () => rng.normal()), b: Array.from({ length: sizes.b }, () => rng.normal()) }));
+      const clients = Array.from({ length: K }, () => ({
+        w: Array.from({ length: sizes.w }, () => rng.normal()),
+        b: Array.from({ length: sizes.b }, () => rng.normal()),
+      }));
       const counts = clients.map(() => rng.int(50));
       counts[0] += 1; // never all zero
       const got = federatedAverage(clients, counts);
-      const want = libraryFederatedAverage(clients.map((c) => ({ w: tf.tensor1d(c.w), b: tf.tensor1d(c.b) })), counts);
+      const want = libraryFederatedAverage(
+        clients.map((c) => ({ w: tf.tensor1d(c.w), b: tf.tensor1d(c.b) })),
+        counts,
+      );
       const reversed = federatedAverage([...clients].reverse(), [...counts].reverse());
       for (const name of ['w', 'b'] as const) {
         const w = Array.from(want[name].dataSync());

@@ -6,9 +6,18 @@ import { randomVector, norm } from '../../../test/exercises/helpers';
 
 describe('ch11 associationEffectSize', () => {
   it('matches the definition computed by hand in three dimensions', () => {
-    const X = [[1, 0, 0], [1, 1, 0]];
-    const Y = [[0, 0, 1], [0, 1, 1]];
-    const A = [[1, 0, 0], [2, 0, 1]];
+    const X = [
+      [1, 0, 0],
+      [1, 1, 0],
+    ];
+    const Y = [
+      [0, 0, 1],
+      [0, 1, 1],
+    ];
+    const A = [
+      [1, 0, 0],
+      [2, 0, 1],
+    ];
     const B = [[0, 0, 1]];
     const cos = (u: number[], v: number[]) => u.reduce((s, x, i) => s + x * v[i], 0) / (norm(u) * norm(v));
     const s = (w: number[]) => (cos(w, A[0]) + cos(w, A[1])) / 2 - cos(w, B[0]);

@@ -20,7 +20,9 @@ describe('ch12 fillPromptTemplate', () => {
     const rng = new Rng(1202);
     for (let trial = 0; trial < 30; trial++) {
       const names = Array.from({ length: 1 + rng.int(4) }, (_, i) => `slot_${i}${rng.int(10)}`);
-      const values = Object.fromEntries(names.map((n) => [n, rng.int(2) ? `{${names[0]}}` : `v${rng.int(1000)} }} {{`]));
+      const values = Object.fromEntries(
+        names.map((n) => [n, rng.int(2) ? `{${names[0]}}` : `v${rng.int(1000)} }} {{`]),
+      );
       const parts: string[] = [];
       let want = '';
       for (const n of [...names, ...names.slice(0, rng.int(names.length + 1))]) {

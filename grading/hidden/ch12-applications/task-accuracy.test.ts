@@ -21,9 +21,15 @@ describe('ch12 taskAccuracy', () => {
     for (let trial = 0; trial < 30; trial++) {
       const n = 1 + rng.int(10);
       const answers = Array.from({ length: n }, () => pieces[rng.int(4)]);
-      const completions = answers.map((a) => (rng.int(2) ? a : pieces[rng.int(4)]) + Array.from({ length: rng.int(3) }, () => pieces[rng.int(pieces.length)]).join(''));
+      const completions = answers.map(
+        (a) =>
+          (rng.int(2) ? a : pieces[rng.int(4)]) +
+          Array.from({ length: rng.int(3) }, () => pieces[rng.int(pieces.length)]).join(''),
+      );
       const stop = rng.int(2) ? '\n' : '###';
-      const correct = completions.filter((c, i) => (c.includes(stop) ? c.slice(0, c.indexOf(stop)) : c) === answers[i]).length;
+      const correct = completions.filter(
+        (c, i) => (c.includes(stop) ? c.slice(0, c.indexOf(stop)) : c) === answers[i],
+      ).length;
       const got = taskAccuracy(completions, answers, stop);
       expect(got.correct).toBe(correct);
       expect(got.total).toBe(n);

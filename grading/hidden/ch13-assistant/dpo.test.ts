@@ -11,7 +11,9 @@ describe('ch13 dpoLoss', () => {
     const rw = [-3.5, -8, -1, -7];
     const rl = [-3.5, -3, -0.2, -8];
     const beta = 0.7;
-    const [gw, gl] = tf.grads((a: L.tf.Tensor, b: L.tf.Tensor) => dpoLoss(a as L.tf.Tensor1D, b as L.tf.Tensor1D, tf.tensor1d(rw), tf.tensor1d(rl), beta))([tf.tensor1d(pw), tf.tensor1d(pl)]);
+    const [gw, gl] = tf.grads((a: L.tf.Tensor, b: L.tf.Tensor) =>
+      dpoLoss(a as L.tf.Tensor1D, b as L.tf.Tensor1D, tf.tensor1d(rw), tf.tensor1d(rl), beta),
+    )([tf.tensor1d(pw), tf.tensor1d(pl)]);
     const gws = gw.dataSync();
     const gls = gl.dataSync();
     pw.forEach((_, i) => {

@@ -18,8 +18,12 @@ describe('ch13 loraLinear', () => {
     expect(tf.memory().numTensors).toBe(before + 1);
     expect(out.shape).toEqual([2, 2, 3, 7]);
     out.dispose();
-    const mine = tf.grads((xx: L.tf.Tensor, aa: L.tf.Tensor, bb: L.tf.Tensor) => loraLinear(xx, W, b, aa, bb, 3).square().sum())([x, A, B]);
-    const want = tf.grads((xx: L.tf.Tensor, aa: L.tf.Tensor, bb: L.tf.Tensor) => L.loraLinear(xx, W, b, aa, bb, 3).square().sum())([x, A, B]);
+    const mine = tf.grads((xx: L.tf.Tensor, aa: L.tf.Tensor, bb: L.tf.Tensor) =>
+      loraLinear(xx, W, b, aa, bb, 3).square().sum(),
+    )([x, A, B]);
+    const want = tf.grads((xx: L.tf.Tensor, aa: L.tf.Tensor, bb: L.tf.Tensor) =>
+      L.loraLinear(xx, W, b, aa, bb, 3).square().sum(),
+    )([x, A, B]);
     mine.forEach((g, i) => expect(maxDiff(g, want[i]) / (1 + want[i].abs().max().dataSync()[0])).toBeLessThan(1e-4));
   });
 
@@ -36,7 +40,8 @@ describe('ch13 mergeLoRAWeight', () => {
     const config: L.GPTConfig = { vocabSize: 13, blockSize: 8, nLayer: 2, nHead: 2, nEmbd: 16 };
     const params = L.initGPT(config, 3);
     const adapters = L.initLoRA(params, { rank: 2, seed: 1 });
-    for (const [n, v] of Object.entries(adapters)) if (n.endsWith('lora_B')) v.assign(tf.randomNormal(v.shape, 0, 0.1, 'float32', n.length));
+    for (const [n, v] of Object.entries(adapters))
+      if (n.endsWith('lora_B')) v.assign(tf.randomNormal(v.shape, 0, 0.1, 'float32', n.length));
     const ids = tf.tensor2d([[1, 2, 3, 4, 5, 6]], undefined, 'int32');
     const adapted = tf.tidy(() => L.gptForward(L.withLoRA(params, adapters, 2), config, ids));
     const before = tf.memory().numTensors;
@@ -50,7 +55,11 @@ describe('ch13 mergeLoRAWeight', () => {
   });
 
   it("keeps the weight's shape for a wide and a tall matrix and any rank", () => {
-    for (const [out, inp, r] of [[2, 9, 1], [9, 2, 2], [6, 6, 6]]) {
+    for (const [out, inp, r] of [
+      [2, 9, 1],
+      [9, 2, 2],
+      [6, 6, 6],
+    ]) {
       const W = tf.randomNormal([out, inp], 0, 1, 'float32', out);
       const A = tf.randomNormal([r, inp], 0, 1, 'float32', inp);
       const B = tf.randomNormal([out, r], 0, 1, 'float32', r);

@@ -5,7 +5,10 @@ import { repeatKVHeads, Rng, scaledDotProductAttention, tf } from '@how-llms-wor
 
 function randn(shape: [number, number, number, number], seed: number, std = 1): tf.Tensor4D {
   const rng = new Rng(seed);
-  return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal() * std), shape) as tf.Tensor4D;
+  return tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal() * std),
+    shape,
+  ) as tf.Tensor4D;
 }
 const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.abs(a.sub(b)).max().dataSync()[0]);
 const reference = (q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D) => {
@@ -40,7 +43,13 @@ describe('ch14 groupedQueryAttend', () => {
   it('has the library gradients for q, k and v', () => {
     const [q, k, v] = [randn([1, 4, 3, 2], 8), randn([1, 2, 3, 2], 9), randn([1, 2, 3, 2], 10)];
     const w = randn([1, 4, 3, 2], 11);
-    const f = (impl: typeof groupedQueryAttend) => tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => impl(a as tf.Tensor4D, b as tf.Tensor4D, c as tf.Tensor4D).mul(w).sum() as tf.Scalar)([q, k, v]);
+    const f = (impl: typeof groupedQueryAttend) =>
+      tf.grads(
+        (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+          impl(a as tf.Tensor4D, b as tf.Tensor4D, c as tf.Tensor4D)
+            .mul(w)
+            .sum() as tf.Scalar,
+      )([q, k, v]);
     const mine = f(groupedQueryAttend);
     const ref = f(reference);
     mine.forEach((g, i) => expect(maxDiff(g, ref[i]), `gradient ${i}`).toBeLessThan(1e-4));

@@ -10,7 +10,11 @@ describe('ch14 kvCacheSize', () => {
       { nLayer: 32, nHead: 32, nEmbd: 4096, kvHeads: 32 },
       { nLayer: 5, nHead: 8, nEmbd: 256, kvHeads: 2 },
     ]) {
-      for (const [tokens, batch, bytes] of [[1, 1, 4], [777, 5, 2], [4096, 16, 1]]) {
+      for (const [tokens, batch, bytes] of [
+        [1, 1, 4],
+        [777, 5, 2],
+        [4096, 16, 1],
+      ]) {
         expect(kvCacheSize(shape, tokens, batch, bytes)).toBe(kvCacheBytes(shape, tokens, batch, bytes));
       }
     }

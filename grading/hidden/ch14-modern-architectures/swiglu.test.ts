@@ -5,7 +5,10 @@ import { Rng, swiglu, tf } from '@how-llms-work/lib';
 
 function randn(shape: number[], seed: number, std = 1): tf.Tensor {
   const rng = new Rng(seed);
-  return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal() * std), shape);
+  return tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal() * std),
+    shape,
+  );
 }
 const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.abs(a.sub(b)).max().dataSync()[0]);
 
@@ -19,7 +22,10 @@ describe('ch14 swigluFFN', () => {
   it('has the library gradients for the input and the three weights', () => {
     const x = randn([3, 4], 9);
     const ws = [randn([8, 4], 10, 0.5), randn([8, 4], 11, 0.5), randn([4, 8], 12, 0.5)];
-    const f = (impl: typeof swiglu) => tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => impl(a, b, c, d).square().sum() as tf.Scalar)([x, ...ws]);
+    const f = (impl: typeof swiglu) =>
+      tf.grads(
+        (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => impl(a, b, c, d).square().sum() as tf.Scalar,
+      )([x, ...ws]);
     const mine = f(swigluFFN);
     const ref = f(swiglu);
     mine.forEach((g, i) => expect(maxDiff(g, ref[i]), `gradient ${i}`).toBeLessThan(1e-3));

@@ -51,7 +51,8 @@ export interface MoEShape {
 /** Parameters stored, parameters used per token and FLOPs per token of one MoE feed-forward layer. */
 export function moeCost(shape: MoEShape): { totalParams: number; activeParams: number; flopsPerToken: number } {
   const { nEmbd: C, experts: E, topK: k } = shape;
-  if (!(Number.isInteger(k) && k >= 1 && k <= E)) throw new Error(`topK must be an integer in [1, experts = ${E}], got ${k}`);
+  if (!(Number.isInteger(k) && k >= 1 && k <= E))
+    throw new Error(`topK must be an integer in [1, experts = ${E}], got ${k}`);
   const hidden = shape.hidden ?? 4 * C;
   const expert = 2 * C * hidden + hidden + C; // up and down projections with biases
   const router = E > 1 ? C * E : 0;
@@ -72,7 +73,12 @@ export interface RetrievalShape {
 }
 
 /** Context length with retrieval, the attention-FLOP factor it costs, and the index's search FLOPs and bytes (float32, exact search). */
-export function retrievalCost(r: RetrievalShape): { contextTokens: number; attentionFactor: number; searchFlops: number; indexBytes: number } {
+export function retrievalCost(r: RetrievalShape): {
+  contextTokens: number;
+  attentionFactor: number;
+  searchFlops: number;
+  indexBytes: number;
+} {
   const contextTokens = r.promptTokens + r.passages * r.passageTokens;
   return {
     contextTokens,

@@ -39,7 +39,8 @@ export function taskBatch(examples: TaskExample[], codec: TextCodec, padId: numb
 }
 
 /** Options of fineTuneOnTask: the model, the examples and the usual training knobs. */
-export interface TaskFineTuneOptions extends Pick<TrainOptions<TaskBatch>, 'steps' | 'lr' | 'frozen' | 'onProgress' | 'seed' | 'evalEvery' | 'logEvery'> {
+export interface TaskFineTuneOptions
+  extends Pick<TrainOptions<TaskBatch>, 'steps' | 'lr' | 'frozen' | 'onProgress' | 'seed' | 'evalEvery' | 'logEvery'> {
   params: Params;
   config: GPTConfig;
   codec: TextCodec;
@@ -51,10 +52,16 @@ export interface TaskFineTuneOptions extends Pick<TrainOptions<TaskBatch>, 'step
 /** Train a GPT in place on task lines with answer-only loss (AdamW through the course's trainer); returns the curves. */
 export async function fineTuneOnTask(o: TaskFineTuneOptions): Promise<Omit<TrainResult, 'optimizer'>> {
   if (o.examples.length === 0) throw new Error('fine-tuning needs at least one training example');
-  const sample = (rng: Rng) => taskBatch(Array.from({ length: o.batchSize }, () => o.examples[rng.int(o.examples.length)]), o.codec, o.padId);
+  const sample = (rng: Rng) =>
+    taskBatch(
+      Array.from({ length: o.batchSize }, () => o.examples[rng.int(o.examples.length)]),
+      o.codec,
+      o.padId,
+    );
   const { optimizer, ...result } = await train<TaskBatch>({
     params: o.params,
-    loss: (params, batch) => crossEntropy(gptForward(params, o.config, batch.x), batch.y, { ignoreIndex: IGNORE_TARGET }),
+    loss: (params, batch) =>
+      crossEntropy(gptForward(params, o.config, batch.x), batch.y, { ignoreIndex: IGNORE_TARGET }),
     trainBatch: sample,
     steps: o.steps,
     lr: o.lr,

@@ -19,11 +19,12 @@ export function imageToPatches(images: tf.Tensor3D, patchSize: number): tf.Tenso
   if (!(Number.isInteger(P) && P >= 1) || H % P !== 0 || W % P !== 0) {
     throw new Error(`patch size ${P} must divide the image height ${H} and width ${W}; pick a divisor of both`);
   }
-  return tf.tidy(() =>
-    images
-      .reshape([B, H / P, P, W / P, P]) // (B, rows, P, cols, P)
-      .transpose([0, 1, 3, 2, 4]) // (B, rows, cols, P, P)
-      .reshape([B, (H / P) * (W / P), P * P]) as tf.Tensor3D,
+  return tf.tidy(
+    () =>
+      images
+        .reshape([B, H / P, P, W / P, P]) // (B, rows, P, cols, P)
+        .transpose([0, 1, 3, 2, 4]) // (B, rows, cols, P, P)
+        .reshape([B, (H / P) * (W / P), P * P]) as tf.Tensor3D,
   );
 }
 
@@ -47,7 +48,8 @@ export function initPatchClassifier(config: PatchModelConfig, seed = 1337): Para
   const params: Params = {};
   addLinear(params, 'patch_embed', P * P, C, 0.02, true, rng);
   if (config.positions ?? true) addNormal(params, 'pos_embed', [N, C], 0.02, rng);
-  for (let i = 0; i < config.nLayer; i++) initBlock(params, `blocks.${i}`, { nEmbd: C, nHead: config.nHead }, config.nLayer, rng);
+  for (let i = 0; i < config.nLayer; i++)
+    initBlock(params, `blocks.${i}`, { nEmbd: C, nHead: config.nHead }, config.nLayer, rng);
   addLayerNorm(params, 'ln_f', C, true);
   addLinear(params, 'head', C, config.numClasses, 0.02, true, rng);
   return params;
@@ -59,7 +61,8 @@ export function patchClassifierForward(params: Params, config: PatchModelConfig,
     const patches = imageToPatches(images, config.patchSize); // (B, N, P²)
     let x = linear(patches, param(params, 'patch_embed.weight'), maybeParam(params, 'patch_embed.bias')); // (B, N, C)
     if (config.positions ?? true) x = x.add(param(params, 'pos_embed')); // + (N, C)
-    for (let i = 0; i < config.nLayer; i++) x = transformerBlock(params, `blocks.${i}`, x, { nEmbd: config.nEmbd, nHead: config.nHead }, { causal: false }); // (B, N, C)
+    for (let i = 0; i < config.nLayer; i++)
+      x = transformerBlock(params, `blocks.${i}`, x, { nEmbd: config.nEmbd, nHead: config.nHead }, { causal: false }); // (B, N, C)
     x = layerNorm(x, param(params, 'ln_f.weight'), maybeParam(params, 'ln_f.bias'));
     const pooled = x.mean(1); // (B, C)
     return linear(pooled, param(params, 'head.weight'), maybeParam(params, 'head.bias')) as tf.Tensor2D; // (B, K)
@@ -71,7 +74,12 @@ export function patchClassifierForward(params: Params, config: PatchModelConfig,
  * quadrant (0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right). Every quadrant has the same
  * pixels up to position, so only a model that knows where each patch is can solve it.
  */
-export function quadrantImages(n: number, imageSize: number, rng: Rng, noise = 0.1): { images: tf.Tensor3D; labels: tf.Tensor1D } {
+export function quadrantImages(
+  n: number,
+  imageSize: number,
+  rng: Rng,
+  noise = 0.1,
+): { images: tf.Tensor3D; labels: tf.Tensor1D } {
   if (imageSize % 2 !== 0) throw new Error(`image size must be even (four quadrants), got ${imageSize}`);
   const S = imageSize;
   const half = S / 2;

@@ -8,9 +8,11 @@
 export function fillTemplate(template: string, values: Record<string, string>): string {
   const slots = new Set([...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]));
   const missing = [...slots].filter((s) => !(s in values));
-  if (missing.length) throw new Error(`template slot {${missing[0]}} has no value; pass ${missing.map((m) => `${m}: '…'`).join(', ')}`);
+  if (missing.length)
+    throw new Error(`template slot {${missing[0]}} has no value; pass ${missing.map((m) => `${m}: '…'`).join(', ')}`);
   const unused = Object.keys(values).filter((k) => !slots.has(k));
-  if (unused.length) throw new Error(`value "${unused[0]}" fills no slot of the template; add {${unused[0]}} to it or drop the value`);
+  if (unused.length)
+    throw new Error(`value "${unused[0]}" fills no slot of the template; add {${unused[0]}} to it or drop the value`);
   return template.replace(/\{(\w+)\}/g, (_, name: string) => values[name]);
 }
 
@@ -39,7 +41,11 @@ export interface Shot {
 }
 
 /** k worked examples, then the query with its answer left for the model: in-context learning (Brown et al. 2020). */
-export function fewShotPrompt(shots: Shot[], query: string, options: { inputLabel?: string; outputLabel?: string; separator?: string } = {}): string {
+export function fewShotPrompt(
+  shots: Shot[],
+  query: string,
+  options: { inputLabel?: string; outputLabel?: string; separator?: string } = {},
+): string {
   const input = options.inputLabel ?? 'Q';
   const output = options.outputLabel ?? 'A';
   const sep = options.separator ?? '\n\n';
@@ -68,11 +74,16 @@ export const SIMPLE_CHAT_FORMAT: ChatFormat = { start: (role) => `<|${role}|>\n`
 /** A conversation as one prompt, ending with an open assistant turn for the model to continue. */
 export function chatPrompt(turns: Turn[], format: ChatFormat = SIMPLE_CHAT_FORMAT): string {
   turns.forEach((t, i) => {
-    if (t.role === 'system' && i !== 0) throw new Error(`a system turn must come first, found one at turn ${i}; merge it into turn 0`);
-    if (i > 0 && t.role === turns[i - 1].role) throw new Error(`turn ${i} repeats the role "${t.role}"; user and assistant turns alternate`);
+    if (t.role === 'system' && i !== 0)
+      throw new Error(`a system turn must come first, found one at turn ${i}; merge it into turn 0`);
+    if (i > 0 && t.role === turns[i - 1].role)
+      throw new Error(`turn ${i} repeats the role "${t.role}"; user and assistant turns alternate`);
   });
   const last = turns[turns.length - 1];
-  if (!last || last.role !== 'user') throw new Error(`a chat prompt ends with a user turn for the assistant to answer, got ${last ? `"${last.role}"` : 'no turns'}`);
+  if (!last || last.role !== 'user')
+    throw new Error(
+      `a chat prompt ends with a user turn for the assistant to answer, got ${last ? `"${last.role}"` : 'no turns'}`,
+    );
   return turns.map((t) => format.start(t.role) + t.content + format.end).join('') + format.start('assistant');
 }
 

@@ -27,7 +27,8 @@ export interface TaskEvaluation {
  * Returns the new ids of each prompt (N lists of maxNewTokens ids).
  */
 export function greedyContinueBatch(model: CausalLM, prompts: number[][], maxNewTokens: number): number[][] {
-  if (!(Number.isInteger(maxNewTokens) && maxNewTokens >= 1)) throw new Error(`maxNewTokens must be a positive integer, got ${maxNewTokens}`);
+  if (!(Number.isInteger(maxNewTokens) && maxNewTokens >= 1))
+    throw new Error(`maxNewTokens must be a positive integer, got ${maxNewTokens}`);
   const out: number[][] = prompts.map(() => []);
   const byLength = new Map<number, number[]>();
   prompts.forEach((p, i) => {
@@ -39,7 +40,11 @@ export function greedyContinueBatch(model: CausalLM, prompts: number[][], maxNew
     for (let step = 0; step < maxNewTokens; step++) {
       const T = Math.min(rows[0].length, model.blockSize);
       const next = tf.tidy(() => {
-        const ids = tf.tensor2d(rows.map((r) => r.slice(-T)), [rows.length, T], 'int32'); // (B, T)
+        const ids = tf.tensor2d(
+          rows.map((r) => r.slice(-T)),
+          [rows.length, T],
+          'int32',
+        ); // (B, T)
         const logits = model.forward(ids); // (B, T, V)
         return tf.argMax(logits.slice([0, T - 1, 0], [-1, 1, -1]).reshape([rows.length, model.vocabSize]), 1); // (B)
       });
@@ -53,14 +58,28 @@ export function greedyContinueBatch(model: CausalLM, prompts: number[][], maxNew
 }
 
 /** Greedy completions of every prompt (cut at the stop character) and their exact-match accuracy. */
-export function evaluateTask(model: CausalLM, codec: TextCodec, examples: TaskExample[], options: { stop?: string; maxNewTokens?: number } = {}): TaskEvaluation {
+export function evaluateTask(
+  model: CausalLM,
+  codec: TextCodec,
+  examples: TaskExample[],
+  options: { stop?: string; maxNewTokens?: number } = {},
+): TaskEvaluation {
   const stop = options.stop ?? '\n';
   const stopIds = codec.encode(stop);
-  if (stopIds.length !== 1) throw new Error(`the stop string must be one token, got ${stopIds.length} for ${JSON.stringify(stop)}`);
+  if (stopIds.length !== 1)
+    throw new Error(`the stop string must be one token, got ${stopIds.length} for ${JSON.stringify(stop)}`);
   const maxNewTokens = options.maxNewTokens ?? Math.max(...examples.map((e) => codec.encode(e.answer).length)) + 1;
-  const generated = greedyContinueBatch(model, examples.map((e) => codec.encode(e.prompt)), maxNewTokens);
+  const generated = greedyContinueBatch(
+    model,
+    examples.map((e) => codec.encode(e.prompt)),
+    maxNewTokens,
+  );
   const completions = generated.map((ids) => codec.decode(ids));
   // Exact match without normalisation: for "081" vs "81" the zero is part of the answer.
-  const accuracy = exactMatchAccuracy(completions, examples.map((e) => e.answer), { stop, normalize: false });
+  const accuracy = exactMatchAccuracy(
+    completions,
+    examples.map((e) => e.answer),
+    { stop, normalize: false },
+  );
   return { accuracy, completions: completions.map((c) => extractAnswer(c, stop)), examples };
 }

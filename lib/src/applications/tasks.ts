@@ -17,10 +17,15 @@ export function taskLine(example: TaskExample): string {
 }
 
 /** `n` string-reversal examples `rev abc:` → `cba` over a small alphabet (characters Shakespeare's vocabulary has). */
-export function reversalExamples(n: number, rng: Rng, options: { length?: number; alphabet?: string } = {}): TaskExample[] {
+export function reversalExamples(
+  n: number,
+  rng: Rng,
+  options: { length?: number; alphabet?: string } = {},
+): TaskExample[] {
   const length = options.length ?? 4;
   const alphabet = options.alphabet ?? 'abcdefgh';
-  if (!(Number.isInteger(length) && length >= 1)) throw new Error(`reversal length must be a positive integer, got ${length}`);
+  if (!(Number.isInteger(length) && length >= 1))
+    throw new Error(`reversal length must be a positive integer, got ${length}`);
   return Array.from({ length: n }, () => {
     let s = '';
     for (let i = 0; i < length; i++) s += alphabet[rng.int(alphabet.length)];
@@ -42,7 +47,10 @@ function pad(x: number, width: number): string {
 }
 
 /** Split examples so that no prompt of the test part appears in the training part (held out means unseen). */
-export function splitExamples(examples: TaskExample[], testFraction: number): { train: TaskExample[]; test: TaskExample[] } {
+export function splitExamples(
+  examples: TaskExample[],
+  testFraction: number,
+): { train: TaskExample[]; test: TaskExample[] } {
   if (!(testFraction > 0 && testFraction < 1)) throw new Error(`test fraction must be in (0, 1), got ${testFraction}`);
   const nTest = Math.max(1, Math.round(examples.length * testFraction));
   const test = examples.slice(0, nTest);

@@ -33,7 +33,12 @@ export interface DistillRunOptions {
 }
 
 /** The loss `train` uses: distillation while training, plain cross-entropy while evaluating (batch x, y: (B, T)). */
-export function distillTrainingLoss(teacher: { params: Params; config: GPTConfig }, student: GPTConfig, temperature: number, alpha: number): LossFn<LMBatch> {
+export function distillTrainingLoss(
+  teacher: { params: Params; config: GPTConfig },
+  student: GPTConfig,
+  temperature: number,
+  alpha: number,
+): LossFn<LMBatch> {
   return (params, batch, ctx) =>
     tf.tidy(() => {
       const logits = gptForward(params, student, batch.x); // (B, T, V)
@@ -46,14 +51,21 @@ export function distillTrainingLoss(teacher: { params: Params; config: GPTConfig
 /** Train a fresh student (seeded) by distillation from the teacher, or from labels alone when alpha is 0. */
 export async function distillGPT(o: DistillRunOptions): Promise<{ params: Params; result: TrainResult }> {
   if (o.student.vocabSize !== o.teacher.config.vocabSize) {
-    throw new Error(`student vocabSize ${o.student.vocabSize} must equal the teacher's ${o.teacher.config.vocabSize}: distillation compares distributions over the same tokens`);
+    throw new Error(
+      `student vocabSize ${o.student.vocabSize} must equal the teacher's ${o.teacher.config.vocabSize}: distillation compares distributions over the same tokens`,
+    );
   }
   const T = Math.min(o.student.blockSize, o.teacher.config.blockSize);
   const B = o.batchSize ?? 12;
   const seed = o.seed ?? 1337;
   const params = initGPT(o.student, seed);
   const maxLr = o.maxLr ?? 1e-3;
-  const schedule = { maxLr, minLr: maxLr / 10, warmupSteps: Math.min(100, Math.floor(o.steps / 10)), decaySteps: o.steps };
+  const schedule = {
+    maxLr,
+    minLr: maxLr / 10,
+    warmupSteps: Math.min(100, Math.floor(o.steps / 10)),
+    decaySteps: o.steps,
+  };
   const result = await train({
     params,
     loss: distillTrainingLoss(o.teacher, o.student, o.temperature ?? 2, o.alpha ?? 0.9),

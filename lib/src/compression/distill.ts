@@ -22,10 +22,16 @@ export function softTargets(teacherLogits: tf.Tensor, temperature: number): tf.T
 }
 
 /** Mean over positions of τ² · KL(softmax(t/τ) ‖ softmax(s/τ)) for logits (…, V) → scalar; the teacher's logits are constants (compute them outside the gradient). */
-export function softDistillationLoss(studentLogits: tf.Tensor, teacherLogits: tf.Tensor, temperature: number): tf.Scalar {
+export function softDistillationLoss(
+  studentLogits: tf.Tensor,
+  teacherLogits: tf.Tensor,
+  temperature: number,
+): tf.Scalar {
   if (!(temperature > 0)) throw new Error(`temperature must be positive, got ${temperature}`);
   if (studentLogits.shape.join(',') !== teacherLogits.shape.join(',')) {
-    throw new Error(`student logits [${studentLogits.shape}] and teacher logits [${teacherLogits.shape}] must have the same shape (same vocabulary and positions)`);
+    throw new Error(
+      `student logits [${studentLogits.shape}] and teacher logits [${teacherLogits.shape}] must have the same shape (same vocabulary and positions)`,
+    );
   }
   return tf.tidy(() => {
     const V = studentLogits.shape[studentLogits.rank - 1];
@@ -33,12 +39,17 @@ export function softDistillationLoss(studentLogits: tf.Tensor, teacherLogits: tf
     const logPt = logSoftmaxStable(teacherLogits.div(temperature)); // (…, V) a constant: differentiate w.r.t. the student only
     const logPs = logSoftmaxStable(studentLogits.div(temperature)); // (…, V)
     const kl = logPt.exp().mul(logPt.sub(logPs)).sum(); // Σ over positions and vocabulary
-    return kl.mul(temperature * temperature / N) as tf.Scalar;
+    return kl.mul((temperature * temperature) / N) as tf.Scalar;
   });
 }
 
 /** Distillation loss of student logits (…, V) against teacher logits (…, V) and integer targets (…) → scalar. */
-export function distillationLoss(studentLogits: tf.Tensor, teacherLogits: tf.Tensor, targets: tf.Tensor, o: DistillOptions): tf.Scalar {
+export function distillationLoss(
+  studentLogits: tf.Tensor,
+  teacherLogits: tf.Tensor,
+  targets: tf.Tensor,
+  o: DistillOptions,
+): tf.Scalar {
   if (!(o.alpha >= 0 && o.alpha <= 1)) throw new Error(`alpha must be in [0, 1], got ${o.alpha}`);
   return tf.tidy(() => {
     const soft = softDistillationLoss(studentLogits, teacherLogits, o.temperature);

@@ -38,10 +38,15 @@ export function prunableByDefault(name: string, p: tf.Tensor): boolean {
  * Masks for every selected parameter with one threshold across all of them (global magnitude pruning):
  * layers whose weights are small overall lose more. `sparsity` is the fraction of selected weights zeroed.
  */
-export function globalMagnitudeMasks(params: Params | NamedTensors, sparsity: number, select: (name: string, p: tf.Tensor) => boolean = prunableByDefault): NamedTensors {
+export function globalMagnitudeMasks(
+  params: Params | NamedTensors,
+  sparsity: number,
+  select: (name: string, p: tf.Tensor) => boolean = prunableByDefault,
+): NamedTensors {
   checkSparsity(sparsity);
   const names = Object.keys(params).filter((n) => select(n, params[n]));
-  if (names.length === 0) throw new Error('no parameter selected for pruning: check the select function against the parameter names');
+  if (names.length === 0)
+    throw new Error('no parameter selected for pruning: check the select function against the parameter names');
   const parts = names.map((n) => params[n].dataSync());
   const all = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
   let offset = 0;
@@ -99,7 +104,8 @@ export function attentionHeadMasks(params: Params | NamedTensors, config: GPTCon
   for (let i = 0; i < config.nLayer; i++) {
     const prefix = `transformer.h.${i}.attn`;
     const proj = params[`${prefix}.c_proj.weight`];
-    if (!proj || !params[`${prefix}.c_attn.weight`]) throw new Error(`no attention weights under ${prefix}: attentionHeadMasks needs a GPT's parameters`);
+    if (!proj || !params[`${prefix}.c_attn.weight`])
+      throw new Error(`no attention weights under ${prefix}: attentionHeadMasks needs a GPT's parameters`);
     const score = tf.tidy(() => proj.square().sum(0).reshape([H, D]).sum(1)); // (H) squared norm of each head's columns
     const drop = smallestIndices(score.dataSync(), Math.round(fraction * H));
     score.dispose();
@@ -119,13 +125,17 @@ export function applyMasks(params: Params, masks: NamedTensors): void {
   for (const [name, mask] of Object.entries(masks)) {
     const p = params[name];
     if (!p) throw new Error(`mask for "${name}" has no parameter of that name`);
-    if (p.shape.join(',') !== mask.shape.join(',')) throw new Error(`mask for "${name}" has shape [${mask.shape}] but the parameter has [${p.shape}]`);
+    if (p.shape.join(',') !== mask.shape.join(','))
+      throw new Error(`mask for "${name}" has shape [${mask.shape}] but the parameter has [${p.shape}]`);
     tf.tidy(() => p.assign(p.mul(mask)));
   }
 }
 
 /** Fraction of entries that are exactly zero among the selected parameters. */
-export function measuredSparsity(params: Params | NamedTensors, select: (name: string, p: tf.Tensor) => boolean = prunableByDefault): number {
+export function measuredSparsity(
+  params: Params | NamedTensors,
+  select: (name: string, p: tf.Tensor) => boolean = prunableByDefault,
+): number {
   let zeros = 0;
   let total = 0;
   for (const [name, p] of Object.entries(params)) {

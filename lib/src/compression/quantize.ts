@@ -40,22 +40,30 @@ function roundHalfEven(v: number): number {
 
 /** The integer range for a scheme: symmetric drops the most negative value so that ±max are both representable. */
 export function integerRange(bits: number, scheme: QuantizeOptions['scheme']): { qmin: number; qmax: number } {
-  if (!Number.isInteger(bits) || bits < 2 || bits > 16) throw new Error(`bits must be an integer from 2 to 16, got ${bits}`);
-  return scheme === 'symmetric' ? { qmin: -(2 ** (bits - 1) - 1), qmax: 2 ** (bits - 1) - 1 } : { qmin: 0, qmax: 2 ** bits - 1 };
+  if (!Number.isInteger(bits) || bits < 2 || bits > 16)
+    throw new Error(`bits must be an integer from 2 to 16, got ${bits}`);
+  return scheme === 'symmetric'
+    ? { qmin: -(2 ** (bits - 1) - 1), qmax: 2 ** (bits - 1) - 1 }
+    : { qmin: 0, qmax: 2 ** bits - 1 };
 }
 
 /** How many scales a tensor of `shape` gets, and which one the flat (row-major) index i uses. */
-function channelLayout(shape: number[], options: QuantizeOptions): { channels: number; channelOf: (i: number) => number } {
+function channelLayout(
+  shape: number[],
+  options: QuantizeOptions,
+): { channels: number; channelOf: (i: number) => number } {
   const size = shape.reduce((a, b) => a * b, 1);
   if (options.granularity === 'group') {
     const g = options.groupSize;
     const last = shape[shape.length - 1] ?? 1;
-    if (!Number.isInteger(g) || g! < 1 || last % g! !== 0) throw new Error(`per-group quantization needs a groupSize that divides the last dimension ${last}, got ${g}`);
+    if (!Number.isInteger(g) || g! < 1 || last % g! !== 0)
+      throw new Error(`per-group quantization needs a groupSize that divides the last dimension ${last}, got ${g}`);
     return { channels: size / g!, channelOf: (i) => Math.floor(i / g!) };
   }
   if (options.granularity !== 'channel') return { channels: 1, channelOf: () => 0 };
   const axis = options.axis ?? 0;
-  if (axis < 0 || axis >= shape.length) throw new Error(`per-channel axis ${axis} is outside a rank-${shape.length} tensor; use 0 to ${shape.length - 1}`);
+  if (axis < 0 || axis >= shape.length)
+    throw new Error(`per-channel axis ${axis} is outside a rank-${shape.length} tensor; use 0 to ${shape.length - 1}`);
   // Channel of flat index i: (i / inner) mod channels, with inner the product of the dims after `axis`.
   const channels = shape[axis];
   const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
@@ -77,7 +85,8 @@ function rangeParams(lo: number, hi: number, o: QuantizeOptions): { scale: numbe
 
 /** Quantize x (any shape; per-channel along options.axis) to integers with scales and zero points. */
 export function quantizeTensor(x: tf.Tensor, options: QuantizeOptions): QuantizedTensor {
-  if (options.scheme !== 'symmetric' && options.scheme !== 'asymmetric') throw new Error(`scheme must be "symmetric" or "asymmetric", got ${String(options.scheme)}`);
+  if (options.scheme !== 'symmetric' && options.scheme !== 'asymmetric')
+    throw new Error(`scheme must be "symmetric" or "asymmetric", got ${String(options.scheme)}`);
   const { qmin, qmax } = integerRange(options.bits, options.scheme);
   const values = x.dataSync();
   const { channels, channelOf } = channelLayout(x.shape, options);
@@ -136,7 +145,11 @@ export interface QuantizedModel {
 }
 
 /** Quantize every selected parameter, dequantize it again, and count bytes and error. */
-export function quantizeParams(params: Params | NamedTensors, options: QuantizeOptions, select: (name: string, p: tf.Tensor) => boolean = quantizableByDefault): QuantizedModel {
+export function quantizeParams(
+  params: Params | NamedTensors,
+  options: QuantizeOptions,
+  select: (name: string, p: tf.Tensor) => boolean = quantizableByDefault,
+): QuantizedModel {
   const out: NamedTensors = {};
   let bytes = 0;
   let sq = 0;

@@ -25,14 +25,23 @@ export interface VariantReport {
 }
 
 /** Fixed held-out batches: the same windows for every variant, x and y (B, T) int32, chosen by `seed`. */
-export function fixedEvalBatches(ids: ArrayLike<number>, o: { batches: number; batchSize: number; blockSize: number; seed?: number }): { x: tf.Tensor2D; y: tf.Tensor2D }[] {
+export function fixedEvalBatches(
+  ids: ArrayLike<number>,
+  o: { batches: number; batchSize: number; blockSize: number; seed?: number },
+): { x: tf.Tensor2D; y: tf.Tensor2D }[] {
   const rng = new Rng(o.seed ?? 0x5eed);
   const room = ids.length - o.blockSize;
-  if (room < 1) throw new Error(`held-out text of ${ids.length} tokens is too short for windows of ${o.blockSize}: use more text or a smaller blockSize`);
+  if (room < 1)
+    throw new Error(
+      `held-out text of ${ids.length} tokens is too short for windows of ${o.blockSize}: use more text or a smaller blockSize`,
+    );
   return Array.from({ length: o.batches }, () => {
     const starts = Array.from({ length: o.batchSize }, () => rng.int(room));
     const { x, y } = shiftedWindows(ids, starts, o.blockSize);
-    return { x: tf.tensor2d(x, [o.batchSize, o.blockSize], 'int32'), y: tf.tensor2d(y, [o.batchSize, o.blockSize], 'int32') };
+    return {
+      x: tf.tensor2d(x, [o.batchSize, o.blockSize], 'int32'),
+      y: tf.tensor2d(y, [o.batchSize, o.blockSize], 'int32'),
+    };
   });
 }
 
@@ -63,5 +72,12 @@ export function evaluateVariant(
     const v = p.dataSync();
     for (let i = 0; i < v.length; i++) if (v[i] !== 0) nonzero++;
   }
-  return { variant, bytes: o.bytes, compression: o.referenceBytes / o.bytes, nonzero, valLoss, msPerBatch: best / batches.length };
+  return {
+    variant,
+    bytes: o.bytes,
+    compression: o.referenceBytes / o.bytes,
+    nonzero,
+    valLoss,
+    msPerBatch: best / batches.length,
+  };
 }

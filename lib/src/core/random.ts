@@ -38,7 +38,8 @@ export class Rng {
   categorical(weights: ArrayLike<number>): number {
     let total = 0;
     for (let i = 0; i < weights.length; i++) total += weights[i];
-    if (!(total > 0) || !Number.isFinite(total)) throw new Error(`categorical needs positive, finite total weight, got ${total}`);
+    if (!(total > 0) || !Number.isFinite(total))
+      throw new Error(`categorical needs positive, finite total weight, got ${total}`);
     let r = this.next() * total;
     for (let i = 0; i < weights.length; i++) {
       r -= weights[i];

@@ -57,7 +57,8 @@ export async function loadBrown(options: { categories?: string[] } = {}): Promis
   const dir = corpusDir();
   const known = brownCategories();
   for (const c of options.categories ?? []) {
-    if (!(c in known)) throw new Error(`Unknown Brown category "${c}"; the corpus has ${Object.keys(known).join(', ')}.`);
+    if (!(c in known))
+      throw new Error(`Unknown Brown category "${c}"; the corpus has ${Object.keys(known).join(', ')}.`);
   }
   const wanted = options.categories ? new Set(options.categories) : undefined;
   const docs: BrownDocument[] = [];

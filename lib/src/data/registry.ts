@@ -23,7 +23,8 @@ export function courseRoot(from: string = __dirname): string {
   for (;;) {
     if (fs.existsSync(path.join(dir, 'datasets', 'registry.json'))) return dir;
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`Could not find datasets/registry.json above ${from}: run the course from its repository.`);
+    if (parent === dir)
+      throw new Error(`Could not find datasets/registry.json above ${from}: run the course from its repository.`);
     dir = parent;
   }
 }
@@ -37,6 +38,9 @@ export function datasetRegistry(): Record<string, DatasetEntry> {
 export function datasetEntry(name: string): DatasetEntry {
   const registry = datasetRegistry();
   const entry = registry[name];
-  if (!entry) throw new Error(`Unknown dataset "${name}": the registry (datasets/registry.json) has ${Object.keys(registry).join(', ')}.`);
+  if (!entry)
+    throw new Error(
+      `Unknown dataset "${name}": the registry (datasets/registry.json) has ${Object.keys(registry).join(', ')}.`,
+    );
   return entry;
 }

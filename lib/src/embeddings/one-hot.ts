@@ -5,10 +5,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 function checkIds(ids: tf.Tensor, V: number): void {
-  if (ids.dtype !== 'int32') throw new Error(`token ids must be int32, got ${ids.dtype}: build them with tf.tensor1d(ids, 'int32')`);
+  if (ids.dtype !== 'int32')
+    throw new Error(`token ids must be int32, got ${ids.dtype}: build them with tf.tensor1d(ids, 'int32')`);
   const values = ids.dataSync();
   for (const id of values) {
-    if (id < 0 || id >= V) throw new Error(`token id ${id} is outside the vocabulary [0, ${V}): check the tokenizer's vocabulary size`);
+    if (id < 0 || id >= V)
+      throw new Error(`token id ${id} is outside the vocabulary [0, ${V}): check the tokenizer's vocabulary size`);
   }
 }
 

@@ -23,7 +23,8 @@ function covariance(x: tf.Tensor2D): { cov: Float32Array; C: number; centered: t
 /** Top-k principal components of rows x (N, C) → coords (N, k) by power iteration with deflation (seeded start). */
 export function pca(x: tf.Tensor2D, k = 2, iterations = 200): PcaResult {
   const [N, C] = x.shape;
-  if (!Number.isInteger(k) || k < 1 || k > C) throw new Error(`PCA k must be an integer in [1, ${C}] (the vector width), got ${k}`);
+  if (!Number.isInteger(k) || k < 1 || k > C)
+    throw new Error(`PCA k must be an integer in [1, ${C}] (the vector width), got ${k}`);
   if (N < 2) throw new Error(`PCA needs at least 2 rows, got ${N}`);
   const { cov, centered } = covariance(x);
   const A = Float64Array.from(cov); // deflated in place: A ← A − λ v vᵀ after each component

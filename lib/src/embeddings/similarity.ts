@@ -8,7 +8,8 @@ import { wordId, wordVector } from './word-vectors';
 
 /** cos(u, v) = u·v / (‖u‖ ‖v‖) for two vectors (C) → a number in [-1, 1]. */
 export function cosineSimilarity(u: ArrayLike<number>, v: ArrayLike<number>): number {
-  if (u.length !== v.length) throw new Error(`cosine similarity needs vectors of the same width, got ${u.length} and ${v.length}`);
+  if (u.length !== v.length)
+    throw new Error(`cosine similarity needs vectors of the same width, got ${u.length} and ${v.length}`);
   let dot = 0;
   let uu = 0;
   let vv = 0;
@@ -17,7 +18,8 @@ export function cosineSimilarity(u: ArrayLike<number>, v: ArrayLike<number>): nu
     uu += u[i] * u[i];
     vv += v[i] * v[i];
   }
-  if (uu === 0 || vv === 0) throw new Error('cosine similarity of a zero vector is undefined: drop words whose vector is all zeros');
+  if (uu === 0 || vv === 0)
+    throw new Error('cosine similarity of a zero vector is undefined: drop words whose vector is all zeros');
   return dot / Math.sqrt(uu * vv);
 }
 
@@ -38,7 +40,12 @@ export interface Neighbour {
 }
 
 /** The k words whose vectors (V, C) have the highest cosine with `query` (a word or a (C) vector), minus `exclude`. */
-export function nearestNeighbours(wv: WordVectors, query: string | ArrayLike<number>, k = 10, exclude: string[] = []): Neighbour[] {
+export function nearestNeighbours(
+  wv: WordVectors,
+  query: string | ArrayLike<number>,
+  k = 10,
+  exclude: string[] = [],
+): Neighbour[] {
   const V = wv.vocab.length;
   if (!Number.isInteger(k) || k < 1) throw new Error(`k must be a positive integer, got ${k}`);
   const skip = new Set(exclude);

@@ -49,7 +49,9 @@ export function countVocab(sentences: string[][], minCount = 5, maxVocab = Infin
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, maxVocab);
   if (kept.length < 2) {
-    throw new Error(`only ${kept.length} word(s) occur at least minCount=${minCount} times: lower minCount or pass more text`);
+    throw new Error(
+      `only ${kept.length} word(s) occur at least minCount=${minCount} times: lower minCount or pass more text`,
+    );
   }
   return { vocab: kept.map(([w]) => w), counts: kept.map(([, n]) => n), index: new Map(kept.map(([w], i) => [w, i])) };
 }
@@ -78,7 +80,13 @@ function sampleCdf(cdf: Float64Array, u: number): number {
 }
 
 /** (center, context) id pairs of one pass: OOV words dropped, frequent words subsampled, a random window per center. */
-export function skipGramPairs(sentences: string[][], v: CountedVocab, rng: Rng, window = 4, subsample = 1e-3): { centers: Int32Array; contexts: Int32Array } {
+export function skipGramPairs(
+  sentences: string[][],
+  v: CountedVocab,
+  rng: Rng,
+  window = 4,
+  subsample = 1e-3,
+): { centers: Int32Array; contexts: Int32Array } {
   const total = v.counts.reduce((a, b) => a + b, 0);
   const keepProb = v.counts.map((n) => (subsample > 0 ? Math.min(1, Math.sqrt((subsample * total) / n)) : 1));
   const centers: number[] = [];
@@ -168,9 +176,22 @@ export function skipGramSgdStep(
  * dense (V, C) gradient per step (what autodiff through tf.gather gives) would waste almost all its work.
  */
 export function trainSkipGram(sentences: string[][], options: SkipGramOptions = {}): WordVectors {
-  const o = { dim: 64, window: 4, negatives: 5, minCount: 5, maxVocab: Infinity, subsample: 1e-3, epochs: 1, lr: 0.025, seed: 1337, logEvery: 100_000, ...options };
+  const o = {
+    dim: 64,
+    window: 4,
+    negatives: 5,
+    minCount: 5,
+    maxVocab: Infinity,
+    subsample: 1e-3,
+    epochs: 1,
+    lr: 0.025,
+    seed: 1337,
+    logEvery: 100_000,
+    ...options,
+  };
   for (const key of ['dim', 'window', 'negatives', 'epochs', 'logEvery'] as const) {
-    if (!Number.isInteger(o[key]) || o[key] < 1) throw new Error(`skip-gram ${key} must be a positive integer, got ${o[key]}`);
+    if (!Number.isInteger(o[key]) || o[key] < 1)
+      throw new Error(`skip-gram ${key} must be a positive integer, got ${o[key]}`);
   }
   if (!(o.lr > 0)) throw new Error(`skip-gram lr must be positive, got ${o.lr}`);
   if (!(o.subsample >= 0)) throw new Error(`skip-gram subsample must be >= 0 (0 keeps every word), got ${o.subsample}`);
@@ -184,7 +205,8 @@ export function trainSkipGram(sentences: string[][], options: SkipGramOptions = 
   const W = new Float32Array(V * C); // (V, C)
   const epochPairs = [...Array(o.epochs)].map(() => skipGramPairs(sentences, v, rng, o.window, o.subsample));
   const totalPairs = epochPairs.reduce((n, p) => n + p.centers.length, 0);
-  if (totalPairs === 0) throw new Error('the corpus gave no (center, context) pairs: pass sentences of at least two in-vocabulary words');
+  if (totalPairs === 0)
+    throw new Error('the corpus gave no (center, context) pairs: pass sentences of at least two in-vocabulary words');
   const started = Date.now();
   const noise = new Int32Array(o.negatives);
   const du = new Float32Array(C);

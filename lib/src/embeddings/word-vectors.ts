@@ -17,7 +17,9 @@ export function wordId(wv: WordVectors, word: string): number {
   const id = wv.index.get(word);
   if (id !== undefined) return id;
   const lower = wv.index.has(word.toLowerCase()) ? ` (did you mean "${word.toLowerCase()}"? words are lowercased)` : '';
-  throw new Error(`"${word}" is not in the ${wv.vocab.length}-word vocabulary${lower}: it was rarer than minCount, or not in the corpus`);
+  throw new Error(
+    `"${word}" is not in the ${wv.vocab.length}-word vocabulary${lower}: it was rarer than minCount, or not in the corpus`,
+  );
 }
 
 const hostCopies = new WeakMap<tf.Tensor, Float32Array>();

@@ -28,19 +28,24 @@ export class ChatTokenizer {
   ) {
     const known = new Set(base.chars);
     for (const a of added) {
-      if (known.has(a)) throw new Error(`ChatTokenizer: ${JSON.stringify(a)} is already in the base vocabulary or added twice`);
+      if (known.has(a))
+        throw new Error(`ChatTokenizer: ${JSON.stringify(a)} is already in the base vocabulary or added twice`);
       known.add(a);
     }
     this.added = [...added];
     this.addedIds = new Map(this.added.map((a, i) => [a, base.vocabSize + i]));
     const specials = this.added.filter((a) => [...a].length > 1).sort((a, b) => b.length - a.length);
-    this.specialPattern = specials.length ? new RegExp(`(${specials.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`) : undefined;
+    this.specialPattern = specials.length
+      ? new RegExp(`(${specials.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`)
+      : undefined;
   }
 
   /** The base vocabulary plus every character of `text` it lacks (sorted) and then the special tokens. */
   static extending(base: CharTokenizer, text: string, specials: string[] = Object.values(CHAT_TOKENS)): ChatTokenizer {
     const have = new Set(base.chars);
-    const missing = [...new Set(text)].filter((c) => !have.has(c)).sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
+    const missing = [...new Set(text)]
+      .filter((c) => !have.has(c))
+      .sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
     return new ChatTokenizer(base, [...missing, ...specials]);
   }
 
@@ -50,8 +55,13 @@ export class ChatTokenizer {
 
   /** The id of one special token or added character. */
   id(token: string): number {
-    const id = this.addedIds.get(token) ?? (token.length === 1 && this.base.chars.includes(token) ? this.base.encode(token)[0] : undefined);
-    if (id === undefined) throw new Error(`${JSON.stringify(token)} is not a token of this ChatTokenizer; special tokens are ${this.added.filter((a) => a.length > 1).join(' ')}`);
+    const id =
+      this.addedIds.get(token) ??
+      (token.length === 1 && this.base.chars.includes(token) ? this.base.encode(token)[0] : undefined);
+    if (id === undefined)
+      throw new Error(
+        `${JSON.stringify(token)} is not a token of this ChatTokenizer; special tokens are ${this.added.filter((a) => a.length > 1).join(' ')}`,
+      );
     return id;
   }
 
@@ -99,7 +109,11 @@ export interface SFTOptions {
 }
 
 /** One example as ids (T) and a flag per id: true for the assistant's reply (and its end token). */
-export function sftTokens(example: TaskExample, tokenizer: ChatTokenizer, options: SFTOptions = {}): { ids: number[]; isAssistant: boolean[] } {
+export function sftTokens(
+  example: TaskExample,
+  tokenizer: ChatTokenizer,
+  options: SFTOptions = {},
+): { ids: number[]; isAssistant: boolean[] } {
   const prompt = tokenizer.encode(chatPromptText(example.prompt));
   const reply = tokenizer.encode(example.answer + ((options.endOfTurn ?? true) ? CHAT_TOKENS.end : ''));
   return { ids: [...prompt, ...reply], isAssistant: [...prompt.map(() => false), ...reply.map(() => true)] };
@@ -107,7 +121,8 @@ export function sftTokens(example: TaskExample, tokenizer: ChatTokenizer, option
 
 /** Next-token targets (T − 1) for ids (T): ids[t + 1] where that token is the assistant's, else IGNORE_TARGET (−1). */
 export function assistantTargets(ids: number[], isAssistant: boolean[]): number[] {
-  if (ids.length !== isAssistant.length) throw new Error(`one flag per id: got ${ids.length} ids and ${isAssistant.length} flags`);
+  if (ids.length !== isAssistant.length)
+    throw new Error(`one flag per id: got ${ids.length} ids and ${isAssistant.length} flags`);
   const targets: number[] = [];
   // Position t predicts token t + 1: the mask is read at the predicted token, not at the input.
   for (let t = 0; t + 1 < ids.length; t++) targets.push(isAssistant[t + 1] ? ids[t + 1] : IGNORE_TARGET);
@@ -115,7 +130,12 @@ export function assistantTargets(ids: number[], isAssistant: boolean[]): number[
 }
 
 /** An SFT batch: inputs x (B, T) and targets y (B, T), right-padded with padId / IGNORE_TARGET to the longest example. */
-export function sftBatch(examples: TaskExample[], tokenizer: ChatTokenizer, padId: number, options: SFTOptions = {}): TaskBatch {
+export function sftBatch(
+  examples: TaskExample[],
+  tokenizer: ChatTokenizer,
+  padId: number,
+  options: SFTOptions = {},
+): TaskBatch {
   if (examples.length === 0) throw new Error('an SFT batch needs at least one example');
   const rows = examples.map((e) => {
     const { ids, isAssistant } = sftTokens(e, tokenizer, options);

@@ -17,14 +17,16 @@ export function gptHiddenStates(params: Params, config: GPTConfig, ids: tf.Tenso
   return tf.tidy(() => {
     let x: tf.Tensor = gptEmbed(params, config, ids); // (B, T, C)
     for (let i = 0; i < config.nLayer; i++) x = gptBlock(params, config, i, x);
-    if ((config.norm ?? 'pre') === 'pre') x = layerNorm(x, param(params, 'transformer.ln_f.weight'), maybeParam(params, 'transformer.ln_f.bias'));
+    if ((config.norm ?? 'pre') === 'pre')
+      x = layerNorm(x, param(params, 'transformer.ln_f.weight'), maybeParam(params, 'transformer.ln_f.bias'));
     return x as tf.Tensor3D; // (B, T, C)
   });
 }
 
 /** Add a classification head `classifier.weight` (K, C) ~ N(0, 0.02²) and `classifier.bias` (K) = 0 to params. */
 export function addClassifierHead(params: Params, width: number, numClasses: number, seed = 0): void {
-  if (!(Number.isInteger(numClasses) && numClasses >= 2)) throw new Error(`a classifier needs at least 2 classes, got ${numClasses}`);
+  if (!(Number.isInteger(numClasses) && numClasses >= 2))
+    throw new Error(`a classifier needs at least 2 classes, got ${numClasses}`);
   addLinear(params, 'classifier', width, numClasses, 0.02, true, new Rng(seed));
 }
 
@@ -45,7 +47,12 @@ export interface LabeledIds {
 }
 
 /** Split items so that each class keeps about `fraction` of its items in the second part (at least one when it has two). */
-export function stratifiedSplit<T>(items: T[], labelOf: (item: T) => number, fraction: number, seed: number): { first: T[]; second: T[] } {
+export function stratifiedSplit<T>(
+  items: T[],
+  labelOf: (item: T) => number,
+  fraction: number,
+  seed: number,
+): { first: T[]; second: T[] } {
   if (!(fraction > 0 && fraction < 1)) throw new Error(`split fraction must be in (0, 1), got ${fraction}`);
   const rng = new Rng(seed);
   const byLabel = new Map<number, T[]>();
@@ -76,7 +83,10 @@ export function sampleWindows(docs: LabeledIds[], B: number, T: number, rng: Rng
   const y = new Int32Array(B);
   for (let b = 0; b < B; b++) {
     const doc = docs[rng.int(docs.length)];
-    if (doc.ids.length < T) throw new Error(`a document of ${doc.ids.length} tokens is shorter than the window ${T}: drop it or shorten the window`);
+    if (doc.ids.length < T)
+      throw new Error(
+        `a document of ${doc.ids.length} tokens is shorter than the window ${T}: drop it or shorten the window`,
+      );
     const start = rng.int(doc.ids.length - T + 1);
     x.set(doc.ids.slice(start, start + T), b * T);
     y[b] = doc.label;
@@ -88,14 +98,27 @@ export function sampleWindows(docs: LabeledIds[], B: number, T: number, rng: Rng
  * One label per document: the class with the highest mean log-probability over `windows` evenly spaced windows
  * of T tokens (a document is longer than one context, so it is read in pieces and the pieces vote).
  */
-export function predictDocuments(params: Params, config: GPTConfig, docs: LabeledIds[], T: number, windows: number): number[] {
+export function predictDocuments(
+  params: Params,
+  config: GPTConfig,
+  docs: LabeledIds[],
+  T: number,
+  windows: number,
+): number[] {
   return docs.map((doc) => {
     const span = doc.ids.length - T;
     if (span < 0) throw new Error(`a document of ${doc.ids.length} tokens is shorter than the window ${T}`);
     const starts = Array.from({ length: windows }, (_, i) => Math.round((span * i) / Math.max(1, windows - 1)));
     const best = tf.tidy(() => {
-      const x = tf.tensor2d(starts.map((s) => doc.ids.slice(s, s + T)), [windows, T], 'int32'); // (W, T)
-      return tf.logSoftmax(classifierLogits(params, config, x)).mean(0).argMax(); // (K) → ()
+      const x = tf.tensor2d(
+        starts.map((s) => doc.ids.slice(s, s + T)),
+        [windows, T],
+        'int32',
+      ); // (W, T)
+      return tf
+        .logSoftmax(classifierLogits(params, config, x))
+        .mean(0)
+        .argMax(); // (K) → ()
     });
     const label = best.dataSync()[0];
     best.dispose();
@@ -105,11 +128,13 @@ export function predictDocuments(params: Params, config: GPTConfig, docs: Labele
 
 /** Confusion matrix (K, K) as counts: row = true class, column = predicted class. */
 export function confusionMatrix(labels: number[], predictions: number[], numClasses: number): number[][] {
-  if (labels.length !== predictions.length) throw new Error(`one prediction per label: got ${predictions.length} predictions and ${labels.length} labels`);
+  if (labels.length !== predictions.length)
+    throw new Error(`one prediction per label: got ${predictions.length} predictions and ${labels.length} labels`);
   const m = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   labels.forEach((l, i) => {
     const p = predictions[i];
-    if (!(l >= 0 && l < numClasses && p >= 0 && p < numClasses)) throw new Error(`class ids must be in [0, ${numClasses}), got label ${l} and prediction ${p}`);
+    if (!(l >= 0 && l < numClasses && p >= 0 && p < numClasses))
+      throw new Error(`class ids must be in [0, ${numClasses}), got label ${l} and prediction ${p}`);
     m[l][p]++;
   });
   return m;

@@ -14,7 +14,8 @@ import { IGNORE_TARGET, type TaskBatch } from '../applications/finetune';
 /** Sum of log p(target) over the positions that count: logits (B, T, V), targets (B, T) with −1 to skip → (B). */
 export function sequenceLogProb(logits: tf.Tensor3D, targets: tf.Tensor2D): tf.Tensor1D {
   const [B, T, V] = logits.shape;
-  if (targets.shape[0] !== B || targets.shape[1] !== T) throw new Error(`targets shape [${targets.shape}] must be [${B}, ${T}] to match logits [${logits.shape}]`);
+  if (targets.shape[0] !== B || targets.shape[1] !== T)
+    throw new Error(`targets shape [${targets.shape}] must be [${B}, ${T}] to match logits [${logits.shape}]`);
   return tf.tidy(() => {
     const keep = targets.notEqual(tf.scalar(IGNORE_TARGET, 'int32')); // (B, T)
     const safe = tf.where(keep, targets, tf.zerosLike(targets)); // any valid id where skipped
@@ -33,7 +34,13 @@ export interface DPOTerms {
 }
 
 /** DPO loss from sequence log-probs (B each): mean softplus(−β[(πw − refw) − (πl − refl)]), plus rewards and margins. */
-export function dpoLoss(policyChosen: tf.Tensor1D, policyRejected: tf.Tensor1D, refChosen: tf.Tensor1D, refRejected: tf.Tensor1D, beta: number): DPOTerms {
+export function dpoLoss(
+  policyChosen: tf.Tensor1D,
+  policyRejected: tf.Tensor1D,
+  refChosen: tf.Tensor1D,
+  refRejected: tf.Tensor1D,
+  beta: number,
+): DPOTerms {
   if (!(beta > 0 && Number.isFinite(beta))) throw new Error(`DPO beta must be a positive number, got ${beta}`);
   return tf.tidy(() => {
     const chosenRewards = policyChosen.sub(refChosen).mul(beta) as tf.Tensor1D; // (B)

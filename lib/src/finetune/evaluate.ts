@@ -14,9 +14,18 @@ export interface ChatReply {
 }
 
 /** Greedy replies to prompts, each cut at the first <|end|> (at most maxNewTokens tokens each). */
-export function chatReplies(model: CausalLM, tokenizer: ChatTokenizer, prompts: string[], maxNewTokens: number): ChatReply[] {
+export function chatReplies(
+  model: CausalLM,
+  tokenizer: ChatTokenizer,
+  prompts: string[],
+  maxNewTokens: number,
+): ChatReply[] {
   const end = tokenizer.id(CHAT_TOKENS.end);
-  const generated = greedyContinueBatch(model, prompts.map((p) => tokenizer.encode(chatPromptText(p))), maxNewTokens);
+  const generated = greedyContinueBatch(
+    model,
+    prompts.map((p) => tokenizer.encode(chatPromptText(p))),
+    maxNewTokens,
+  );
   return generated.map((ids) => {
     const cut = ids.indexOf(end);
     return { text: tokenizer.decode(cut < 0 ? ids : ids.slice(0, cut)), ended: cut >= 0 };
@@ -40,10 +49,20 @@ export interface ChatEvaluation {
 }
 
 /** Evaluate greedy replies on examples (maxNewTokens defaults to the longest answer plus a few tokens). */
-export function evaluateChat(model: CausalLM, tokenizer: ChatTokenizer, examples: TaskExample[], maxNewTokens?: number): ChatEvaluation {
+export function evaluateChat(
+  model: CausalLM,
+  tokenizer: ChatTokenizer,
+  examples: TaskExample[],
+  maxNewTokens?: number,
+): ChatEvaluation {
   if (examples.length === 0) throw new Error('evaluating on zero examples says nothing; pass at least one');
   const budget = maxNewTokens ?? Math.max(...examples.map((e) => tokenizer.encode(e.answer).length)) + 4;
-  const replies = chatReplies(model, tokenizer, examples.map((e) => e.prompt), budget);
+  const replies = chatReplies(
+    model,
+    tokenizer,
+    examples.map((e) => e.prompt),
+    budget,
+  );
   let correct = 0;
   let rightButRambling = 0;
   replies.forEach((r, i) => {
@@ -54,9 +73,14 @@ export function evaluateChat(model: CausalLM, tokenizer: ChatTokenizer, examples
 }
 
 /** Head-to-head of two models' judge scores on the same prompts: win rate of A counts a tie as half a win. */
-export function winRate(scoresA: number[], scoresB: number[]): { wins: number; ties: number; losses: number; rate: number } {
+export function winRate(
+  scoresA: number[],
+  scoresB: number[],
+): { wins: number; ties: number; losses: number; rate: number } {
   if (scoresA.length !== scoresB.length || scoresA.length === 0) {
-    throw new Error(`win rate needs two equally long, non-empty score lists; got ${scoresA.length} and ${scoresB.length}`);
+    throw new Error(
+      `win rate needs two equally long, non-empty score lists; got ${scoresA.length} and ${scoresB.length}`,
+    );
   }
   let wins = 0;
   let ties = 0;

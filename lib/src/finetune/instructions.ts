@@ -20,7 +20,10 @@ export interface InstructionExample extends TaskExample {
 }
 
 // Short words and speakers in the base model's (Shakespeare's) alphabet.
-const WORDS = 'cat dog owl sun sea sky red oak ash elm fox hen ram yew ale bow cup day eye fig gem hat ink jar key lip map net oil pen rod sap tea urn war wit arm bee'.split(' ');
+const WORDS =
+  'cat dog owl sun sea sky red oak ash elm fox hen ram yew ale bow cup day eye fig gem hat ink jar key lip map net oil pen rod sap tea urn war wit arm bee'.split(
+    ' ',
+  );
 const SPEAKERS = ['ROMEO', 'JULIET', 'HAMLET', 'LEAR', 'KING', 'DUKE', 'NURSE', 'FOOL', 'BRUTUS', 'IAGO', 'PUCK'];
 const LINE_WORDS = 'go on now come stay well here away'.split(' ');
 
@@ -62,14 +65,21 @@ export function instructionExample(kind: InstructionKind, rng: Rng): Instruction
  * `n` distinct instructions (kinds in turn), deterministic for a seed; no prompt repeats, so a prompt-level
  * train/test split (applications' splitExamples) holds out instructions the model never saw.
  */
-export function instructionExamples(n: number, seed: number, kinds: readonly InstructionKind[] = INSTRUCTION_KINDS): InstructionExample[] {
+export function instructionExamples(
+  n: number,
+  seed: number,
+  kinds: readonly InstructionKind[] = INSTRUCTION_KINDS,
+): InstructionExample[] {
   if (!(Number.isInteger(n) && n >= 1)) throw new Error(`number of instructions must be a positive integer, got ${n}`);
   if (kinds.length === 0) throw new Error('pick at least one instruction kind');
   const rng = new Rng(seed);
   const seen = new Set<string>();
   const out: InstructionExample[] = [];
   for (let tries = 0; out.length < n; tries++) {
-    if (tries > 50 * n) throw new Error(`only ${out.length} distinct instructions of kinds ${kinds.join(', ')} exist; ask for fewer than ${n}`);
+    if (tries > 50 * n)
+      throw new Error(
+        `only ${out.length} distinct instructions of kinds ${kinds.join(', ')} exist; ask for fewer than ${n}`,
+      );
     // Kinds take turns; a kind that has run out of new prompts just loses its turn.
     const e = instructionExample(kinds[tries % kinds.length], rng);
     if (seen.has(e.prompt)) continue;

@@ -13,7 +13,12 @@ import type { Params } from '../model/params';
 import { nameMatcher, type NameFilter } from '../training/gradients';
 
 /** The matrices GPT-2 blocks multiply by: attention's qkv and output projections, the MLP's two layers. */
-export const LORA_DEFAULT_TARGETS = ['transformer.h.*.attn.c_attn.weight', 'transformer.h.*.attn.c_proj.weight', 'transformer.h.*.mlp.c_fc.weight', 'transformer.h.*.mlp.c_proj.weight'];
+export const LORA_DEFAULT_TARGETS = [
+  'transformer.h.*.attn.c_attn.weight',
+  'transformer.h.*.attn.c_proj.weight',
+  'transformer.h.*.mlp.c_fc.weight',
+  'transformer.h.*.mlp.c_proj.weight',
+];
 
 /** Rank, scale and which weights get adapters. */
 export interface LoRAOptions {
@@ -39,19 +44,25 @@ export function loraScale(o: LoRAOptions): number {
 
 /** New adapter parameters for every targeted weight (out, in): `.lora_A` (r, in) ~ N(0, 1/in), `.lora_B` (out, r) = 0. */
 export function initLoRA(params: Params, o: LoRAOptions): Params {
-  if (!(Number.isInteger(o.rank) && o.rank >= 1)) throw new Error(`LoRA rank must be a positive integer, got ${o.rank}`);
+  if (!(Number.isInteger(o.rank) && o.rank >= 1))
+    throw new Error(`LoRA rank must be a positive integer, got ${o.rank}`);
   const isTarget = nameMatcher(o.targets ?? LORA_DEFAULT_TARGETS);
   const rng = new Rng(o.seed ?? 0);
   const adapters: Params = {};
   for (const [name, w] of Object.entries(params)) {
     if (!isTarget(name)) continue;
-    if (w.rank !== 2) throw new Error(`LoRA adapts matrices; "${name}" has shape [${w.shape}]: leave it out of targets`);
+    if (w.rank !== 2)
+      throw new Error(`LoRA adapts matrices; "${name}" has shape [${w.shape}]: leave it out of targets`);
     const [out, inp] = w.shape;
-    if (o.rank > Math.min(out, inp)) throw new Error(`LoRA rank ${o.rank} exceeds the smaller side of "${name}" [${w.shape}]`);
+    if (o.rank > Math.min(out, inp))
+      throw new Error(`LoRA rank ${o.rank} exceeds the smaller side of "${name}" [${w.shape}]`);
     addNormal(adapters, `${name}.lora_A`, [o.rank, inp], 1 / Math.sqrt(inp), rng);
     addConstant(adapters, `${name}.lora_B`, [out, o.rank], 0);
   }
-  if (Object.keys(adapters).length === 0) throw new Error(`no parameter matches the LoRA targets; names look like ${Object.keys(params).slice(0, 3).join(', ')}`);
+  if (Object.keys(adapters).length === 0)
+    throw new Error(
+      `no parameter matches the LoRA targets; names look like ${Object.keys(params).slice(0, 3).join(', ')}`,
+    );
   const n = o.newTokenRows ?? 0;
   if (n > 0) {
     const wte = param(params, 'transformer.wte.weight'); // (V, C)
@@ -63,7 +74,14 @@ export function initLoRA(params: Params, o: LoRAOptions): Params {
 }
 
 /** The LoRA layer: x (…, in) → x Wᵀ + b + scale · (x Aᵀ) Bᵀ (…, out), with W (out, in), A (r, in), B (out, r). */
-export function loraLinear(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | undefined, A: tf.Tensor, B: tf.Tensor, scale: number): tf.Tensor {
+export function loraLinear(
+  x: tf.Tensor,
+  weight: tf.Tensor,
+  bias: tf.Tensor | undefined,
+  A: tf.Tensor,
+  B: tf.Tensor,
+  scale: number,
+): tf.Tensor {
   return tf.tidy(() => linear(x, weight, bias).add(linear(linear(x, A), B).mul(scale))); // (…, out)
 }
 
@@ -79,9 +97,18 @@ export function mergeLoRAWeight(weight: tf.Tensor, A: tf.Tensor, B: tf.Tensor, s
 export function withLoRA(params: Params, adapters: Params, scale: number): Params {
   const out: Params = { ...params };
   for (const name of adaptedNames(adapters)) {
-    out[name] = mergeLoRAWeight(param(params, name), param(adapters, `${name}.lora_A`), param(adapters, `${name}.lora_B`), scale) as tf.Variable;
+    out[name] = mergeLoRAWeight(
+      param(params, name),
+      param(adapters, `${name}.lora_A`),
+      param(adapters, `${name}.lora_B`),
+      scale,
+    ) as tf.Variable;
   }
-  if (NEW_TOKEN_ROWS in adapters) out['transformer.wte.weight'] = withNewRows(param(params, 'transformer.wte.weight'), adapters[NEW_TOKEN_ROWS]) as tf.Variable;
+  if (NEW_TOKEN_ROWS in adapters)
+    out['transformer.wte.weight'] = withNewRows(
+      param(params, 'transformer.wte.weight'),
+      adapters[NEW_TOKEN_ROWS],
+    ) as tf.Variable;
   return out;
 }
 
@@ -112,7 +139,10 @@ function withNewRows(wte: tf.Tensor, rows: tf.Tensor): tf.Tensor {
 }
 
 function adaptedNames(adapters: Params): string[] {
-  const names = Object.keys(adapters).filter((n) => n.endsWith('.lora_A')).map((n) => n.slice(0, -'.lora_A'.length));
-  for (const n of names) if (!(`${n}.lora_B` in adapters)) throw new Error(`adapter "${n}.lora_A" has no matching "${n}.lora_B"`);
+  const names = Object.keys(adapters)
+    .filter((n) => n.endsWith('.lora_A'))
+    .map((n) => n.slice(0, -'.lora_A'.length));
+  for (const n of names)
+    if (!(`${n}.lora_B` in adapters)) throw new Error(`adapter "${n}.lora_A" has no matching "${n}.lora_B"`);
   return names;
 }

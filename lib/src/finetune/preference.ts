@@ -27,7 +27,8 @@ export interface PreferencePair {
 
 /** Pairs from a model's replies to examples: chosen = the answer and <|end|>; rejected = the reply if wrong, else a corrupted answer. */
 export function preferencePairs(examples: InstructionExample[], replies: ChatReply[], seed: number): PreferencePair[] {
-  if (examples.length !== replies.length) throw new Error(`one reply per example: got ${replies.length} replies for ${examples.length} examples`);
+  if (examples.length !== replies.length)
+    throw new Error(`one reply per example: got ${replies.length} replies for ${examples.length} examples`);
   const rng = new Rng(seed);
   const end = CHAT_TOKENS.end;
   return examples.map((e, i) => {
@@ -42,12 +43,21 @@ export function preferencePairs(examples: InstructionExample[], replies: ChatRep
 export function preferenceBatch(pairs: PreferencePair[], tokenizer: ChatTokenizer): TaskBatch {
   const padId = tokenizer.id(CHAT_TOKENS.end);
   // Replies carry their own end tokens, so the batch adds none.
-  const rows = [...pairs.map((p) => ({ prompt: p.prompt, answer: p.chosen })), ...pairs.map((p) => ({ prompt: p.prompt, answer: p.rejected }))];
+  const rows = [
+    ...pairs.map((p) => ({ prompt: p.prompt, answer: p.chosen })),
+    ...pairs.map((p) => ({ prompt: p.prompt, answer: p.rejected })),
+  ];
   return sftBatch(rows, tokenizer, padId, { endOfTurn: false });
 }
 
 /** Sequence log-probs of every pair's chosen and rejected reply under a model (computed in chunks, no gradients). */
-export function pairLogProbs(params: Params, config: GPTConfig, tokenizer: ChatTokenizer, pairs: PreferencePair[], chunk = 64): { chosen: number[]; rejected: number[] } {
+export function pairLogProbs(
+  params: Params,
+  config: GPTConfig,
+  tokenizer: ChatTokenizer,
+  pairs: PreferencePair[],
+  chunk = 64,
+): { chosen: number[]; rejected: number[] } {
   const chosen: number[] = [];
   const rejected: number[] = [];
   for (let i = 0; i < pairs.length; i += chunk) {
@@ -65,9 +75,16 @@ export function pairLogProbs(params: Params, config: GPTConfig, tokenizer: ChatT
 }
 
 /** Implicit rewards on pairs: mean margin β[(πw − refw) − (πl − refl)], the fraction with a positive margin, mean chosen and rejected reward. */
-export function rewardStats(policy: { chosen: number[]; rejected: number[] }, ref: { chosen: number[]; rejected: number[] }, beta: number) {
+export function rewardStats(
+  policy: { chosen: number[]; rejected: number[] },
+  ref: { chosen: number[]; rejected: number[] },
+  beta: number,
+) {
   const n = policy.chosen.length;
-  if (n === 0 || ref.chosen.length !== n) throw new Error(`reward statistics need equally many policy and reference log-probs, got ${n} and ${ref.chosen.length}`);
+  if (n === 0 || ref.chosen.length !== n)
+    throw new Error(
+      `reward statistics need equally many policy and reference log-probs, got ${n} and ${ref.chosen.length}`,
+    );
   let margin = 0;
   let positive = 0;
   let chosen = 0;
@@ -84,7 +101,8 @@ export function rewardStats(policy: { chosen: number[]; rejected: number[] }, re
 }
 
 /** Options of trainDPO. */
-export interface DPORunOptions extends Pick<TrainOptions<unknown>, 'steps' | 'lr' | 'seed' | 'onProgress' | 'logEvery' | 'timeLimitMs'> {
+export interface DPORunOptions
+  extends Pick<TrainOptions<unknown>, 'steps' | 'lr' | 'seed' | 'onProgress' | 'logEvery' | 'timeLimitMs'> {
   /** The policy, trained in place (start from a copy of the SFT model). */
   params: Params;
   config: GPTConfig;
@@ -102,7 +120,14 @@ export interface DPORunOptions extends Pick<TrainOptions<unknown>, 'steps' | 'lr
  * The loss of one preference batch (chosen rows, then rejected rows: 2B) given the reference's log-probs ref (2B):
  * DPO's −log σ(margin), plus nllWeight × the chosen rows' mean answer-token cross-entropy → scalar.
  */
-export function dpoBatchLoss(params: Params, config: GPTConfig, batch: TaskBatch, ref: tf.Tensor1D, beta: number, nllWeight = 0): tf.Scalar {
+export function dpoBatchLoss(
+  params: Params,
+  config: GPTConfig,
+  batch: TaskBatch,
+  ref: tf.Tensor1D,
+  beta: number,
+  nllWeight = 0,
+): tf.Scalar {
   return tf.tidy(() => {
     const B = batch.x.shape[0] / 2;
     const logits = gptForward(params, config, batch.x); // (2B, T, V)
@@ -110,7 +135,9 @@ export function dpoBatchLoss(params: Params, config: GPTConfig, batch: TaskBatch
     const loss = dpoLoss(lp.slice(0, B), lp.slice(B, B), ref.slice(0, B), ref.slice(B, B), beta).loss;
     if (nllWeight === 0) return loss;
     const [, T, V] = logits.shape;
-    const chosen = crossEntropy(logits.slice([0, 0, 0], [B, T, V]), batch.y.slice([0, 0], [B, T]), { ignoreIndex: IGNORE_TARGET });
+    const chosen = crossEntropy(logits.slice([0, 0, 0], [B, T, V]), batch.y.slice([0, 0], [B, T]), {
+      ignoreIndex: IGNORE_TARGET,
+    });
     return loss.add(chosen.mul(nllWeight)) as tf.Scalar;
   });
 }
@@ -118,12 +145,21 @@ export function dpoBatchLoss(params: Params, config: GPTConfig, batch: TaskBatch
 /** DPO in place on the policy with the course's trainer (AdamW); the reference enters only through its log-probs. */
 export async function trainDPO(o: DPORunOptions): Promise<Omit<TrainResult, 'optimizer'>> {
   if (o.pairs.length === 0) throw new Error('DPO needs at least one preference pair');
-  if (o.reference.chosen.length !== o.pairs.length) throw new Error(`reference log-probs for ${o.reference.chosen.length} pairs, but ${o.pairs.length} pairs: compute them with pairLogProbs on the same pairs`);
+  if (o.reference.chosen.length !== o.pairs.length)
+    throw new Error(
+      `reference log-probs for ${o.reference.chosen.length} pairs, but ${o.pairs.length} pairs: compute them with pairLogProbs on the same pairs`,
+    );
   type Batch = TaskBatch & { ref: tf.Tensor1D };
   const trainBatch = (rng: Rng): Batch => {
     const picks = Array.from({ length: o.batchSize }, () => rng.int(o.pairs.length));
     const ref = [...picks.map((i) => o.reference.chosen[i]), ...picks.map((i) => o.reference.rejected[i])];
-    return { ...preferenceBatch(picks.map((i) => o.pairs[i]), o.tokenizer), ref: tf.tensor1d(ref) };
+    return {
+      ...preferenceBatch(
+        picks.map((i) => o.pairs[i]),
+        o.tokenizer,
+      ),
+      ref: tf.tensor1d(ref),
+    };
   };
   const { optimizer, ...result } = await train<Batch>({
     params: o.params,

@@ -15,7 +15,9 @@ import { CHAT_TOKENS, sftBatch, type ChatTokenizer, type SFTOptions } from './ch
 import { withLoRA } from './lora';
 
 /** Options of trainSFT. */
-export interface SFTRunOptions extends SFTOptions, Pick<TrainOptions<TaskBatch>, 'steps' | 'lr' | 'seed' | 'onProgress' | 'evalEvery' | 'logEvery' | 'timeLimitMs'> {
+export interface SFTRunOptions
+  extends SFTOptions,
+    Pick<TrainOptions<TaskBatch>, 'steps' | 'lr' | 'seed' | 'onProgress' | 'evalEvery' | 'logEvery' | 'timeLimitMs'> {
   params: Params;
   config: GPTConfig;
   tokenizer: ChatTokenizer;
@@ -47,7 +49,13 @@ export function sftLoss(config: GPTConfig, lora?: { scale: number; adapterNames:
 export async function trainSFT(o: SFTRunOptions): Promise<SFTRun> {
   if (o.examples.length === 0) throw new Error('SFT needs at least one training example');
   const padId = o.tokenizer.id(CHAT_TOKENS.end);
-  const batchOf = (from: TaskExample[]) => (rng: Rng) => sftBatch(Array.from({ length: o.batchSize }, () => from[rng.int(from.length)]), o.tokenizer, padId, o);
+  const batchOf = (from: TaskExample[]) => (rng: Rng) =>
+    sftBatch(
+      Array.from({ length: o.batchSize }, () => from[rng.int(from.length)]),
+      o.tokenizer,
+      padId,
+      o,
+    );
   const adapterNames = new Set(Object.keys(o.lora?.adapters ?? {}));
   const all: Params = o.lora ? { ...o.params, ...o.lora.adapters } : o.params;
   const trained: Params = o.lora ? o.lora.adapters : o.params;

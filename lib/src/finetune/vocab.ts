@@ -10,11 +10,21 @@ import { param } from '../model/init';
 import type { Params } from '../model/params';
 
 /** Replace `transformer.wte.weight` (V, C) in place by (newVocabSize, C): old rows kept, new rows mean + N(0, noise²); returns the new config. */
-export function growTokenEmbedding(params: Params, config: GPTConfig, newVocabSize: number, seed = 0, noise = 0.01): GPTConfig {
+export function growTokenEmbedding(
+  params: Params,
+  config: GPTConfig,
+  newVocabSize: number,
+  seed = 0,
+  noise = 0.01,
+): GPTConfig {
   const old = param(params, 'transformer.wte.weight');
   const [V, C] = old.shape;
-  if (!(Number.isInteger(newVocabSize) && newVocabSize >= V)) throw new Error(`the vocabulary can only grow: have ${V} tokens, asked for ${newVocabSize}`);
-  if (V !== config.vocabSize) throw new Error(`config.vocabSize ${config.vocabSize} does not match the embedding's ${V} rows: pass the config these params were built with`);
+  if (!(Number.isInteger(newVocabSize) && newVocabSize >= V))
+    throw new Error(`the vocabulary can only grow: have ${V} tokens, asked for ${newVocabSize}`);
+  if (V !== config.vocabSize)
+    throw new Error(
+      `config.vocabSize ${config.vocabSize} does not match the embedding's ${V} rows: pass the config these params were built with`,
+    );
   if (newVocabSize === V) return config;
   const rng = new Rng(seed);
   const fresh = new Float32Array((newVocabSize - V) * C).map(() => rng.normal() * noise);
@@ -25,4 +35,3 @@ export function growTokenEmbedding(params: Params, config: GPTConfig, newVocabSi
   old.dispose();
   return { ...config, vocabSize: newVocabSize };
 }
-

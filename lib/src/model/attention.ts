@@ -12,7 +12,8 @@ export const MASKED = -1e9;
 
 /** Causal mask → (Tq, Tk): query i (at absolute position offset + i) sees keys 0 … offset + i; offset defaults to Tk − Tq (cached keys first). */
 export function causalMask(Tq: number, Tk: number, offset = Tk - Tq): tf.Tensor2D {
-  if (offset < 0 || offset + Tq > Tk) throw new Error(`causal mask: ${Tq} queries at offset ${offset} need at least ${offset + Tq} keys, got ${Tk}`);
+  if (offset < 0 || offset + Tq > Tk)
+    throw new Error(`causal mask: ${Tq} queries at offset ${offset} need at least ${offset + Tq} keys, got ${Tk}`);
   const values = new Float32Array(Tq * Tk);
   for (let i = 0; i < Tq; i++) for (let j = offset + i + 1; j < Tk; j++) values[i * Tk + j] = MASKED;
   return tf.tensor2d(values, [Tq, Tk]);
@@ -47,30 +48,53 @@ export interface AttentionOptions {
  * Where a faster `ops.causalSoftmax` is registered, scale + causal mask + softmax is one kernel;
  * scaledDotProductAttentionReference is the same computation as the formula's ops, which run everywhere else.
  */
-export function scaledDotProductAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, options: AttentionOptions = {}): { output: tf.Tensor4D; weights: tf.Tensor4D } {
+export function scaledDotProductAttention(
+  q: tf.Tensor,
+  k: tf.Tensor,
+  v: tf.Tensor,
+  options: AttentionOptions = {},
+): { output: tf.Tensor4D; weights: tf.Tensor4D } {
   return attention(q, k, v, options, true);
 }
 
 /** scaledDotProductAttention composed of TF.js ops, exactly the formula: the reference the fused kernel is tested against. */
-export function scaledDotProductAttentionReference(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, options: AttentionOptions = {}): { output: tf.Tensor4D; weights: tf.Tensor4D } {
+export function scaledDotProductAttentionReference(
+  q: tf.Tensor,
+  k: tf.Tensor,
+  v: tf.Tensor,
+  options: AttentionOptions = {},
+): { output: tf.Tensor4D; weights: tf.Tensor4D } {
   return attention(q, k, v, options, false);
 }
 
-function attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, options: AttentionOptions, fused: boolean): { output: tf.Tensor4D; weights: tf.Tensor4D } {
+function attention(
+  q: tf.Tensor,
+  k: tf.Tensor,
+  v: tf.Tensor,
+  options: AttentionOptions,
+  fused: boolean,
+): { output: tf.Tensor4D; weights: tf.Tensor4D } {
   return tf.tidy(() => {
     const D = q.shape[q.rank - 1];
-    if (k.shape[k.rank - 1] !== D) throw new Error(`queries have width ${D} but keys ${k.shape[k.rank - 1]}: they must match`);
+    if (k.shape[k.rank - 1] !== D)
+      throw new Error(`queries have width ${D} but keys ${k.shape[k.rank - 1]}: they must match`);
     const Tq = q.shape[q.rank - 2];
     const Tk = k.shape[k.rank - 2];
     const offset = options.offset ?? Tk - Tq;
-    if (options.causal && (offset < 0 || offset + Tq > Tk)) throw new Error(`causal attention: ${Tq} queries at offset ${offset} need at least ${offset + Tq} keys, got ${Tk}`);
+    if (options.causal && (offset < 0 || offset + Tq > Tk))
+      throw new Error(
+        `causal attention: ${Tq} queries at offset ${offset} need at least ${offset + Tq} keys, got ${Tk}`,
+      );
     const raw = tf.matMul(q, k, false, true); // (B, H, Tq, Tk)
     // Fused: one kernel, the mask computed in its loop. A general additive mask takes the ops below.
-    const fusedWeights = fused && !options.mask ? ops.causalSoftmax(raw, 1 / Math.sqrt(D), Boolean(options.causal), offset) : undefined;
-    const weights = (fusedWeights ?? tf.softmax(maskedScores(raw.div(Math.sqrt(D)), Tq, Tk, offset, options), -1)) as tf.Tensor4D; // (B, H, Tq, Tk); each row sums to 1
+    const fusedWeights =
+      fused && !options.mask ? ops.causalSoftmax(raw, 1 / Math.sqrt(D), Boolean(options.causal), offset) : undefined;
+    const weights = (fusedWeights ??
+      tf.softmax(maskedScores(raw.div(Math.sqrt(D)), Tq, Tk, offset, options), -1)) as tf.Tensor4D; // (B, H, Tq, Tk); each row sums to 1
     let mixing: tf.Tensor = weights;
     if (options.dropout && options.dropout > 0) {
-      if (options.seed === undefined) throw new Error('attention dropout needs a seed: pass one from an Rng (rng.seed())');
+      if (options.seed === undefined)
+        throw new Error('attention dropout needs a seed: pass one from an Rng (rng.seed())');
       mixing = tf.dropout(weights, options.dropout, undefined, options.seed);
     }
     const output = tf.matMul(mixing, v) as tf.Tensor4D; // (B, H, Tq, D)

@@ -75,30 +75,58 @@ export function initBlock(params: Params, prefix: string, config: BlockConfig, n
 }
 
 /** The block's norm `name` (layer norm or RMSNorm, as the config says) on x (…, C) → (…, C). */
-export function blockNorm(params: Params, name: string, x: tf.Tensor, config: Pick<BlockConfig, 'normalization'> = {}): tf.Tensor {
+export function blockNorm(
+  params: Params,
+  name: string,
+  x: tf.Tensor,
+  config: Pick<BlockConfig, 'normalization'> = {},
+): tf.Tensor {
   if ((config.normalization ?? 'layer') === 'rms') return rmsNorm(x, param(params, `${name}.weight`));
   return layerNorm(x, param(params, `${name}.weight`), maybeParam(params, `${name}.bias`));
 }
 
 /** One block under `prefix` on x (B, T, C) → (B, T, C). */
-export function transformerBlock(params: Params, prefix: string, x: tf.Tensor, config: BlockConfig, o: BlockOptions = {}): tf.Tensor3D {
+export function transformerBlock(
+  params: Params,
+  prefix: string,
+  x: tf.Tensor,
+  config: BlockConfig,
+  o: BlockOptions = {},
+): tf.Tensor3D {
   return tf.tidy(() => {
     const att: MultiHeadOptions = { ...o, nHead: config.nHead, keyMask: o.selfMask };
     const hasCross = `${prefix}.cross_attn.c_q.weight` in params;
-    if (hasCross && !o.memory) throw new Error(`block ${prefix} has cross-attention but no memory was given: pass the encoder output as memory`);
-    const crossOpts: MultiHeadOptions = { ...o, nHead: config.nHead, keyMask: o.memoryMask, causal: false, rope: false, cache: undefined, weightsOut: o.crossWeightsOut };
+    if (hasCross && !o.memory)
+      throw new Error(`block ${prefix} has cross-attention but no memory was given: pass the encoder output as memory`);
+    const crossOpts: MultiHeadOptions = {
+      ...o,
+      nHead: config.nHead,
+      keyMask: o.memoryMask,
+      causal: false,
+      rope: false,
+      cache: undefined,
+      weightsOut: o.crossWeightsOut,
+    };
     const norm = (name: string, h: tf.Tensor) => blockNorm(params, name, h, config);
     const kvHeads = config.kvHeads ?? config.nHead;
     // The config's variants: grouped-query attention when kvHeads < nHead, SwiGLU for mlp: 'swiglu'.
-    const attend = (h: tf.Tensor) => (kvHeads === config.nHead ? selfAttention(params, `${prefix}.attn`, h, att) : groupedQueryAttention(params, `${prefix}.attn`, h, { ...att, kvHeads }));
-    const ffn = (h: tf.Tensor) => ((config.mlp ?? 'gelu') === 'swiglu' ? swigluFeedForward(params, `${prefix}.mlp`, h) : feedForward(params, `${prefix}.mlp`, h));
+    const attend = (h: tf.Tensor) =>
+      kvHeads === config.nHead
+        ? selfAttention(params, `${prefix}.attn`, h, att)
+        : groupedQueryAttention(params, `${prefix}.attn`, h, { ...att, kvHeads });
+    const ffn = (h: tf.Tensor) =>
+      (config.mlp ?? 'gelu') === 'swiglu'
+        ? swigluFeedForward(params, `${prefix}.mlp`, h)
+        : feedForward(params, `${prefix}.mlp`, h);
     if ((config.norm ?? 'pre') === 'pre') {
       x = x.add(attend(norm(`${prefix}.ln_1`, x))); // (B, T, C)
-      if (hasCross) x = x.add(crossAttention(params, `${prefix}.cross_attn`, norm(`${prefix}.ln_cross`, x), o.memory!, crossOpts));
+      if (hasCross)
+        x = x.add(crossAttention(params, `${prefix}.cross_attn`, norm(`${prefix}.ln_cross`, x), o.memory!, crossOpts));
       x = x.add(maybeDropout(ffn(norm(`${prefix}.ln_2`, x)), o.dropout, o.training, o.rng));
     } else {
       x = norm(`${prefix}.ln_1`, x.add(attend(x)));
-      if (hasCross) x = norm(`${prefix}.ln_cross`, x.add(crossAttention(params, `${prefix}.cross_attn`, x, o.memory!, crossOpts)));
+      if (hasCross)
+        x = norm(`${prefix}.ln_cross`, x.add(crossAttention(params, `${prefix}.cross_attn`, x, o.memory!, crossOpts)));
       x = norm(`${prefix}.ln_2`, x.add(maybeDropout(ffn(x), o.dropout, o.training, o.rng)));
     }
     return x as tf.Tensor3D; // (B, T, C)

@@ -48,7 +48,12 @@ export interface GPTConfig {
 }
 
 /** Llama's block at any size: RMSNorm, SwiGLU, rotary positions, no biases (kvHeads left to the caller). */
-export const LLAMA_STYLE: Pick<GPTConfig, 'normalization' | 'mlp' | 'positional' | 'bias'> = { normalization: 'rms', mlp: 'swiglu', positional: 'rope', bias: false };
+export const LLAMA_STYLE: Pick<GPTConfig, 'normalization' | 'mlp' | 'positional' | 'bias'> = {
+  normalization: 'rms',
+  mlp: 'swiglu',
+  positional: 'rope',
+  bias: false,
+};
 
 /** Options of one forward pass. */
 export interface GPTForwardOptions {
@@ -66,16 +71,20 @@ export interface GPTForwardOptions {
 export function validateGPTConfig(config: GPTConfig): void {
   for (const key of ['vocabSize', 'blockSize', 'nLayer', 'nHead', 'nEmbd'] as const) {
     const value = config[key];
-    if (!Number.isInteger(value) || value < 1) throw new Error(`GPTConfig.${key} must be a positive integer, got ${value}`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`GPTConfig.${key} must be a positive integer, got ${value}`);
   }
-  if (config.nEmbd % config.nHead !== 0) throw new Error(`GPTConfig.nEmbd (${config.nEmbd}) must be divisible by nHead (${config.nHead})`);
+  if (config.nEmbd % config.nHead !== 0)
+    throw new Error(`GPTConfig.nEmbd (${config.nEmbd}) must be divisible by nHead (${config.nHead})`);
   const dropout = config.dropout ?? 0;
   if (!(dropout >= 0 && dropout < 1)) throw new Error(`GPTConfig.dropout must be in [0, 1), got ${dropout}`);
   if ((config.positional ?? 'learned') === 'rope' && (config.nEmbd / config.nHead) % 2 !== 0) {
     throw new Error(`RoPE needs an even head width, got nEmbd / nHead = ${config.nEmbd / config.nHead}`);
   }
-  if (!['layer', 'rms'].includes(config.normalization ?? 'layer')) throw new Error(`GPTConfig.normalization must be 'layer' or 'rms', got ${config.normalization}`);
-  if (!['gelu', 'swiglu'].includes(config.mlp ?? 'gelu')) throw new Error(`GPTConfig.mlp must be 'gelu' or 'swiglu', got ${config.mlp}`);
+  if (!['layer', 'rms'].includes(config.normalization ?? 'layer'))
+    throw new Error(`GPTConfig.normalization must be 'layer' or 'rms', got ${config.normalization}`);
+  if (!['gelu', 'swiglu'].includes(config.mlp ?? 'gelu'))
+    throw new Error(`GPTConfig.mlp must be 'gelu' or 'swiglu', got ${config.mlp}`);
   checkKVHeads(config.nHead, config.kvHeads ?? config.nHead);
 }
 
@@ -87,9 +96,11 @@ export function initGPT(config: GPTConfig, seed = 1337): Params {
   const bias = config.bias ?? true;
   const params: Params = {};
   addNormal(params, 'transformer.wte.weight', [V, C], 0.02, rng);
-  if ((config.positional ?? 'learned') === 'learned') addNormal(params, 'transformer.wpe.weight', [blockSize, C], 0.02, rng);
+  if ((config.positional ?? 'learned') === 'learned')
+    addNormal(params, 'transformer.wpe.weight', [blockSize, C], 0.02, rng);
   for (let i = 0; i < nLayer; i++) initBlock(params, `transformer.h.${i}`, { ...config, cross: false }, nLayer, rng);
-  if ((config.norm ?? 'pre') === 'pre') addLayerNorm(params, 'transformer.ln_f', C, bias && (config.normalization ?? 'layer') === 'layer');
+  if ((config.norm ?? 'pre') === 'pre')
+    addLayerNorm(params, 'transformer.ln_f', C, bias && (config.normalization ?? 'layer') === 'layer');
   return params;
 }
 
@@ -105,7 +116,10 @@ export function gptParameterCount(config: GPTConfig): number {
   const kvWidth = (config.kvHeads ?? config.nHead) * (C / config.nHead);
   const attention = C * (C + 2 * kvWidth) + C * C + (bias ? C + 2 * kvWidth + C : 0); // c_attn, attn.c_proj
   const hidden = swigluHiddenWidth(C);
-  const mlp = (config.mlp ?? 'gelu') === 'swiglu' ? 3 * C * hidden + (bias ? 2 * hidden + C : 0) : 8 * C * C + (bias ? 4 * C + C : 0);
+  const mlp =
+    (config.mlp ?? 'gelu') === 'swiglu'
+      ? 3 * C * hidden + (bias ? 2 * hidden + C : 0)
+      : 8 * C * C + (bias ? 4 * C + C : 0);
   const perLayer = attention + mlp + 2 * normSize;
   const positions = (config.positional ?? 'learned') === 'learned' ? blockSize * C : 0;
   const finalNorm = (config.norm ?? 'pre') === 'pre' ? normSize : 0;
@@ -113,7 +127,12 @@ export function gptParameterCount(config: GPTConfig): number {
 }
 
 /** Logits (B, T, V) for ids (B, T) int32; with a cache, ids are the new tokens and positions continue from cache.length. */
-export function gptForward(params: Params, config: GPTConfig, ids: tf.Tensor2D, opts: GPTForwardOptions = {}): tf.Tensor3D {
+export function gptForward(
+  params: Params,
+  config: GPTConfig,
+  ids: tf.Tensor2D,
+  opts: GPTForwardOptions = {},
+): tf.Tensor3D {
   const T = ids.shape[1];
   const cache = opts.cache;
   const offset = cache ? cache.length : 0;
@@ -124,13 +143,22 @@ export function gptForward(params: Params, config: GPTConfig, ids: tf.Tensor2D, 
         : `sequence length ${T} exceeds blockSize ${config.blockSize}: crop ids to the last ${config.blockSize} tokens`,
     );
   }
-  if (cache && cache.layers.length !== config.nLayer) throw new Error(`KV cache has ${cache.layers.length} layers but the model ${config.nLayer}: create it with createKVCache(config)`);
+  if (cache && cache.layers.length !== config.nLayer)
+    throw new Error(
+      `KV cache has ${cache.layers.length} layers but the model ${config.nLayer}: create it with createKVCache(config)`,
+    );
   const rng = opts.training && config.dropout ? new Rng(requireSeed(opts.seed)) : undefined;
   const logits = tf.tidy(() => {
     let x: tf.Tensor = gptEmbed(params, config, ids, offset); // (B, T, C)
     x = maybeDropout(x, config.dropout, opts.training, rng);
     for (let i = 0; i < config.nLayer; i++) {
-      x = gptBlock(params, config, i, x, { offset, training: opts.training, rng, cache: cache?.layers[i], weightsOut: opts.attentionWeights });
+      x = gptBlock(params, config, i, x, {
+        offset,
+        training: opts.training,
+        rng,
+        cache: cache?.layers[i],
+        weightsOut: opts.attentionWeights,
+      });
     }
     return gptHead(params, config, x); // (B, T, V)
   });
@@ -159,7 +187,13 @@ export type GPTBlockOptions = Pick<GPTForwardOptions, 'training'> & {
 };
 
 /** Block `i` of the GPT: residual stream (B, T, C) → (B, T, C), causal, with RoPE when the config says so. */
-export function gptBlock(params: Params, config: GPTConfig, i: number, x: tf.Tensor, o: GPTBlockOptions = {}): tf.Tensor3D {
+export function gptBlock(
+  params: Params,
+  config: GPTConfig,
+  i: number,
+  x: tf.Tensor,
+  o: GPTBlockOptions = {},
+): tf.Tensor3D {
   return transformerBlock(params, `transformer.h.${i}`, x, config, {
     causal: true,
     rope: (config.positional ?? 'learned') === 'rope',
@@ -179,11 +213,16 @@ export function gptHead(params: Params, config: GPTConfig, x: tf.Tensor): tf.Ten
     let h = x;
     if ((config.norm ?? 'pre') === 'pre') h = blockNorm(params, 'transformer.ln_f', h, config);
     const wte = param(params, 'transformer.wte.weight'); // (V, C)
-    return tf.matMul(h.reshape([B * T!, config.nEmbd]), wte, false, true).reshape([B, T!, config.vocabSize]) as tf.Tensor3D; // (B, T, V)
+    return tf
+      .matMul(h.reshape([B * T!, config.nEmbd]), wte, false, true)
+      .reshape([B, T!, config.vocabSize]) as tf.Tensor3D; // (B, T, V)
   });
 }
 
 function requireSeed(seed: number | undefined): number {
-  if (seed === undefined) throw new Error('gptForward with training: true and dropout > 0 needs opts.seed: pass a fresh rng.seed() each step');
+  if (seed === undefined)
+    throw new Error(
+      'gptForward with training: true and dropout > 0 needs opts.seed: pass a fresh rng.seed() each step',
+    );
   return seed;
 }

@@ -36,12 +36,20 @@ export function repeatKVHeads(x: tf.Tensor, groups: number): tf.Tensor4D {
   return tf.tidy(() => {
     const [B, Hkv, T, D] = x.shape as number[];
     // (B, Hkv, 1, T·D) → G copies along the new axis → (B, Hkv·G, T, D): the copies of head j sit next to each other.
-    return x.reshape([B, Hkv, 1, T * D]).tile([1, 1, groups, 1]).reshape([B, Hkv * groups, T, D]) as tf.Tensor4D;
+    return x
+      .reshape([B, Hkv, 1, T * D])
+      .tile([1, 1, groups, 1])
+      .reshape([B, Hkv * groups, T, D]) as tf.Tensor4D;
   });
 }
 
 /** Grouped-query self-attention under `prefix` (names in the file comment) on x (B, T, C) → (B, T, C); a cache keeps Hkv heads. */
-export function groupedQueryAttention(params: Params, prefix: string, x: tf.Tensor, o: GroupedQueryOptions): tf.Tensor3D {
+export function groupedQueryAttention(
+  params: Params,
+  prefix: string,
+  x: tf.Tensor,
+  o: GroupedQueryOptions,
+): tf.Tensor3D {
   return tf.tidy(() => {
     const [, T, C] = x.shape as number[];
     const H = o.nHead;
@@ -63,7 +71,8 @@ export function groupedQueryAttention(params: Params, prefix: string, x: tf.Tens
     if (o.cache) [k, v] = appendKV(o.cache, k, v); // (B, Hkv, Tpast + T, D)
     const groups = H / o.kvHeads;
     const training = Boolean(o.training && o.dropout);
-    if (training && !o.rng) throw new Error('dropout while training needs seeded randomness: pass opts.seed (e.g. rng.seed() each step)');
+    if (training && !o.rng)
+      throw new Error('dropout while training needs seeded randomness: pass opts.seed (e.g. rng.seed() each step)');
     const { output, weights } = scaledDotProductAttention(q, repeatKVHeads(k, groups), repeatKVHeads(v, groups), {
       mask: o.keyMask,
       causal: o.causal,
@@ -72,7 +81,11 @@ export function groupedQueryAttention(params: Params, prefix: string, x: tf.Tens
       seed: training ? o.rng!.seed() : undefined,
     }); // (B, H, T, D)
     if (o.weightsOut) o.weightsOut.push(tf.keep(weights));
-    const out = linear(mergeHeads(output), param(params, `${prefix}.c_proj.weight`), maybeParam(params, `${prefix}.c_proj.bias`)); // (B, T, C)
+    const out = linear(
+      mergeHeads(output),
+      param(params, `${prefix}.c_proj.weight`),
+      maybeParam(params, `${prefix}.c_proj.bias`),
+    ); // (B, T, C)
     return maybeDropout(out, o.dropout, o.training, o.rng) as tf.Tensor3D;
   });
 }

@@ -28,7 +28,15 @@ export function addConstant(params: Params, name: string, shape: number[], value
 }
 
 /** Add a linear layer `prefix.weight` (out, in) ~ N(0, std²) and, if `bias`, `prefix.bias` (out) = 0, in PyTorch's nn.Linear layout. */
-export function addLinear(params: Params, prefix: string, inFeatures: number, outFeatures: number, std: number, bias: boolean, rng: Rng): void {
+export function addLinear(
+  params: Params,
+  prefix: string,
+  inFeatures: number,
+  outFeatures: number,
+  std: number,
+  bias: boolean,
+  rng: Rng,
+): void {
   addNormal(params, `${prefix}.weight`, [outFeatures, inFeatures], std, rng);
   if (bias) addConstant(params, `${prefix}.bias`, [outFeatures], 0);
 }
@@ -44,7 +52,9 @@ export function param(params: Params, name: string): tf.Variable {
   const value = params[name];
   if (!value) {
     const some = Object.keys(params).slice(0, 6).join(', ');
-    throw new Error(`no parameter named "${name}" (have ${some}${Object.keys(params).length > 6 ? ', …' : ''}): check the prefix and the config the params were built with`);
+    throw new Error(
+      `no parameter named "${name}" (have ${some}${Object.keys(params).length > 6 ? ', …' : ''}): check the prefix and the config the params were built with`,
+    );
   }
   return value;
 }

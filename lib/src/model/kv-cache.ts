@@ -61,7 +61,10 @@ export function kvBuffers(layer: LayerKV, B: number, H: number, D: number): [tf.
   const { k, v } = layer;
   if (!k || !v || k.shape[2] !== layer.capacity) return undefined;
   const [b, h, , d] = k.shape;
-  if (b !== B || h !== H || d !== D) throw new Error(`KV cache holds (${b}, ${h}, ·, ${d}) keys but this step has (${B}, ${H}, ·, ${D}): start a new cache (createKVCache) for a new batch`);
+  if (b !== B || h !== H || d !== D)
+    throw new Error(
+      `KV cache holds (${b}, ${h}, ·, ${d}) keys but this step has (${B}, ${H}, ·, ${D}): start a new cache (createKVCache) for a new batch`,
+    );
   return [k, v];
 }
 
@@ -82,7 +85,9 @@ export function replaceKV(layer: LayerKV, k: tf.Tensor, v: tf.Tensor): void {
 export function appendKV(layer: LayerKV, k: tf.Tensor, v: tf.Tensor): [tf.Tensor4D, tf.Tensor4D] {
   const [B, H, T, D] = k.shape as number[];
   if (layer.length + T > layer.capacity) {
-    throw new Error(`KV cache holds ${layer.length} positions and ${T} more would exceed its capacity ${layer.capacity}: start a new cache (createKVCache)`);
+    throw new Error(
+      `KV cache holds ${layer.length} positions and ${T} more would exceed its capacity ${layer.capacity}: start a new cache (createKVCache)`,
+    );
   }
   const buffers = kvBuffers(layer, B, H, D);
   const written = tf.tidy(() => {

@@ -18,7 +18,10 @@ export function layerNorm(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor, eps
 export function layerNormReference(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor, eps = 1e-5): tf.Tensor {
   return tf.tidy(() => {
     const { mean, variance } = tf.moments(x, -1, true); // (…, 1)
-    let y = x.sub(mean).mul(tf.rsqrt(variance.add(eps))).mul(weight);
+    let y = x
+      .sub(mean)
+      .mul(tf.rsqrt(variance.add(eps)))
+      .mul(weight);
     if (bias) y = y.add(bias);
     return y; // (…, C)
   });

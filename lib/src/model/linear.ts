@@ -9,7 +9,9 @@ export function linear(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Te
   return tf.tidy(() => {
     const inFeatures = x.shape[x.rank - 1];
     if (weight.shape[1] !== inFeatures) {
-      throw new Error(`linear: input width ${inFeatures} does not match weight shape [${weight.shape}] (out, in): check the model width`);
+      throw new Error(
+        `linear: input width ${inFeatures} does not match weight shape [${weight.shape}] (out, in): check the model width`,
+      );
     }
     const lead = x.shape.slice(0, -1);
     const flat = x.reshape([-1, inFeatures]); // (N, in)

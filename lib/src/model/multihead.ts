@@ -40,10 +40,16 @@ export interface MultiHeadOptions {
 }
 
 /** Dropout for training, seeded from `rng`; identity otherwise. x any shape → same shape. */
-export function maybeDropout(x: tf.Tensor, rate: number | undefined, training: boolean | undefined, rng: Rng | undefined): tf.Tensor {
+export function maybeDropout(
+  x: tf.Tensor,
+  rate: number | undefined,
+  training: boolean | undefined,
+  rng: Rng | undefined,
+): tf.Tensor {
   if (!training || !rate) return x;
   if (rate < 0 || rate >= 1) throw new Error(`dropout must be in [0, 1), got ${rate}`);
-  if (!rng) throw new Error('dropout while training needs seeded randomness: pass opts.seed (e.g. rng.seed() each step)');
+  if (!rng)
+    throw new Error('dropout while training needs seeded randomness: pass opts.seed (e.g. rng.seed() each step)');
   return tf.dropout(x, rate, undefined, rng.seed());
 }
 
@@ -61,7 +67,9 @@ function splitParts(x: tf.Tensor, bias: tf.Tensor | undefined, parts: 1 | 2 | 3,
   if (fused) return fused;
   const [rows, width] = x.shape as number[];
   const biased = bias ? x.add(bias) : x;
-  return (parts === 1 ? [biased] : tf.split(biased, parts, -1)).map((t) => splitHeads(t.reshape([rows / T, T, width / parts]), H));
+  return (parts === 1 ? [biased] : tf.split(biased, parts, -1)).map((t) =>
+    splitHeads(t.reshape([rows / T, T, width / parts]), H),
+  );
 }
 
 /** Heads y (B, H, T, D) → rows (B·T, H·D). */
@@ -72,7 +80,8 @@ function mergeRows(y: tf.Tensor): tf.Tensor {
 
 function attend(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, mask: tf.Tensor | undefined, o: MultiHeadOptions): tf.Tensor {
   const training = Boolean(o.training && o.dropout);
-  if (training && !o.rng) throw new Error('dropout while training needs seeded randomness: pass opts.seed (e.g. rng.seed() each step)');
+  if (training && !o.rng)
+    throw new Error('dropout while training needs seeded randomness: pass opts.seed (e.g. rng.seed() each step)');
   const Tq = q.shape[2] as number;
   const Tk = k.shape[2] as number;
   const { output, weights } = scaledDotProductAttention(q, k, v, {
@@ -92,7 +101,13 @@ function attend(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, mask: tf.Tensor | unde
  * value (into new buffers), rotate (RoPE), attend to every cached position, merge heads. qkv (B, 3C) before its
  * bias (3C) → (B, C), or undefined where that kernel does not run (then the general path in selfAttention takes it).
  */
-function cachedStep(qkv: tf.Tensor, bias: tf.Tensor | undefined, cache: LayerKV, offset: number, o: MultiHeadOptions): tf.Tensor | undefined {
+function cachedStep(
+  qkv: tf.Tensor,
+  bias: tf.Tensor | undefined,
+  cache: LayerKV,
+  offset: number,
+  o: MultiHeadOptions,
+): tf.Tensor | undefined {
   if (o.keyMask || (o.training && o.dropout)) return undefined;
   const [B, width] = qkv.shape as number[];
   const H = o.nHead;
@@ -117,7 +132,8 @@ function cachedStep(qkv: tf.Tensor, bias: tf.Tensor | undefined, cache: LayerKV,
 export function selfAttention(params: Params, prefix: string, x: tf.Tensor, o: MultiHeadOptions): tf.Tensor3D {
   return tf.tidy(() => {
     const [B, T, C] = x.shape as number[];
-    if (C % o.nHead !== 0) throw new Error(`width ${C} is not divisible by ${o.nHead} heads: choose nEmbd a multiple of nHead`);
+    if (C % o.nHead !== 0)
+      throw new Error(`width ${C} is not divisible by ${o.nHead} heads: choose nEmbd a multiple of nHead`);
     // x Wᵀ now; the bias is added by the kernel that splits the heads (or by the cached step).
     const qkv = project(params, `${prefix}.c_attn`, x.reshape([B * T, C]), false); // (B·T, 3C)
     const bias = maybeParam(params, `${prefix}.c_attn.bias`); // (3C)
@@ -139,13 +155,32 @@ export function selfAttention(params: Params, prefix: string, x: tf.Tensor, o: M
 }
 
 /** Cross-attention: queries from x (B, T, C) via `prefix.c_q` (C, C); keys, values from memory (B, S, C) via `prefix.c_kv` (2C, C) → (B, T, C). */
-export function crossAttention(params: Params, prefix: string, x: tf.Tensor, memory: tf.Tensor, o: MultiHeadOptions): tf.Tensor3D {
+export function crossAttention(
+  params: Params,
+  prefix: string,
+  x: tf.Tensor,
+  memory: tf.Tensor,
+  o: MultiHeadOptions,
+): tf.Tensor3D {
   return tf.tidy(() => {
     const [B, T, C] = x.shape as number[];
     const [, S, Cm] = memory.shape as number[];
-    if (C % o.nHead !== 0) throw new Error(`width ${C} is not divisible by ${o.nHead} heads: choose nEmbd a multiple of nHead`);
-    const [q] = splitParts(project(params, `${prefix}.c_q`, x.reshape([B * T, C]), false), maybeParam(params, `${prefix}.c_q.bias`), 1, o.nHead, T); // (B, H, T, D)
-    const [k, v] = splitParts(project(params, `${prefix}.c_kv`, memory.reshape([B * S, Cm]), false), maybeParam(params, `${prefix}.c_kv.bias`), 2, o.nHead, S); // each (B, H, S, D)
+    if (C % o.nHead !== 0)
+      throw new Error(`width ${C} is not divisible by ${o.nHead} heads: choose nEmbd a multiple of nHead`);
+    const [q] = splitParts(
+      project(params, `${prefix}.c_q`, x.reshape([B * T, C]), false),
+      maybeParam(params, `${prefix}.c_q.bias`),
+      1,
+      o.nHead,
+      T,
+    ); // (B, H, T, D)
+    const [k, v] = splitParts(
+      project(params, `${prefix}.c_kv`, memory.reshape([B * S, Cm]), false),
+      maybeParam(params, `${prefix}.c_kv.bias`),
+      2,
+      o.nHead,
+      S,
+    ); // each (B, H, S, D)
     const y = mergeRows(attend(q, k, v, o.keyMask, { ...o, causal: false })); // (B·T, C)
     const out = project(params, `${prefix}.c_proj`, y).reshape([B, T, C]);
     return maybeDropout(out, o.dropout, o.training, o.rng) as tf.Tensor3D; // (B, T, C)

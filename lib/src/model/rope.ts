@@ -9,7 +9,10 @@ import { sinusoidalFrequencies } from './sinusoidal';
 
 /** cos and signed sin tables for positions offset … offset+T−1 → two (T, D): cos[p, 2i] = cos[p, 2i+1], sin[p, 2i] = −sin, sin[p, 2i+1] = +sin. */
 export function ropeTables(T: number, D: number, offset = 0, base = 10000): { cos: tf.Tensor2D; sin: tf.Tensor2D } {
-  if (D % 2 !== 0) throw new Error(`RoPE rotates pairs of dimensions, so the head width must be even, got ${D}: choose nEmbd / nHead even`);
+  if (D % 2 !== 0)
+    throw new Error(
+      `RoPE rotates pairs of dimensions, so the head width must be even, got ${D}: choose nEmbd / nHead even`,
+    );
   const freq = sinusoidalFrequencies(D, base);
   const cos = new Float32Array(T * D);
   const sin = new Float32Array(T * D);

@@ -19,7 +19,14 @@ import { initBlock, transformerBlock, type BlockConfig, type BlockOptions } from
 import { paddingMask } from './attention';
 
 /** Run nLayer blocks `prefix.0` … on x (B, T, C) → (B, T, C); causal for a decoder, not for an encoder. */
-export function transformerStack(params: Params, prefix: string, x: tf.Tensor, nLayer: number, config: BlockConfig, o: BlockOptions = {}): tf.Tensor3D {
+export function transformerStack(
+  params: Params,
+  prefix: string,
+  x: tf.Tensor,
+  nLayer: number,
+  config: BlockConfig,
+  o: BlockOptions = {},
+): tf.Tensor3D {
   return tf.tidy(() => {
     let h = x;
     for (let i = 0; i < nLayer; i++) h = transformerBlock(params, `${prefix}.${i}`, h, config, o); // (B, T, C)
@@ -41,14 +48,16 @@ export interface EncoderDecoderConfig {
 
 /** Parameters of a new encoder–decoder (names in the file comment), GPT-2 style initialisation, seeded. */
 export function initEncoderDecoder(config: EncoderDecoderConfig, seed = 1337): Params {
-  if (config.nEmbd % config.nHead !== 0) throw new Error(`nEmbd (${config.nEmbd}) must be divisible by nHead (${config.nHead})`);
+  if (config.nEmbd % config.nHead !== 0)
+    throw new Error(`nEmbd (${config.nEmbd}) must be divisible by nHead (${config.nHead})`);
   const rng = new Rng(seed);
   const params: Params = {};
   const bias = config.bias ?? true;
   for (const side of ['encoder', 'decoder'] as const) {
     const V = side === 'encoder' ? config.srcVocabSize : config.tgtVocabSize;
     addNormal(params, `${side}.wte.weight`, [V, config.nEmbd], 0.02, rng);
-    for (let i = 0; i < config.nLayer; i++) initBlock(params, `${side}.h.${i}`, { ...config, cross: side === 'decoder' }, config.nLayer, rng);
+    for (let i = 0; i < config.nLayer; i++)
+      initBlock(params, `${side}.h.${i}`, { ...config, cross: side === 'decoder' }, config.nLayer, rng);
     if ((config.norm ?? 'pre') === 'pre') addLayerNorm(params, `${side}.ln_f`, config.nEmbd, bias);
   }
   return params;
@@ -56,7 +65,8 @@ export function initEncoderDecoder(config: EncoderDecoderConfig, seed = 1337): P
 
 function embed(params: Params, side: string, ids: tf.Tensor, C: number, blockSize: number): tf.Tensor {
   const T = ids.shape[1] as number;
-  if (T > blockSize) throw new Error(`${side} sequence length ${T} exceeds blockSize ${blockSize}: crop or split the input`);
+  if (T > blockSize)
+    throw new Error(`${side} sequence length ${T} exceeds blockSize ${blockSize}: crop or split the input`);
   return tokenEmbedding(param(params, `${side}.wte.weight`), ids).add(sinusoidalEncoding(T, C)); // (B, T, C)
 }
 
@@ -66,11 +76,21 @@ function finalNorm(params: Params, side: string, x: tf.Tensor, config: EncoderDe
 }
 
 /** Encode source ids (B, S) int32, with srcKeep (B, S) 1 for tokens and 0 for padding → memory (B, S, C). */
-export function encodeSource(params: Params, config: EncoderDecoderConfig, srcIds: tf.Tensor2D, srcKeep?: tf.Tensor2D, attentionWeights?: tf.Tensor[]): tf.Tensor3D {
+export function encodeSource(
+  params: Params,
+  config: EncoderDecoderConfig,
+  srcIds: tf.Tensor2D,
+  srcKeep?: tf.Tensor2D,
+  attentionWeights?: tf.Tensor[],
+): tf.Tensor3D {
   return tf.tidy(() => {
     const x = embed(params, 'encoder', srcIds, config.nEmbd, config.blockSize); // (B, S, C)
     const selfMask = srcKeep ? paddingMask(srcKeep) : undefined; // (B, 1, 1, S)
-    const h = transformerStack(params, 'encoder.h', x, config.nLayer, config, { causal: false, selfMask, weightsOut: attentionWeights });
+    const h = transformerStack(params, 'encoder.h', x, config.nLayer, config, {
+      causal: false,
+      selfMask,
+      weightsOut: attentionWeights,
+    });
     return finalNorm(params, 'encoder', h, config) as tf.Tensor3D; // (B, S, C)
   });
 }
@@ -95,7 +115,9 @@ export function decodeTarget(
       crossWeightsOut: opts.crossWeights,
     });
     const out = finalNorm(params, 'decoder', h, config).reshape([B * T, config.nEmbd]); // (B·T, C)
-    return tf.matMul(out, param(params, 'decoder.wte.weight'), false, true).reshape([B, T, config.tgtVocabSize]) as tf.Tensor3D; // (B, T, Vt)
+    return tf
+      .matMul(out, param(params, 'decoder.wte.weight'), false, true)
+      .reshape([B, T, config.tgtVocabSize]) as tf.Tensor3D; // (B, T, Vt)
   });
 }
 
@@ -107,7 +129,9 @@ export function encoderDecoderForward(
   tgtIds: tf.Tensor2D,
   srcKeep?: tf.Tensor2D,
 ): tf.Tensor3D {
-  return tf.tidy(() => decodeTarget(params, config, tgtIds, encodeSource(params, config, srcIds, srcKeep), { srcKeep }));
+  return tf.tidy(() =>
+    decodeTarget(params, config, tgtIds, encodeSource(params, config, srcIds, srcKeep), { srcKeep }),
+  );
 }
 
 /** The number of parameters initEncoderDecoder makes, by formula (a decoder layer adds cross-attention: 4C² + 4C and one norm). */

@@ -28,7 +28,15 @@ export function swiglu(x: tf.Tensor, gateWeight: tf.Tensor, upWeight: tf.Tensor,
 }
 
 /** Add a SwiGLU's parameters under `prefix` (names in the file comment): weights N(0, std²), the down projection N(0, residualStd²). */
-export function initSwiGLU(params: Params, prefix: string, C: number, std: number, residualStd: number, bias: boolean, rng: Rng): void {
+export function initSwiGLU(
+  params: Params,
+  prefix: string,
+  C: number,
+  std: number,
+  residualStd: number,
+  bias: boolean,
+  rng: Rng,
+): void {
   const hidden = swigluHiddenWidth(C);
   addLinear(params, `${prefix}.c_gate`, C, hidden, std, bias, rng);
   addLinear(params, `${prefix}.c_fc`, C, hidden, std, bias, rng);
@@ -38,7 +46,8 @@ export function initSwiGLU(params: Params, prefix: string, C: number, std: numbe
 /** The SwiGLU feed-forward network under `prefix` on x (B, T, C) → (B, T, C). */
 export function swigluFeedForward(params: Params, prefix: string, x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const lin = (name: string, h: tf.Tensor) => linear(h, param(params, `${prefix}.${name}.weight`), maybeParam(params, `${prefix}.${name}.bias`));
+    const lin = (name: string, h: tf.Tensor) =>
+      linear(h, param(params, `${prefix}.${name}.weight`), maybeParam(params, `${prefix}.${name}.bias`));
     const gated = silu(lin('c_gate', x)).mul(lin('c_fc', x)); // (B, T, Hd)
     return lin('c_proj', gated); // (B, T, C)
   });

@@ -75,7 +75,14 @@ export interface Ops {
   /** Mean cross-entropy of logits (N, V) against int32 targets (N), all of them valid ids. */
   crossEntropy(logits: tf.Tensor, targets: tf.Tensor): tf.Scalar | undefined;
   /** The new [param, m, v] of one AdamW step; scale () multiplies the gradient first. */
-  adamW(param: tf.Tensor, m: tf.Tensor, v: tf.Tensor, grad: tf.Tensor, scale: tf.Scalar, h: AdamWUpdate): [tf.Tensor, tf.Tensor, tf.Tensor] | undefined;
+  adamW(
+    param: tf.Tensor,
+    m: tf.Tensor,
+    v: tf.Tensor,
+    grad: tf.Tensor,
+    scale: tf.Scalar,
+    h: AdamWUpdate,
+  ): [tf.Tensor, tf.Tensor, tf.Tensor] | undefined;
   /** The global L2 norm of tensors and the clip factor min(1, maxNorm / norm). */
   globalNorm(tensors: tf.Tensor[], maxNorm: number): { norm: tf.Scalar; factor: tf.Scalar } | undefined;
 }

@@ -30,15 +30,24 @@ export function dpBigramGradient(
 ): tf.Tensor2D {
   const B = x.shape[0];
   const denominator = options.denominator ?? B;
-  if (!(denominator > 0)) throw new Error(`the gradient's denominator must be > 0 (pass the expected batch size for an empty batch), got ${denominator}`);
+  if (!(denominator > 0))
+    throw new Error(
+      `the gradient's denominator must be > 0 (pass the expected batch size for an empty batch), got ${denominator}`,
+    );
   return tf.tidy(() => {
     const V = table.shape[0] as number;
     const summed =
       B === 0
         ? tf.zeros([V, V])
-        : tf.matMul(tf.oneHot(x, V).toFloat(), clipRows(bigramPerExampleGrads(table, x, y), options.clipNorm), true, false); // (V, B)·(B, V) → (V, V)
+        : tf.matMul(
+            tf.oneHot(x, V).toFloat(),
+            clipRows(bigramPerExampleGrads(table, x, y), options.clipNorm),
+            true,
+            false,
+          ); // (V, B)·(B, V) → (V, V)
     const std = options.noiseMultiplier * options.clipNorm;
-    const noisy = std > 0 ? tf.add(summed, tf.randomNormal(summed.shape, 0, std, 'float32', options.rng.seed())) : summed;
+    const noisy =
+      std > 0 ? tf.add(summed, tf.randomNormal(summed.shape, 0, std, 'float32', options.rng.seed())) : summed;
     return tf.div(noisy, denominator) as tf.Tensor2D; // (V, V)
   });
 }

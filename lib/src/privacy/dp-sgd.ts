@@ -71,7 +71,8 @@ export function dpSgdGradient(
   const std = options.noiseMultiplier * options.clipNorm;
   for (const name of trainable) {
     grads[name] = tf.tidy(() => {
-      const noise = std > 0 ? tf.randomNormal(sum[name].shape, 0, std, 'float32', options.rng.seed()) : tf.zerosLike(sum[name]);
+      const noise =
+        std > 0 ? tf.randomNormal(sum[name].shape, 0, std, 'float32', options.rng.seed()) : tf.zerosLike(sum[name]);
       return tf.div(tf.add(sum[name], noise), denominator);
     });
     sum[name].dispose();

@@ -11,13 +11,17 @@ import { Rng } from '../core/random';
 
 /** Exposure in bits of a secret ranked `rank` (1 = most likely) among `spaceSize` candidates. */
 export function exposureFromRank(rank: number, spaceSize: number): number {
-  if (!(Number.isInteger(spaceSize) && spaceSize >= 1)) throw new Error(`candidate space size must be a positive integer, got ${spaceSize}`);
+  if (!(Number.isInteger(spaceSize) && spaceSize >= 1))
+    throw new Error(`candidate space size must be a positive integer, got ${spaceSize}`);
   if (!(rank >= 1 && rank <= spaceSize)) throw new Error(`rank must be in [1, ${spaceSize}], got ${rank}`);
   return Math.log2(spaceSize) - Math.log2(rank);
 }
 
 /** The canary's rank and exposure among candidates, from log-probabilities (higher = more likely; N candidates). */
-export function canaryExposure(canaryLogProb: number, candidateLogProbs: number[]): { rank: number; exposure: number; maxExposure: number } {
+export function canaryExposure(
+  canaryLogProb: number,
+  candidateLogProbs: number[],
+): { rank: number; exposure: number; maxExposure: number } {
   // Ties count against the canary: a model that cannot tell them apart has not memorised it.
   const rank = 1 + candidateLogProbs.filter((lp) => lp >= canaryLogProb).length;
   const spaceSize = candidateLogProbs.length + 1;
@@ -26,7 +30,8 @@ export function canaryExposure(canaryLogProb: number, candidateLogProbs: number[
 
 /** `count` random secrets of `digits` digits, all different from `secret` and from each other. */
 export function randomSecrets(secret: string, digits: number, count: number, rng: Rng): string[] {
-  if (count > 10 ** digits - 1) throw new Error(`only ${10 ** digits - 1} other ${digits}-digit secrets exist, asked for ${count}`);
+  if (count > 10 ** digits - 1)
+    throw new Error(`only ${10 ** digits - 1} other ${digits}-digit secrets exist, asked for ${count}`);
   const seen = new Set([secret]);
   const out: string[] = [];
   while (out.length < count) {
@@ -42,7 +47,8 @@ export function randomSecrets(secret: string, digits: number, count: number, rng
 
 /** Training text with the canary line inserted `copies` times at random line breaks. */
 export function plantCanary(text: string, canary: string, copies: number, rng: Rng): string {
-  if (!(Number.isInteger(copies) && copies >= 0)) throw new Error(`copies must be a non-negative integer, got ${copies}`);
+  if (!(Number.isInteger(copies) && copies >= 0))
+    throw new Error(`copies must be a non-negative integer, got ${copies}`);
   const lines = text.split('\n');
   for (let c = 0; c < copies; c++) lines.splice(rng.int(lines.length + 1), 0, canary);
   return lines.join('\n');

@@ -21,7 +21,8 @@ export function federatedAverage(clients: NamedTensors[], numExamples: number[])
   const names = Object.keys(clients[0]);
   clients.forEach((c, k) => {
     const missing = names.find((name) => !(name in c));
-    if (missing !== undefined) throw new Error(`client ${k} has no tensor named "${missing}"; every client must hold the same names`);
+    if (missing !== undefined)
+      throw new Error(`client ${k} has no tensor named "${missing}"; every client must hold the same names`);
   });
   // The server's average is the data-parallel all-reduce, weighted by example counts instead of shard sizes.
   return allReduceMean(clients, numExamples);
@@ -31,7 +32,8 @@ export function federatedAverage(clients: NamedTensors[], numExamples: number[])
 export function cloneParams(params: Params, prefix = 'client'): Params {
   const out: Params = {};
   // The variable keeps its own reference to the copy; tidy drops the temporary handle.
-  for (const [name, v] of Object.entries(params)) out[name] = tf.tidy(() => tf.variable(v.clone(), true, `${prefix}/${name}/${uniqueId()}`));
+  for (const [name, v] of Object.entries(params))
+    out[name] = tf.tidy(() => tf.variable(v.clone(), true, `${prefix}/${name}/${uniqueId()}`));
   return out;
 }
 

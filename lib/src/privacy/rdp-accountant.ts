@@ -62,7 +62,12 @@ function checkSampling(q: number, sigma: number, steps: number): void {
 }
 
 /** RDP of `steps` compositions of the sampled Gaussian mechanism at each order (orders.length). */
-export function rdpSampledGaussian(q: number, noiseMultiplier: number, steps: number, orders: number[] = DEFAULT_RDP_ORDERS): number[] {
+export function rdpSampledGaussian(
+  q: number,
+  noiseMultiplier: number,
+  steps: number,
+  orders: number[] = DEFAULT_RDP_ORDERS,
+): number[] {
   checkSampling(q, noiseMultiplier, steps);
   return orders.map((alpha) => {
     if (!(alpha > 1)) throw new Error(`RDP orders must be > 1, got ${alpha}`);
@@ -76,13 +81,15 @@ export function rdpSampledGaussian(q: number, noiseMultiplier: number, steps: nu
 
 /** The smallest ε over orders with (ε, δ)-DP implied by RDP values rdp (orders.length). */
 export function epsilonFromRdp(orders: number[], rdp: number[], delta: number): { epsilon: number; order: number } {
-  if (orders.length !== rdp.length) throw new Error(`orders and rdp must have the same length, got ${orders.length} and ${rdp.length}`);
+  if (orders.length !== rdp.length)
+    throw new Error(`orders and rdp must have the same length, got ${orders.length} and ${rdp.length}`);
   if (!(delta > 0 && delta < 1)) throw new Error(`delta must be in (0, 1), got ${delta}; pick it below 1/dataset size`);
   let best = { epsilon: Infinity, order: orders[0] };
   orders.forEach((a, i) => {
     const r = rdp[i];
     let eps: number;
-    if (r <= 0 || delta * delta + Math.expm1(-r) > 0) eps = 0; // the KL bound already gives δ
+    if (r <= 0 || delta * delta + Math.expm1(-r) > 0)
+      eps = 0; // the KL bound already gives δ
     else if (a > 1.01) eps = r + Math.log1p(-1 / a) - Math.log(delta * a) / (a - 1);
     else eps = Infinity;
     if (eps < best.epsilon) best = { epsilon: eps, order: a };
@@ -92,7 +99,8 @@ export function epsilonFromRdp(orders: number[], rdp: number[], delta: number): 
 
 /** The smallest δ over orders with (ε, δ)-DP implied by RDP values rdp (orders.length). */
 export function deltaFromRdp(orders: number[], rdp: number[], epsilon: number): { delta: number; order: number } {
-  if (orders.length !== rdp.length) throw new Error(`orders and rdp must have the same length, got ${orders.length} and ${rdp.length}`);
+  if (orders.length !== rdp.length)
+    throw new Error(`orders and rdp must have the same length, got ${orders.length} and ${rdp.length}`);
   if (!(epsilon >= 0)) throw new Error(`epsilon must be ≥ 0, got ${epsilon}`);
   let best = { logDelta: Infinity, order: orders[0] };
   orders.forEach((a, i) => {
@@ -118,7 +126,11 @@ export interface DpSgdBudget {
 /** ε spent by DP-SGD after `steps` steps (with the order that achieved it). */
 export function dpSgdEpsilon(budget: DpSgdBudget): { epsilon: number; order: number } {
   const orders = budget.orders ?? DEFAULT_RDP_ORDERS;
-  return epsilonFromRdp(orders, rdpSampledGaussian(budget.sampleRate, budget.noiseMultiplier, budget.steps, orders), budget.delta);
+  return epsilonFromRdp(
+    orders,
+    rdpSampledGaussian(budget.sampleRate, budget.noiseMultiplier, budget.steps, orders),
+    budget.delta,
+  );
 }
 
 /** The smallest noise multiplier whose ε after `steps` stays ≤ targetEpsilon (bisection on σ). */
@@ -129,7 +141,8 @@ export function noiseForEpsilon(targetEpsilon: number, budget: Omit<DpSgdBudget,
   let hi = 1;
   while (eps(hi) > targetEpsilon) {
     hi *= 2;
-    if (hi > 1e4) throw new Error(`no noise multiplier up to 1e4 reaches ε = ${targetEpsilon}; train fewer steps or sample less`);
+    if (hi > 1e4)
+      throw new Error(`no noise multiplier up to 1e4 reaches ε = ${targetEpsilon}; train fewer steps or sample less`);
   }
   for (let i = 0; i < 40; i++) {
     const mid = (lo + hi) / 2;

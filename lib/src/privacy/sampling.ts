@@ -14,6 +14,11 @@ export function poissonSample(n: number, rate: number, rng: Rng): number[] {
   if (rate === 1) return Array.from({ length: n }, (_, i) => i);
   // The gaps between kept indices are geometric: skip ahead by one draw per kept example, not one per example.
   const logSkip = Math.log1p(-rate);
-  for (let i = Math.floor(Math.log(1 - rng.next()) / logSkip); i < n; i += 1 + Math.floor(Math.log(1 - rng.next()) / logSkip)) picked.push(i);
+  for (
+    let i = Math.floor(Math.log(1 - rng.next()) / logSkip);
+    i < n;
+    i += 1 + Math.floor(Math.log(1 - rng.next()) / logSkip)
+  )
+    picked.push(i);
   return picked;
 }

@@ -19,13 +19,15 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** s(w, A, B): mean cosine to A minus mean cosine to B, for one word vector (C). */
 export function associationScore(w: WordVector, A: WordVector[], B: WordVector[]): number {
-  if (A.length === 0 || B.length === 0) throw new Error(`attribute sets must be non-empty, got |A| = ${A.length}, |B| = ${B.length}`);
+  if (A.length === 0 || B.length === 0)
+    throw new Error(`attribute sets must be non-empty, got |A| = ${A.length}, |B| = ${B.length}`);
   return mean(A.map((a) => cosineSimilarity(w, a))) - mean(B.map((b) => cosineSimilarity(w, b)));
 }
 
 /** The WEAT effect size d for targets X, Y and attributes A, B (each a list of (C) vectors). */
 export function weatEffectSize(X: WordVector[], Y: WordVector[], A: WordVector[], B: WordVector[]): number {
-  if (X.length === 0 || Y.length === 0) throw new Error(`target sets must be non-empty, got |X| = ${X.length}, |Y| = ${Y.length}`);
+  if (X.length === 0 || Y.length === 0)
+    throw new Error(`target sets must be non-empty, got |X| = ${X.length}, |Y| = ${Y.length}`);
   const sx = X.map((w) => associationScore(w, A, B));
   const sy = Y.map((w) => associationScore(w, A, B));
   const all = [...sx, ...sy];
@@ -72,7 +74,8 @@ export function weatTest(
   B: WordVector[],
   options: WeatTestOptions = {},
 ): { effectSize: number; statistic: number; pValue: number; permutations: number; exact: boolean } {
-  if (X.length !== Y.length) throw new Error(`the permutation test needs |X| = |Y|, got ${X.length} and ${Y.length}; trim the longer list`);
+  if (X.length !== Y.length)
+    throw new Error(`the permutation test needs |X| = |Y|, got ${X.length} and ${Y.length}; trim the longer list`);
   const scores = [...X, ...Y].map((w) => associationScore(w, A, B));
   const total = scores.reduce((a, b) => a + b, 0);
   // s(X, Y, A, B) = Σ_x s(x) − Σ_y s(y) = 2 Σ_x s(x) − Σ_all s.
@@ -100,5 +103,11 @@ export function weatTest(
       if (statisticOf(rng.shuffle(order).slice(0, k)) >= observed - tol) atLeast++;
     }
   }
-  return { effectSize: weatEffectSize(X, Y, A, B), statistic: observed, pValue: atLeast / count, permutations: count, exact };
+  return {
+    effectSize: weatEffectSize(X, Y, A, B),
+    statistic: observed,
+    pValue: atLeast / count,
+    permutations: count,
+    exact,
+  };
 }

@@ -28,7 +28,10 @@ export function lstmCell(params: Params, x: tf.Tensor2D, state: LstmState): Lstm
   return tf.tidy(() => {
     const [i, f, g, o] = tf.split(gates(params, x, state.h), 4, 1) as tf.Tensor2D[]; // 4 × (B, C)
     // The cell state is updated additively: gradients flow back through f⊙c without a squashing nonlinearity.
-    const c = tf.sigmoid(f).mul(state.c).add(tf.sigmoid(i).mul(tf.tanh(g))) as tf.Tensor2D; // (B, C)
+    const c = tf
+      .sigmoid(f)
+      .mul(state.c)
+      .add(tf.sigmoid(i).mul(tf.tanh(g))) as tf.Tensor2D; // (B, C)
     const h = tf.sigmoid(o).mul(tf.tanh(c)) as tf.Tensor2D; // (B, C)
     return { h, c };
   });

@@ -23,10 +23,16 @@ export function lastStepLoss(logits: tf.Tensor3D, targets: tf.Tensor1D): tf.Scal
  * ‖∂L_T/∂x_t‖ for every position t: ids (B, T) int32, targets (B) int32 → T norms (mean over the batch).
  * Entry t is the input at distance T-1-t from the step whose loss is differentiated.
  */
-export function inputGradientNorms(params: Params, config: RecurrentConfig, ids: tf.Tensor2D, targets: tf.Tensor1D): number[] {
+export function inputGradientNorms(
+  params: Params,
+  config: RecurrentConfig,
+  ids: tf.Tensor2D,
+  targets: tf.Tensor1D,
+): number[] {
   const norms = tf.tidy(() => {
     const inputs = embedTokens(params, ids); // (B, T, C)
-    const lossOf = (x: tf.Tensor) => lastStepLoss(recurrentForwardFromInputs(params, config, x as tf.Tensor3D), targets);
+    const lossOf = (x: tf.Tensor) =>
+      lastStepLoss(recurrentForwardFromInputs(params, config, x as tf.Tensor3D), targets);
     const grad = tf.grad(lossOf)(inputs); // (B, T, C)
     return tf.sqrt(grad.square().sum(2)).mean(0); // (T)
   });

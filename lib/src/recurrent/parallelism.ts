@@ -20,7 +20,13 @@ export interface ParallelismTiming {
 }
 
 /** One causal self-attention layer (single head, D = C) from the model's own attention: x (B, T, C) → (B, T, C). */
-function attentionLayer(x: tf.Tensor3D, mask: tf.Tensor2D, wq: tf.Tensor2D, wk: tf.Tensor2D, wv: tf.Tensor2D): tf.Tensor3D {
+function attentionLayer(
+  x: tf.Tensor3D,
+  mask: tf.Tensor2D,
+  wq: tf.Tensor2D,
+  wk: tf.Tensor2D,
+  wv: tf.Tensor2D,
+): tf.Tensor3D {
   return tf.tidy(() => {
     const [B, T, C] = x.shape;
     const flat = x.reshape([B * T, C]); // (B*T, C)
@@ -48,12 +54,21 @@ function timeCall(fn: () => tf.Tensor, repeats: number): number {
 }
 
 /** Time a T-step tanh RNN against one causal attention call on the same (B, T, C) input, for each T in `lengths`. */
-export function timeRecurrenceVsAttention(opts: { lengths: number[]; width?: number; batch?: number; repeats?: number; seed?: number }): ParallelismTiming[] {
+export function timeRecurrenceVsAttention(opts: {
+  lengths: number[];
+  width?: number;
+  batch?: number;
+  repeats?: number;
+  seed?: number;
+}): ParallelismTiming[] {
   const { lengths, width: C = 64, batch: B = 8, repeats = 3, seed = 1337 } = opts;
-  for (const T of lengths) if (!Number.isInteger(T) || T < 1) throw new Error(`sequence lengths must be positive integers, got ${T}`);
+  for (const T of lengths)
+    if (!Number.isInteger(T) || T < 1) throw new Error(`sequence lengths must be positive integers, got ${T}`);
   const rng = new Rng(seed);
   const params: Params = initRecurrent({ kind: 'rnn', vocabSize: 1, width: C }, rng.seed());
-  const [wq, wk, wv] = [0, 1, 2].map(() => tf.randomNormal([C, C], 0, 1 / Math.sqrt(C), 'float32', rng.seed()) as tf.Tensor2D);
+  const [wq, wk, wv] = [0, 1, 2].map(
+    () => tf.randomNormal([C, C], 0, 1 / Math.sqrt(C), 'float32', rng.seed()) as tf.Tensor2D,
+  );
   const rows: ParallelismTiming[] = [];
   for (const T of lengths) {
     const x = tf.randomNormal([B, T, C], 0, 1, 'float32', rng.seed()) as tf.Tensor3D; // (B, T, C)

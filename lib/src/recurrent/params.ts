@@ -24,7 +24,8 @@ export function gateCount(kind: RecurrentKind): number {
 }
 
 function checkConfig(config: RecurrentConfig): void {
-  if (config.kind !== 'rnn' && config.kind !== 'lstm') throw new Error(`recurrent kind must be "rnn" or "lstm", got "${config.kind}"`);
+  if (config.kind !== 'rnn' && config.kind !== 'lstm')
+    throw new Error(`recurrent kind must be "rnn" or "lstm", got "${config.kind}"`);
   for (const key of ['vocabSize', 'width'] as const) {
     const value = config[key];
     if (!Number.isInteger(value) || value < 1) throw new Error(`${key} must be a positive integer, got ${value}`);

@@ -36,7 +36,8 @@ function logSoftmaxRow(row: Float32Array, from: number, V: number): Float64Array
 /** Beam search after `prompt` (ids); returns beams best first. All beams run as one batch (beams, T) per step. */
 export function beamSearch(model: CausalLM, prompt: number[], options: BeamSearchOptions): Beam[] {
   const { beamWidth, maxNewTokens } = options;
-  if (!Number.isInteger(beamWidth) || beamWidth < 1) throw new Error(`beam width must be an integer >= 1, got ${beamWidth}`);
+  if (!Number.isInteger(beamWidth) || beamWidth < 1)
+    throw new Error(`beam width must be an integer >= 1, got ${beamWidth}`);
   if (prompt.length === 0) throw new Error('prompt must hold at least one token id');
   const alpha = options.lengthPenalty ?? 1;
   const stops = new Set(options.stopTokens ?? []);
@@ -47,8 +48,15 @@ export function beamSearch(model: CausalLM, prompt: number[], options: BeamSearc
   for (let step = 0; step < maxNewTokens && beams.length > 0; step++) {
     const T = Math.min(beams[0].ids.length, model.blockSize);
     const last = tf.tidy(() => {
-      const ids = tf.tensor2d(beams.map((b) => b.ids.slice(-T)), [beams.length, T], 'int32'); // (beams, T)
-      return model.forward(ids).slice([0, T - 1, 0], [beams.length, 1, V]).reshape([beams.length, V]); // (beams, V)
+      const ids = tf.tensor2d(
+        beams.map((b) => b.ids.slice(-T)),
+        [beams.length, T],
+        'int32',
+      ); // (beams, T)
+      return model
+        .forward(ids)
+        .slice([0, T - 1, 0], [beams.length, 1, V])
+        .reshape([beams.length, V]); // (beams, V)
     });
     const rows = last.dataSync() as Float32Array;
     last.dispose();

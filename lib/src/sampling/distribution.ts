@@ -20,7 +20,10 @@ export interface DecodingOptions {
 export function checkLogits(logits: ArrayLike<number>): void {
   if (logits.length === 0) throw new Error('logits are empty: the model returned a vocabulary of size 0');
   for (let i = 0; i < logits.length; i++) {
-    if (!Number.isFinite(logits[i])) throw new Error(`logits must be finite, got ${logits[i]} at token ${i}: the model diverged (check the learning rate) or a mask used ±Infinity`);
+    if (!Number.isFinite(logits[i]))
+      throw new Error(
+        `logits must be finite, got ${logits[i]} at token ${i}: the model diverged (check the learning rate) or a mask used ±Infinity`,
+      );
   }
 }
 
@@ -45,14 +48,21 @@ export function softmaxProbs(logits: ArrayLike<number>): Float64Array {
 /** Logits (V) divided by temperature T > 0 → (V). Dividing logits sharpens (T < 1) or flattens (T > 1) the softmax. */
 export function applyTemperature(logits: ArrayLike<number>, temperature: number): Float64Array {
   if (!(temperature > 0) || !Number.isFinite(temperature)) {
-    throw new Error(`temperature must be a finite number > 0 here, got ${temperature} (0 means greedy: use nextTokenDistribution or argmaxIndex)`);
+    throw new Error(
+      `temperature must be a finite number > 0 here, got ${temperature} (0 means greedy: use nextTokenDistribution or argmaxIndex)`,
+    );
   }
   return Float64Array.from(logits as ArrayLike<number>, (x) => x / temperature);
 }
 
 /** Repetition penalty on logits (V) for ids in `previous` → new logits (V). */
-export function applyRepetitionPenalty(logits: ArrayLike<number>, previous: Iterable<number>, penalty: number): Float64Array {
-  if (!(penalty > 0) || !Number.isFinite(penalty)) throw new Error(`repetition penalty must be a finite number > 0 (1 = off), got ${penalty}`);
+export function applyRepetitionPenalty(
+  logits: ArrayLike<number>,
+  previous: Iterable<number>,
+  penalty: number,
+): Float64Array {
+  if (!(penalty > 0) || !Number.isFinite(penalty))
+    throw new Error(`repetition penalty must be a finite number > 0 (1 = off), got ${penalty}`);
   const out = Float64Array.from(logits as ArrayLike<number>);
   for (const id of new Set(previous)) {
     if (id < 0 || id >= out.length) continue;
@@ -104,14 +114,22 @@ export function topPFilter(probs: ArrayLike<number>, p: number): Float64Array {
 }
 
 /** The distribution (V) to sample the next token from, given logits (V), options and the ids generated so far. */
-export function nextTokenDistribution(logits: ArrayLike<number>, options: DecodingOptions = {}, previous: number[] = []): Float64Array {
+export function nextTokenDistribution(
+  logits: ArrayLike<number>,
+  options: DecodingOptions = {},
+  previous: number[] = [],
+): Float64Array {
   checkLogits(logits);
   const temperature = options.temperature ?? 1;
-  if (!(temperature >= 0) || !Number.isFinite(temperature)) throw new Error(`temperature must be a finite number >= 0 (0 = greedy), got ${temperature}`);
+  if (!(temperature >= 0) || !Number.isFinite(temperature))
+    throw new Error(`temperature must be a finite number >= 0 (0 = greedy), got ${temperature}`);
   let z: ArrayLike<number> = logits;
-  if (options.repetitionPenalty !== undefined && options.repetitionPenalty !== 1) z = applyRepetitionPenalty(z, previous, options.repetitionPenalty);
-  if (options.topK !== undefined && (!Number.isInteger(options.topK) || options.topK < 1)) throw new Error(`top-k must be an integer >= 1, got ${options.topK}`);
-  if (options.topP !== undefined && !(options.topP > 0 && options.topP <= 1)) throw new Error(`top-p must be in (0, 1], got ${options.topP}`);
+  if (options.repetitionPenalty !== undefined && options.repetitionPenalty !== 1)
+    z = applyRepetitionPenalty(z, previous, options.repetitionPenalty);
+  if (options.topK !== undefined && (!Number.isInteger(options.topK) || options.topK < 1))
+    throw new Error(`top-k must be an integer >= 1, got ${options.topK}`);
+  if (options.topP !== undefined && !(options.topP > 0 && options.topP <= 1))
+    throw new Error(`top-p must be in (0, 1], got ${options.topP}`);
   if (temperature === 0) {
     const onehot = new Float64Array(z.length);
     onehot[argmaxIndex(z)] = 1;

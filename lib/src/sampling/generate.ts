@@ -40,7 +40,12 @@ export interface GenerationResult {
 }
 
 /** Draw the next id from logits (V) with the decoding options; also returns the distribution (V) it was drawn from. */
-export function sampleNextToken(logits: ArrayLike<number>, options: DecodingOptions, previous: number[], rng: Rng): { token: number; probs: Float64Array } {
+export function sampleNextToken(
+  logits: ArrayLike<number>,
+  options: DecodingOptions,
+  previous: number[],
+  rng: Rng,
+): { token: number; probs: Float64Array } {
   const probs = nextTokenDistribution(logits, options, previous);
   // Greedy takes the argmax directly: no draw, so it does not consume the Rng stream.
   const token = options.temperature === 0 ? argmaxIndex(probs) : rng.categorical(probs);
@@ -50,9 +55,13 @@ export function sampleNextToken(logits: ArrayLike<number>, options: DecodingOpti
 /** Generate up to maxNewTokens ids after `prompt` (ids) with one model pass per token (batch of one sequence). */
 export function generate(model: CausalLM, prompt: number[], options: GenerateOptions): GenerationResult {
   if (prompt.length === 0) throw new Error('prompt must hold at least one token id: start from a BOS or newline token');
-  if (!Number.isInteger(options.maxNewTokens) || options.maxNewTokens < 0) throw new Error(`maxNewTokens must be an integer >= 0, got ${options.maxNewTokens}`);
+  if (!Number.isInteger(options.maxNewTokens) || options.maxNewTokens < 0)
+    throw new Error(`maxNewTokens must be an integer >= 0, got ${options.maxNewTokens}`);
   for (const id of prompt) {
-    if (!Number.isInteger(id) || id < 0 || id >= model.vocabSize) throw new Error(`prompt id ${id} is outside the vocabulary [0, ${model.vocabSize}): encode the prompt with the model's tokenizer`);
+    if (!Number.isInteger(id) || id < 0 || id >= model.vocabSize)
+      throw new Error(
+        `prompt id ${id} is outside the vocabulary [0, ${model.vocabSize}): encode the prompt with the model's tokenizer`,
+      );
   }
   // Check the options once, up front, rather than at the first sampled step.
   nextTokenDistribution(new Float32Array(model.vocabSize), options);
@@ -102,5 +111,10 @@ export function generate(model: CausalLM, prompt: number[], options: GenerateOpt
 // Does the generated part (ids after `from`) end with one of the sequences?
 function endsWithAny(ids: number[], from: number, sequences: number[][] | undefined): boolean {
   if (!sequences) return false;
-  return sequences.some((seq) => seq.length > 0 && ids.length - from >= seq.length && seq.every((id, i) => ids[ids.length - seq.length + i] === id));
+  return sequences.some(
+    (seq) =>
+      seq.length > 0 &&
+      ids.length - from >= seq.length &&
+      seq.every((id, i) => ids[ids.length - seq.length + i] === id),
+  );
 }

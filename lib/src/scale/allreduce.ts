@@ -10,14 +10,17 @@ import type { NamedTensors } from '../model/params';
 export function allReduceMean(gradients: NamedTensors[], weights?: number[]): NamedTensors {
   if (gradients.length === 0) throw new Error('allReduceMean needs at least one gradient list, got 0');
   const w = weights ?? gradients.map(() => 1);
-  if (w.length !== gradients.length) throw new Error(`allReduceMean got ${gradients.length} gradient lists but ${w.length} weights`);
+  if (w.length !== gradients.length)
+    throw new Error(`allReduceMean got ${gradients.length} gradient lists but ${w.length} weights`);
   const total = w.reduce((a, b) => a + b, 0);
   if (!(total > 0)) throw new Error(`allReduceMean weights must sum to a positive number, got ${total}`);
   const names = Object.keys(gradients[0]);
   gradients.forEach((g, i) => {
     const missing = names.filter((n) => !(n in g));
     if (missing.length || Object.keys(g).length !== names.length) {
-      throw new Error(`worker ${i}'s gradients do not have the same names as worker 0's (missing: ${missing.join(', ') || 'none'}); every worker must hold the same model`);
+      throw new Error(
+        `worker ${i}'s gradients do not have the same names as worker 0's (missing: ${missing.join(', ') || 'none'}); every worker must hold the same model`,
+      );
     }
   });
   const out: NamedTensors = {};
@@ -34,7 +37,10 @@ export function averageArrays(arrays: Float32Array[], weights?: number[]): Float
   const total = w.reduce((a, b) => a + b, 0);
   const out = new Float32Array(arrays[0].length);
   arrays.forEach((a, k) => {
-    if (a.length !== out.length) throw new Error(`array ${k} has length ${a.length}, expected ${out.length}: every worker must send the whole gradient`);
+    if (a.length !== out.length)
+      throw new Error(
+        `array ${k} has length ${a.length}, expected ${out.length}: every worker must send the whole gradient`,
+      );
     const scale = w[k] / total;
     for (let i = 0; i < a.length; i++) out[i] += scale * a[i];
   });
@@ -61,7 +67,8 @@ export function ringAllReduce(buffers: Float32Array[]): RingAllReduceResult {
   if (N === 0) throw new Error('ringAllReduce needs at least one worker, got 0');
   const size = buffers[0].length;
   buffers.forEach((b, k) => {
-    if (b.length !== size) throw new Error(`worker ${k} has ${b.length} values, worker 0 has ${size}: buffers must be equal length`);
+    if (b.length !== size)
+      throw new Error(`worker ${k} has ${b.length} values, worker 0 has ${size}: buffers must be equal length`);
   });
   const data = buffers.map((b) => Float32Array.from(b));
   const bounds = Array.from({ length: N + 1 }, (_, i) => Math.round((i * size) / N));

@@ -41,7 +41,10 @@ export class DataParallel {
    * Start `workers` workers for parameters shaped like `params`, each loading `task` (a ShardLoss) and `backend`
    * (default: the current one) with `threads` wasm threads (default: the cores divided among the workers).
    */
-  static async start(params: Params | NamedTensors, opts: { workers: number; task: ModuleRef; backend?: BackendName; threads?: number }): Promise<DataParallel> {
+  static async start(
+    params: Params | NamedTensors,
+    opts: { workers: number; task: ModuleRef; backend?: BackendName; threads?: number },
+  ): Promise<DataParallel> {
     const n = opts.workers;
     if (!Number.isInteger(n) || n < 1) throw new Error(`workers must be a positive integer, got ${n}`);
     const backend = opts.backend ?? (await ready()).name;
@@ -50,11 +53,25 @@ export class DataParallel {
     const weights = new SharedArrayBuffer(floats * 4);
     const gradBuffers = Array.from({ length: n }, () => new SharedArrayBuffer(floats * 4));
     const workers = gradBuffers.map(
-      (grads) => new LibraryWorker(siblingModule('shard-worker'), { backend, task: opts.task, layout, weights, grads }, [opts.task.module], opts.threads ?? threadsPerWorker(n)),
+      (grads) =>
+        new LibraryWorker(
+          siblingModule('shard-worker'),
+          { backend, task: opts.task, layout, weights, grads },
+          [opts.task.module],
+          opts.threads ?? threadsPerWorker(n),
+        ),
     );
     try {
-      const replies = await Promise.all(workers.map((w) => w.request<{ type: string; summary: string }>({ type: 'init' })));
-      return new DataParallel(workers, layout, new Float32Array(weights), gradBuffers.map((b) => new Float32Array(b)), replies.map((r) => r.summary));
+      const replies = await Promise.all(
+        workers.map((w) => w.request<{ type: string; summary: string }>({ type: 'init' })),
+      );
+      return new DataParallel(
+        workers,
+        layout,
+        new Float32Array(weights),
+        gradBuffers.map((b) => new Float32Array(b)),
+        replies.map((r) => r.summary),
+      );
     } catch (err) {
       await Promise.all(workers.map((w) => w.terminate()));
       throw err;
@@ -71,11 +88,16 @@ export class DataParallel {
     const start = wallClockMs();
     writeNamed(params, this.layout, this.weights);
     const { shards, sizes } = splitBatch(batch, this.workers.length);
-    const messages = shards.map((shard) => Object.fromEntries(Object.entries(shard).map(([k, t]) => [k, toTensorData(t)])));
+    const messages = shards.map((shard) =>
+      Object.fromEntries(Object.entries(shard).map(([k, t]) => [k, toTensorData(t)])),
+    );
     shards.forEach((s) => tf.dispose(s));
     const replies = await Promise.all(
       this.workers.map((w, i) =>
-        w.request<{ type: string; loss: number; start: number; end: number; tensors: number }>({ type: 'grads', batch: messages[i] }),
+        w.request<{ type: string; loss: number; start: number; end: number; tensors: number }>({
+          type: 'grads',
+          batch: messages[i],
+        }),
       ),
     );
     // All-reduce: each shard's mean gradient counts in proportion to its examples.

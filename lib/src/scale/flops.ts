@@ -60,14 +60,14 @@ export function transformerParameters(size: TransformerSize): ParameterBreakdown
   for (const [k, v] of Object.entries({ vocabSize: V, blockSize: T, nLayer: L, nEmbd: C })) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`${k} must be a positive integer, got ${v}`);
   }
-  const b = size.bias ?? true ? 1 : 0;
+  const b = (size.bias ?? true) ? 1 : 0;
   const norm = C + b * C; // LayerNorm gain (+ bias)
   const attention = C * 3 * C + b * 3 * C + C * C + b * C; // qkv projection, then output projection
   const mlp = C * 4 * C + b * 4 * C + 4 * C * C + b * C; // up to 4C, back down to C
   const block = 2 * norm + attention + mlp;
   const tokenEmbedding = V * C;
-  const positionEmbedding = size.learnedPositions ?? true ? T * C : 0;
-  const head = norm + (size.tiedHead ?? true ? 0 : V * C + b * V);
+  const positionEmbedding = (size.learnedPositions ?? true) ? T * C : 0;
+  const head = norm + ((size.tiedHead ?? true) ? 0 : V * C + b * V);
   const blocks = L * block;
   const total = tokenEmbedding + positionEmbedding + blocks + head;
   // The output projection multiplies every token by V·C weights even when they are shared with the embedding.
@@ -84,7 +84,8 @@ export function forwardFlopsPerToken(size: TransformerSize, context = size.block
 
 /** Training FLOPs ≈ 6·N·D: forward 2ND plus backward 4ND (gradients for inputs and for weights). */
 export function trainingFlops(parameters: number, tokens: number): number {
-  if (!(parameters > 0) || !(tokens > 0)) throw new Error(`trainingFlops needs positive parameters and tokens, got N=${parameters}, D=${tokens}`);
+  if (!(parameters > 0) || !(tokens > 0))
+    throw new Error(`trainingFlops needs positive parameters and tokens, got N=${parameters}, D=${tokens}`);
   return 6 * parameters * tokens;
 }
 

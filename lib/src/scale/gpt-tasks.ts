@@ -49,7 +49,12 @@ export const gptPipeline: PipelineModel<GPTPipelineOptions> = {
   forward(k, params, input, batch, o) {
     const [from, to] = blockRange(k, o);
     const last = k === o.starts.length;
-    return gptLayers(params, o.config, k === 0 ? batch.x : input!, { from, to, embed: k === 0, targets: last ? batch.y : undefined });
+    return gptLayers(params, o.config, k === 0 ? batch.x : input!, {
+      from,
+      to,
+      embed: k === 0,
+      targets: last ? batch.y : undefined,
+    });
   },
 };
 

@@ -23,14 +23,23 @@ export interface MemoryBreakdown {
 }
 
 /** Bytes per parameter for weights, gradients and Adam state: fp32 4+4+8, mixed 2+2+(4+4+4). */
-export function bytesPerParameter(precision: TrainingPrecision): { weights: number; gradients: number; optimizer: number } {
+export function bytesPerParameter(precision: TrainingPrecision): {
+  weights: number;
+  gradients: number;
+  optimizer: number;
+} {
   if (precision === 'fp32') return { weights: 4, gradients: 4, optimizer: 8 };
   if (precision === 'mixed') return { weights: 2, gradients: 2, optimizer: 12 };
   throw new Error(`precision must be "fp32" or "mixed", got ${String(precision)}`);
 }
 
 /** Activation bytes one block keeps for backward for a (B, T) batch (Korthikanti et al. eq. 1, no recomputation). */
-export function activationBytesPerLayer(size: TransformerSize, batch: number, seq = size.blockSize, precision: TrainingPrecision = 'mixed'): number {
+export function activationBytesPerLayer(
+  size: TransformerSize,
+  batch: number,
+  seq = size.blockSize,
+  precision: TrainingPrecision = 'mixed',
+): number {
   const { nEmbd: h, nHead: a } = size;
   const sixteenBit = seq * batch * h * (34 + (5 * a * seq) / h);
   return precision === 'mixed' ? sixteenBit : 2 * sixteenBit; // fp32 activations take twice the bytes
@@ -45,7 +54,9 @@ export function trainingMemory(
   const precision = opts.precision ?? 'fp32';
   const per = bytesPerParameter(precision);
   const activations =
-    opts.size && opts.batch ? opts.size.nLayer * activationBytesPerLayer(opts.size, opts.batch, opts.seq, precision) : 0;
+    opts.size && opts.batch
+      ? opts.size.nLayer * activationBytesPerLayer(opts.size, opts.batch, opts.seq, precision)
+      : 0;
   const weights = per.weights * parameters;
   const gradients = per.gradients * parameters;
   const optimizer = per.optimizer * parameters;

@@ -30,7 +30,9 @@ export class LossScaler {
   /** Steps skipped because a gradient was not finite. */
   skipped = 0;
 
-  constructor(private readonly o: { initial?: number; growthInterval?: number; growth?: number; backoff?: number } = {}) {
+  constructor(
+    private readonly o: { initial?: number; growthInterval?: number; growth?: number; backoff?: number } = {},
+  ) {
     this.scale = o.initial ?? 2 ** 16;
     if (!(this.scale > 0)) throw new Error(`initial loss scale must be positive, got ${this.scale}`);
   }
@@ -82,7 +84,13 @@ export function mixedPrecisionStep(
     const f = (...ws: tf.Tensor[]) => {
       const params = Object.fromEntries(names.map((n, i) => [n, ws[i]]));
       const between = (x: tf.Tensor) => precisionCast(x, o.format);
-      return gptLayers(params, config, batch.x, { from: 0, to: config.nLayer, embed: true, targets: batch.y, between }).mul(scale) as tf.Scalar;
+      return gptLayers(params, config, batch.x, {
+        from: 0,
+        to: config.nLayer,
+        embed: true,
+        targets: batch.y,
+        between,
+      }).mul(scale) as tf.Scalar;
     };
     const { value, grads: raw } = tf.valueAndGrads(f)(low);
     let nonzero = 0;
@@ -102,7 +110,9 @@ export function mixedPrecisionStep(
     });
     return { loss: value.div(scale) as tf.Scalar, grads: g, zeroedFraction: nonzero ? zeroed / nonzero : 0 };
   });
-  const finite = tf.tidy(() => tf.addN(Object.values(grads).map((g) => g.isFinite().logicalNot().sum())).dataSync()[0] === 0);
+  const finite = tf.tidy(
+    () => tf.addN(Object.values(grads).map((g) => g.isFinite().logicalNot().sum())).dataSync()[0] === 0,
+  );
   const applied = o.scaler ? o.scaler.update(finite) : finite;
   if (applied) adamwStep(o.optimizer, master, grads, o.lr);
   const value = loss.dataSync()[0];
@@ -114,7 +124,8 @@ export function mixedPrecisionStep(
 export function residualGradient(params: Params, config: GPTConfig, batch: NamedTensors): Float32Array {
   return tf.tidy(() => {
     const x0 = gptLayers(params, config, batch.x, { from: 0, to: 0, embed: true }); // (B, T, C)
-    const rest = (x: tf.Tensor) => gptLayers(params, config, x, { from: 0, to: config.nLayer, embed: false, targets: batch.y }) as tf.Scalar;
+    const rest = (x: tf.Tensor) =>
+      gptLayers(params, config, x, { from: 0, to: config.nLayer, embed: false, targets: batch.y }) as tf.Scalar;
     return tf.grad(rest)(x0).dataSync() as Float32Array;
   });
 }

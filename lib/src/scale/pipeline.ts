@@ -8,7 +8,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ready, type BackendName } from '../runtime';
 import type { NamedTensors, Params } from '../model/params';
-import { readNamed, splitBatch, toTensorData, writeNamed, layoutOf, layoutSize, type Slot, type TensorData } from './tensor-transfer';
+import {
+  readNamed,
+  splitBatch,
+  toTensorData,
+  writeNamed,
+  layoutOf,
+  layoutSize,
+  type Slot,
+  type TensorData,
+} from './tensor-transfer';
 import { LibraryWorker, siblingModule, threadsPerWorker, wallClockMs, type ModuleRef } from './worker-pool';
 import type { PipelineModel } from './pipeline-model';
 
@@ -49,7 +58,10 @@ export class PipelineParallel {
    * Start one worker per stage of `model`, each holding only its stage's parameters. Workers load the
    * same model from `ref` (the module that exports it, its export name and options).
    */
-  static async start(params: Params | NamedTensors, opts: { model: PipelineModel; ref: ModuleRef; backend?: BackendName; threads?: number }): Promise<PipelineParallel> {
+  static async start(
+    params: Params | NamedTensors,
+    opts: { model: PipelineModel; ref: ModuleRef; backend?: BackendName; threads?: number },
+  ): Promise<PipelineParallel> {
     const { model, ref } = opts;
     const S = model.stages(ref.options);
     const backend = opts.backend ?? (await ready()).name;
@@ -63,11 +75,25 @@ export class PipelineParallel {
     const gradBuffers = ownLayouts.map((l) => new SharedArrayBuffer(Math.max(layoutSize(l), 1) * 4));
     const workers = ownLayouts.map(
       (ownLayout, stage) =>
-        new LibraryWorker(siblingModule('stage-worker'), { backend, model: ref, stage, last: stage === S - 1, layout, ownLayout, weights, grads: gradBuffers[stage] }, [ref.module], opts.threads ?? threadsPerWorker(S)),
+        new LibraryWorker(
+          siblingModule('stage-worker'),
+          { backend, model: ref, stage, last: stage === S - 1, layout, ownLayout, weights, grads: gradBuffers[stage] },
+          [ref.module],
+          opts.threads ?? threadsPerWorker(S),
+        ),
     );
     try {
-      const replies = await Promise.all(workers.map((w) => w.request<{ type: string; summary: string }>({ type: 'init' })));
-      return new PipelineParallel(workers, layout, ownLayouts, new Float32Array(weights), gradBuffers.map((b) => new Float32Array(b)), replies.map((r) => r.summary));
+      const replies = await Promise.all(
+        workers.map((w) => w.request<{ type: string; summary: string }>({ type: 'init' })),
+      );
+      return new PipelineParallel(
+        workers,
+        layout,
+        ownLayouts,
+        new Float32Array(weights),
+        gradBuffers.map((b) => new Float32Array(b)),
+        replies.map((r) => r.summary),
+      );
     } catch (err) {
       await Promise.all(workers.map((w) => w.terminate()));
       throw err;
@@ -99,7 +125,12 @@ export class PipelineParallel {
     const run = async (mb: number) => {
       let input: TensorData | undefined;
       for (let k = 0; k < S - 1; k++) {
-        const r = await this.workers[k].request<Timed & { type: string; output: TensorData }>({ type: 'forward', mb, input, batch: data[mb] });
+        const r = await this.workers[k].request<Timed & { type: string; output: TensorData }>({
+          type: 'forward',
+          mb,
+          input,
+          batch: data[mb],
+        });
         record(k, mb, 'forward', r);
         input = r.output;
       }
@@ -114,16 +145,29 @@ export class PipelineParallel {
       loss += last.loss;
       let d = last.dInput;
       for (let k = S - 2; k >= 0; k--) {
-        const r = await this.workers[k].request<Timed & { type: string; dInput?: TensorData }>({ type: 'backward', mb, dOutput: d });
+        const r = await this.workers[k].request<Timed & { type: string; dInput?: TensorData }>({
+          type: 'backward',
+          mb,
+          dOutput: d,
+        });
         record(k, mb, 'backward', r);
         d = r.dInput;
       }
     };
     await Promise.all(sizes.map((_, mb) => run(mb)));
-    const collected = await Promise.all(this.workers.map((w) => w.request<{ type: string; tensors: number }>({ type: 'collect' })));
+    const collected = await Promise.all(
+      this.workers.map((w) => w.request<{ type: string; tensors: number }>({ type: 'collect' })),
+    );
     const grads = this.sumStageGradients();
     const wallMs = wallClockMs() - t0;
-    return { loss, grads, timeline, wallMs, bubble: bubbleFraction(timeline, S), workerTensors: collected.map((c) => c.tensors) };
+    return {
+      loss,
+      grads,
+      timeline,
+      wallMs,
+      bubble: bubbleFraction(timeline, S),
+      workerTensors: collected.map((c) => c.tensors),
+    };
   }
 
   /** Each stage's gradients, summed where stages share a parameter (a tied embedding). */
@@ -163,7 +207,8 @@ export function bubbleFraction(timeline: PipelineEvent[], stages: number): numbe
  */
 export function gpipeSchedule(stages: number, microbatches: number, forwardMs = 1, backwardMs = 2): PipelineEvent[] {
   if (!Number.isInteger(stages) || stages < 1) throw new Error(`stages must be a positive integer, got ${stages}`);
-  if (!Number.isInteger(microbatches) || microbatches < 1) throw new Error(`microbatches must be a positive integer, got ${microbatches}`);
+  if (!Number.isInteger(microbatches) || microbatches < 1)
+    throw new Error(`microbatches must be a positive integer, got ${microbatches}`);
   const events: PipelineEvent[] = [];
   const free = new Array(stages).fill(0); // when each stage is next idle
   const ready: number[][] = []; // ready[k][m]: when micro-batch m's forward leaves stage k

@@ -9,7 +9,12 @@ import type { NamedTensors } from '../model/params';
 export type ShardLoss = (params: NamedTensors, batch: NamedTensors, options: any) => tf.Scalar;
 
 /** Loss and gradients (same names and shapes as `params`) of `loss` on one batch, in this thread. */
-export function shardGradients(loss: ShardLoss, params: NamedTensors, batch: NamedTensors, options?: unknown): { loss: tf.Scalar; grads: NamedTensors } {
+export function shardGradients(
+  loss: ShardLoss,
+  params: NamedTensors,
+  batch: NamedTensors,
+  options?: unknown,
+): { loss: tf.Scalar; grads: NamedTensors } {
   const names = Object.keys(params);
   return tf.tidy(() => {
     const f = (...ts: tf.Tensor[]) => loss(Object.fromEntries(names.map((n, i) => [n, ts[i]])), batch, options);

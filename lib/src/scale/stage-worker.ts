@@ -69,7 +69,8 @@ serveRequests(parentPort!, async (msg: any) => {
     case 'init': {
       const info = await selectBackend(data.backend);
       model = require(data.model.module)[data.model.export];
-      if (!model || typeof model.forward !== 'function') throw new Error(`${data.model.module} has no PipelineModel export "${data.model.export}"`);
+      if (!model || typeof model.forward !== 'function')
+        throw new Error(`${data.model.module} has no PipelineModel export "${data.model.export}"`);
       return { type: 'ready', summary: info.summary };
     }
     case 'begin': {
@@ -77,7 +78,10 @@ serveRequests(parentPort!, async (msg: any) => {
       tf.dispose(params);
       const offsets = new Map(data.layout.map((l) => [l.name, l.offset]));
       params = Object.fromEntries(
-        data.ownLayout.map((s) => [s.name, tf.tensor(weights.slice(offsets.get(s.name)!, offsets.get(s.name)! + s.size), s.shape)]),
+        data.ownLayout.map((s) => [
+          s.name,
+          tf.tensor(weights.slice(offsets.get(s.name)!, offsets.get(s.name)! + s.size), s.shape),
+        ]),
       );
       return { type: 'begun' };
     }

@@ -22,7 +22,8 @@ export interface Slot {
 
 /** Copy a tensor (any shape) out to plain data. */
 export function toTensorData(t: tf.Tensor): TensorData {
-  if (t.dtype !== 'float32' && t.dtype !== 'int32') throw new Error(`only float32 and int32 tensors can be sent to a worker, got ${t.dtype}`);
+  if (t.dtype !== 'float32' && t.dtype !== 'int32')
+    throw new Error(`only float32 and int32 tensors can be sent to a worker, got ${t.dtype}`);
   return { data: t.dataSync().slice() as Float32Array | Int32Array, shape: t.shape.slice(), dtype: t.dtype };
 }
 
@@ -68,10 +69,17 @@ export function splitBatch(batch: NamedTensors, parts: number): { shards: NamedT
   if (entries.length === 0) throw new Error('the batch has no tensors to split');
   const B = entries[0][1].shape[0];
   for (const [name, t] of entries) {
-    if (t.shape[0] !== B) throw new Error(`batch tensor "${name}" has ${t.shape[0]} rows but "${entries[0][0]}" has ${B}; every batch tensor must share axis 0`);
+    if (t.shape[0] !== B)
+      throw new Error(
+        `batch tensor "${name}" has ${t.shape[0]} rows but "${entries[0][0]}" has ${B}; every batch tensor must share axis 0`,
+      );
   }
-  if (!Number.isInteger(parts) || parts < 1 || parts > B) throw new Error(`cannot split a batch of ${B} examples into ${parts} shards; use between 1 and ${B} shards`);
-  const sizes = Array.from({ length: parts }, (_, i) => Math.floor(((i + 1) * B) / parts) - Math.floor((i * B) / parts));
+  if (!Number.isInteger(parts) || parts < 1 || parts > B)
+    throw new Error(`cannot split a batch of ${B} examples into ${parts} shards; use between 1 and ${B} shards`);
+  const sizes = Array.from(
+    { length: parts },
+    (_, i) => Math.floor(((i + 1) * B) / parts) - Math.floor((i * B) / parts),
+  );
   const shards: NamedTensors[] = sizes.map(() => ({}));
   for (const [name, t] of entries) {
     const pieces = tf.split(t, sizes, 0);

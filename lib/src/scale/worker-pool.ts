@@ -36,7 +36,9 @@ function tsxApiFor(files: string[]): string | undefined {
   try {
     return require.resolve('tsx/cjs/api');
   } catch {
-    throw new Error(`a worker must load TypeScript (${files.find((f) => f.endsWith('.ts'))}) but tsx is not installed: run \`npm install\`, or build the library (\`npx tsc -b lib\`) and use the compiled package`);
+    throw new Error(
+      `a worker must load TypeScript (${files.find((f) => f.endsWith('.ts'))}) but tsx is not installed: run \`npm install\`, or build the library (\`npx tsc -b lib\`) and use the compiled package`,
+    );
   }
 }
 
@@ -93,7 +95,10 @@ export class LibraryWorker {
 }
 
 /** Answer requests in a worker: `handle` returns the reply (or throws, which becomes an error reply with the same id). */
-export function serveRequests(port: { on(event: 'message', f: (m: any) => void): unknown; postMessage(m: unknown): void }, handle: (msg: any) => Promise<Record<string, unknown>> | Record<string, unknown>): void {
+export function serveRequests(
+  port: { on(event: 'message', f: (m: any) => void): unknown; postMessage(m: unknown): void },
+  handle: (msg: any) => Promise<Record<string, unknown>> | Record<string, unknown>,
+): void {
   // One request at a time, in arrival order, even when a handler awaits.
   let queue: Promise<void> = Promise.resolve();
   port.on('message', (msg: { id: number }) => {
@@ -101,7 +106,11 @@ export function serveRequests(port: { on(event: 'message', f: (m: any) => void):
       try {
         port.postMessage({ ...(await handle(msg)), id: msg.id });
       } catch (err) {
-        port.postMessage({ type: 'error', id: msg.id, message: err instanceof Error ? err.stack ?? err.message : String(err) });
+        port.postMessage({
+          type: 'error',
+          id: msg.id,
+          message: err instanceof Error ? (err.stack ?? err.message) : String(err),
+        });
       }
     });
   });

@@ -40,20 +40,27 @@ export function bpeFromJson(json: string | unknown, source = 'tokenizer JSON'): 
     try {
       data = JSON.parse(json);
     } catch (err) {
-      throw new Error(`${source} is not valid JSON (${(err as Error).message}); was the file truncated? Save the tokenizer again with saveBpe`);
+      throw new Error(
+        `${source} is not valid JSON (${(err as Error).message}); was the file truncated? Save the tokenizer again with saveBpe`,
+      );
     }
   }
   const d = data as Partial<BpeJson> | null;
   if (typeof d !== 'object' || d === null || d.format !== BPE_FORMAT) {
-    throw new Error(`${source} is not a BPE tokenizer file: expected "format": "${BPE_FORMAT}", got ${JSON.stringify((d as { format?: unknown } | null)?.format ?? null)}`);
+    throw new Error(
+      `${source} is not a BPE tokenizer file: expected "format": "${BPE_FORMAT}", got ${JSON.stringify((d as { format?: unknown } | null)?.format ?? null)}`,
+    );
   }
   if (d.version !== BPE_FORMAT_VERSION) {
-    throw new Error(`${source} has version ${JSON.stringify(d.version)}, but this library reads version ${BPE_FORMAT_VERSION}; update the library or re-save the tokenizer with this one`);
+    throw new Error(
+      `${source} has version ${JSON.stringify(d.version)}, but this library reads version ${BPE_FORMAT_VERSION}; update the library or re-save the tokenizer with this one`,
+    );
   }
   if (!Array.isArray(d.merges) || !d.merges.every((m) => Array.isArray(m) && m.length === 2)) {
     throw new Error(`${source} needs "merges" as a list of [a, b] id pairs`);
   }
-  if (d.pattern !== null && typeof d.pattern !== 'string') throw new Error(`${source} needs "pattern" as a string or null, got ${JSON.stringify(d.pattern)}`);
+  if (d.pattern !== null && typeof d.pattern !== 'string')
+    throw new Error(`${source} needs "pattern" as a string or null, got ${JSON.stringify(d.pattern)}`);
   if (d.counts !== undefined && (!Array.isArray(d.counts) || d.counts.length !== d.merges.length)) {
     throw new Error(`${source} has ${d.merges.length} merges but its "counts" does not list one count per merge`);
   }
@@ -78,7 +85,9 @@ export function loadBpe(file: string): BpeTokenizer {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read tokenizer file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check the path, or train and saveBpe one first`);
+    throw new Error(
+      `cannot read tokenizer file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check the path, or train and saveBpe one first`,
+    );
   }
   return bpeFromJson(text, file);
 }

@@ -41,7 +41,9 @@ export function trainBpe(text: string, options: BpeTrainOptions): BpeTokenizer {
   const pattern = options.pattern === undefined ? GPT4_SPLIT_PATTERN : options.pattern;
   const smallest = BYTE_VOCAB_SIZE + specialTokens.length;
   if (!Number.isInteger(vocabSize) || vocabSize < smallest) {
-    throw new Error(`vocabSize must be an integer of at least ${smallest} (256 bytes + ${specialTokens.length} special tokens), got ${vocabSize}`);
+    throw new Error(
+      `vocabSize must be an integer of at least ${smallest} (256 bytes + ${specialTokens.length} special tokens), got ${vocabSize}`,
+    );
   }
   const corpus = countChunks(text, pattern, specialTokens);
   const stats = new PairStats(corpus, vocabSize);
@@ -57,17 +59,27 @@ export function trainBpe(text: string, options: BpeTrainOptions): BpeTokenizer {
     merges.push([best.a, best.b]);
     counts.push(best.count);
     vocab.push(concatBytes(vocab[best.a], vocab[best.b]));
-    onMerge?.({ rank: merges.length - 1, pair: [best.a, best.b], id, count: best.count, text: describeBytes(vocab[id]) });
+    onMerge?.({
+      rank: merges.length - 1,
+      pair: [best.a, best.b],
+      id,
+      count: best.count,
+      text: describeBytes(vocab[id]),
+    });
   }
   return new BpeTokenizer({ merges, counts, pattern, specialTokens });
 }
 
 /** Distinct pre-split chunks of `text` as byte ids, with how often each occurs; special tokens are cut out. */
-function countChunks(text: string, pattern: string | null, specialTokens: readonly string[]): { words: number[][]; freq: number[] } {
+function countChunks(
+  text: string,
+  pattern: string | null,
+  specialTokens: readonly string[],
+): { words: number[][]; freq: number[] } {
   const regex = pattern === null ? null : compileSplitPattern(pattern);
   const counts = new Map<string, number>();
   for (const piece of splitOnSpecials(text, specialTokens)) {
-    const chunks = regex === null ? [piece] : piece.match(regex) ?? [];
+    const chunks = regex === null ? [piece] : (piece.match(regex) ?? []);
     for (const c of chunks) counts.set(c, (counts.get(c) ?? 0) + 1);
   }
   const words: number[][] = [];

@@ -87,10 +87,13 @@ export class BpeTokenizer implements Tokenizer {
     const id = BYTE_VOCAB_SIZE + i;
     const [a, b] = pair;
     if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b < 0 || a >= id || b >= id) {
-      throw new Error(`merge ${i} joins (${a}, ${b}), but only ids 0 to ${id - 1} exist before it; each merge may only join earlier ids`);
+      throw new Error(
+        `merge ${i} joins (${a}, ${b}), but only ids 0 to ${id - 1} exist before it; each merge may only join earlier ids`,
+      );
     }
     const key = a * this.keyBase + b;
-    if (this.mergedId.has(key)) throw new Error(`merge ${i} repeats the pair (${a}, ${b}), already merged into ${this.mergedId.get(key)}`);
+    if (this.mergedId.has(key))
+      throw new Error(`merge ${i} repeats the pair (${a}, ${b}), already merged into ${this.mergedId.get(key)}`);
     this.mergedId.set(key, id);
     const bytes = new Uint8Array(this.vocab[a].length + this.vocab[b].length);
     bytes.set(this.vocab[a]);
@@ -107,8 +110,12 @@ export class BpeTokenizer implements Tokenizer {
     const byId = new Set<number>();
     for (const [text, id] of entries) {
       if (text === '') throw new Error('a special token cannot be the empty string; use a marker like <|endoftext|>');
-      if (!Number.isInteger(id) || id < first) throw new Error(`special token ${JSON.stringify(text)} has id ${id}, but ids below ${first} belong to bytes and merges; give it an id of ${first} or more`);
-      if (byId.has(id)) throw new Error(`special token ${JSON.stringify(text)} reuses id ${id}; give each special token its own id`);
+      if (!Number.isInteger(id) || id < first)
+        throw new Error(
+          `special token ${JSON.stringify(text)} has id ${id}, but ids below ${first} belong to bytes and merges; give it an id of ${first} or more`,
+        );
+      if (byId.has(id))
+        throw new Error(`special token ${JSON.stringify(text)} reuses id ${id}; give each special token its own id`);
       byId.add(id);
     }
     return new Map(entries);
@@ -119,7 +126,10 @@ export class BpeTokenizer implements Tokenizer {
     const allowed = this.allowedSpecials(text, options.allowedSpecial ?? 'none_raise');
     if (allowed.length === 0) return this.encodeOrdinary(text);
     // Longest first, so that a special token that contains another wins.
-    const alternatives = allowed.sort((x, y) => y.length - x.length).map(escapeRegExp).join('|');
+    const alternatives = allowed
+      .sort((x, y) => y.length - x.length)
+      .map(escapeRegExp)
+      .join('|');
     const out: number[] = [];
     let pos = 0;
     for (const m of text.matchAll(new RegExp(alternatives, 'g'))) {
@@ -137,14 +147,22 @@ export class BpeTokenizer implements Tokenizer {
     if (allowed === 'none_raise') {
       for (const special of this.specialTokens.keys()) {
         if (text.includes(special)) {
-          throw new Error(`text contains the special token ${JSON.stringify(special)}; pass { allowedSpecial: 'all' } to encode it as one token, or 'none' to encode it as ordinary text`);
+          throw new Error(
+            `text contains the special token ${JSON.stringify(special)}; pass { allowedSpecial: 'all' } to encode it as one token, or 'none' to encode it as ordinary text`,
+          );
         }
       }
       return [];
     }
-    if (!Array.isArray(allowed)) throw new Error(`allowedSpecial must be 'all', 'none', 'none_raise' or a list of special tokens, got ${JSON.stringify(allowed)}`);
+    if (!Array.isArray(allowed))
+      throw new Error(
+        `allowedSpecial must be 'all', 'none', 'none_raise' or a list of special tokens, got ${JSON.stringify(allowed)}`,
+      );
     for (const special of allowed) {
-      if (!this.specialTokens.has(special)) throw new Error(`${JSON.stringify(special)} is not a special token of this tokenizer (it has ${JSON.stringify([...this.specialTokens.keys()])})`);
+      if (!this.specialTokens.has(special))
+        throw new Error(
+          `${JSON.stringify(special)} is not a special token of this tokenizer (it has ${JSON.stringify([...this.specialTokens.keys()])})`,
+        );
     }
     return [...allowed];
   }
@@ -157,7 +175,10 @@ export class BpeTokenizer implements Tokenizer {
     regex.lastIndex = 0;
     let pos = 0;
     for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
-      if (m[0] === '') throw new Error(`split pattern ${JSON.stringify(this.pattern)} matched the empty string at index ${m.index}; every alternative must consume at least one character`);
+      if (m[0] === '')
+        throw new Error(
+          `split pattern ${JSON.stringify(this.pattern)} matched the empty string at index ${m.index}; every alternative must consume at least one character`,
+        );
       // A pattern that skips characters must not lose them: the gap becomes a chunk of its own.
       if (m.index > pos) this.encodeChunkInto(text.slice(pos, m.index), out);
       this.encodeChunkInto(m[0], out);
@@ -207,7 +228,9 @@ export class BpeTokenizer implements Tokenizer {
     if (bytes !== undefined) return bytes.slice();
     const special = this.specialText.get(id);
     if (special !== undefined) return utf8Bytes(special);
-    throw new Error(`token id ${id} is not in this tokenizer's vocabulary of ${this.vocabSize} (ids 0 to ${this.vocabSize - 1})`);
+    throw new Error(
+      `token id ${id} is not in this tokenizer's vocabulary of ${this.vocabSize} (ids 0 to ${this.vocabSize - 1})`,
+    );
   }
 
   /** One token for display: its characters, with stray bytes of a split character as `<0xE5>`. */

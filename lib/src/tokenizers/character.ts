@@ -13,7 +13,8 @@ export class CharTokenizer implements Tokenizer {
   constructor(chars: Iterable<string>) {
     this.chars = [...new Set(chars)].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
     for (const c of this.chars) {
-      if ([...c].length !== 1) throw new Error(`CharTokenizer vocabulary entries must be single characters, got ${JSON.stringify(c)}`);
+      if ([...c].length !== 1)
+        throw new Error(`CharTokenizer vocabulary entries must be single characters, got ${JSON.stringify(c)}`);
     }
     this.ids = new Map(this.chars.map((c, i) => [c, i]));
   }
@@ -50,7 +51,10 @@ export class CharTokenizer implements Tokenizer {
     let out = '';
     for (let i = 0; i < ids.length; i++) {
       const c = this.chars[ids[i]];
-      if (c === undefined) throw new Error(`token id ${ids[i]} is out of range for a vocabulary of ${this.chars.length} characters (ids 0 to ${this.chars.length - 1})`);
+      if (c === undefined)
+        throw new Error(
+          `token id ${ids[i]} is out of range for a vocabulary of ${this.chars.length} characters (ids 0 to ${this.chars.length - 1})`,
+        );
       out += c;
     }
     return out;

@@ -20,16 +20,22 @@ interface GptEncodingModule {
   vocabularySize: number;
 }
 
-const encodings = new Map<GptEncodingName, { api: GptEncodingModule; ranks: readonly (string | readonly number[])[] }>();
+const encodings = new Map<
+  GptEncodingName,
+  { api: GptEncodingModule; ranks: readonly (string | readonly number[])[] }
+>();
 const NAMES: readonly GptEncodingName[] = ['r50k_base', 'cl100k_base', 'o200k_base'];
 
 function load(name: GptEncodingName): { api: GptEncodingModule; ranks: readonly (string | readonly number[])[] } {
-  if (!NAMES.includes(name)) throw new Error(`unknown GPT encoding ${JSON.stringify(name)}; use one of ${NAMES.join(', ')}`);
+  if (!NAMES.includes(name))
+    throw new Error(`unknown GPT encoding ${JSON.stringify(name)}; use one of ${NAMES.join(', ')}`);
   let entry = encodings.get(name);
   if (entry === undefined) {
     // The per-encoding entry points keep the other vocabularies unloaded; the rank table gives each token's exact bytes.
     const api = require(`gpt-tokenizer/cjs/encoding/${name}`) as GptEncodingModule;
-    const ranks = (require(`gpt-tokenizer/cjs/bpeRanks/${name}`) as { default: readonly (string | readonly number[])[] }).default;
+    const ranks = (
+      require(`gpt-tokenizer/cjs/bpeRanks/${name}`) as { default: readonly (string | readonly number[])[] }
+    ).default;
     entry = { api, ranks };
     encodings.set(name, entry);
   }

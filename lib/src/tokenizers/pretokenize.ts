@@ -18,7 +18,9 @@ export function compileSplitPattern(pattern: string): RegExp {
   try {
     return new RegExp(pattern, 'gu');
   } catch (err) {
-    throw new Error(`split pattern ${JSON.stringify(pattern)} is not a valid JavaScript regular expression (${(err as Error).message}); use GPT4_SPLIT_PATTERN or GPT2_SPLIT_PATTERN`);
+    throw new Error(
+      `split pattern ${JSON.stringify(pattern)} is not a valid JavaScript regular expression (${(err as Error).message}); use GPT4_SPLIT_PATTERN or GPT2_SPLIT_PATTERN`,
+    );
   }
 }
 

@@ -31,10 +31,14 @@ function checkedLocale(locale: string): string {
   try {
     supported = Intl.Segmenter.supportedLocalesOf([locale]);
   } catch {
-    throw new Error(`locale ${JSON.stringify(locale)} is not a valid BCP 47 tag; use one like 'zh', 'ja', 'th' or 'en'`);
+    throw new Error(
+      `locale ${JSON.stringify(locale)} is not a valid BCP 47 tag; use one like 'zh', 'ja', 'th' or 'en'`,
+    );
   }
   if (supported.length === 0) {
-    throw new Error(`Intl.Segmenter has no word data for locale ${JSON.stringify(locale)} in this Node.js build; use a Node.js with full ICU (the default since Node 13) or another locale`);
+    throw new Error(
+      `Intl.Segmenter has no word data for locale ${JSON.stringify(locale)} in this Node.js build; use a Node.js with full ICU (the default since Node 13) or another locale`,
+    );
   }
   return locale;
 }
@@ -91,7 +95,10 @@ export class WordTokenizer implements Tokenizer {
     const words: string[] = [];
     for (let i = 0; i < ids.length; i++) {
       const w = this.words[ids[i]];
-      if (w === undefined) throw new Error(`token id ${ids[i]} is out of range for a vocabulary of ${this.words.length} words (ids 0 to ${this.words.length - 1})`);
+      if (w === undefined)
+        throw new Error(
+          `token id ${ids[i]} is out of range for a vocabulary of ${this.words.length} words (ids 0 to ${this.words.length - 1})`,
+        );
       words.push(w);
     }
     const language = (this.locale ?? 'en').toLowerCase().split('-')[0];

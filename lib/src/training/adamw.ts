@@ -99,10 +99,17 @@ export function adamwUpdateReference(
 }
 
 /** One AdamW update of params from grads {name: same shape}; names without a gradient (frozen) are left alone. */
-export function adamwStep(state: AdamWState, params: Params, grads: NamedTensors, lr: number, options: AdamWStepOptions = {}): void {
+export function adamwStep(
+  state: AdamWState,
+  params: Params,
+  grads: NamedTensors,
+  lr: number,
+  options: AdamWStepOptions = {},
+): void {
   if (!(lr >= 0) || !Number.isFinite(lr)) throw new Error(`learning rate must be a finite number >= 0, got ${lr}`);
   const { gradScale } = options;
-  if (gradScale && gradScale.rank !== 0) throw new Error(`gradScale must be a scalar (), got shape [${gradScale.shape}]`);
+  if (gradScale && gradScale.rank !== 0)
+    throw new Error(`gradScale must be a scalar (), got shape [${gradScale.shape}]`);
   state.step += 1;
   const t = state.step;
   const bc1 = 1 - state.beta1 ** t;
@@ -115,7 +122,10 @@ export function adamwStep(state: AdamWState, params: Params, grads: NamedTensors
       const p = params[name];
       const m = state.m[name];
       const v = state.v[name];
-      if (!p || !m || !v) throw new Error(`gradient for "${name}" has no parameter or optimizer state; was the optimizer created for these params?`);
+      if (!p || !m || !v)
+        throw new Error(
+          `gradient for "${name}" has no parameter or optimizer state; was the optimizer created for these params?`,
+        );
       const h: AdamWUpdate = {
         lr,
         beta1: state.beta1,

@@ -62,7 +62,8 @@ export interface CharGPTRun {
 
 /** The GPT training loss: cross-entropy of gptForward(batch.x) (B, T, V) against batch.y (B, T), dropout seeded per step. */
 export function gptLoss(config: GPTConfig): LossFn<LMBatch> {
-  return (params, batch, ctx) => crossEntropy(gptForward(params, config, batch.x, { training: ctx.training, seed: ctx.seed }), batch.y);
+  return (params, batch, ctx) =>
+    crossEntropy(gptForward(params, config, batch.x, { training: ctx.training, seed: ctx.seed }), batch.y);
 }
 
 /** Tokenize `text`, split it, and train a GPT on it with AdamW, warm-up and cosine decay. */
@@ -127,20 +128,44 @@ export interface CharGPTMeta {
 }
 
 /** Save a character GPT (config, params, optimizer, step, vocabulary) atomically to `file`. */
-export async function saveCharGPT(file: string, run: Pick<CharGPTRun, 'params' | 'config' | 'tokenizer'> & { result?: TrainResult; note?: string }): Promise<void> {
+export async function saveCharGPT(
+  file: string,
+  run: Pick<CharGPTRun, 'params' | 'config' | 'tokenizer'> & { result?: TrainResult; note?: string },
+): Promise<void> {
   const meta: CharGPTMeta = {
     tokenizer: { kind: 'char', chars: [...run.tokenizer.chars] },
     note: run.note,
     valLoss: run.result?.evals.at(-1)?.valLoss,
   };
-  await saveCheckpoint(file, { config: run.config, params: run.params, optimizer: run.result?.optimizer, step: run.result?.step ?? 0, meta });
+  await saveCheckpoint(file, {
+    config: run.config,
+    params: run.params,
+    optimizer: run.result?.optimizer,
+    step: run.result?.step ?? 0,
+    meta,
+  });
 }
 
 /** Load a character GPT saved by saveCharGPT: params, config, tokenizer, optimizer and step. */
-export function loadCharGPT(file: string): { params: Params; config: GPTConfig; tokenizer: CharTokenizer; optimizer?: AdamWState; step: number; meta: CharGPTMeta } {
+export function loadCharGPT(file: string): {
+  params: Params;
+  config: GPTConfig;
+  tokenizer: CharTokenizer;
+  optimizer?: AdamWState;
+  step: number;
+  meta: CharGPTMeta;
+} {
   const ckpt = loadCheckpoint<GPTConfig, CharGPTMeta>(file);
-  if (ckpt.meta?.tokenizer?.kind !== 'char') throw new Error(`${file} has no character vocabulary in its metadata: it was not saved by saveCharGPT`);
-  return { params: ckpt.params, config: ckpt.config, tokenizer: new CharTokenizer(ckpt.meta.tokenizer.chars), optimizer: ckpt.optimizer, step: ckpt.step, meta: ckpt.meta };
+  if (ckpt.meta?.tokenizer?.kind !== 'char')
+    throw new Error(`${file} has no character vocabulary in its metadata: it was not saved by saveCharGPT`);
+  return {
+    params: ckpt.params,
+    config: ckpt.config,
+    tokenizer: new CharTokenizer(ckpt.meta.tokenizer.chars),
+    optimizer: ckpt.optimizer,
+    step: ckpt.step,
+    meta: ckpt.meta,
+  };
 }
 
 /** The folder every checkpoint of the course goes to, `<repository>/.checkpoints`: the notebooks and `npm run train:gpt` share it. */
@@ -172,7 +197,9 @@ export async function loadOrTrainCharGPT(
   if (fs.existsSync(file)) {
     const model = loadCharGPT(file);
     const loss = model.meta.valLoss !== undefined ? `, validation loss ${model.meta.valLoss.toFixed(3)}` : '';
-    console.log(`Using the model saved at ${shown} (step ${model.step}${loss}${model.meta.note ? `; ${model.meta.note}` : ''}).`);
+    console.log(
+      `Using the model saved at ${shown} (step ${model.step}${loss}${model.meta.note ? `; ${model.meta.note}` : ''}).`,
+    );
     return { ...model, trainedNow: false };
   }
   console.log(

@@ -52,7 +52,8 @@ export async function saveCheckpoint(file: string, ckpt: Checkpoint): Promise<vo
   const chunks: Buffer[] = [];
   let offset = 0;
   for (const { group, name, t } of tensors) {
-    if (t.dtype !== 'float32' && t.dtype !== 'int32') throw new Error(`checkpoint supports float32 and int32 tensors; "${name}" is ${t.dtype}`);
+    if (t.dtype !== 'float32' && t.dtype !== 'int32')
+      throw new Error(`checkpoint supports float32 and int32 tensors; "${name}" is ${t.dtype}`);
     const values = (await t.data()) as Float32Array | Int32Array;
     const buf = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
     entries.push({ group, name, shape: t.shape, dtype: t.dtype, offset, bytes: buf.byteLength });
@@ -64,7 +65,14 @@ export async function saveCheckpoint(file: string, ckpt: Checkpoint): Promise<vo
     const { m: _m, v: _v, ...rest } = ckpt.optimizer;
     optimizer = rest;
   }
-  const header: Header = { format: FORMAT, step: ckpt.step, config: ckpt.config, meta: ckpt.meta ?? null, optimizer, tensors: entries };
+  const header: Header = {
+    format: FORMAT,
+    step: ckpt.step,
+    config: ckpt.config,
+    meta: ckpt.meta ?? null,
+    optimizer,
+    tensors: entries,
+  };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const len = Buffer.alloc(4);
   len.writeUInt32LE(json.byteLength);
@@ -83,13 +91,16 @@ export async function saveCheckpoint(file: string, ckpt: Checkpoint): Promise<vo
 
 /** Load a checkpoint: new tf.Variables for params (and AdamW moments if saved), bit-identical to what was saved. */
 export function loadCheckpoint<Config = unknown, Meta = unknown>(file: string): Checkpoint<Config, Meta> {
-  if (!fs.existsSync(file)) throw new Error(`no checkpoint at ${file}: train one first (see chapter 7) or check the path`);
+  if (!fs.existsSync(file))
+    throw new Error(`no checkpoint at ${file}: train one first (see chapter 7) or check the path`);
   const bytes = fs.readFileSync(file);
-  if (bytes.subarray(0, MAGIC.length).toString('ascii') !== MAGIC) throw new Error(`${file} is not a how-llms-work checkpoint (bad magic bytes)`);
+  if (bytes.subarray(0, MAGIC.length).toString('ascii') !== MAGIC)
+    throw new Error(`${file} is not a how-llms-work checkpoint (bad magic bytes)`);
   const jsonLen = bytes.readUInt32LE(MAGIC.length);
   const jsonStart = MAGIC.length + 4;
   const header = JSON.parse(bytes.subarray(jsonStart, jsonStart + jsonLen).toString('utf8')) as Header;
-  if (header.format !== FORMAT) throw new Error(`${file} has checkpoint format ${header.format}; this library reads format ${FORMAT}`);
+  if (header.format !== FORMAT)
+    throw new Error(`${file} has checkpoint format ${header.format}; this library reads format ${FORMAT}`);
   const dataStart = jsonStart + jsonLen + ((4 - ((jsonStart + jsonLen) % 4)) % 4);
   // Copy into a fresh aligned buffer: Buffers from readFileSync may share an unaligned pool.
   const data = new Uint8Array(bytes.subarray(dataStart)).buffer;
@@ -98,8 +109,10 @@ export function loadCheckpoint<Config = unknown, Meta = unknown>(file: string): 
   const v: Record<string, tf.Variable> = {};
   const stamp = `${Date.now()}.${++loads}`;
   for (const e of header.tensors) {
-    if (e.offset + e.bytes > data.byteLength) throw new Error(`${file} is truncated: tensor "${e.name}" runs past the end; save it again`);
-    const values = e.dtype === 'int32' ? new Int32Array(data, e.offset, e.bytes / 4) : new Float32Array(data, e.offset, e.bytes / 4);
+    if (e.offset + e.bytes > data.byteLength)
+      throw new Error(`${file} is truncated: tensor "${e.name}" runs past the end; save it again`);
+    const values =
+      e.dtype === 'int32' ? new Int32Array(data, e.offset, e.bytes / 4) : new Float32Array(data, e.offset, e.bytes / 4);
     const t = tf.tensor(values, e.shape, e.dtype);
     const trainable = e.group === 'param';
     // TF.js variable names are global: suffix them so a loaded copy can live beside the original.
@@ -108,7 +121,13 @@ export function loadCheckpoint<Config = unknown, Meta = unknown>(file: string): 
     (e.group === 'param' ? params : e.group === 'adamw.m' ? m : v)[e.name] = variable;
   }
   const optimizer = header.optimizer ? { ...header.optimizer, m, v } : undefined;
-  return { config: header.config as Config, params, step: header.step, optimizer, meta: (header.meta ?? undefined) as Meta };
+  return {
+    config: header.config as Config,
+    params,
+    step: header.step,
+    optimizer,
+    meta: (header.meta ?? undefined) as Meta,
+  };
 }
 
 let loads = 0;

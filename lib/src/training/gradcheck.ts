@@ -12,7 +12,11 @@ export interface GradCheckResult {
 }
 
 /** Check f: x (any shape) → scalar at `samples` random coordinates of x with central differences of step h. */
-export function gradientCheck(f: (x: tf.Tensor) => tf.Scalar, x: tf.Tensor, options: { h?: number; samples?: number; seed?: number } = {}): GradCheckResult {
+export function gradientCheck(
+  f: (x: tf.Tensor) => tf.Scalar,
+  x: tf.Tensor,
+  options: { h?: number; samples?: number; seed?: number } = {},
+): GradCheckResult {
   const h = options.h ?? 1e-2; // float32: smaller steps drown in rounding error
   const rng = new Rng(options.seed ?? 0);
   const analyticT = tf.tidy(() => tf.grad(f)(x));

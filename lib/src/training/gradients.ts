@@ -22,7 +22,9 @@ export function trainableNames(params: Params, frozen: NameFilter = []): string[
   if (Array.isArray(frozen)) {
     for (const pattern of frozen) {
       if (!names.some((n) => nameMatcher([pattern])(n))) {
-        throw new Error(`frozen pattern "${pattern}" matches no parameter; names look like ${names.slice(0, 3).join(', ')}`);
+        throw new Error(
+          `frozen pattern "${pattern}" matches no parameter; names look like ${names.slice(0, 3).join(', ')}`,
+        );
       }
     }
   }
@@ -32,10 +34,15 @@ export function trainableNames(params: Params, frozen: NameFilter = []): string[
 }
 
 /** Loss value () and gradients {name: same shape as the parameter} for the trainable names. Caller disposes both. */
-export function lossAndGrads(lossFn: () => tf.Scalar, params: Params, names: string[] = Object.keys(params)): { loss: tf.Scalar; grads: NamedTensors } {
+export function lossAndGrads(
+  lossFn: () => tf.Scalar,
+  params: Params,
+  names: string[] = Object.keys(params),
+): { loss: tf.Scalar; grads: NamedTensors } {
   const varList = names.map((n) => {
     const v = params[n];
-    if (!v) throw new Error(`no parameter named "${n}"; known names start ${Object.keys(params).slice(0, 3).join(', ')}`);
+    if (!v)
+      throw new Error(`no parameter named "${n}"; known names start ${Object.keys(params).slice(0, 3).join(', ')}`);
     return v;
   });
   const { value, grads } = tf.variableGrads(lossFn, varList);
@@ -61,7 +68,8 @@ export function accumulatedLossAndGrads(
   params: Params,
   names: string[] = Object.keys(params),
 ): { loss: tf.Scalar; grads: NamedTensors } {
-  if (!Number.isInteger(microBatches) || microBatches < 1) throw new Error(`micro-batches must be a positive integer, got ${microBatches}`);
+  if (!Number.isInteger(microBatches) || microBatches < 1)
+    throw new Error(`micro-batches must be a positive integer, got ${microBatches}`);
   if (microBatches === 1) return lossAndGrads(() => lossOf(0), params, names);
   let total: { loss: tf.Scalar; grads: NamedTensors } | undefined;
   for (let i = 0; i < microBatches; i++) {
@@ -87,7 +95,10 @@ export function microBatch<T extends { [K in keyof T]: tf.Tensor }>(batch: T, sl
   const out: Record<string, tf.Tensor> = {};
   for (const [key, t] of Object.entries(batch) as [string, tf.Tensor][]) {
     const B = t.shape[0];
-    if (B % microBatches !== 0) throw new Error(`batch of ${B} rows does not split into ${microBatches} equal micro-batches: pick a divisor of ${B}`);
+    if (B % microBatches !== 0)
+      throw new Error(
+        `batch of ${B} rows does not split into ${microBatches} equal micro-batches: pick a divisor of ${B}`,
+      );
     const rows = B / microBatches;
     out[key] = t.slice(slice * rows, rows);
   }

@@ -28,10 +28,15 @@ export function logSoftmaxStable(logits: tf.Tensor): tf.Tensor {
  */
 export function crossEntropy(logits: tf.Tensor, targets: tf.Tensor, options: CrossEntropyOptions = {}): tf.Scalar {
   const V = logits.shape[logits.shape.length - 1];
-  if (targets.dtype !== 'int32') throw new Error(`crossEntropy targets must be int32 token ids, got dtype ${targets.dtype}: build them with tf.tensor(ids, shape, 'int32')`);
+  if (targets.dtype !== 'int32')
+    throw new Error(
+      `crossEntropy targets must be int32 token ids, got dtype ${targets.dtype}: build them with tf.tensor(ids, shape, 'int32')`,
+    );
   const want = logits.shape.slice(0, -1).join(',');
   if (targets.shape.join(',') !== want) {
-    throw new Error(`crossEntropy targets shape [${targets.shape}] must equal logits shape without the last axis [${want}]`);
+    throw new Error(
+      `crossEntropy targets shape [${targets.shape}] must equal logits shape without the last axis [${want}]`,
+    );
   }
   if (options.mask && options.mask.shape.join(',') !== want) {
     throw new Error(`crossEntropy mask shape [${options.mask.shape}] must equal targets shape [${want}]`);
@@ -80,11 +85,19 @@ function checkTargets(targets: tf.Tensor, V: number, ignoreIndex: number | undef
 }
 
 /** One-hot targets (N, V) and per-position weights (N, 1) that sum to 1 over the positions that count. */
-function targetWeights(targets: tf.Tensor, V: number, options: CrossEntropyOptions): { onehot: tf.Tensor; scale: tf.Tensor } {
+function targetWeights(
+  targets: tf.Tensor,
+  V: number,
+  options: CrossEntropyOptions,
+): { onehot: tf.Tensor; scale: tf.Tensor } {
   return tf.tidy(() => targetWeightsUntidied(targets, V, options));
 }
 
-function targetWeightsUntidied(targets: tf.Tensor, V: number, options: CrossEntropyOptions): { onehot: tf.Tensor; scale: tf.Tensor } {
+function targetWeightsUntidied(
+  targets: tf.Tensor,
+  V: number,
+  options: CrossEntropyOptions,
+): { onehot: tf.Tensor; scale: tf.Tensor } {
   const N = targets.size;
   const flat = targets.reshape([N]); // (N)
   let weight: tf.Tensor = tf.ones([N]); // (N)
@@ -101,6 +114,7 @@ function targetWeightsUntidied(targets: tf.Tensor, V: number, options: CrossEntr
 
 /** Perplexity from a mean cross-entropy in nats: exp(loss), the effective number of equally likely choices. */
 export function perplexity(loss: number): number {
-  if (!Number.isFinite(loss) || loss < 0) throw new Error(`perplexity needs a finite, non-negative loss in nats, got ${loss}`);
+  if (!Number.isFinite(loss) || loss < 0)
+    throw new Error(`perplexity needs a finite, non-negative loss in nats, got ${loss}`);
   return Math.exp(loss);
 }

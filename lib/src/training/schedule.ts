@@ -18,7 +18,9 @@ export function warmupCosineLr(step: number, o: WarmupCosineOptions): number {
     throw new Error(`need 0 <= minLr <= maxLr and maxLr > 0, got minLr ${o.minLr}, maxLr ${o.maxLr}`);
   }
   if (!(o.warmupSteps >= 0) || !(o.decaySteps >= o.warmupSteps)) {
-    throw new Error(`need 0 <= warmupSteps <= decaySteps, got warmupSteps ${o.warmupSteps}, decaySteps ${o.decaySteps}`);
+    throw new Error(
+      `need 0 <= warmupSteps <= decaySteps, got warmupSteps ${o.warmupSteps}, decaySteps ${o.decaySteps}`,
+    );
   }
   // (step + 1) so that step 0 already trains a little instead of wasting a step at lr 0.
   if (step < o.warmupSteps) return (o.maxLr * (step + 1)) / o.warmupSteps;

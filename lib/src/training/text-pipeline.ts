@@ -49,7 +49,13 @@ export function fitToVocabulary(text: string, vocabulary: Iterable<string>): { t
 /** Tokenised sentences (words) back to plain text, one sentence per line, no space before punctuation. */
 export function sentencesToText(sentences: string[][]): string {
   return sentences
-    .map((words) => words.join(' ').replace(/ ([.,;:!?')])/g, '$1').replace(/([(`]) /g, '$1').replace(/``|''/g, '"'))
+    .map((words) =>
+      words
+        .join(' ')
+        .replace(/ ([.,;:!?')])/g, '$1')
+        .replace(/([(`]) /g, '$1')
+        .replace(/``|''/g, '"'),
+    )
     .join('\n');
 }
 

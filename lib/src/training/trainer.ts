@@ -121,8 +121,10 @@ export async function train<Batch>(o: TrainOptions<Batch>): Promise<TrainResult>
   const evalIters = o.evalIters ?? 5;
   const logEvery = o.logEvery ?? Math.max(1, Math.floor(evalEvery / 5));
   const clipNorm = o.clipNorm ?? 1.0;
-  if (!Number.isInteger(o.steps) || o.steps < 0) throw new Error(`steps must be a non-negative integer, got ${o.steps}`);
-  if (!Number.isInteger(evalIters) || evalIters < 1) throw new Error(`evalIters must be a positive integer, got ${evalIters}`);
+  if (!Number.isInteger(o.steps) || o.steps < 0)
+    throw new Error(`steps must be a non-negative integer, got ${o.steps}`);
+  if (!Number.isInteger(evalIters) || evalIters < 1)
+    throw new Error(`evalIters must be a positive integer, got ${evalIters}`);
   if (o.earlyStop && !o.valBatch) throw new Error('early stopping watches the validation loss: pass valBatch too');
   const names = trainableNames(o.params, o.frozen ?? []);
   const optimizer = o.optimizer ?? createAdamW(o.params, o.adamw);
@@ -137,7 +139,9 @@ export async function train<Batch>(o: TrainOptions<Batch>): Promise<TrainResult>
 
   const evaluate = (step: number): EvalPoint => {
     const trainLoss = estimateLoss(o.params, o.loss, o.trainBatch, evalIters, new Rng(seed + EVAL_SEED_OFFSET));
-    const valLoss = o.valBatch ? estimateLoss(o.params, o.loss, o.valBatch, evalIters, new Rng(seed + EVAL_SEED_OFFSET + 1)) : undefined;
+    const valLoss = o.valBatch
+      ? estimateLoss(o.params, o.loss, o.valBatch, evalIters, new Rng(seed + EVAL_SEED_OFFSET + 1))
+      : undefined;
     const point = { step, trainLoss, valLoss };
     evals.push(point);
     o.onProgress?.({ step, lr: lrAt(step), trainLoss, valLoss, elapsedMs: Date.now() - started });
@@ -166,7 +170,11 @@ export async function train<Batch>(o: TrainOptions<Batch>): Promise<TrainResult>
     const lr = lrAt(step);
     const batch = o.trainBatch(rng);
     const stepSeed = rng.seed();
-    const { loss, grads } = lossAndGrads(() => o.loss(o.params, batch, { training: true, step, seed: stepSeed }), o.params, names);
+    const { loss, grads } = lossAndGrads(
+      () => o.loss(o.params, batch, { training: true, step, seed: stepSeed }),
+      o.params,
+      names,
+    );
     // Clipping as a factor the optimizer applies: no scaled copy of every gradient.
     const { scale, norm } = clipScale(grads, clipNorm);
     adamwStep(optimizer, o.params, grads, lr, { gradScale: scale });
@@ -174,7 +182,10 @@ export async function train<Batch>(o: TrainOptions<Batch>): Promise<TrainResult>
       // The only per-step host read, every logEvery steps.
       const value = loss.dataSync()[0];
       const gradNorm = norm.dataSync()[0];
-      if (!Number.isFinite(value)) throw new Error(`training loss became ${value} at step ${step}: lower the learning rate (${lr}) or check the data`);
+      if (!Number.isFinite(value))
+        throw new Error(
+          `training loss became ${value} at step ${step}: lower the learning rate (${lr}) or check the data`,
+        );
       losses.push({ step: step + 1, loss: value });
       o.onProgress?.({ step: step + 1, lr, loss: value, gradNorm, elapsedMs: Date.now() - started });
       await yieldToEventLoop();
@@ -184,7 +195,15 @@ export async function train<Batch>(o: TrainOptions<Batch>): Promise<TrainResult>
     disposeAll(grads);
   }
   if (stopReason !== 'early-stop' && o.steps > 0) evaluate(step);
-  return { step, evals, losses, optimizer, stoppedEarly: stopReason !== 'steps', stopReason, elapsedMs: Date.now() - started };
+  return {
+    step,
+    evals,
+    losses,
+    optimizer,
+    stoppedEarly: stopReason !== 'steps',
+    stopReason,
+    elapsedMs: Date.now() - started,
+  };
 }
 
 function disposeAll(named: NamedTensors): void {

@@ -5,7 +5,19 @@ import { plotlyBundle } from './plotly';
 
 /** Plotly's name for an Observable Plot colour scheme the course uses (viridis, rdbu, blues, …); Viridis otherwise. */
 function plotlyColorscale(scheme: string): string {
-  const known: Record<string, string> = { viridis: 'Viridis', rdbu: 'RdBu', blues: 'Blues', reds: 'Reds', greens: 'Greens', greys: 'Greys', ylorrd: 'YlOrRd', magma: 'Hot', inferno: 'Hot', cividis: 'Cividis', symmetric: 'RdBu' };
+  const known: Record<string, string> = {
+    viridis: 'Viridis',
+    rdbu: 'RdBu',
+    blues: 'Blues',
+    reds: 'Reds',
+    greens: 'Greens',
+    greys: 'Greys',
+    ylorrd: 'YlOrRd',
+    magma: 'Hot',
+    inferno: 'Hot',
+    cividis: 'Cividis',
+    symmetric: 'RdBu',
+  };
   return known[scheme.toLowerCase()] ?? 'Viridis';
 }
 
@@ -31,10 +43,13 @@ export function heatmapBundle(matrix: number[][], options: HeatmapOptions = {}):
   const xs = options.x ?? Array.from({ length: cols }, (_, i) => i);
   const ys = options.y ?? Array.from({ length: rows }, (_, i) => i);
   if (xs.length !== cols || ys.length !== rows) {
-    throw new Error(`heatmap labels do not fit a ${rows}x${cols} matrix: got ${ys.length} row and ${xs.length} column labels`);
+    throw new Error(
+      `heatmap labels do not fit a ${rows}x${cols} matrix: got ${ys.length} row and ${xs.length} column labels`,
+    );
   }
   // Band scales need distinct names: positions keep their order, repeated tokens get a suffix.
-  const unique = (labels: (string | number)[]) => labels.map((l, i) => (labels.indexOf(l) === i ? String(l) : `${l}\u200b${i}`));
+  const unique = (labels: (string | number)[]) =>
+    labels.map((l, i) => (labels.indexOf(l) === i ? String(l) : `${l}\u200b${i}`));
   const ux = unique(xs);
   const uy = unique(ys);
   const cells = matrix.flatMap((row, r) => row.map((value, c) => ({ x: ux[c], y: uy[r], value })));
@@ -46,10 +61,20 @@ export function heatmapBundle(matrix: number[][], options: HeatmapOptions = {}):
     width: options.width,
     height,
     padding: 0,
-    x: { type: 'band', label: options.xLabel ?? null, domain: ux, tickRotate: cols > 12 ? -60 : 0, ticks: small ? undefined : [] },
+    x: {
+      type: 'band',
+      label: options.xLabel ?? null,
+      domain: ux,
+      tickRotate: cols > 12 ? -60 : 0,
+      ticks: small ? undefined : [],
+    },
     y: { type: 'band', label: options.yLabel ?? null, domain: uy, ticks: small ? undefined : [] },
     // The ramp legend's first tick label sits on its left edge: a margin keeps "0.0" whole.
-    color: { scheme: scheme as Plot.ColorScheme, legend: true, ...({ marginLeft: 16, marginRight: 16, width: 272 } as object) },
+    color: {
+      scheme: scheme as Plot.ColorScheme,
+      legend: true,
+      ...({ marginLeft: 16, marginRight: 16, width: 272 } as object),
+    },
     marks: [Plot.cell(cells, { x: 'x', y: 'y', fill: 'value', inset: 0 })],
   });
   // Plotly merges repeated category names, so cells sit at their indices and the labels are tick texts.
@@ -91,7 +116,8 @@ export function heatmap(matrix: number[][], options: HeatmapOptions = {}): void 
 /** The bundle of an HTML table of rows (objects with the same keys); numbers are shown with 4 significant digits. */
 export function tableBundle(rows: Record<string, unknown>[], options: { caption?: string } = {}): MimeBundle {
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const fmt = (v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)).toString() : String(v ?? ''));
+  const fmt = (v: unknown) =>
+    typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)).toString() : String(v ?? '');
   const head = `<tr>${columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr>`;
   const body = rows.map((r) => `<tr>${columns.map((c) => `<td>${escapeHtml(fmt(r[c]))}</td>`).join('')}</tr>`).join('');
   const caption = options.caption ? `<caption>${escapeHtml(options.caption)}</caption>` : '';
@@ -106,5 +132,9 @@ export function table(rows: Record<string, unknown>[], options: { caption?: stri
 
 /** Show Markdown (`show('**bold**')`) or HTML (`show('<b>bold</b>', 'html')`). */
 export function show(content: string, kind: 'markdown' | 'html' = 'markdown'): void {
-  display(kind === 'markdown' ? { 'text/markdown': content, 'text/plain': content } : { 'text/html': content, 'text/plain': content });
+  display(
+    kind === 'markdown'
+      ? { 'text/markdown': content, 'text/plain': content }
+      : { 'text/html': content, 'text/plain': content },
+  );
 }

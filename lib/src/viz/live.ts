@@ -44,7 +44,9 @@ function throttled(minIntervalMs: number, draw: () => void): { maybe(): void; no
  * interactive one (hover a point for its step and loss); optional reference line such as log(V). The legend names
  * only the curves that have points.
  */
-export function liveLossChart(options: { title?: string; reference?: { y: number; label: string }; minIntervalMs?: number } = {}): LiveLossChart {
+export function liveLossChart(
+  options: { title?: string; reference?: { y: number; label: string }; minIntervalMs?: number } = {},
+): LiveLossChart {
   const output = new LiveOutput();
   const points: LossPoint[] = [];
   const title = options.title ?? 'Loss';
@@ -56,7 +58,10 @@ export function liveLossChart(options: { title?: string; reference?: { y: number
     const splits = ['train', 'validation'].filter((split) => rows.some((r) => r.split === split));
     const marks: Plot.Markish[] = [
       Plot.line(rows, { x: 'step', y: 'loss', stroke: 'split', z: 'split' }),
-      Plot.dot(rows.filter((r) => r.split === 'validation'), { x: 'step', y: 'loss', fill: 'split', r: 2 }),
+      Plot.dot(
+        rows.filter((r) => r.split === 'validation'),
+        { x: 'step', y: 'loss', fill: 'split', r: 2 },
+      ),
     ];
     if (options.reference) {
       marks.push(Plot.ruleY([options.reference.y], { stroke: 'gray', strokeDasharray: '4,3' }));
@@ -99,8 +104,33 @@ export function liveLossChart(options: { title?: string; reference?: { y: number
           xaxis: { title: { text: 'step' } },
           yaxis: { title: { text: 'loss' } },
           hovermode: 'closest',
-          shapes: reference ? [{ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: reference.y, y1: reference.y, line: { color: 'gray', dash: 'dash', width: 1 } }] : [],
-          annotations: reference ? [{ xref: 'paper', x: 1, y: reference.y, text: escapeHtml(reference.label), showarrow: false, xanchor: 'right', yanchor: 'bottom', font: { color: 'gray' } }] : [],
+          shapes: reference
+            ? [
+                {
+                  type: 'line',
+                  xref: 'paper',
+                  x0: 0,
+                  x1: 1,
+                  y0: reference.y,
+                  y1: reference.y,
+                  line: { color: 'gray', dash: 'dash', width: 1 },
+                },
+              ]
+            : [],
+          annotations: reference
+            ? [
+                {
+                  xref: 'paper',
+                  x: 1,
+                  y: reference.y,
+                  text: escapeHtml(reference.label),
+                  showarrow: false,
+                  xanchor: 'right',
+                  yanchor: 'bottom',
+                  font: { color: 'gray' },
+                },
+              ]
+            : [],
         },
         {},
         plotMarkup(staticOptions).markup,

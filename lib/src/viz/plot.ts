@@ -25,7 +25,9 @@ function fakeCanvas() {
     height: 150,
     getContext: () => context,
     toDataURL() {
-      const rects = cells.map((c) => `<rect x="${c.x}" y="${c.y}" width="${c.w}" height="${c.h}" fill="${c.fill}"/>`).join('');
+      const rects = cells
+        .map((c) => `<rect x="${c.x}" y="${c.y}" width="${c.w}" height="${c.h}" fill="${c.fill}"/>`)
+        .join('');
       const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${this.width}" height="${this.height}" preserveAspectRatio="none">${rects}</svg>`;
       return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
     },
@@ -47,12 +49,19 @@ export function plotMarkup(options: Plot.PlotOptions): { markup: string; kind: '
     element.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
     return { markup: element.outerHTML, kind: 'svg' };
   }
-  for (const svg of Array.from(element.querySelectorAll('svg'))) svg.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  for (const svg of Array.from(element.querySelectorAll('svg')))
+    svg.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   // Plot writes a figure's title and subtitle as <h2> and <h3>, which notebooks and the website style (and list) as
   // section headings: they become plain captions.
   const markup = element.outerHTML
-    .replace(/<h2>([\s\S]*?)<\/h2>/, '<div class="chart-title" style="font-weight:600;font-size:14px;line-height:1.3;margin:0 0 2px">$1</div>')
-    .replace(/<h3>([\s\S]*?)<\/h3>/, '<div class="chart-subtitle" style="font-size:12px;line-height:1.3;opacity:0.8;margin:0 0 4px">$1</div>');
+    .replace(
+      /<h2>([\s\S]*?)<\/h2>/,
+      '<div class="chart-title" style="font-weight:600;font-size:14px;line-height:1.3;margin:0 0 2px">$1</div>',
+    )
+    .replace(
+      /<h3>([\s\S]*?)<\/h3>/,
+      '<div class="chart-subtitle" style="font-size:12px;line-height:1.3;opacity:0.8;margin:0 0 4px">$1</div>',
+    );
   return { markup, kind: 'figure' };
 }
 

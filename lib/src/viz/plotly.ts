@@ -70,10 +70,16 @@ export function plotlyStaticMarkup(data: PlotlyTrace[], layout: PlotlyLayout = {
       else {
         const mode = String(trace.mode ?? 'lines');
         if (mode.includes('lines')) marks.push(Plot.line(rows, { x: 'x', y: 'y', stroke: 'name' }));
-        if (mode.includes('markers')) marks.push(Plot.dot(rows, { x: 'x', y: 'y', fill: 'name', r: mode.includes('text') ? 4 : 2 }));
+        if (mode.includes('markers'))
+          marks.push(Plot.dot(rows, { x: 'x', y: 'y', fill: 'name', r: mode.includes('text') ? 4 : 2 }));
         if (mode.includes('text') && Array.isArray(trace.text)) {
           const labels = trace.text as unknown[];
-          marks.push(Plot.text(rows.map((r, j) => ({ ...r, label: String(labels[j] ?? '') })), { x: 'x', y: 'y', text: 'label', dy: -8 }));
+          marks.push(
+            Plot.text(
+              rows.map((r, j) => ({ ...r, label: String(labels[j] ?? '') })),
+              { x: 'x', y: 'y', text: 'label', dy: -8 },
+            ),
+          );
         }
       }
     }
@@ -85,7 +91,9 @@ export function plotlyStaticMarkup(data: PlotlyTrace[], layout: PlotlyLayout = {
     x: { label: titleText(xaxis.title) ?? null, ...(colorLegend ? { type: 'band' as const } : {}) },
     y: { label: titleText(yaxis.title) ?? null, grid: !colorLegend, ...(colorLegend ? { type: 'band' as const } : {}) },
     color: colorLegend ? { legend: true, scheme: 'viridis' } : { legend: data.length > 1 },
-    marks: marks.length ? marks : [Plot.text(['(interactive chart: open in Jupyter to see it)'], { frameAnchor: 'middle' })],
+    marks: marks.length
+      ? marks
+      : [Plot.text(['(interactive chart: open in Jupyter to see it)'], { frameAnchor: 'middle' })],
   });
   return markup;
 }
@@ -94,7 +102,12 @@ export function plotlyStaticMarkup(data: PlotlyTrace[], layout: PlotlyLayout = {
  * The MIME bundle of a Plotly chart: Plotly's JSON, and HTML with a static SVG that turns interactive where scripts
  * run. `staticMarkup` replaces the automatic SVG stand-in (heatmaps and loss charts pass their own Plot drawing).
  */
-export function plotlyBundle(data: PlotlyTrace[], layout: PlotlyLayout = {}, config: Record<string, unknown> = {}, staticMarkup?: string): MimeBundle {
+export function plotlyBundle(
+  data: PlotlyTrace[],
+  layout: PlotlyLayout = {},
+  config: Record<string, unknown> = {},
+  staticMarkup?: string,
+): MimeBundle {
   const id = `plotly-${process.pid}-${Date.now().toString(36)}-${counter++}`;
   const figure = { data, layout, config: { responsive: true, displaylogo: false, ...config } };
   const json = JSON.stringify(figure).replace(/</g, '\\u003c');

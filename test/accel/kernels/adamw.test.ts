@@ -1,7 +1,18 @@
 // The fused AdamW kernel agrees with the update composed of TF.js ops, step after step, and is what adamwStep runs.
 import { describe, expect, it } from 'vitest';
 import { withSettings } from '@how-llms-work/accel';
-import { adamwStep, adamwUpdateReference, clipByGlobalNorm, clipScale, createAdamW, disposeAdamW, tf, type AdamWState, type NamedTensors, type Params } from '@how-llms-work/lib';
+import {
+  adamwStep,
+  adamwUpdateReference,
+  clipByGlobalNorm,
+  clipScale,
+  createAdamW,
+  disposeAdamW,
+  tf,
+  type AdamWState,
+  type NamedTensors,
+  type Params,
+} from '@how-llms-work/lib';
 import { fusedAdamW, type AdamWKernelAttrs } from '../../../accel/src/kernels/adamw';
 import { expectClose, randomTensor } from './compare';
 
@@ -33,7 +44,11 @@ function values(named: Record<string, tf.Tensor>): Record<string, Float32Array> 
   return Object.fromEntries(Object.entries(named).map(([n, t]) => [n, t.dataSync() as Float32Array]));
 }
 
-function expectSameState(got: { params: Params; opt: AdamWState }, want: { params: Params; opt: AdamWState }, tol: number): void {
+function expectSameState(
+  got: { params: Params; opt: AdamWState },
+  want: { params: Params; opt: AdamWState },
+  tol: number,
+): void {
   for (const [what, g, w] of [
     ['param', got.params, want.params],
     ['m', got.opt.m, want.opt.m],
@@ -46,7 +61,15 @@ function expectSameState(got: { params: Params; opt: AdamWState }, want: { param
 }
 
 describe(`fused AdamW on ${process.env.HOW_LLMS_BACKEND}`, () => {
-  const attrs: AdamWKernelAttrs = { lr: 3e-2, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, bc1: 1 - 0.9 ** 3, bc2: 1 - 0.95 ** 3 };
+  const attrs: AdamWKernelAttrs = {
+    lr: 3e-2,
+    beta1: 0.9,
+    beta2: 0.95,
+    eps: 1e-8,
+    weightDecay: 0.1,
+    bc1: 1 - 0.9 ** 3,
+    bc2: 1 - 0.95 ** 3,
+  };
 
   it('one update matches the reference, with and without weight decay and clip scale', () => {
     tf.tidy(() => {
@@ -61,7 +84,12 @@ describe(`fused AdamW on ${process.env.HOW_LLMS_BACKEND}`, () => {
           expect(got, `a fused kernel runs on ${tf.getBackend()}`).toBeDefined();
           const want = adamwUpdateReference(p, m, v, g, s === 1 ? undefined : tf.scalar(s), h);
           ['param', 'm', 'v'].forEach((what, i) => {
-            expectClose(got![i].dataSync() as Float32Array, want[i].dataSync() as Float32Array, 2e-6, `${what} (wd ${weightDecay}, scale ${s})`);
+            expectClose(
+              got![i].dataSync() as Float32Array,
+              want[i].dataSync() as Float32Array,
+              2e-6,
+              `${what} (wd ${weightDecay}, scale ${s})`,
+            );
           });
         }
       }
@@ -71,7 +99,9 @@ describe(`fused AdamW on ${process.env.HOW_LLMS_BACKEND}`, () => {
   it('refuses a gradient shaped unlike its parameter (the kernel would read past it)', () => {
     tf.tidy(() => {
       const p = tf.zeros([2, 3]);
-      expect(() => fusedAdamW(p, p, p, tf.zeros([3, 2]), tf.scalar(1), attrs)).toThrow(/gradient shape \[3,2\] does not match the parameter's \[2,3\]/);
+      expect(() => fusedAdamW(p, p, p, tf.zeros([3, 2]), tf.scalar(1), attrs)).toThrow(
+        /gradient shape \[3,2\] does not match the parameter's \[2,3\]/,
+      );
     });
   });
 
@@ -142,7 +172,10 @@ describe(`fused AdamW on ${process.env.HOW_LLMS_BACKEND}`, () => {
     adamwStep(opt, params, grads, lr);
     for (const [name, p1] of Object.entries(values(params))) {
       const wd = opt.decayed.includes(name) ? 0.5 : 0;
-      const want = Float32Array.from(p0[name], (x, j) => x * (1 - lr * wd) - (lr * gv[name][j]) / (Math.abs(gv[name][j]) + 1e-8));
+      const want = Float32Array.from(
+        p0[name],
+        (x, j) => x * (1 - lr * wd) - (lr * gv[name][j]) / (Math.abs(gv[name][j]) + 1e-8),
+      );
       expectClose(p1, want, 2e-6, `first step of ${name}`);
     }
     expect(opt.decayed.sort()).toEqual(['emb.weight', 'w.weight']);

@@ -1,7 +1,13 @@
 // The fused attention kernels agree with attention composed of TF.js ops: values, gradients, the KV cache.
 import { describe, expect, it } from 'vitest';
 import { withSettings } from '@how-llms-work/accel';
-import { applyRope, scaledDotProductAttention, scaledDotProductAttentionReference, tf, type AttentionOptions } from '@how-llms-work/lib';
+import {
+  applyRope,
+  scaledDotProductAttention,
+  scaledDotProductAttentionReference,
+  tf,
+  type AttentionOptions,
+} from '@how-llms-work/lib';
 import {
   fusedCachedAttention,
   fusedCausalSoftmax,
@@ -12,9 +18,15 @@ import {
 import { nativeKernelCount, nativeKernelsStatus, setNativeKernels } from '../../../accel/src/fused';
 import { expectClose, expectFusedMatchesReference, randomTensor } from './compare';
 
-const output = (options: AttentionOptions, sdpa = scaledDotProductAttention) => (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) => sdpa(q, k, v, options).output;
+const output =
+  (options: AttentionOptions, sdpa = scaledDotProductAttention) =>
+  (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) =>
+    sdpa(q, k, v, options).output;
 // The weights do not depend on v: their gradients are w.r.t. q and k.
-const weights = (options: AttentionOptions, v: tf.Tensor, sdpa = scaledDotProductAttention) => (q: tf.Tensor, k: tf.Tensor) => sdpa(q, k, v, options).weights;
+const weights =
+  (options: AttentionOptions, v: tf.Tensor, sdpa = scaledDotProductAttention) =>
+  (q: tf.Tensor, k: tf.Tensor) =>
+    sdpa(q, k, v, options).weights;
 
 /** q (B, H, Tq, D), k and v (B, H, Tk, D), seeded. */
 function qkv(B: number, H: number, Tq: number, Tk: number, D: number, scale = 1): tf.Tensor[] {
@@ -30,8 +42,16 @@ describe(`fused attention on ${process.env.HOW_LLMS_BACKEND}`, () => {
   // Shapes are [B, H, Tq, Tk, D].
   const cases: { name: string; shape: number[]; options: AttentionOptions; scale?: number }[] = [
     { name: 'causal self-attention (Tq = Tk)', shape: [2, 3, 7, 7, 8], options: { causal: true } },
-    { name: 'causal, new queries after cached keys (Tq < Tk, offset Tk − Tq)', shape: [2, 2, 3, 9, 8], options: { causal: true } },
-    { name: 'causal, queries in the middle of the keys (explicit offset, later keys unseen)', shape: [1, 2, 3, 9, 4], options: { causal: true, offset: 2 } },
+    {
+      name: 'causal, new queries after cached keys (Tq < Tk, offset Tk − Tq)',
+      shape: [2, 2, 3, 9, 8],
+      options: { causal: true },
+    },
+    {
+      name: 'causal, queries in the middle of the keys (explicit offset, later keys unseen)',
+      shape: [1, 2, 3, 9, 4],
+      options: { causal: true, offset: 2 },
+    },
     { name: 'one cached query (Tq = 1)', shape: [2, 2, 1, 6, 8], options: { causal: true } },
     { name: 'no mask (scale + softmax only)', shape: [2, 2, 4, 6, 8], options: {} },
     { name: 'large scores (softmax saturates)', shape: [1, 2, 5, 5, 16], options: { causal: true }, scale: 6 },
@@ -42,7 +62,12 @@ describe(`fused attention on ${process.env.HOW_LLMS_BACKEND}`, () => {
       const [B, H, Tq, Tk, D] = shape;
       const inputs = qkv(B, H, Tq, Tk, D, scale);
       expectFusedMatchesReference(output(options), output(options, scaledDotProductAttentionReference), inputs, 2e-6);
-      const w = expectFusedMatchesReference(weights(options, inputs[2]), weights(options, inputs[2], scaledDotProductAttentionReference), inputs.slice(0, 2), 2e-6);
+      const w = expectFusedMatchesReference(
+        weights(options, inputs[2]),
+        weights(options, inputs[2], scaledDotProductAttentionReference),
+        inputs.slice(0, 2),
+        2e-6,
+      );
       // Masked weights are exactly 0, as an additive −1e9 makes them; every row sums to 1.
       const offset = options.offset ?? Tk - Tq;
       for (let row = 0; row < w.length / Tk; row++) {
@@ -65,16 +90,27 @@ describe(`fused attention on ${process.env.HOW_LLMS_BACKEND}`, () => {
     const mask = tf.tensor4d([0, 0, -1e9, 0], [1, 1, 1, 4]); // padding: key 2 is masked
     const got = scaledDotProductAttention(q, k, v, { causal: true, mask });
     const want = scaledDotProductAttentionReference(q, k, v, { causal: true, mask });
-    expectClose(got.weights.dataSync() as Float32Array, want.weights.dataSync() as Float32Array, 0, 'weights with a padding mask');
-    expect(() => scaledDotProductAttention(q, k, v, { causal: true, offset: 1 })).toThrow(/4 queries at offset 1 need at least 5 keys, got 4/);
+    expectClose(
+      got.weights.dataSync() as Float32Array,
+      want.weights.dataSync() as Float32Array,
+      0,
+      'weights with a padding mask',
+    );
+    expect(() => scaledDotProductAttention(q, k, v, { causal: true, offset: 1 })).toThrow(
+      /4 queries at offset 1 need at least 5 keys, got 4/,
+    );
     tf.dispose([scores, q, k, v, mask, got.output, got.weights, want.output, want.weights]);
   });
 
   it('leaves no tensors behind, forward and backward', () => {
     const inputs = qkv(2, 2, 5, 5, 4);
-    const step = () => tf.tidy(() => {
-      tf.grads((q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) => scaledDotProductAttention(q, k, v, { causal: true }).output.sum() as tf.Scalar)(inputs);
-    });
+    const step = () =>
+      tf.tidy(() => {
+        tf.grads(
+          (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) =>
+            scaledDotProductAttention(q, k, v, { causal: true }).output.sum() as tf.Scalar,
+        )(inputs);
+      });
     step();
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) step();
@@ -89,7 +125,8 @@ describe(`fused head split and merge on ${process.env.HOW_LLMS_BACKEND}`, () => 
       const [B, T, H, D] = [2, 5, 3, 4];
       const C = H * D;
       const x = randomTensor([B * T, P * C], 7);
-      const reference = (t: tf.Tensor) => (P === 1 ? [t] : tf.split(t, P, -1)).map((part) => part.reshape([B, T, H, D]).transpose([0, 2, 1, 3]));
+      const reference = (t: tf.Tensor) =>
+        (P === 1 ? [t] : tf.split(t, P, -1)).map((part) => part.reshape([B, T, H, D]).transpose([0, 2, 1, 3]));
       tf.tidy(() => {
         const got = fusedSplitHeads(x, P, H, T)!;
         const want = reference(x);
@@ -100,11 +137,25 @@ describe(`fused head split and merge on ${process.env.HOW_LLMS_BACKEND}`, () => 
         expect(fusedMergeHeads(got, 3)!.shape).toEqual([B, T, P * C]);
         // Gradients through split, weighted so every element counts, equal the reference's.
         const ws = want.map((_, i) => randomTensor(want[i].shape, 20 + i));
-        const loss = (f: (t: tf.Tensor) => tf.Tensor[]) => (t: tf.Tensor) => f(t).map((part, i) => part.mul(ws[i]).sum()).reduce((a, b) => a.add(b)) as tf.Scalar;
-        expect(Array.from(tf.grad(loss((t) => fusedSplitHeads(t, P, H, T)!))(x).dataSync())).toEqual(Array.from(tf.grad(loss(reference))(x).dataSync()));
+        const loss = (f: (t: tf.Tensor) => tf.Tensor[]) => (t: tf.Tensor) =>
+          f(t)
+            .map((part, i) => part.mul(ws[i]).sum())
+            .reduce((a, b) => a.add(b)) as tf.Scalar;
+        expect(
+          Array.from(
+            tf
+              .grad(loss((t) => fusedSplitHeads(t, P, H, T)!))(x)
+              .dataSync(),
+          ),
+        ).toEqual(Array.from(tf.grad(loss(reference))(x).dataSync()));
         // And through merge.
         const wm = randomTensor([B * T, P * C], 30);
-        const mergeLoss = (f: (...parts: tf.Tensor[]) => tf.Tensor) => (...parts: tf.Tensor[]) => f(...parts).mul(wm).sum() as tf.Scalar;
+        const mergeLoss =
+          (f: (...parts: tf.Tensor[]) => tf.Tensor) =>
+          (...parts: tf.Tensor[]) =>
+            f(...parts)
+              .mul(wm)
+              .sum() as tf.Scalar;
         const mergeReference = (...parts: tf.Tensor[]) => {
           const rows = parts.map((p) => p.transpose([0, 2, 1, 3]).reshape([B * T, C]));
           return P === 1 ? rows[0] : tf.concat(rows, -1);
@@ -129,7 +180,11 @@ describe(`fused head split with the projection's bias on ${process.env.HOW_LLMS_
       const combine = (parts: tf.Tensor[]) => parts.map((part, i) => part.mul(ws[i])).reduce((a, b) => a.add(b));
       const reference = (t: tf.Tensor, b: tf.Tensor) => {
         const biased = t.add(b);
-        return combine((P === 1 ? [biased] : tf.split(biased, P, -1)).map((part) => part.reshape([B, T, H, D]).transpose([0, 2, 1, 3])));
+        return combine(
+          (P === 1 ? [biased] : tf.split(biased, P, -1)).map((part) =>
+            part.reshape([B, T, H, D]).transpose([0, 2, 1, 3]),
+          ),
+        );
       };
       const fused = (t: tf.Tensor, b: tf.Tensor) => {
         const parts = fusedSplitHeads(t, P, H, T, b);
@@ -138,7 +193,9 @@ describe(`fused head split with the projection's bias on ${process.env.HOW_LLMS_
       expectFusedMatchesReference(fused, reference, [x, bias], 1e-6);
       tf.tidy(() => {
         const got = fusedSplitHeads(x, P, H, T, bias)!;
-        const want = (P === 1 ? [x.add(bias)] : tf.split(x.add(bias), P, -1)).map((part) => part.reshape([B, T, H, D]).transpose([0, 2, 1, 3]));
+        const want = (P === 1 ? [x.add(bias)] : tf.split(x.add(bias), P, -1)).map((part) =>
+          part.reshape([B, T, H, D]).transpose([0, 2, 1, 3]),
+        );
         got.forEach((t, i) => expect(Array.from(t.dataSync())).toEqual(Array.from(want[i].dataSync())));
       });
       tf.dispose([x, bias, ...ws]);
@@ -173,7 +230,12 @@ describe(`fused key/value cache on ${process.env.HOW_LLMS_BACKEND}`, () => {
     tf.dispose([kb0, vb0, k1, v1, kb, vb, kb2, vb2, clone, ...first, ...second, kAll, vAll, ...want, held]);
   });
 
-  for (const [rope, withBias] of [[false, false], [true, false], [false, true], [true, true]]) {
+  for (const [rope, withBias] of [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ]) {
     it(`one cached decoding step${rope ? ' with RoPE' : ''}${withBias ? ', bias added' : ''} matches split + concat + attention + merge`, () => {
       const bias = withBias ? randomTensor([3 * C], 60) : undefined;
       let kb = tf.zeros([B, H, capacity, D]);
@@ -183,14 +245,22 @@ describe(`fused key/value cache on ${process.env.HOW_LLMS_BACKEND}`, () => {
       for (let position = 0; position < 5; position++) {
         const packed = randomTensor([B, 3 * C], 40 + position);
         tf.tidy(() => {
-          const [y, w, kNext, vNext] = fusedCachedAttention(packed, kb, vb, { nHead: H, position, ropePosition: rope ? position : undefined, weights: true, bias })!;
+          const [y, w, kNext, vNext] = fusedCachedAttention(packed, kb, vb, {
+            nHead: H,
+            position,
+            ropePosition: rope ? position : undefined,
+            weights: true,
+            bias,
+          })!;
           // The buffers passed in are unchanged: the step's key and value are only in the new ones.
           expect(kb.slice([0, 0, position, 0], [-1, -1, 1, -1]).abs().sum().dataSync()[0]).toBe(0);
           tf.dispose([kb, vb]);
           kb = tf.keep(kNext);
           vb = tf.keep(vNext);
           // Reference: add the bias, split into heads, rotate, append to the past, attend, merge.
-          let [q, k, v] = tf.split(bias ? packed.add(bias) : packed, 3, -1).map((t) => t.reshape([B, 1, H, D]).transpose([0, 2, 1, 3]));
+          let [q, k, v] = tf
+            .split(bias ? packed.add(bias) : packed, 3, -1)
+            .map((t) => t.reshape([B, 1, H, D]).transpose([0, 2, 1, 3]));
           if (rope) {
             q = applyRope(q, position);
             k = applyRope(k, position);
@@ -198,11 +268,23 @@ describe(`fused key/value cache on ${process.env.HOW_LLMS_BACKEND}`, () => {
           const keys = tf.concat([pastK, k], 2);
           const values = tf.concat([pastV, v], 2);
           const want = scaledDotProductAttentionReference(q, keys, values);
-          expectClose(y.dataSync() as Float32Array, want.output.transpose([0, 2, 1, 3]).reshape([B, C]).dataSync() as Float32Array, 2e-6, `output at ${position}`);
-          expectClose(w.dataSync() as Float32Array, want.weights.dataSync() as Float32Array, 2e-6, `weights at ${position}`);
+          expectClose(
+            y.dataSync() as Float32Array,
+            want.output.transpose([0, 2, 1, 3]).reshape([B, C]).dataSync() as Float32Array,
+            2e-6,
+            `output at ${position}`,
+          );
+          expectClose(
+            w.dataSync() as Float32Array,
+            want.weights.dataSync() as Float32Array,
+            2e-6,
+            `weights at ${position}`,
+          );
           expect(w.shape).toEqual([B, H, 1, position + 1]);
           // The rotated key landed in the buffer exactly as applyRope computes it.
-          expect(Array.from(kb.slice([0, 0, 0, 0], [-1, -1, position + 1, -1]).dataSync())).toEqual(Array.from(keys.dataSync()));
+          expect(Array.from(kb.slice([0, 0, 0, 0], [-1, -1, position + 1, -1]).dataSync())).toEqual(
+            Array.from(keys.dataSync()),
+          );
           tf.dispose([pastK, pastV]);
           pastK = tf.keep(keys);
           pastV = tf.keep(values);
@@ -251,7 +333,9 @@ describe(`native attention kernels on ${process.env.HOW_LLMS_BACKEND}`, () => {
     for (const options of [{ causal: true }, { causal: true, offset: 1 }, {}] as AttentionOptions[]) {
       const run = () => {
         const w = scaledDotProductAttention(q, k, k, options).weights;
-        const g = tf.grad((t: tf.Tensor) => scaledDotProductAttention(t, k, k, options).weights.mul(w).sum() as tf.Scalar)(q);
+        const g = tf.grad(
+          (t: tf.Tensor) => scaledDotProductAttention(t, k, k, options).weights.mul(w).sum() as tf.Scalar,
+        )(q);
         return [w, g];
       };
       const [got, want] = nativeAndJs('HowLlmsCausalSoftmaxGrad', run);
@@ -272,7 +356,12 @@ describe(`native attention kernels on ${process.env.HOW_LLMS_BACKEND}`, () => {
         const outs: tf.Tensor[] = [kb, vb];
         for (let position = 0; position < 5; position++) {
           const packed = randomTensor([Bc, 3 * Cc], 80 + position);
-          const step = fusedCachedAttention(packed, kb, vb, { nHead: Hc, position, weights: position % 2 === 0, bias })!;
+          const step = fusedCachedAttention(packed, kb, vb, {
+            nHead: Hc,
+            position,
+            weights: position % 2 === 0,
+            bias,
+          })!;
           outs.push(...step); // output, weights (every other step), and the new buffers
           [kb, vb] = step.slice(-2);
           packed.dispose();
@@ -299,7 +388,10 @@ describe(`native attention kernels on ${process.env.HOW_LLMS_BACKEND}`, () => {
       const run = () => {
         const plain = fusedSplitHeads(x, P, 2, 6)!;
         const biased = fusedSplitHeads(x, P, 2, 6, bias)!;
-        const [dx, dbias] = tf.grads((t: tf.Tensor, b: tf.Tensor) => fusedSplitHeads(t, P, 2, 6, b)!.reduce((a, part) => a.add(part.sum()), tf.scalar(0)) as tf.Scalar)([x, bias]);
+        const [dx, dbias] = tf.grads(
+          (t: tf.Tensor, b: tf.Tensor) =>
+            fusedSplitHeads(t, P, 2, 6, b)!.reduce((a, part) => a.add(part.sum()), tf.scalar(0)) as tf.Scalar,
+        )([x, bias]);
         return [...plain, ...biased, fusedMergeHeads(plain, 2)!, dx, dbias];
       };
       const [got, want] = nativeAndJs('HowLlmsMergeHeads' + P, run);

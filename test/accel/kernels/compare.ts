@@ -6,7 +6,10 @@ import { Rng, tf } from '@how-llms-work/lib';
 export function randomTensor(shape: number[], seed: number, scale = 1): tf.Tensor {
   const rng = new Rng(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => scale * rng.normal()), shape);
+  return tf.tensor(
+    Float32Array.from({ length: n }, () => scale * rng.normal()),
+    shape,
+  );
 }
 
 /**
@@ -23,13 +26,20 @@ export function expectFusedMatchesReference(
     const probe = fused(...inputs);
     expect(probe, `a fused kernel runs on ${tf.getBackend()}`).toBeDefined();
     const w = randomTensor(probe!.shape, 99);
-    const lossOf = (f: (...xs: tf.Tensor[]) => tf.Tensor | undefined) => (...xs: tf.Tensor[]) => f(...xs)!.mul(w).sum() as tf.Scalar;
+    const lossOf =
+      (f: (...xs: tf.Tensor[]) => tf.Tensor | undefined) =>
+      (...xs: tf.Tensor[]) =>
+        f(...xs)!
+          .mul(w)
+          .sum() as tf.Scalar;
     const got = tf.grads(lossOf(fused))(inputs);
     const want = tf.grads(lossOf(reference))(inputs);
     const yGot = probe!.dataSync() as Float32Array;
     const yWant = reference(...inputs).dataSync() as Float32Array;
     expectClose(yGot, yWant, tol, 'output');
-    got.forEach((g, i) => expectClose(g.dataSync() as Float32Array, want[i].dataSync() as Float32Array, tol, `gradient of input ${i}`));
+    got.forEach((g, i) =>
+      expectClose(g.dataSync() as Float32Array, want[i].dataSync() as Float32Array, tol, `gradient of input ${i}`),
+    );
     return yGot;
   });
 }

@@ -15,12 +15,15 @@ function lossAndGrad(logits: tf.Tensor, targets: tf.Tensor): { loss: number; gra
   return out;
 }
 
-
 describe(`fused cross-entropy on ${process.env.HOW_LLMS_BACKEND}`, () => {
   it('runs here, and matches the composed reference, loss and gradient', () => {
     const rng = new Rng(3);
     const logits = randomTensor([4, 6, 11], 1, 5); // large logits: the max shift matters
-    const targets = tf.tensor2d(Int32Array.from({ length: 24 }, () => rng.int(11)), [4, 6], 'int32');
+    const targets = tf.tensor2d(
+      Int32Array.from({ length: 24 }, () => rng.int(11)),
+      [4, 6],
+      'int32',
+    );
     const probe = tf.tidy(() => fusedCrossEntropy(logits.reshape([24, 11]), targets.reshape([24])));
     expect(probe, 'a fused kernel runs on this backend').toBeDefined();
     probe!.dispose();
@@ -33,8 +36,13 @@ describe(`fused cross-entropy on ${process.env.HOW_LLMS_BACKEND}`, () => {
 
   it('starts at log V for uniform logits and names a target outside the vocabulary', () => {
     const logits = tf.zeros([3, 7]);
-    expect(tf.tidy(() => crossEntropy(logits, tf.tensor1d([0, 3, 6], 'int32')).dataSync()[0])).toBeCloseTo(Math.log(7), 6);
-    expect(() => tf.tidy(() => crossEntropy(logits, tf.tensor1d([0, 7, 1], 'int32')))).toThrow(/target 7 at position 1 is not a token id in \[0, 6\]/);
+    expect(tf.tidy(() => crossEntropy(logits, tf.tensor1d([0, 3, 6], 'int32')).dataSync()[0])).toBeCloseTo(
+      Math.log(7),
+      6,
+    );
+    expect(() => tf.tidy(() => crossEntropy(logits, tf.tensor1d([0, 7, 1], 'int32')))).toThrow(
+      /target 7 at position 1 is not a token id in \[0, 6\]/,
+    );
     logits.dispose();
   });
 

@@ -19,9 +19,10 @@ describe(`fused GELU on ${process.env.HOW_LLMS_BACKEND}`, () => {
   it('is what the model’s gelu runs, with no tensors left behind', () => {
     const x = randomTensor([4, 8], 2);
     const before = tf.memory().numTensors;
-    for (let i = 0; i < 5; i++) tf.tidy(() => {
-      tf.grad((t: tf.Tensor) => gelu(t).sum())(x);
-    });
+    for (let i = 0; i < 5; i++)
+      tf.tidy(() => {
+        tf.grad((t: tf.Tensor) => gelu(t).sum())(x);
+      });
     expect(tf.memory().numTensors).toBe(before);
     expect(Array.from(gelu(x).dataSync())).toEqual(Array.from(fusedGelu(x)!.dataSync()));
     x.dispose();

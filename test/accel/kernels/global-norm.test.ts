@@ -27,8 +27,18 @@ describe(`fused global norm and clip on ${process.env.HOW_LLMS_BACKEND}`, () => 
         const got = fusedGlobalNorm(gs, maxNorm);
         expect(got, `a fused kernel runs on ${tf.getBackend()}`).toBeDefined();
         const want = clipScaleReference(gs, maxNorm);
-        expectClose(got!.norm.dataSync() as Float32Array, want.norm.dataSync() as Float32Array, 1e-6, `norm (max ${maxNorm})`);
-        expectClose(got!.factor.dataSync() as Float32Array, want.scale.dataSync() as Float32Array, 1e-6, `factor (max ${maxNorm})`);
+        expectClose(
+          got!.norm.dataSync() as Float32Array,
+          want.norm.dataSync() as Float32Array,
+          1e-6,
+          `norm (max ${maxNorm})`,
+        );
+        expectClose(
+          got!.factor.dataSync() as Float32Array,
+          want.scale.dataSync() as Float32Array,
+          1e-6,
+          `factor (max ${maxNorm})`,
+        );
         expect(got!.norm.shape).toEqual([]);
         expect(got!.factor.shape).toEqual([]);
       }
@@ -43,19 +53,34 @@ describe(`fused global norm and clip on ${process.env.HOW_LLMS_BACKEND}`, () => 
       tf.tidy(() => {
         const { grads: clipped, norm } = clipByGlobalNorm(grads, 2);
         const { scale } = clipScale(grads, 2);
-        return { clipped: Object.values(clipped).map((t) => t.dataSync()), norm: norm.dataSync()[0], scale: scale.dataSync()[0], again: globalNorm(clipped).dataSync()[0] };
+        return {
+          clipped: Object.values(clipped).map((t) => t.dataSync()),
+          norm: norm.dataSync()[0],
+          scale: scale.dataSync()[0],
+          again: globalNorm(clipped).dataSync()[0],
+        };
       });
     const fused = run();
     const reference = await withoutFused(run);
     expect(fused.norm).toBeCloseTo(reference.norm, 4);
     expect(fused.scale).toBeCloseTo(2 / fused.norm, 6);
     expect(fused.again).toBeCloseTo(2, 5);
-    fused.clipped.forEach((t, i) => expectClose(t as Float32Array, reference.clipped[i] as Float32Array, 1e-6, `clipped ${i}`));
+    fused.clipped.forEach((t, i) =>
+      expectClose(t as Float32Array, reference.clipped[i] as Float32Array, 1e-6, `clipped ${i}`),
+    );
     const count = async (f: () => void) => (await tf.profile(() => tf.tidy(f))).kernels.map((k) => k.name);
-    expect(await count(() => void clipByGlobalNorm(grads, 2))).toEqual(['HowLlmsGlobalNorm', 'Multiply', 'Multiply', 'Multiply', 'Multiply']);
+    expect(await count(() => void clipByGlobalNorm(grads, 2))).toEqual([
+      'HowLlmsGlobalNorm',
+      'Multiply',
+      'Multiply',
+      'Multiply',
+      'Multiply',
+    ]);
     expect(await count(() => void clipScale(grads, 2))).toEqual(['HowLlmsGlobalNorm']);
     expect(await count(() => void globalNorm(grads))).toEqual(['HowLlmsGlobalNorm']);
-    expect((await withoutFused(() => count(() => void clipByGlobalNorm(grads, 2)))).some((n) => n.startsWith('HowLlms'))).toBe(false);
+    expect(
+      (await withoutFused(() => count(() => void clipByGlobalNorm(grads, 2)))).some((n) => n.startsWith('HowLlms')),
+    ).toBe(false);
     tf.dispose(Object.values(grads));
   });
 
@@ -82,7 +107,8 @@ describe(`fused global norm and clip on ${process.env.HOW_LLMS_BACKEND}`, () => 
     const check = () =>
       tf.tidy(() => {
         const { grads: clipped } = clipByGlobalNorm(grads, Infinity);
-        for (const name of Object.keys(grads)) expect(Array.from(clipped[name].dataSync())).toEqual(Array.from(grads[name].dataSync()));
+        for (const name of Object.keys(grads))
+          expect(Array.from(clipped[name].dataSync())).toEqual(Array.from(grads[name].dataSync()));
       });
     check();
     await withoutFused(check);

@@ -56,8 +56,18 @@ describe(`fused layer norm on ${process.env.HOW_LLMS_BACKEND}`, () => {
     const [g, b] = affine(33, 5);
     const [g1] = affine(16, 6);
     expectFusedMatchesReference(withBias, referenceWithBias, [x, g, b], 2e-5);
-    expectFusedMatchesReference((t, w) => fusedLayerNorm(t, w), (t, w) => layerNormReference(t, w), [x, g], 2e-5);
-    expectFusedMatchesReference((t, w) => fusedLayerNorm(t, w), (t, w) => layerNormReference(t, w), [x1, g1], 2e-5);
+    expectFusedMatchesReference(
+      (t, w) => fusedLayerNorm(t, w),
+      (t, w) => layerNormReference(t, w),
+      [x, g],
+      2e-5,
+    );
+    expectFusedMatchesReference(
+      (t, w) => fusedLayerNorm(t, w),
+      (t, w) => layerNormReference(t, w),
+      [x1, g1],
+      2e-5,
+    );
     tf.dispose([x, x1, g, b, g1]);
   });
 
@@ -69,11 +79,22 @@ describe(`fused layer norm on ${process.env.HOW_LLMS_BACKEND}`, () => {
       const [g, b] = affine(128, 8);
       const w = randomTensor([4, 8, 128], 9);
       if (shift === 1000) expectFusedMatchesReference(withBias, referenceWithBias, [x, g, b], 5e-3);
-      const truth = float64LayerNorm(x.dataSync() as Float32Array, g.dataSync() as Float32Array, b.dataSync() as Float32Array, w.dataSync() as Float32Array);
+      const truth = float64LayerNorm(
+        x.dataSync() as Float32Array,
+        g.dataSync() as Float32Array,
+        b.dataSync() as Float32Array,
+        w.dataSync() as Float32Array,
+      );
       tf.tidy(() => {
-        const loss = (t: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => fusedLayerNorm(t, gg, bb)!.mul(w).sum() as tf.Scalar;
+        const loss = (t: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) =>
+          fusedLayerNorm(t, gg, bb)!.mul(w).sum() as tf.Scalar;
         const [dx, dg, db] = tf.grads(loss)([x, g, b]);
-        expectClose(fusedLayerNorm(x, g, b)!.dataSync() as Float32Array, Float32Array.from(truth.y), 1e-6, `y vs float64 at +${shift}`);
+        expectClose(
+          fusedLayerNorm(x, g, b)!.dataSync() as Float32Array,
+          Float32Array.from(truth.y),
+          1e-6,
+          `y vs float64 at +${shift}`,
+        );
         expectClose(dx.dataSync() as Float32Array, Float32Array.from(truth.dx), 1e-6, `dx vs float64 at +${shift}`);
         expectClose(dg.dataSync() as Float32Array, Float32Array.from(truth.dg), 1e-6, `dγ vs float64 at +${shift}`);
         expectClose(db.dataSync() as Float32Array, Float32Array.from(truth.db), 1e-6, `dβ vs float64 at +${shift}`);
@@ -116,7 +137,11 @@ describe(`fused layer norm on ${process.env.HOW_LLMS_BACKEND}`, () => {
     const bv = tf.variable(b.clone());
     const g2v = tf.variable(tf.ones([32]));
     const target = randomTensor([4, 6, 32], 14);
-    const lossOf = () => layerNorm(layerNorm(x, gv, bv).mul(2), g2v).sub(target).square().mean() as tf.Scalar;
+    const lossOf = () =>
+      layerNorm(layerNorm(x, gv, bv).mul(2), g2v)
+        .sub(target)
+        .square()
+        .mean() as tf.Scalar;
     const losses: number[] = [];
     const loopStart = tf.memory().numTensors;
     for (let step = 0; step < 20; step++) {

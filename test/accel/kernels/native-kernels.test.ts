@@ -37,13 +37,38 @@ function values(n: number, seed: number, scale = 1, edges: number[] = []): Float
   return out;
 }
 
-const EDGES = [0, -0, 1e-30, -1e-30, 1e-40, -1e-40, 2.98, -2.98, 3.1, -3.1, 50, -50, 1e30, -1e30, 3.4e38, -3.4e38, Infinity, -Infinity, NaN];
+const EDGES = [
+  0,
+  -0,
+  1e-30,
+  -1e-30,
+  1e-40,
+  -1e-40,
+  2.98,
+  -2.98,
+  3.1,
+  -3.1,
+  50,
+  -50,
+  1e30,
+  -1e30,
+  3.4e38,
+  -3.4e38,
+  Infinity,
+  -Infinity,
+  NaN,
+];
 
 /**
  * got equals want: both NaN, equal, or within TOLERANCE relative (given `absoluteTol`: within absoluteTol·(1 + |want|), for
  * a kernel whose C version computes in float32); returns the worst error and the exact share.
  */
-function expectSame(got: Float32Array, want: Float32Array, what: string, absoluteTol?: number): { worst: number; exact: number } {
+function expectSame(
+  got: Float32Array,
+  want: Float32Array,
+  what: string,
+  absoluteTol?: number,
+): { worst: number; exact: number } {
   expect(got.length, `${what}: length`).toBe(want.length);
   let worst = 0;
   let exact = 0;
@@ -57,12 +82,20 @@ function expectSame(got: Float32Array, want: Float32Array, what: string, absolut
     const err = Math.abs(g - w) / (absoluteTol !== undefined ? 1 + Math.abs(w) : Math.max(Math.abs(w), 1e-30));
     if (!(err <= worst)) [worst, at] = [err, i];
   }
-  expect(worst, `${what}: worst relative error at ${at} (native ${got[at]}, JS ${want[at]})`).toBeLessThanOrEqual(absoluteTol ?? TOLERANCE);
+  expect(worst, `${what}: worst relative error at ${at} (native ${got[at]}, JS ${want[at]})`).toBeLessThanOrEqual(
+    absoluteTol ?? TOLERANCE,
+  );
   return { worst, exact: exact / Math.max(got.length, 1) };
 }
 
 /** Run kernel `name` natively and in JavaScript on the same inputs; compare every output; check the native run happened. */
-function nativeMatchesJs(name: string, inputs: Record<string, Float32Array | tf.Tensor>, shapes: Record<string, number[]>, attrs: object = {}, absoluteTol?: number): number {
+function nativeMatchesJs(
+  name: string,
+  inputs: Record<string, Float32Array | tf.Tensor>,
+  shapes: Record<string, number[]>,
+  attrs: object = {},
+  absoluteTol?: number,
+): number {
   const tensors = Object.fromEntries(
     Object.entries(inputs).map(([k, v]) => [k, v instanceof Float32Array ? tf.tensor(v, shapes[k] ?? [v.length]) : v]),
   );
@@ -77,7 +110,15 @@ function nativeMatchesJs(name: string, inputs: Record<string, Float32Array | tf.
     let exact = 1;
     nativeOuts.forEach((t, i) => {
       expect(t.shape, `${name} output ${i}: shape`).toEqual(jsOuts[i].shape);
-      exact = Math.min(exact, expectSame(t.dataSync() as Float32Array, jsOuts[i].dataSync() as Float32Array, `${name} output ${i}`, absoluteTol).exact);
+      exact = Math.min(
+        exact,
+        expectSame(
+          t.dataSync() as Float32Array,
+          jsOuts[i].dataSync() as Float32Array,
+          `${name} output ${i}`,
+          absoluteTol,
+        ).exact,
+      );
     });
     tf.dispose([...nativeOuts, ...jsOuts]);
     return exact;
@@ -93,19 +134,24 @@ afterAll(() => {
 
 describe(`native fused kernels on ${backend}`, () => {
   it('run where the addon is built, and say why not elsewhere', () => {
-    if (process.env.HOW_LLMS_PROFILE === 'ci') expect(runs, `CI installs libopenblas-dev, so ${NATIVE_ADDON_PATH} must be built`).toBe(true);
+    if (process.env.HOW_LLMS_PROFILE === 'ci')
+      expect(runs, `CI installs libopenblas-dev, so ${NATIVE_ADDON_PATH} must be built`).toBe(true);
     if (fs.existsSync(NATIVE_ADDON_PATH)) {
       // Built: they run, unless the build is stale or does not load (then the reason says so).
       if (!runs) expect(nativeKernelsStatus()).toMatch(/older source|does not load/);
     } else {
       expect(runs).toBe(false);
-      expect(nativeKernelsStatus()).toMatch(/the OpenBLAS addon is not built \(Debian\/Ubuntu: apt install libopenblas-dev/);
+      expect(nativeKernelsStatus()).toMatch(
+        /the OpenBLAS addon is not built \(Debian\/Ubuntu: apt install libopenblas-dev/,
+      );
     }
   });
 
   it(`switch off with ${NATIVE_KERNELS_ENV}=0 and with ${STOCK_TFJS_ENV}=1, and an unknown value is an error`, () => {
     expect(nativeKernelsOffReason(readSettings({ [NATIVE_KERNELS_ENV]: '0' }))).toBe(`${NATIVE_KERNELS_ENV}=0`);
-    expect(() => readSettings({ [NATIVE_KERNELS_ENV]: 'maybe' })).toThrow(/HOW_LLMS_NATIVE_KERNELS=maybe .*1, true, on, yes, 0, false, off, no/);
+    expect(() => readSettings({ [NATIVE_KERNELS_ENV]: 'maybe' })).toThrow(
+      /HOW_LLMS_NATIVE_KERNELS=maybe .*1, true, on, yes, 0, false, off, no/,
+    );
     expect(nativeKernelsOffReason(readSettings({ [STOCK_TFJS_ENV]: '1' }))).toBe(`${STOCK_TFJS_ENV}=1`);
     expect(nativeKernelsOffReason(readSettings({ [NATIVE_KERNELS_ENV]: '1' }))).toBe(nativeAddon().reason);
     // The settings as they are when they are (re)considered.
@@ -133,7 +179,12 @@ describe(`native fused kernels on ${backend}`, () => {
 
   it('GELU forward and backward in C stay within float32 rounding of the exact formula (float64 Math.tanh)', () => {
     const n = 4099;
-    const x = values(n, 3, 3, EDGES.filter(Number.isFinite).filter((v) => Math.abs(v) < 1e19));
+    const x = values(
+      n,
+      3,
+      3,
+      EDGES.filter(Number.isFinite).filter((v) => Math.abs(v) < 1e19),
+    );
     const dy = values(n, 4);
     const c = Math.sqrt(2 / Math.PI);
     const exact = Float32Array.from(x, (v) => 0.5 * v * (1 + Math.tanh(c * (v + 0.044715 * v * v * v))));
@@ -143,7 +194,10 @@ describe(`native fused kernels on ${backend}`, () => {
     });
     const [y, dx] = tf.tidy(() => {
       const xt = tf.tensor(x);
-      return [runFused('HowLlmsGelu', { x: xt })[0].dataSync(), runFused('HowLlmsGeluGrad', { dy: tf.tensor(dy), x: xt })[0].dataSync()];
+      return [
+        runFused('HowLlmsGelu', { x: xt })[0].dataSync(),
+        runFused('HowLlmsGeluGrad', { dy: tf.tensor(dy), x: xt })[0].dataSync(),
+      ];
     }) as Float32Array[];
     expectSame(y, exact, 'GELU against the exact formula', GELU_TOL);
     expectSame(dx, exactGrad, 'GELU gradient against the exact formula', GELU_GRAD_TOL);
@@ -170,11 +224,17 @@ describe(`native fused kernels on ${backend}`, () => {
       // The backward from the forward's own r (finite rows only, as training sees them), and from one with a NaN row.
       const finite = x.map((v, i) => (i < 4 * C ? v : v % 7 || 1));
       const rstd = tf.tidy(() => {
-        const [, r] = runFused('HowLlmsLayerNorm', { x: tf.tensor(finite, [rows, C]), weight: tf.tensor(weight), bias: tf.tensor(bias) }, { eps: 1e-5 });
+        const [, r] = runFused(
+          'HowLlmsLayerNorm',
+          { x: tf.tensor(finite, [rows, C]), weight: tf.tensor(weight), bias: tf.tensor(bias) },
+          { eps: 1e-5 },
+        );
         return r;
       });
       const gradShapes = { dy: [rows, C], x: [rows, C], weight: [C] };
-      expect(nativeMatchesJs('HowLlmsLayerNormGrad', { dy: values(rows * C, 6), x: finite, weight, rstd }, gradShapes)).toBeGreaterThan(0.99);
+      expect(
+        nativeMatchesJs('HowLlmsLayerNormGrad', { dy: values(rows * C, 6), x: finite, weight, rstd }, gradShapes),
+      ).toBeGreaterThan(0.99);
       const withNaN = values(rows * C, 7);
       withNaN[C + 1] = NaN;
       nativeMatchesJs('HowLlmsLayerNormGrad', { dy: withNaN, x: finite, weight, rstd }, gradShapes);
@@ -210,9 +270,27 @@ describe(`native fused kernels on ${backend}`, () => {
     const m = values(n, 9, 0.01);
     const v = values(n, 10, 0.01).map(Math.abs);
     const grad = values(n, 11, 1, [0, -0, 1e-30, 1e30, -1e20, 1e-40]);
-    for (const [scale, weightDecay, t] of [[1, 0.1, 1], [0.37, 0, 1], [1e-3, 0.1, 1000], [0, 0.5, 7]]) {
-      const attrs = { lr: 3e-4, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay, bc1: 1 - 0.9 ** t, bc2: 1 - 0.95 ** t };
-      const exact = nativeMatchesJs('HowLlmsAdamW', { param, m, v, grad, scale: Float32Array.of(scale) }, { scale: [] }, attrs);
+    for (const [scale, weightDecay, t] of [
+      [1, 0.1, 1],
+      [0.37, 0, 1],
+      [1e-3, 0.1, 1000],
+      [0, 0.5, 7],
+    ]) {
+      const attrs = {
+        lr: 3e-4,
+        beta1: 0.9,
+        beta2: 0.95,
+        eps: 1e-8,
+        weightDecay,
+        bc1: 1 - 0.9 ** t,
+        bc2: 1 - 0.95 ** t,
+      };
+      const exact = nativeMatchesJs(
+        'HowLlmsAdamW',
+        { param, m, v, grad, scale: Float32Array.of(scale) },
+        { scale: [] },
+        attrs,
+      );
       expect(exact).toBeGreaterThan(0.999);
     }
   });
@@ -223,7 +301,9 @@ describe(`native fused kernels on ${backend}`, () => {
     for (const maxNorm of [1, Infinity, 1e6, 0.5]) nativeMatchesJs('HowLlmsGlobalNorm', inputs, {}, { maxNorm });
     const withNaN = { ...inputs, '4': Float32Array.of(1, NaN) };
     const [norm, factor] = tf.tidy(() =>
-      runFused('HowLlmsGlobalNorm', Object.fromEntries(Object.entries(withNaN).map(([k, g]) => [k, tf.tensor(g)])), { maxNorm: 1 }).map((t) => t.dataSync()[0]),
+      runFused('HowLlmsGlobalNorm', Object.fromEntries(Object.entries(withNaN).map(([k, g]) => [k, tf.tensor(g)])), {
+        maxNorm: 1,
+      }).map((t) => t.dataSync()[0]),
     );
     expect([norm, factor]).toEqual([NaN, NaN]); // as the reference: the step fails visibly
     nativeMatchesJs('HowLlmsGlobalNorm', withNaN, {}, { maxNorm: 1 });
@@ -251,8 +331,16 @@ describe(`native fused kernels on ${backend}`, () => {
       for (const scale of [0.125, 1, 7]) {
         const attrs = { scale, causal, offset };
         expect(nativeMatchesJs('HowLlmsCausalSoftmax', { scores }, { scores: shape }, attrs)).toBeGreaterThan(0.999);
-        const y = tf.tidy(() => runFused('HowLlmsCausalSoftmax', { scores: tf.tensor(scores, shape) }, attrs)[0].dataSync() as Float32Array);
-        const grad = nativeMatchesJs('HowLlmsCausalSoftmaxGrad', { dy: values(n, 18), y }, { dy: shape, y: shape }, attrs);
+        const y = tf.tidy(
+          () =>
+            runFused('HowLlmsCausalSoftmax', { scores: tf.tensor(scores, shape) }, attrs)[0].dataSync() as Float32Array,
+        );
+        const grad = nativeMatchesJs(
+          'HowLlmsCausalSoftmaxGrad',
+          { dy: values(n, 18), y },
+          { dy: shape, y: shape },
+          attrs,
+        );
         expect(grad).toBeGreaterThan(0.99);
       }
     }
@@ -265,16 +353,30 @@ describe(`native fused kernels on ${backend}`, () => {
       const x = values(B * T * P * C, 19, 1, [NaN, Infinity, -0]);
       const bias = values(P * C, 20);
       const split = { nHead: H, seqLen: T };
-      for (const [inRank, xShape] of [[2, [B * T, P * C]], [3, [B, T, P * C]]] as const) {
+      for (const [inRank, xShape] of [
+        [2, [B * T, P * C]],
+        [3, [B, T, P * C]],
+      ] as const) {
         expect(nativeMatchesJs(`HowLlmsSplitHeads${P}`, { x }, { x: [...xShape] }, { ...split, inRank })).toBe(1);
-        expect(nativeMatchesJs(`HowLlmsSplitHeadsBias${P}`, { x, bias }, { x: [...xShape], bias: [P * C] }, { ...split, inRank })).toBe(1);
+        expect(
+          nativeMatchesJs(
+            `HowLlmsSplitHeadsBias${P}`,
+            { x, bias },
+            { x: [...xShape], bias: [P * C] },
+            { ...split, inRank },
+          ),
+        ).toBe(1);
       }
       const names = [['x'], ['k', 'v'], ['q', 'k', 'v']][P - 1];
       const parts = Object.fromEntries(names.map((name, i) => [name, values(B * H * T * D, 21 + i, 1, [1e30, NaN])]));
       const partShapes = Object.fromEntries(names.map((name) => [name, [B, H, T, D]]));
       for (const outRank of [2, 3]) {
         for (const columnSums of [false, true]) {
-          const exact = nativeMatchesJs(`HowLlmsMergeHeads${P}`, parts, partShapes, { outRank, partShape: [B, H, T, D], columnSums });
+          const exact = nativeMatchesJs(`HowLlmsMergeHeads${P}`, parts, partShapes, {
+            outRank,
+            partShape: [B, H, T, D],
+            columnSums,
+          });
           expect(exact).toBe(1);
         }
       }
@@ -299,7 +401,9 @@ describe(`native fused kernels on ${backend}`, () => {
     expect(() => addon.gelu(new Float32Array(4), out)).toThrow(RangeError);
     expect(() => addon.gelu(new Float64Array(3), out)).toThrow(RangeError);
     expect(() => addon.gelu(new Float32Array(3))).toThrow(RangeError);
-    expect(() => addon.layerNorm(new Float32Array(10), new Float32Array(3), new Float32Array(10), new Float32Array(3), 1e-5)).toThrow(RangeError);
+    expect(() =>
+      addon.layerNorm(new Float32Array(10), new Float32Array(3), new Float32Array(10), new Float32Array(3), 1e-5),
+    ).toThrow(RangeError);
     expect(() => addon.adamw(...Array.from({ length: 8 }, () => new Float32Array(2)), 1, 2, 3)).toThrow(RangeError);
     expect(Array.from(out)).toEqual([7, 7, 7]);
   });

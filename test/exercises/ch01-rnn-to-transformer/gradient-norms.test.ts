@@ -6,7 +6,13 @@ import { randn } from '../helpers';
 
 describe('ch01 gradientNormsByPosition', () => {
   it('gives the worked example', () => {
-    const norms = gradientNormsByPosition((x: tf.Tensor2D) => x.slice([1, 0], [1, 2]).square().sum() as tf.Scalar, tf.tensor2d([[1, 1], [3, 4]]));
+    const norms = gradientNormsByPosition(
+      (x: tf.Tensor2D) => x.slice([1, 0], [1, 2]).square().sum() as tf.Scalar,
+      tf.tensor2d([
+        [1, 1],
+        [3, 4],
+      ]),
+    );
     expect(norms).toHaveLength(2);
     expect(norms[0]).toBeCloseTo(0, 6);
     expect(norms[1]).toBeCloseTo(10, 4);
@@ -24,7 +30,10 @@ describe('ch01 gradientNormsByPosition', () => {
   });
 
   it('takes the norm per row, not over everything', () => {
-    const x = tf.tensor2d([[1, 2, 2], [0, 3, 4]]);
+    const x = tf.tensor2d([
+      [1, 2, 2],
+      [0, 3, 4],
+    ]);
     const norms = gradientNormsByPosition((t: tf.Tensor2D) => t.square().sum().div(2) as tf.Scalar, x); // gradient = x
     expect(norms[0]).toBeCloseTo(3, 5);
     expect(norms[1]).toBeCloseTo(5, 5);

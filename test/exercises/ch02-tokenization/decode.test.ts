@@ -12,7 +12,16 @@ describe('ch02 decodeIds', () => {
   });
 
   it('expands merged tokens into their bytes', () => {
-    expect(decodeIds([258, 100, 258, 97, 99], [[97, 97], [97, 98], [256, 257]])).toBe('aaabdaaabac');
+    expect(
+      decodeIds(
+        [258, 100, 258, 97, 99],
+        [
+          [97, 97],
+          [97, 98],
+          [256, 257],
+        ],
+      ),
+    ).toBe('aaabdaaabac');
   });
 
   it('decodes a character whose bytes span tokens', () => {

@@ -11,17 +11,38 @@ describe('ch02 encodeWithMerges', () => {
   });
 
   it('encodes the classic aaabdaaabac example', () => {
-    expect(encodeWithMerges('aaabdaaabac', [[97, 97], [97, 98], [256, 257]])).toEqual([258, 100, 258, 97, 99]);
+    expect(
+      encodeWithMerges('aaabdaaabac', [
+        [97, 97],
+        [97, 98],
+        [256, 257],
+      ]),
+    ).toEqual([258, 100, 258, 97, 99]);
   });
 
   it('applies the earliest-learned merge first, not the leftmost pair', () => {
-    expect(encodeWithMerges('abc', [[98, 99], [97, 98]])).toEqual([97, 256]);
-    expect(encodeWithMerges('abc', [[97, 98], [98, 99]])).toEqual([256, 99]);
+    expect(
+      encodeWithMerges('abc', [
+        [98, 99],
+        [97, 98],
+      ]),
+    ).toEqual([97, 256]);
+    expect(
+      encodeWithMerges('abc', [
+        [97, 98],
+        [98, 99],
+      ]),
+    ).toEqual([256, 99]);
   });
 
   it('chains merges that build on earlier merges', () => {
     // 't' + 'h' → 256, then 256 + 'e' → 257 ('the')
-    expect(encodeWithMerges('the then', [[116, 104], [256, 101]])).toEqual([257, 32, 257, 110]);
+    expect(
+      encodeWithMerges('the then', [
+        [116, 104],
+        [256, 101],
+      ]),
+    ).toEqual([257, 32, 257, 110]);
   });
 
   it("matches the library's tokenizer on real text", () => {

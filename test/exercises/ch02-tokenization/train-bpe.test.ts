@@ -3,21 +3,31 @@ import { describe, expect, it } from 'vitest';
 import { trainBpe } from '@exercises/ch02-tokenization/train-bpe';
 import { BpeTokenizer, trainBpe as libraryTrainBpe } from '@how-llms-work/lib';
 
-const libraryMerges = (text: string, vocabSize: number) => libraryTrainBpe(text, { vocabSize, pattern: null }).merges.map((m) => [...m.pair]);
+const libraryMerges = (text: string, vocabSize: number) =>
+  libraryTrainBpe(text, { vocabSize, pattern: null }).merges.map((m) => [...m.pair]);
 
 describe('ch02 trainBpe', () => {
   it('computes the worked example', () => {
-    expect(trainBpe('aaabdaaabac', 259)).toEqual([[97, 97], [97, 98], [256, 257]]);
+    expect(trainBpe('aaabdaaabac', 259)).toEqual([
+      [97, 97],
+      [97, 98],
+      [256, 257],
+    ]);
   });
 
   it("learns the library's merges on a mixed corpus (English, Chinese, emoji)", () => {
-    const text = 'the cat sat on the mat; the cat ate the rat. 我喜欢学习新知识 😀😀 unbelievable believable '.repeat(5);
+    const text = 'the cat sat on the mat; the cat ate the rat. 我喜欢学习新知识 😀😀 unbelievable believable '.repeat(
+      5,
+    );
     expect(trainBpe(text, 256 + 40)).toEqual(libraryMerges(text, 256 + 40));
   });
 
   it('stops early when no pair occurs twice, and names a vocabulary smaller than the bytes', () => {
     expect(trainBpe('abcdef', 300)).toEqual([]);
-    expect(trainBpe('abababab', 300)).toEqual([[97, 98], [256, 256]]);
+    expect(trainBpe('abababab', 300)).toEqual([
+      [97, 98],
+      [256, 256],
+    ]);
     expect(() => trainBpe('abc', 200)).toThrow(/200/);
   });
 

@@ -5,8 +5,18 @@ import { Rng, tf } from '@how-llms-work/lib';
 
 describe('ch03 embedByOneHot', () => {
   it('gives the worked example', () => {
-    const out = embedByOneHot(tf.tensor2d([[1, 2], [3, 4], [5, 6]]), [2, 0]);
-    expect(out.arraySync()).toEqual([[5, 6], [1, 2]]);
+    const out = embedByOneHot(
+      tf.tensor2d([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]),
+      [2, 0],
+    );
+    expect(out.arraySync()).toEqual([
+      [5, 6],
+      [1, 2],
+    ]);
   });
 
   it('equals tf.gather on a random table, repeats included', () => {

@@ -19,10 +19,11 @@ describe('ch04 shiftMatrix', () => {
 
   it('is orthogonal (a rotation: Mᵀ M = I), so it keeps the encoding’s length', () => {
     const M = shiftMatrix(3, 8);
-    for (let i = 0; i < 8; i++) for (let j = 0; j < 8; j++) {
-      const v = M.reduce((s, row) => s + row[i] * row[j], 0);
-      expect(Math.abs(v - (i === j ? 1 : 0))).toBeLessThan(1e-9);
-    }
+    for (let i = 0; i < 8; i++)
+      for (let j = 0; j < 8; j++) {
+        const v = M.reduce((s, row) => s + row[i] * row[j], 0);
+        expect(Math.abs(v - (i === j ? 1 : 0))).toBeLessThan(1e-9);
+      }
   });
 
   it('composes: shifting by 2 then 3 is shifting by 5', () => {

@@ -18,10 +18,18 @@ describe('ch04 sinusoidalTable', () => {
 
   it('uses the frequency 10000^(−2i/C) for the pair i', () => {
     const pe = sinusoidalTable(50, 8);
-    for (const p of [7, 49]) expectAllClose(pe[p], [0, 1, 2, 3].flatMap((i) => [Math.sin(p * 10000 ** (-2 * i / 8)), Math.cos(p * 10000 ** (-2 * i / 8))]));
+    for (const p of [7, 49])
+      expectAllClose(
+        pe[p],
+        [0, 1, 2, 3].flatMap((i) => [Math.sin(p * 10000 ** ((-2 * i) / 8)), Math.cos(p * 10000 ** ((-2 * i) / 8))]),
+      );
   });
 
   it("matches the library's table, odd widths included", () => {
-    for (const [T, C] of [[16, 32], [5, 7]]) expectAllClose(sinusoidalTable(T, C).flat(), sinusoidalValues(T, C), 1e-5);
+    for (const [T, C] of [
+      [16, 32],
+      [5, 7],
+    ])
+      expectAllClose(sinusoidalTable(T, C).flat(), sinusoidalValues(T, C), 1e-5);
   });
 });

@@ -8,12 +8,42 @@ describe('ch05 maskedAttention', () => {
   const asHeads = (t: tf.Tensor) => t.expandDims(1); // (B, T, D) → (B, 1, T, D)
 
   it('computes the worked example', () => {
-    const q = tf.tensor3d([[[1, 0], [0, 1]]]);
-    const v = tf.tensor3d([[[1, 2], [3, 4]]]);
+    const q = tf.tensor3d([
+      [
+        [1, 0],
+        [0, 1],
+      ],
+    ]);
+    const v = tf.tensor3d([
+      [
+        [1, 2],
+        [3, 4],
+      ],
+    ]);
     const { output, weights } = maskedAttention(q, q, v, { causal: true });
     const w1 = 1 / (1 + Math.exp(Math.SQRT1_2));
-    expect(maxDiff(weights, tf.tensor3d([[[1, 0], [w1, 1 - w1]]]))).toBeLessThan(1e-6);
-    expect(maxDiff(output, tf.tensor3d([[[1, 2], [1 + 2 * (1 - w1), 2 + 2 * (1 - w1)]]]))).toBeLessThan(1e-5);
+    expect(
+      maxDiff(
+        weights,
+        tf.tensor3d([
+          [
+            [1, 0],
+            [w1, 1 - w1],
+          ],
+        ]),
+      ),
+    ).toBeLessThan(1e-6);
+    expect(
+      maxDiff(
+        output,
+        tf.tensor3d([
+          [
+            [1, 2],
+            [1 + 2 * (1 - w1), 2 + 2 * (1 - w1)],
+          ],
+        ]),
+      ),
+    ).toBeLessThan(1e-5);
   });
 
   it('scales scores by √D, the width of a query (no mask)', () => {
@@ -38,7 +68,10 @@ describe('ch05 maskedAttention', () => {
 
   it('with keep, puts zero weight on padded keys, and rows still sum to 1', () => {
     const [q, k, v] = [randn([2, 3, 4], 9), randn([2, 3, 4], 10), randn([2, 3, 4], 11)];
-    const keep = tf.tensor2d([[1, 1, 1], [1, 0, 0]]);
+    const keep = tf.tensor2d([
+      [1, 1, 1],
+      [1, 0, 0],
+    ]);
     const { output, weights } = maskedAttention(q as tf.Tensor3D, k as tf.Tensor3D, v as tf.Tensor3D, { keep });
     const w = weights.arraySync();
     for (let i = 0; i < 3; i++) expect([w[1][i][1], w[1][i][2]]).toEqual([0, 0]);

@@ -12,7 +12,10 @@ describe('ch05 split and merge heads', () => {
   });
 
   it('gives head h the columns h·D … h·D + D − 1 of every position', () => {
-    const x = tf.tensor3d(Array.from({ length: 2 * 3 * 6 }, (_, i) => i), [2, 3, 6]);
+    const x = tf.tensor3d(
+      Array.from({ length: 2 * 3 * 6 }, (_, i) => i),
+      [2, 3, 6],
+    );
     const heads = splitIntoHeads(x, 3);
     expect(heads.shape).toEqual([2, 3, 3, 2]);
     expect(maxDiff(heads, splitHeads(x, 3))).toBe(0);
@@ -26,7 +29,7 @@ describe('ch05 split and merge heads', () => {
     expect(maxDiff(merged, x)).toBe(0);
   });
 
-  it("merges as the library does (the worked example and a random one)", () => {
+  it('merges as the library does (the worked example and a random one)', () => {
     expect(mergeFromHeads(tf.tensor4d([[[[1, 2]], [[3, 4]]]])).arraySync()).toEqual([[[1, 2, 3, 4]]]);
     const h = randn([2, 3, 4, 5], 16) as tf.Tensor4D;
     expect(maxDiff(mergeFromHeads(h), mergeHeads(h))).toBe(0);

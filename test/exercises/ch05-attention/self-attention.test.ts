@@ -24,9 +24,31 @@ describe('ch05 causalSelfAttention', () => {
       [`${PREFIX}.c_proj.weight`]: tf.variable(tf.eye(C)),
       [`${PREFIX}.c_proj.bias`]: tf.variable(tf.zeros([C])),
     };
-    const out = causalSelfAttention(params, PREFIX, tf.tensor3d([[[1, 2], [3, 4], [5, 6]]]), 1);
+    const out = causalSelfAttention(
+      params,
+      PREFIX,
+      tf.tensor3d([
+        [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ],
+      ]),
+      1,
+    );
     expect(out.shape).toEqual([1, 3, 2]);
-    expect(maxDiff(out, tf.tensor3d([[[1, 2], [2, 3], [3, 4]]]))).toBeLessThan(1e-5);
+    expect(
+      maxDiff(
+        out,
+        tf.tensor3d([
+          [
+            [1, 2],
+            [2, 3],
+            [3, 4],
+          ],
+        ]),
+      ),
+    ).toBeLessThan(1e-5);
   });
 
   it("equals the library's layer on random weights (B 2, T 5, C 8, 2 heads)", () => {

@@ -17,7 +17,10 @@ describe('ch06 gptParameterFormula', () => {
   });
 
   it('counts other depths and widths', () => {
-    for (const config of [{ vocabSize: 65, blockSize: 32, nLayer: 3, nHead: 4, nEmbd: 32 }, { vocabSize: 5, blockSize: 3, nLayer: 1, nHead: 1, nEmbd: 4 }]) {
+    for (const config of [
+      { vocabSize: 65, blockSize: 32, nLayer: 3, nHead: 4, nEmbd: 32 },
+      { vocabSize: 5, blockSize: 3, nLayer: 1, nHead: 1, nEmbd: 4 },
+    ]) {
       expect(gptParameterFormula(config)).toBe(count(config));
     }
   });

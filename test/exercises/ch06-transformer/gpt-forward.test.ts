@@ -21,9 +21,15 @@ describe('ch06 gptForward', () => {
     randomizeParams(params, 3, 0.3);
     for (const [name, p] of Object.entries(params)) if (/\.c_proj\./.test(name)) p.assign(tf.zerosLike(p));
     const ids = randomIds(1, 5, CONFIG.vocabSize, 4);
-    const x = tf.gather(params['transformer.wte.weight'], ids.reshape([5])).add(params['transformer.wpe.weight'].slice([0, 0], [5, 8]));
+    const x = tf
+      .gather(params['transformer.wte.weight'], ids.reshape([5]))
+      .add(params['transformer.wpe.weight'].slice([0, 0], [5, 8]));
     const { mean, variance } = tf.moments(x, -1, true);
-    const h = x.sub(mean).div(variance.add(1e-5).sqrt()).mul(params['transformer.ln_f.weight']).add(params['transformer.ln_f.bias']);
+    const h = x
+      .sub(mean)
+      .div(variance.add(1e-5).sqrt())
+      .mul(params['transformer.ln_f.weight'])
+      .add(params['transformer.ln_f.bias']);
     const want = tf.matMul(h, params['transformer.wte.weight'], false, true).reshape([1, 5, CONFIG.vocabSize]);
     expect(maxDiff(gptForward(params, CONFIG, ids), want)).toBeLessThan(1e-4);
   });

@@ -30,6 +30,11 @@ describe('ch06 layerNormLastAxis', () => {
     const b = tf.tensor1d([0.5, -1, 2]);
     const y = layerNormLastAxis(tf.tensor2d([[7, 7, 7]]), ones(3), b);
     expect(maxDiff(y, b.expandDims(0))).toBeLessThan(1e-6);
-    expect(maxDiff(layerNormLastAxis(tf.tensor2d([[0, 0.001]]), ones(2), zeros(2), 1e-2), layerNorm(tf.tensor2d([[0, 0.001]]), ones(2), zeros(2), 1e-2))).toBeLessThan(1e-6);
+    expect(
+      maxDiff(
+        layerNormLastAxis(tf.tensor2d([[0, 0.001]]), ones(2), zeros(2), 1e-2),
+        layerNorm(tf.tensor2d([[0, 0.001]]), ones(2), zeros(2), 1e-2),
+      ),
+    ).toBeLessThan(1e-6);
   });
 });

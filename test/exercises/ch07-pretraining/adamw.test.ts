@@ -9,7 +9,10 @@ function twin(seed: number): [Params, Params] {
   const make = () => ({ 'w.weight': tf.variable(randn([3, 4], seed)), 'w.bias': tf.variable(randn([3], seed + 1)) });
   return [make(), make()];
 }
-const gradsAt = (step: number, seed: number): NamedTensors => ({ 'w.weight': randn([3, 4], seed + 10 * step, 0.5), 'w.bias': randn([3], seed + 10 * step + 1, 0.5) });
+const gradsAt = (step: number, seed: number): NamedTensors => ({
+  'w.weight': randn([3, 4], seed + 10 * step, 0.5),
+  'w.bias': randn([3], seed + 10 * step + 1, 0.5),
+});
 
 describe('ch07 adamwStep', () => {
   it('computes the worked example: the first step moves a rank-1 parameter by lr', () => {

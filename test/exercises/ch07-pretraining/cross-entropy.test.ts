@@ -17,7 +17,15 @@ const valueOf = (logits: number[][], targets: number[]) =>
 
 describe('ch07 cross-entropy and perplexity', () => {
   it('is log V for uniform logits', () => {
-    expect(valueOf([[0, 0], [0, 0]], [0, 1])).toBeCloseTo(Math.log(2), 5);
+    expect(
+      valueOf(
+        [
+          [0, 0],
+          [0, 0],
+        ],
+        [0, 1],
+      ),
+    ).toBeCloseTo(Math.log(2), 5);
     expect(valueOf([new Array(65).fill(3)], [17])).toBeCloseTo(Math.log(65), 5);
   });
 
@@ -29,7 +37,15 @@ describe('ch07 cross-entropy and perplexity', () => {
 
   it('stays finite for huge logits (stable log-softmax)', () => {
     expect(valueOf([[1000, 0]], [0])).toBeCloseTo(0, 5);
-    expect(valueOf([[1000, 0], [0, 2000]], [1, 0])).toBeCloseTo(1500, 1);
+    expect(
+      valueOf(
+        [
+          [1000, 0],
+          [0, 2000],
+        ],
+        [1, 0],
+      ),
+    ).toBeCloseTo(1500, 1);
   });
 
   it('is differentiable: its gradient is (softmax − onehot) / N', () => {
@@ -38,7 +54,11 @@ describe('ch07 cross-entropy and perplexity', () => {
       const x = tf.tensor2d(logits);
       const t = tf.tensor1d(targets, 'int32');
       const g = tf.grad((l: tf.Tensor) => crossEntropyLoss(l as tf.Tensor2D, t))(x);
-      return g.sub(tf.softmax(x).sub(tf.oneHot(t, 5)).div(4)).abs().max().dataSync()[0];
+      return g
+        .sub(tf.softmax(x).sub(tf.oneHot(t, 5)).div(4))
+        .abs()
+        .max()
+        .dataSync()[0];
     });
     expect(diff).toBeLessThan(1e-5);
   });

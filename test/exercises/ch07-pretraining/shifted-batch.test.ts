@@ -5,7 +5,16 @@ import { Rng, shiftedWindows } from '@how-llms-work/lib';
 
 describe('ch07 shifted batch', () => {
   it('builds the example from the doc comment', () => {
-    expect(shiftedBatch([10, 11, 12, 13, 14], [0, 1], 3)).toEqual({ x: [[10, 11, 12], [11, 12, 13]], y: [[11, 12, 13], [12, 13, 14]] });
+    expect(shiftedBatch([10, 11, 12, 13, 14], [0, 1], 3)).toEqual({
+      x: [
+        [10, 11, 12],
+        [11, 12, 13],
+      ],
+      y: [
+        [11, 12, 13],
+        [12, 13, 14],
+      ],
+    });
   });
 
   it('targets are the inputs shifted by one, for every row', () => {

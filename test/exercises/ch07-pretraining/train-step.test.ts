@@ -1,13 +1,22 @@
 // Chapter 7: one training step (loss, gradients, global-norm clipping, optimizer step), against the library.
 import { describe, expect, it } from 'vitest';
 import { trainStep, type OptimizerStep } from '@exercises/ch07-pretraining/train-step';
-import { createAdamW, crossEntropy, gptForward, initGPT, lossAndGrads, tf, type GPTConfig, type NamedTensors, type Params } from '@how-llms-work/lib';
+import {
+  createAdamW,
+  crossEntropy,
+  gptForward,
+  initGPT,
+  lossAndGrads,
+  tf,
+  type GPTConfig,
+  type NamedTensors,
+  type Params,
+} from '@how-llms-work/lib';
 import { libraryTrainStep, maxDiff, randomIds } from '../helpers';
 
 const CONFIG: GPTConfig = { vocabSize: 10, blockSize: 6, nLayer: 1, nHead: 2, nEmbd: 8 };
 const batch = { x: randomIds(2, 6, 10, 1), y: randomIds(2, 6, 10, 2) };
 const lossOf = (params: Params) => () => crossEntropy(gptForward(params, CONFIG, batch.x), batch.y);
-
 
 describe('ch07 trainStep', () => {
   it("returns the loss and moves the parameters as the library's step does (3 steps, clipping active)", () => {
@@ -24,7 +33,13 @@ describe('ch07 trainStep', () => {
   it('hands the optimizer gradients clipped to the global norm, in the same direction', () => {
     const params = initGPT(CONFIG, 4);
     const { loss, grads } = lossAndGrads(lossOf(params), params);
-    const fullNorm = tf.tidy(() => tf.addN(Object.values(grads).map((g) => g.square().sum())).sqrt().dataSync()[0]);
+    const fullNorm = tf.tidy(
+      () =>
+        tf
+          .addN(Object.values(grads).map((g) => g.square().sum()))
+          .sqrt()
+          .dataSync()[0],
+    );
     let seen: NamedTensors | undefined;
     const spy: OptimizerStep = (_s, _p, g) => {
       seen = Object.fromEntries(Object.entries(g).map(([n, t]) => [n, t.clone()]));

@@ -1,7 +1,14 @@
 // Chapter 8: beam search with a length penalty, against the library's on the same model.
 import { describe, expect, it } from 'vitest';
 import { beamSearch } from '@exercises/ch08-generation/beam-search';
-import { beamSearch as libraryBeamSearch, gptLanguageModel, initGPT, tf, type CausalLM, type GPTConfig } from '@how-llms-work/lib';
+import {
+  beamSearch as libraryBeamSearch,
+  gptLanguageModel,
+  initGPT,
+  tf,
+  type CausalLM,
+  type GPTConfig,
+} from '@how-llms-work/lib';
 import { randomizeParams } from '../helpers';
 
 /** A model given by a function of the ids so far → next-token probabilities (V): the worked example's tree. */
@@ -13,7 +20,9 @@ function tableModel(V: number, next: (ids: number[]) => number[]): CausalLM {
       tf.tidy(() => {
         const rows = ids.arraySync() as number[][];
         const T = rows[0].length;
-        const logits = rows.flatMap((row) => Array.from({ length: T }, (_, t) => next(row.slice(0, t + 1)).map((p) => Math.log(p))));
+        const logits = rows.flatMap((row) =>
+          Array.from({ length: T }, (_, t) => next(row.slice(0, t + 1)).map((p) => Math.log(p))),
+        );
         return tf.tensor3d(logits.flat(), [rows.length, T, V]);
       }),
   };

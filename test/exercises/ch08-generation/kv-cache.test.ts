@@ -26,7 +26,11 @@ describe('ch08 forwardWithCache', () => {
     const params = initGPT(CONFIG, 2);
     randomizeParams(params, 2, 0.4);
     const mine = greedyWithCache(params, CONFIG, [1, 2, 3], 8);
-    const recomputed = generate(gptLanguageModel(params, CONFIG), [1, 2, 3], { maxNewTokens: 8, temperature: 0, useCache: false }).generated;
+    const recomputed = generate(gptLanguageModel(params, CONFIG), [1, 2, 3], {
+      maxNewTokens: 8,
+      temperature: 0,
+      useCache: false,
+    }).generated;
     expect(mine).toEqual(recomputed);
   });
 

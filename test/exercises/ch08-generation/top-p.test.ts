@@ -21,7 +21,7 @@ describe('ch08 top-p', () => {
 
   it('matches the library on many random vectors', () => {
     let seed = 7;
-    const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let trial = 0; trial < 50; trial++) {
       const raw = Array.from({ length: 8 }, next);
       const total = raw.reduce((a, b) => a + b, 0);

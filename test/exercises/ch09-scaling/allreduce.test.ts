@@ -5,7 +5,10 @@ import { Rng } from '@how-llms-work/lib';
 
 describe('ch09 averageGradients', () => {
   it('averages equal shards name by name', () => {
-    const out = averageGradients([{ w: Float32Array.from([1, 2]), b: Float32Array.from([0]) }, { w: Float32Array.from([3, 6]), b: Float32Array.from([4]) }]);
+    const out = averageGradients([
+      { w: Float32Array.from([1, 2]), b: Float32Array.from([0]) },
+      { w: Float32Array.from([3, 6]), b: Float32Array.from([4]) },
+    ]);
     expect(Array.from(out.w)).toEqual([2, 4]);
     expect(Array.from(out.b)).toEqual([2]);
   });

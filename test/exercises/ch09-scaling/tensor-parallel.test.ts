@@ -1,6 +1,11 @@
 // Tests of exercises/ch09-scaling/tensor-parallel.ts. Each describe is one exercise; each it is partial credit.
 import { describe, expect, it } from 'vitest';
-import { columnParallelForward, rowParallelForward, splitColumnParallel, splitRowParallel } from '@exercises/ch09-scaling/tensor-parallel';
+import {
+  columnParallelForward,
+  rowParallelForward,
+  splitColumnParallel,
+  splitRowParallel,
+} from '@exercises/ch09-scaling/tensor-parallel';
 import { linear, tf } from '@how-llms-work/lib';
 
 const randn = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
@@ -8,9 +13,30 @@ const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.abs(a.sub(b)).m
 
 describe('ch09 tensor-parallel linear layer', () => {
   it('splits the worked example by output features (column-parallel) and by input features (row-parallel)', () => {
-    const shards = splitColumnParallel(tf.tensor2d([[1, 2], [3, 4], [5, 6], [7, 8]]), tf.tensor1d([1, 2, 3, 4]), 2);
-    expect(shards.map((s) => s.weight.arraySync())).toEqual([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]);
-    expect(shards.map((s) => s.bias!.arraySync())).toEqual([[1, 2], [3, 4]]);
+    const shards = splitColumnParallel(
+      tf.tensor2d([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+        [7, 8],
+      ]),
+      tf.tensor1d([1, 2, 3, 4]),
+      2,
+    );
+    expect(shards.map((s) => s.weight.arraySync())).toEqual([
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [
+        [5, 6],
+        [7, 8],
+      ],
+    ]);
+    expect(shards.map((s) => s.bias!.arraySync())).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(splitRowParallel(tf.tensor2d([[1, 2, 3, 4]]), 2).map((w) => w.arraySync())).toEqual([[[1, 2]], [[3, 4]]]);
   });
 
@@ -28,7 +54,12 @@ describe('ch09 tensor-parallel linear layer', () => {
     const w = randn([6, 12], 5) as tf.Tensor2D;
     const b = randn([6], 6) as tf.Tensor1D;
     const shards = splitRowParallel(w, 4);
-    expect(shards.map((s) => s.shape)).toEqual([[6, 3], [6, 3], [6, 3], [6, 3]]);
+    expect(shards.map((s) => s.shape)).toEqual([
+      [6, 3],
+      [6, 3],
+      [6, 3],
+      [6, 3],
+    ]);
     const y = rowParallelForward(x, shards, b);
     expect(y.shape).toEqual([3, 4, 6]);
     expect(maxDiff(y, linear(x, w, b))).toBeLessThan(1e-5);

@@ -26,7 +26,11 @@ describe('ch10 distillationLoss', () => {
     const s = logits(4, [6, 9]);
     const t = logits(5, [6, 9]);
     const y = tf.tensor1d([1, 2, 3, 4, 5, 6], 'int32');
-    for (const [tau, alpha] of [[1, 1], [2, 0.5], [5, 0.9]]) {
+    for (const [tau, alpha] of [
+      [1, 1],
+      [2, 0.5],
+      [5, 0.9],
+    ]) {
       const want = libraryDistillationLoss(s, t, y, { temperature: tau, alpha }).dataSync()[0];
       expect(distillationLoss(s, t, y, tau, alpha).dataSync()[0]).toBeCloseTo(want, 4);
     }
@@ -38,7 +42,12 @@ describe('ch10 distillationLoss', () => {
     const t = logits(7, [3, 5]);
     const y = tf.tensor1d([0, 1, 2], 'int32');
     const g = tf.grad((x: tf.Tensor) => distillationLoss(x, t, y, 3, 1))(s);
-    const want = tf.tidy(() => tf.softmax(s.div(3)).sub(tf.softmax(t.div(3))).mul(3 / 3));
+    const want = tf.tidy(() =>
+      tf
+        .softmax(s.div(3))
+        .sub(tf.softmax(t.div(3)))
+        .mul(3 / 3),
+    );
     expect(tf.max(tf.abs(g.sub(want))).dataSync()[0]).toBeLessThan(1e-5);
     tf.dispose([s, t, y, g, want]);
   });

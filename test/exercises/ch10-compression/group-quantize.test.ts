@@ -28,8 +28,11 @@ describe('ch10 quantizeGroups and dequantizeGroups', () => {
     expect(back.shape).toEqual([4, 64]);
     const a = w.dataSync();
     const b = back.dataSync();
-    for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(t.scale[Math.floor(i / 16)] / 2 + 1e-6);
-    expect(Array.from(dequantizeGroups(quantizeGroups(tf.zeros([2, 4]) as tf.Tensor2D, 2)).dataSync())).toEqual(new Array(8).fill(0));
+    for (let i = 0; i < a.length; i++)
+      expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(t.scale[Math.floor(i / 16)] / 2 + 1e-6);
+    expect(Array.from(dequantizeGroups(quantizeGroups(tf.zeros([2, 4]) as tf.Tensor2D, 2)).dataSync())).toEqual(
+      new Array(8).fill(0),
+    );
   });
 
   it('refuses a group size that does not divide the columns, naming both', () => {

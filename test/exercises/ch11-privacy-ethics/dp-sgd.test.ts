@@ -5,23 +5,42 @@ import { Rng } from '@how-llms-work/lib';
 
 describe('ch11 dpSgdStep', () => {
   it('without noise, averages the clipped gradients (the worked example) and leaves the input alone', () => {
-    const rows = [[3, 4], [0.3, 0.4]];
+    const rows = [
+      [3, 4],
+      [0.3, 0.4],
+    ];
     const out = dpSgdStep(rows, { clipNorm: 1, noiseMultiplier: 0, rng: new Rng(1) });
     expect(out[0]).toBeCloseTo(0.45, 12);
     expect(out[1]).toBeCloseTo(0.6, 12);
-    expect(rows).toEqual([[3, 4], [0.3, 0.4]]);
+    expect(rows).toEqual([
+      [3, 4],
+      [0.3, 0.4],
+    ]);
   });
 
   it('clips each example separately: a huge gradient moves the mean by at most C / B', () => {
-    const calm = [[0.1, 0], [0, 0.1], [0.1, 0.1]];
+    const calm = [
+      [0.1, 0],
+      [0, 0.1],
+      [0.1, 0.1],
+    ];
     const base = dpSgdStep(calm, { clipNorm: 1, noiseMultiplier: 0, rng: new Rng(1) });
-    const attacked = dpSgdStep([...calm, [1e6, -1e6]], { clipNorm: 1, noiseMultiplier: 0, rng: new Rng(1), denominator: 3 });
+    const attacked = dpSgdStep([...calm, [1e6, -1e6]], {
+      clipNorm: 1,
+      noiseMultiplier: 0,
+      rng: new Rng(1),
+      denominator: 3,
+    });
     const moved = Math.hypot(attacked[0] - base[0], attacked[1] - base[1]);
     expect(moved).toBeCloseTo(1 / 3, 9);
   });
 
   it('adds noise of standard deviation σC / B to each coordinate, centred on the clipped mean', () => {
-    const rows = [[3, 4, 0], [0.3, 0.4, 0.5], [-2, 0, 0]];
+    const rows = [
+      [3, 4, 0],
+      [0.3, 0.4, 0.5],
+      [-2, 0, 0],
+    ];
     const rng = new Rng(7);
     const draws = 3000;
     const sum = [0, 0, 0];

@@ -6,8 +6,14 @@ import { Rng, weatEffectSize } from '@how-llms-work/lib';
 describe('ch11 associationEffectSize', () => {
   const A = [[1, 0]];
   const B = [[0, 1]];
-  const X = [[1, 0], [0.8, 0.6]];
-  const Y = [[0, 1], [0.6, 0.8]];
+  const X = [
+    [1, 0],
+    [0.8, 0.6],
+  ];
+  const Y = [
+    [0, 1],
+    [0.6, 0.8],
+  ];
 
   it('gives the worked example: 1.2 / √(2.08 / 3)', () => {
     expect(associationEffectSize(X, Y, A, B)).toBeCloseTo(1.2 / Math.sqrt(2.08 / 3), 8);
@@ -16,7 +22,14 @@ describe('ch11 associationEffectSize', () => {
   it('flips sign when the targets swap and ignores vector length (it uses cosines)', () => {
     const d = associationEffectSize(X, Y, A, B);
     expect(associationEffectSize(Y, X, A, B)).toBeCloseTo(-d, 8);
-    expect(associationEffectSize(X.map((v) => v.map((x) => 5 * x)), Y, A.map((v) => v.map((x) => 0.2 * x)), B)).toBeCloseTo(d, 8);
+    expect(
+      associationEffectSize(
+        X.map((v) => v.map((x) => 5 * x)),
+        Y,
+        A.map((v) => v.map((x) => 0.2 * x)),
+        B,
+      ),
+    ).toBeCloseTo(d, 8);
   });
 
   it('uses the sample standard deviation and mean cosines over several attribute words', () => {

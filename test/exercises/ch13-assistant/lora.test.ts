@@ -8,7 +8,17 @@ const maxDiff = (a: L.tf.Tensor, b: L.tf.Tensor) => tf.tidy(() => a.sub(b).abs()
 
 describe('ch13 loraLinear', () => {
   it('follows the worked example', () => {
-    const y = loraLinear(tf.tensor2d([[1, 2]]), tf.tensor2d([[1, 0], [0, 1]]), undefined, tf.tensor2d([[1, 1]]), tf.tensor2d([[1], [0]]), 2);
+    const y = loraLinear(
+      tf.tensor2d([[1, 2]]),
+      tf.tensor2d([
+        [1, 0],
+        [0, 1],
+      ]),
+      undefined,
+      tf.tensor2d([[1, 1]]),
+      tf.tensor2d([[1], [0]]),
+      2,
+    );
     expect(Array.from(y.dataSync())).toEqual([7, 2]);
   });
 
@@ -26,8 +36,19 @@ describe('ch13 loraLinear', () => {
 
 describe('ch13 mergeLoRAWeight', () => {
   it('follows the worked example', () => {
-    const w = mergeLoRAWeight(tf.tensor2d([[1, 0], [0, 1]]), tf.tensor2d([[1, 1]]), tf.tensor2d([[1], [0]]), 2);
-    expect(w.arraySync()).toEqual([[3, 2], [0, 1]]);
+    const w = mergeLoRAWeight(
+      tf.tensor2d([
+        [1, 0],
+        [0, 1],
+      ]),
+      tf.tensor2d([[1, 1]]),
+      tf.tensor2d([[1], [0]]),
+      2,
+    );
+    expect(w.arraySync()).toEqual([
+      [3, 2],
+      [0, 1],
+    ]);
   });
 
   it("a linear layer with the merged weight gives the LoRA layer's outputs", () => {

@@ -13,7 +13,15 @@ describe('ch13 sequenceLogProb', () => {
 
   it('matches the library on random logits and masks', () => {
     const logits = tf.randomNormal([3, 5, 7], 0, 3, 'float32', 2) as L.tf.Tensor3D;
-    const targets = tf.tensor2d([[1, 2, -1, 6, 0], [-1, -1, -1, 3, 3], [-1, -1, -1, -1, -1]], undefined, 'int32');
+    const targets = tf.tensor2d(
+      [
+        [1, 2, -1, 6, 0],
+        [-1, -1, -1, 3, 3],
+        [-1, -1, -1, -1, -1],
+      ],
+      undefined,
+      'int32',
+    );
     const got = Array.from(sequenceLogProb(logits, targets).dataSync());
     const want = Array.from(L.sequenceLogProb(logits, targets).dataSync());
     got.forEach((g, i) => expect(g).toBeCloseTo(want[i], 4));

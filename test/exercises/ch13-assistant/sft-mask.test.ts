@@ -9,7 +9,10 @@ describe('ch13 assistantTargets', () => {
   });
 
   it('agrees with the library on real chat examples', () => {
-    const tok = L.ChatTokenizer.extending(L.CharTokenizer.fromText('abcdefghijklmnopqrstuvwxyz :'), '0123456789+=ABCDEFGHIJKLMNOPQRSTUVWXYZ');
+    const tok = L.ChatTokenizer.extending(
+      L.CharTokenizer.fromText('abcdefghijklmnopqrstuvwxyz :'),
+      '0123456789+=ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+    );
     for (const e of L.instructionExamples(30, 3)) {
       const { ids, isAssistant } = L.sftTokens(e, tok);
       expect(assistantTargets(ids, isAssistant)).toEqual(L.assistantTargets(ids, isAssistant));

@@ -5,7 +5,10 @@ import { repeatKVHeads, Rng, scaledDotProductAttention, tf } from '@how-llms-wor
 
 function randn(shape: [number, number, number, number], seed: number, std = 1): tf.Tensor4D {
   const rng = new Rng(seed);
-  return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal() * std), shape) as tf.Tensor4D;
+  return tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal() * std),
+    shape,
+  ) as tf.Tensor4D;
 }
 const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.abs(a.sub(b)).max().dataSync()[0]);
 const reference = (q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D) => {
@@ -30,7 +33,9 @@ describe('ch14 repeatKV', () => {
 describe('ch14 groupedQueryAttend', () => {
   it('with as many K/V heads as query heads is causal multi-head attention', () => {
     const [q, k, v] = [randn([1, 2, 5, 4], 2), randn([1, 2, 5, 4], 3), randn([1, 2, 5, 4], 4)];
-    expect(maxDiff(groupedQueryAttend(q, k, v), scaledDotProductAttention(q, k, v, { causal: true }).output)).toBeLessThan(1e-5);
+    expect(
+      maxDiff(groupedQueryAttend(q, k, v), scaledDotProductAttention(q, k, v, { causal: true }).output),
+    ).toBeLessThan(1e-5);
   });
 
   it('matches the library with 4 query heads sharing 2 K/V heads', () => {

@@ -24,11 +24,19 @@ describe('what the next ideas cost', () => {
     expect(moe.totalParams).toBe(8 * dense.totalParams + 512 * 8);
     expect(moe.activeParams).toBe(2 * dense.totalParams + 512 * 8);
     expect(moe.flopsPerToken).toBe(2 * moe.activeParams);
-    expect(() => moeCost({ nEmbd: 8, experts: 4, topK: 5 })).toThrow(/topK must be an integer in \[1, experts = 4\], got 5/);
+    expect(() => moeCost({ nEmbd: 8, experts: 4, topK: 5 })).toThrow(
+      /topK must be an integer in \[1, experts = 4\], got 5/,
+    );
   });
 
   it('retrieval trades context length and an index for weights', () => {
-    const r = retrievalCost({ promptTokens: 100, passages: 3, passageTokens: 100, indexSize: 1_000_000, embeddingDim: 768 });
+    const r = retrievalCost({
+      promptTokens: 100,
+      passages: 3,
+      passageTokens: 100,
+      indexSize: 1_000_000,
+      embeddingDim: 768,
+    });
     expect(r.contextTokens).toBe(400);
     expect(r.attentionFactor).toBe(16);
     expect(r.searchFlops).toBe(2 * 768e6);

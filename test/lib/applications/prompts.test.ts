@@ -19,11 +19,19 @@ describe('prompt templates', () => {
     expect(taskPrompt('translate', { source: 'English', target: 'French', text: 'cheese' })).toBe(
       'Translate English to French.\nEnglish: cheese\nFrench:',
     );
-    expect(taskPrompt('code', { description: 'add two numbers', signature: 'function add(a, b)' })).toBe('// add two numbers\nfunction add(a, b) {');
+    expect(taskPrompt('code', { description: 'add two numbers', signature: 'function add(a, b)' })).toBe(
+      '// add two numbers\nfunction add(a, b) {',
+    );
   });
 
   it('few-shot prompts end with the open query', () => {
-    const p = fewShotPrompt([{ input: '2+2', output: '4' }, { input: '3+5', output: '8' }], '7+1');
+    const p = fewShotPrompt(
+      [
+        { input: '2+2', output: '4' },
+        { input: '3+5', output: '8' },
+      ],
+      '7+1',
+    );
     expect(p).toBe('Q: 2+2\nA: 4\n\nQ: 3+5\nA: 8\n\nQ: 7+1\nA:');
   });
 });
@@ -36,17 +44,40 @@ describe('chat template', () => {
       { role: 'assistant', content: 'Hello.' },
       { role: 'user', content: 'Bye' },
     ]);
-    expect(p).toBe('<|system|>\nBe brief.<|end|>\n<|user|>\nHi<|end|>\n<|assistant|>\nHello.<|end|>\n<|user|>\nBye<|end|>\n<|assistant|>\n');
+    expect(p).toBe(
+      '<|system|>\nBe brief.<|end|>\n<|user|>\nHi<|end|>\n<|assistant|>\nHello.<|end|>\n<|user|>\nBye<|end|>\n<|assistant|>\n',
+    );
   });
 
   it('rejects a system turn later on, repeated roles, and a conversation the assistant already answered', () => {
-    expect(() => chatPrompt([{ role: 'user', content: 'a' }, { role: 'system', content: 'b' }])).toThrow(/system turn must come first, found one at turn 1/);
-    expect(() => chatPrompt([{ role: 'user', content: 'a' }, { role: 'user', content: 'b' }])).toThrow(/turn 1 repeats the role "user"/);
-    expect(() => chatPrompt([{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }])).toThrow(/ends with a user turn.*got "assistant"/);
+    expect(() =>
+      chatPrompt([
+        { role: 'user', content: 'a' },
+        { role: 'system', content: 'b' },
+      ]),
+    ).toThrow(/system turn must come first, found one at turn 1/);
+    expect(() =>
+      chatPrompt([
+        { role: 'user', content: 'a' },
+        { role: 'user', content: 'b' },
+      ]),
+    ).toThrow(/turn 1 repeats the role "user"/);
+    expect(() =>
+      chatPrompt([
+        { role: 'user', content: 'a' },
+        { role: 'assistant', content: 'b' },
+      ]),
+    ).toThrow(/ends with a user turn.*got "assistant"/);
   });
 
   it('a service bot system prompt lists its facts and rules', () => {
     const s = serviceBotSystemPrompt('Acme', ['Open 9–5.'], ['Never promise refunds.']);
-    expect(s.split('\n')).toEqual(['You are the customer-service assistant of Acme.', 'Answer only from these facts:', '- Open 9–5.', 'Rules:', '- Never promise refunds.']);
+    expect(s.split('\n')).toEqual([
+      'You are the customer-service assistant of Acme.',
+      'Answer only from these facts:',
+      '- Open 9–5.',
+      'Rules:',
+      '- Never promise refunds.',
+    ]);
   });
 });

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { additionExamples, exactMatch, exactMatchAccuracy, extractAnswer, normalizeAnswer, reversalExamples, Rng, splitExamples, taskLine } from '@how-llms-work/lib';
+import {
+  additionExamples,
+  exactMatch,
+  exactMatchAccuracy,
+  extractAnswer,
+  normalizeAnswer,
+  reversalExamples,
+  Rng,
+  splitExamples,
+  taskLine,
+} from '@how-llms-work/lib';
 
 describe('synthetic tasks', () => {
   it('reversal answers are the reversed string', () => {
@@ -44,7 +54,10 @@ describe('exact match', () => {
 
   it('accuracy cuts each completion at the stop string first', () => {
     expect(extractAnswer('081\n12+3', '\n')).toBe('081');
-    expect(exactMatchAccuracy(['081\nxx', '13\n', '7'], ['081', '14', '7'], { normalize: false })).toBeCloseTo(2 / 3, 12);
+    expect(exactMatchAccuracy(['081\nxx', '13\n', '7'], ['081', '14', '7'], { normalize: false })).toBeCloseTo(
+      2 / 3,
+      12,
+    );
     expect(() => exactMatchAccuracy(['a'], ['a', 'b'])).toThrow(/got 1 completions and 2 references/);
   });
 });

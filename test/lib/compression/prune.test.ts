@@ -17,9 +17,15 @@ const config: GPTConfig = { vocabSize: 10, blockSize: 8, nLayer: 2, nHead: 4, nE
 
 describe('unstructured magnitude pruning', () => {
   it('zeroes exactly the smallest-magnitude fraction of a tensor', () => {
-    const w = tf.tensor2d([[0.5, -0.1, 2], [-3, 0.2, -0.05]]);
+    const w = tf.tensor2d([
+      [0.5, -0.1, 2],
+      [-3, 0.2, -0.05],
+    ]);
     const m = magnitudeMask(w, 0.5);
-    expect(m.arraySync()).toEqual([[1, 0, 1], [1, 0, 0]]);
+    expect(m.arraySync()).toEqual([
+      [1, 0, 1],
+      [1, 0, 0],
+    ]);
     expect(Array.from(magnitudeMask(w, 0).dataSync())).toEqual([1, 1, 1, 1, 1, 1]);
     expect(Array.from(magnitudeMask(w, 1).dataSync())).toEqual([0, 0, 0, 0, 0, 0]);
     const ties = magnitudeMask(tf.ones([4]), 0.5);
@@ -84,7 +90,8 @@ describe('structured pruning', () => {
     const qkv = masks['transformer.h.1.attn.c_attn.weight'].arraySync() as number[][];
     for (let h = 0; h < 4; h++) {
       const kept = headsKept.includes(h) ? 1 : 0;
-      for (let s = 0; s < 3; s++) for (let d = 0; d < D; d++) expect(qkv[s * C + h * D + d].every((v) => v === kept)).toBe(true);
+      for (let s = 0; s < 3; s++)
+        for (let d = 0; d < D; d++) expect(qkv[s * C + h * D + d].every((v) => v === kept)).toBe(true);
       for (let d = 0; d < D; d++) expect(proj.every((row) => row[h * D + d] === kept)).toBe(true);
     }
     expect(masks['transformer.h.1.attn.c_attn.bias'].shape).toEqual([24]);

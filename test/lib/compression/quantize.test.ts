@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { dequantizeTensor, integerRange, quantizeParams, quantizeTensor, quantizedBytes, tf, type QuantizeOptions } from '@how-llms-work/lib';
+import {
+  dequantizeTensor,
+  integerRange,
+  quantizeParams,
+  quantizeTensor,
+  quantizedBytes,
+  tf,
+  type QuantizeOptions,
+} from '@how-llms-work/lib';
 
-const opts = (bits: number, scheme: QuantizeOptions['scheme'], granularity: QuantizeOptions['granularity']): QuantizeOptions => ({ bits, scheme, granularity });
+const opts = (
+  bits: number,
+  scheme: QuantizeOptions['scheme'],
+  granularity: QuantizeOptions['granularity'],
+): QuantizeOptions => ({ bits, scheme, granularity });
 
 function maxAbsError(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(a.sub(b))).dataSync()[0]);
@@ -49,8 +61,10 @@ describe('quantize / dequantize', () => {
     x.dispose();
   });
 
-  it('per-channel protects small rows from another row\'s outlier', () => {
-    const x = tf.tidy(() => tf.concat([tf.randomNormal([1, 64], 0, 10, 'float32', 1), tf.randomNormal([7, 64], 0, 0.01, 'float32', 2)]));
+  it("per-channel protects small rows from another row's outlier", () => {
+    const x = tf.tidy(() =>
+      tf.concat([tf.randomNormal([1, 64], 0, 10, 'float32', 1), tf.randomNormal([7, 64], 0, 0.01, 'float32', 2)]),
+    );
     const perTensor = dequantizeTensor(quantizeTensor(x, opts(8, 'symmetric', 'tensor')));
     const perChannel = dequantizeTensor(quantizeTensor(x, opts(8, 'symmetric', 'channel')));
     const small = (t: tf.Tensor) => t.slice([1, 0], [7, 64]);
@@ -67,12 +81,17 @@ describe('quantize / dequantize', () => {
     expect(quantizedBytes(quantizeTensor(x, opts(8, 'symmetric', 'tensor')))).toBe(80 + 4);
     expect(quantizedBytes(quantizeTensor(x, opts(4, 'symmetric', 'channel')))).toBe(40 + 4 * 10);
     expect(quantizedBytes(quantizeTensor(x, opts(8, 'asymmetric', 'channel')))).toBe(80 + 4 * 10 + 10);
-    expect(() => quantizeTensor(x, { bits: 8, scheme: 'symmetric', granularity: 'channel', axis: 2 })).toThrow(/per-channel axis 2 is outside a rank-2 tensor/);
+    expect(() => quantizeTensor(x, { bits: 8, scheme: 'symmetric', granularity: 'channel', axis: 2 })).toThrow(
+      /per-channel axis 2 is outside a rank-2 tensor/,
+    );
     x.dispose();
   });
 
-  it('quantizes a model\'s matrices and keeps vectors in fp32', () => {
-    const params = { 'fc.weight': tf.randomNormal([8, 4], 0, 1, 'float32', 5), 'fc.bias': tf.tensor1d([0.1, 0.2, 0.3, 0.123456]) };
+  it("quantizes a model's matrices and keeps vectors in fp32", () => {
+    const params = {
+      'fc.weight': tf.randomNormal([8, 4], 0, 1, 'float32', 5),
+      'fc.bias': tf.tensor1d([0.1, 0.2, 0.3, 0.123456]),
+    };
     const q = quantizeParams(params, opts(8, 'symmetric', 'channel'));
     expect(q.bytes).toBe(32 + 4 * 8 + 4 * 4);
     expect(Array.from(q.params['fc.bias'].dataSync())).toEqual(Array.from(params['fc.bias'].dataSync()));
@@ -83,7 +102,12 @@ describe('quantize / dequantize', () => {
 });
 
 describe('per-group quantization', () => {
-  const groupOpts = (groupSize: number, scheme: QuantizeOptions['scheme'] = 'symmetric'): QuantizeOptions => ({ bits: 4, scheme, granularity: 'group', groupSize });
+  const groupOpts = (groupSize: number, scheme: QuantizeOptions['scheme'] = 'symmetric'): QuantizeOptions => ({
+    bits: 4,
+    scheme,
+    granularity: 'group',
+    groupSize,
+  });
 
   it('gives each run of groupSize weights along the last axis its own scale: per-channel on the (−1, groupSize) view', () => {
     const w = tf.randomNormal([6, 16], 0, 1, 'float32', 3);
@@ -101,9 +125,17 @@ describe('per-group quantization', () => {
   });
 
   it('is finer than per-channel when a row holds an outlier, and refuses a group size that does not divide the row', () => {
-    const w = tf.tidy(() => tf.randomNormal([4, 64], 0, 0.02, 'float32', 5).add(tf.oneHot([[0]], 256).reshape([4, 64]).mul(3)));
+    const w = tf.tidy(() =>
+      tf.randomNormal([4, 64], 0, 0.02, 'float32', 5).add(
+        tf
+          .oneHot([[0]], 256)
+          .reshape([4, 64])
+          .mul(3),
+      ),
+    );
     // Mean error: the outlier coarsens its whole row per-channel, only its own group of 16 per-group.
-    const err = (o: QuantizeOptions) => tf.tidy(() => tf.mean(tf.abs(dequantizeTensor(quantizeTensor(w, o)).sub(w))).dataSync()[0]);
+    const err = (o: QuantizeOptions) =>
+      tf.tidy(() => tf.mean(tf.abs(dequantizeTensor(quantizeTensor(w, o)).sub(w))).dataSync()[0]);
     expect(err(groupOpts(16))).toBeLessThan(err(opts(4, 'symmetric', 'channel')) / 1.5);
     expect(() => quantizeTensor(w, groupOpts(24))).toThrow(/groupSize.*64.*24/);
   });

@@ -61,7 +61,10 @@ describe('distillation training', () => {
     const tl = gptForward(teacher.params, config, batch.x);
     const want = distillationLoss(sl, tl, batch.y, { temperature: 2, alpha: 0.5 }).dataSync()[0];
     expect(loss(student, batch, { training: true, step: 0, seed: 1 }).dataSync()[0]).toBeCloseTo(want, 5);
-    expect(loss(student, batch, { training: false, step: 0, seed: 1 }).dataSync()[0]).toBeCloseTo(crossEntropy(sl, batch.y).dataSync()[0], 5);
+    expect(loss(student, batch, { training: false, step: 0, seed: 1 }).dataSync()[0]).toBeCloseTo(
+      crossEntropy(sl, batch.y).dataSync()[0],
+      5,
+    );
     tf.dispose([batch, sl, tl]);
     disposeNamed(teacher.params);
     disposeNamed(student);
@@ -90,7 +93,9 @@ describe('distillation training', () => {
     expect(Number.isFinite(run.result.evals.at(-1)!.valLoss!)).toBe(true);
     disposeNamed(run.params);
     disposeAdamW(run.result.optimizer);
-    await expect(distillGPT({ teacher, student: { ...config, vocabSize: 5 }, trainIds: ids, valIds: ids, steps: 1 })).rejects.toThrow(/student vocabSize 5 must equal the teacher's 12/);
+    await expect(
+      distillGPT({ teacher, student: { ...config, vocabSize: 5 }, trainIds: ids, valIds: ids, steps: 1 }),
+    ).rejects.toThrow(/student vocabSize 5 must equal the teacher's 12/);
     disposeNamed(teacher.params);
   });
 });
@@ -102,12 +107,19 @@ describe('variant report', () => {
     const again = fixedEvalBatches(ids, { batches: 2, batchSize: 3, blockSize: 8, seed: 9 });
     expect(Array.from(again[1].x.dataSync())).toEqual(Array.from(batches[1].x.dataSync()));
     const r = evaluateVariant('fp32', params, config, batches, { bytes: 1000, referenceBytes: 4000 });
-    const want = tf.tidy(() => (crossEntropy(gptForward(params, config, batches[0].x), batches[0].y).dataSync()[0] + crossEntropy(gptForward(params, config, batches[1].x), batches[1].y).dataSync()[0]) / 2);
+    const want = tf.tidy(
+      () =>
+        (crossEntropy(gptForward(params, config, batches[0].x), batches[0].y).dataSync()[0] +
+          crossEntropy(gptForward(params, config, batches[1].x), batches[1].y).dataSync()[0]) /
+        2,
+    );
     expect(r.valLoss).toBeCloseTo(want, 5);
     expect(r.compression).toBe(4);
     expect(r.nonzero).toBeGreaterThan(0);
     expect(r.msPerBatch).toBeGreaterThan(0);
-    expect(() => fixedEvalBatches(ids.subarray(0, 5), { batches: 1, batchSize: 1, blockSize: 8 })).toThrow(/held-out text of 5 tokens is too short for windows of 8/);
+    expect(() => fixedEvalBatches(ids.subarray(0, 5), { batches: 1, batchSize: 1, blockSize: 8 })).toThrow(
+      /held-out text of 5 tokens is too short for windows of 8/,
+    );
     tf.dispose([batches, again]);
     disposeNamed(params);
   });

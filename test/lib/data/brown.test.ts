@@ -11,7 +11,12 @@ describe('Brown corpus', () => {
   it('parses word/tag tokens, splitting on the last slash', () => {
     const sentences = parseBrownSample('\n\n\tThe/at 1/2/cd inch/nn ./.\n\n\tOk/uh\n');
     expect(sentences).toEqual([
-      [{ word: 'The', tag: 'at' }, { word: '1/2', tag: 'cd' }, { word: 'inch', tag: 'nn' }, { word: '.', tag: '.' }],
+      [
+        { word: 'The', tag: 'at' },
+        { word: '1/2', tag: 'cd' },
+        { word: 'inch', tag: 'nn' },
+        { word: '.', tag: '.' },
+      ],
       [{ word: 'Ok', tag: 'uh' }],
     ]);
   });

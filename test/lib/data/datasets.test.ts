@@ -83,9 +83,9 @@ describe('downloading', () => {
     const cache = path.join(tmp, 'cache-corrupt');
     fs.mkdirSync(cache, { recursive: true });
     fs.writeFileSync(path.join(cache, 'input.txt'), 'not the text');
-    await expect(withoutDataDir(() => loadText('test', { entry: { ...good, url: `${base}/input.txt` }, cache }))).rejects.toThrow(
-      /checksum mismatch.*delete .*run again/,
-    );
+    await expect(
+      withoutDataDir(() => loadText('test', { entry: { ...good, url: `${base}/input.txt` }, cache })),
+    ).rejects.toThrow(/checksum mismatch.*delete .*run again/);
   });
 
   it('fails at once with the fix when nothing listens (offline)', async () => {
@@ -96,8 +96,15 @@ describe('downloading', () => {
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const started = Date.now();
     await expect(
-      withoutDataDir(() => loadText('test', { entry: { ...good, url: `http://127.0.0.1:${port}/input.txt` }, cache: path.join(tmp, 'cache-closed') })),
-    ).rejects.toThrow(/Could not download Test text from http:\/\/127\.0\.0\.1:\d+\/input\.txt \(.*ECONNREFUSED.*\)\. Check your connection.*HOW_LLMS_DATA_DIR.*test\/input\.txt/);
+      withoutDataDir(() =>
+        loadText('test', {
+          entry: { ...good, url: `http://127.0.0.1:${port}/input.txt` },
+          cache: path.join(tmp, 'cache-closed'),
+        }),
+      ),
+    ).rejects.toThrow(
+      /Could not download Test text from http:\/\/127\.0\.0\.1:\d+\/input\.txt \(.*ECONNREFUSED.*\)\. Check your connection.*HOW_LLMS_DATA_DIR.*test\/input\.txt/,
+    );
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
@@ -111,7 +118,11 @@ describe('downloading', () => {
     try {
       await expect(
         withoutDataDir(() =>
-          loadText('test', { entry: { ...good, url: `http://127.0.0.1:${port}/input.txt` }, cache: path.join(tmp, 'cache-silent'), timeouts: { connectMs: 300 } }),
+          loadText('test', {
+            entry: { ...good, url: `http://127.0.0.1:${port}/input.txt` },
+            cache: path.join(tmp, 'cache-silent'),
+            timeouts: { connectMs: 300 },
+          }),
         ),
       ).rejects.toThrow(/no answer within 0\.3 s; are you offline\?.*HOW_LLMS_DATA_DIR/);
       expect(Date.now() - started).toBeLessThan(5_000);
@@ -124,9 +135,9 @@ describe('downloading', () => {
 
   it('turns an HTTP failure into advice', async () => {
     const cache = path.join(tmp, 'cache-404');
-    await expect(withoutDataDir(() => loadText('test', { entry: { ...good, url: `${base}/nope` }, cache }))).rejects.toThrow(
-      /HTTP 404.*HOW_LLMS_DATA_DIR/,
-    );
+    await expect(
+      withoutDataDir(() => loadText('test', { entry: { ...good, url: `${base}/nope` }, cache })),
+    ).rejects.toThrow(/HTTP 404.*HOW_LLMS_DATA_DIR/);
   });
 });
 
@@ -135,7 +146,9 @@ describe('data directory', () => {
     const dir = path.join(tmp, 'datadir');
     fs.mkdirSync(path.join(dir, 'test'), { recursive: true });
     await withSettings({ dataDir: dir }, async () => {
-      await expect(loadText('test', { entry: good })).rejects.toThrow(/Test text not found at .*datadir\/test\/input.txt.*unset HOW_LLMS_DATA_DIR/);
+      await expect(loadText('test', { entry: good })).rejects.toThrow(
+        /Test text not found at .*datadir\/test\/input.txt.*unset HOW_LLMS_DATA_DIR/,
+      );
       fs.writeFileSync(path.join(dir, 'test', 'input.txt'), body);
       expect(await loadText('test', { entry: good })).toBe(body);
     });

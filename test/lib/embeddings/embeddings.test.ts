@@ -31,29 +31,49 @@ function topicCorpus(sentences: number, seed = 1): string[][] {
 
 function fixedVectors(rows: Record<string, number[]>): WordVectors {
   const vocab = Object.keys(rows);
-  return { vocab, counts: vocab.map(() => 1), index: new Map(vocab.map((w, i) => [w, i])), vectors: tf.tensor2d(Object.values(rows)) };
+  return {
+    vocab,
+    counts: vocab.map(() => 1),
+    index: new Map(vocab.map((w, i) => [w, i])),
+    vectors: tf.tensor2d(Object.values(rows)),
+  };
 }
 
 describe('one-hot and lookup', () => {
   it('a one-hot row times the table is the table row (gather)', () => {
-    const table = tf.tensor2d([[1, 2, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12]]); // (V=4, C=3)
+    const table = tf.tensor2d([
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+      [10, 11, 12],
+    ]); // (V=4, C=3)
     const ids = tf.tensor1d([3, 0, 3, 1], 'int32');
     const viaOneHot = lookupByOneHot(table, ids);
     expect(viaOneHot.arraySync()).toEqual(tf.gather(table, ids).arraySync());
-    expect(viaOneHot.arraySync()).toEqual([[10, 11, 12], [1, 2, 3], [10, 11, 12], [4, 5, 6]]);
+    expect(viaOneHot.arraySync()).toEqual([
+      [10, 11, 12],
+      [1, 2, 3],
+      [10, 11, 12],
+      [4, 5, 6],
+    ]);
     tf.dispose([table, ids, viaOneHot]);
   });
 
   it('one-hot rows have a single 1 at the id', () => {
     const rows = oneHotRows(tf.tensor1d([2, 0], 'int32'), 3);
     expect(rows.dtype).toBe('float32');
-    expect(rows.arraySync()).toEqual([[0, 0, 1], [1, 0, 0]]);
+    expect(rows.arraySync()).toEqual([
+      [0, 0, 1],
+      [1, 0, 0],
+    ]);
     rows.dispose();
   });
 
   it('names an id outside the vocabulary and a float id tensor', () => {
     const table = tf.zeros([3, 2]) as tf.Tensor2D;
-    expect(() => lookupByOneHot(table, tf.tensor1d([1, 3], 'int32'))).toThrow(/token id 3 is outside the vocabulary \[0, 3\)/);
+    expect(() => lookupByOneHot(table, tf.tensor1d([1, 3], 'int32'))).toThrow(
+      /token id 3 is outside the vocabulary \[0, 3\)/,
+    );
     expect(() => oneHotRows(tf.tensor1d([1]), 3)).toThrow(/must be int32, got float32/);
     table.dispose();
   });
@@ -70,8 +90,15 @@ describe('cosine similarity, neighbours, analogies', () => {
   });
 
   it('the similarity matrix matches pairwise cosines', () => {
-    const a = tf.tensor2d([[1, 0], [1, 1]]);
-    const b = tf.tensor2d([[0, 2], [3, 4], [-1, 0]]);
+    const a = tf.tensor2d([
+      [1, 0],
+      [1, 1],
+    ]);
+    const b = tf.tensor2d([
+      [0, 2],
+      [3, 4],
+      [-1, 0],
+    ]);
     const m = cosineSimilarityMatrix(a, b).arraySync();
     const rowsA = a.arraySync();
     const rowsB = b.arraySync();
@@ -92,7 +119,13 @@ describe('cosine similarity, neighbours, analogies', () => {
 
   it('an analogy follows the offset b − a + c and never answers with a, b or c', () => {
     // king − man + woman lands on queen when gender and royalty are separate directions.
-    const wv = fixedVectors({ man: [1, 0, 0.1], woman: [0, 1, 0.1], king: [1, 0, 1], queen: [0, 1, 1], prince: [0.9, 0.1, 0.8] });
+    const wv = fixedVectors({
+      man: [1, 0, 0.1],
+      woman: [0, 1, 0.1],
+      king: [1, 0, 1],
+      queen: [0, 1, 1],
+      prince: [0.9, 0.1, 0.8],
+    });
     const answer = analogy(wv, 'man', 'king', 'woman', 2);
     expect(answer[0].word).toBe('queen');
     expect(answer.map((n) => n.word)).not.toContain('king');
@@ -102,7 +135,13 @@ describe('cosine similarity, neighbours, analogies', () => {
 
 describe('skip-gram data', () => {
   it('counts a vocabulary, most frequent first, dropping rare words', () => {
-    const v = countVocab([['a', 'b', 'a'], ['c', 'a', 'b', 'd']], 2);
+    const v = countVocab(
+      [
+        ['a', 'b', 'a'],
+        ['c', 'a', 'b', 'd'],
+      ],
+      2,
+    );
     expect(v.vocab).toEqual(['a', 'b']);
     expect(v.counts).toEqual([3, 2]);
     expect(v.index.get('b')).toBe(1);
@@ -116,7 +155,10 @@ describe('skip-gram data', () => {
   });
 
   it('pairs stay within the window and inside sentences', () => {
-    const sentences = [['a', 'b', 'c', 'd', 'e'], ['f', 'g']];
+    const sentences = [
+      ['a', 'b', 'c', 'd', 'e'],
+      ['f', 'g'],
+    ];
     const v = countVocab(sentences, 1);
     const { centers, contexts } = skipGramPairs(sentences, v, new Rng(3), 2, 0);
     expect(centers.length).toBeGreaterThan(0);
@@ -129,7 +171,8 @@ describe('skip-gram data', () => {
       expect(d).toBeLessThanOrEqual(2);
     }
     // Every neighbour at distance 1 is always inside the window.
-    const has = (a: string, b: string) => Array.from(centers).some((c, i) => v.vocab[c] === a && v.vocab[contexts[i]] === b);
+    const has = (a: string, b: string) =>
+      Array.from(centers).some((c, i) => v.vocab[c] === a && v.vocab[contexts[i]] === b);
     expect(has('c', 'b') && has('c', 'd') && has('f', 'g')).toBe(true);
   });
 
@@ -137,7 +180,8 @@ describe('skip-gram data', () => {
     const sentences = Array.from({ length: 200 }, (_, i) => ['the', 'the', 'the', 'the', `w${i % 50}`, 'the', 'the']);
     const v = countVocab(sentences, 1);
     const pairs = (t: number) => skipGramPairs(sentences, v, new Rng(1), 1, t);
-    const theShare = (p: { centers: Int32Array }) => Array.from(p.centers).filter((c) => v.vocab[c] === 'the').length / p.centers.length;
+    const theShare = (p: { centers: Int32Array }) =>
+      Array.from(p.centers).filter((c) => v.vocab[c] === 'the').length / p.centers.length;
     expect(theShare(pairs(1e-3))).toBeLessThan(theShare(pairs(0)) - 0.2);
   });
 });
@@ -146,7 +190,12 @@ describe('negative-sampling loss', () => {
   it('equals −log σ(u·v) − Σ log σ(−u·n) by hand', () => {
     const u = tf.tensor2d([[1, 2]]);
     const v = tf.tensor2d([[0.5, -0.25]]);
-    const n = tf.tensor3d([[[1, 0], [0, -1]]]);
+    const n = tf.tensor3d([
+      [
+        [1, 0],
+        [0, -1],
+      ],
+    ]);
     const sig = (x: number) => 1 / (1 + Math.exp(-x));
     const want = -Math.log(sig(0)) - Math.log(sig(-1)) - Math.log(sig(2));
     expect(negativeSamplingLoss(u, v, n).dataSync()[0]).toBeCloseTo(want, 5);
@@ -154,8 +203,14 @@ describe('negative-sampling loss', () => {
   });
 
   it('is stable for large scores and averages over the batch', () => {
-    const u = tf.tensor2d([[100, 0], [0, 0]]);
-    const v = tf.tensor2d([[-100, 0], [1, 1]]);
+    const u = tf.tensor2d([
+      [100, 0],
+      [0, 0],
+    ]);
+    const v = tf.tensor2d([
+      [-100, 0],
+      [1, 1],
+    ]);
     const n = tf.zeros([2, 1, 2]) as tf.Tensor3D;
     const loss = negativeSamplingLoss(u, v, n).dataSync()[0];
     // Pair 1: −log σ(−10⁴) ≈ 10⁴, plus log 2 for the zero noise score; pair 2: 2·log 2.
@@ -175,16 +230,21 @@ describe('skip-gram SGD step', () => {
     const u = tf.tensor2d([row(U, center)]);
     const w = tf.tensor2d([row(W, context)]);
     const n = tf.tensor3d([noise.map((k) => row(W, k))]);
-    const lossOf = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => negativeSamplingLoss(a as tf.Tensor2D, b as tf.Tensor2D, c as tf.Tensor3D);
+    const lossOf = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+      negativeSamplingLoss(a as tf.Tensor2D, b as tf.Tensor2D, c as tf.Tensor3D);
     const want = negativeSamplingLoss(u, w, n).dataSync()[0];
-    const [gu, gw, gn] = tf.grads(lossOf)([u, w, n]).map((g) => g.arraySync() as number[][] | number[][][]);
+    const [gu, gw, gn] = tf
+      .grads(lossOf)([u, w, n])
+      .map((g) => g.arraySync() as number[][] | number[][][]);
     const before = { U: U.slice(), W: W.slice() };
     const loss = skipGramSgdStep(U, W, C, center, context, noise, lr);
     expect(loss).toBeCloseTo(want, 4);
     for (let i = 0; i < C; i++) {
       expect(U[center * C + i]).toBeCloseTo(before.U[center * C + i] - lr * (gu as number[][])[0][i], 5);
       expect(W[context * C + i]).toBeCloseTo(before.W[context * C + i] - lr * (gw as number[][])[0][i], 5);
-      noise.forEach((k, j) => expect(W[k * C + i]).toBeCloseTo(before.W[k * C + i] - lr * (gn as number[][][])[0][j][i], 5));
+      noise.forEach((k, j) =>
+        expect(W[k * C + i]).toBeCloseTo(before.W[k * C + i] - lr * (gn as number[][][])[0][j][i], 5),
+      );
     }
     // Rows nobody looked at do not move.
     expect(row(U, 3)).toEqual(row(before.U, 3));

@@ -41,7 +41,13 @@ describe('SFT loss mask', () => {
     changed[3] = tok.encode('c')[0]; // a token of the prompt, as a target of position 2
     expect(changed).not.toEqual(ids);
     const logits = tf.randomNormal([1, ids.length - 1, tok.vocabSize], 0, 1, 'float32', 3);
-    const loss = (targets: number[]) => tf.tidy(() => L.crossEntropy(logits, tf.tensor2d([targets], undefined, 'int32'), { ignoreIndex: L.IGNORE_TARGET }).dataSync()[0]);
+    const loss = (targets: number[]) =>
+      tf.tidy(
+        () =>
+          L.crossEntropy(logits, tf.tensor2d([targets], undefined, 'int32'), {
+            ignoreIndex: L.IGNORE_TARGET,
+          }).dataSync()[0],
+      );
     expect(loss(L.assistantTargets(changed, isAssistant))).toBe(loss(L.assistantTargets(ids, isAssistant)));
     expect(loss(changed.slice(1))).not.toBeCloseTo(loss(ids.slice(1)), 4);
     logits.dispose();
@@ -109,7 +115,10 @@ describe('instructions and their evaluation', () => {
           return tf.oneHot(tf.fill([B, T], next, 'int32'), tok.vocabSize).toFloat() as L.tf.Tensor3D;
         }),
     };
-    const result = L.evaluateChat(model, tok, [{ prompt: 'rev: ab', answer: 'ab' }, { prompt: 'rev: ba', answer: 'ba' }]);
+    const result = L.evaluateChat(model, tok, [
+      { prompt: 'rev: ab', answer: 'ab' },
+      { prompt: 'rev: ba', answer: 'ba' },
+    ]);
     expect(result.replies[0]).toEqual({ text: 'ab', ended: true });
     expect(result.accuracy).toBe(0.5);
   });

@@ -8,18 +8,40 @@ describe('classification head', () => {
   it('hidden states are what the tied vocabulary head reads, and the head reads the last position', () => {
     const params = L.initGPT(config, 1);
     L.addClassifierHead(params, config.nEmbd, 3, 2);
-    const ids = tf.tensor2d([[1, 2, 3, 4, 5], [5, 4, 3, 2, 1]], undefined, 'int32');
+    const ids = tf.tensor2d(
+      [
+        [1, 2, 3, 4, 5],
+        [5, 4, 3, 2, 1],
+      ],
+      undefined,
+      'int32',
+    );
     const gap = tf.tidy(() => {
       const h = L.gptHiddenStates(params, config, ids); // (2, 5, 16)
       const viaHidden = h.reshape([10, 16]).matMul(params['transformer.wte.weight'], false, true).reshape([2, 5, 11]);
-      return viaHidden.sub(L.gptForward(params, config, ids)).abs().max().dataSync()[0];
+      return viaHidden
+        .sub(L.gptForward(params, config, ids))
+        .abs()
+        .max()
+        .dataSync()[0];
     });
     expect(gap).toBeLessThan(1e-5);
     const logits = L.classifierLogits(params, config, ids);
     expect(logits.shape).toEqual([2, 3]);
     // Only the last position matters: change the first token of row 0 and its logits move; the causal model
     // would not change them by editing the future, so the head must be reading position T − 1.
-    const changed = L.classifierLogits(params, config, tf.tensor2d([[9, 2, 3, 4, 5], [5, 4, 3, 2, 1]], undefined, 'int32'));
+    const changed = L.classifierLogits(
+      params,
+      config,
+      tf.tensor2d(
+        [
+          [9, 2, 3, 4, 5],
+          [5, 4, 3, 2, 1],
+        ],
+        undefined,
+        'int32',
+      ),
+    );
     const diff = changed.sub(logits).abs().max(1).dataSync();
     expect(diff[0]).toBeGreaterThan(0);
     expect(diff[1]).toBe(0);
@@ -29,7 +51,10 @@ describe('classification head', () => {
   });
 
   it('splits by class, samples windows with their labels, and predicts documents without leaks', () => {
-    const items = Array.from({ length: 40 }, (_, i) => ({ ids: Array.from({ length: 30 }, (_, j) => (i + j) % 11), label: i % 4 }));
+    const items = Array.from({ length: 40 }, (_, i) => ({
+      ids: Array.from({ length: 30 }, (_, j) => (i + j) % 11),
+      label: i % 4,
+    }));
     const { first, second } = L.stratifiedSplit(items, (d) => d.label, 0.25, 3);
     expect(first.length + second.length).toBe(40);
     for (let k = 0; k < 4; k++) expect(second.filter((d) => d.label === k)).toHaveLength(3);
@@ -38,7 +63,9 @@ describe('classification head', () => {
     expect(batch.x.shape).toEqual([5, 8]);
     const x = batch.x.arraySync() as number[][];
     const y = Array.from(batch.y.dataSync());
-    x.forEach((row, b) => expect(items.some((d) => d.label === y[b] && d.ids.join(',').includes(row.join(',')))).toBe(true));
+    x.forEach((row, b) =>
+      expect(items.some((d) => d.label === y[b] && d.ids.join(',').includes(row.join(',')))).toBe(true),
+    );
     tf.dispose([batch.x, batch.y]);
     const params = L.initGPT(config, 1);
     L.addClassifierHead(params, config.nEmbd, 4, 2);
@@ -50,7 +77,11 @@ describe('classification head', () => {
   });
 
   it('counts a confusion matrix with true classes in rows', () => {
-    expect(L.confusionMatrix([0, 0, 1, 2], [0, 1, 1, 0], 3)).toEqual([[1, 1, 0], [0, 1, 0], [1, 0, 0]]);
+    expect(L.confusionMatrix([0, 0, 1, 2], [0, 1, 1, 0], 3)).toEqual([
+      [1, 1, 0],
+      [0, 1, 0],
+      [1, 0, 0],
+    ]);
     expect(() => L.confusionMatrix([0], [3], 3)).toThrow(/class ids/);
   });
 

@@ -29,8 +29,14 @@ describe('DPO', () => {
       const ref = [tf.tensor1d(rw), tf.tensor1d(rl)];
       const terms = L.dpoLoss(tf.tensor1d(pw), tf.tensor1d(pl), ref[0] as L.tf.Tensor1D, ref[1] as L.tf.Tensor1D, beta);
       expect(terms.loss.dataSync()[0]).toBeCloseTo(want.loss, 5);
-      Array.from(terms.margins.dataSync()).forEach((m, i) => expect(m).toBeCloseTo(beta * (pw[i] - rw[i] - (pl[i] - rl[i])), 4));
-      const grad = tf.grads((a: L.tf.Tensor, b: L.tf.Tensor) => L.dpoLoss(a as L.tf.Tensor1D, b as L.tf.Tensor1D, ref[0] as L.tf.Tensor1D, ref[1] as L.tf.Tensor1D, beta).loss);
+      Array.from(terms.margins.dataSync()).forEach((m, i) =>
+        expect(m).toBeCloseTo(beta * (pw[i] - rw[i] - (pl[i] - rl[i])), 4),
+      );
+      const grad = tf.grads(
+        (a: L.tf.Tensor, b: L.tf.Tensor) =>
+          L.dpoLoss(a as L.tf.Tensor1D, b as L.tf.Tensor1D, ref[0] as L.tf.Tensor1D, ref[1] as L.tf.Tensor1D, beta)
+            .loss,
+      );
       const [dw, dl] = grad([tf.tensor1d(pw), tf.tensor1d(pl)]);
       Array.from(dw.dataSync()).forEach((g, i) => expect(g).toBeCloseTo(want.gw[i], 6));
       Array.from(dl.dataSync()).forEach((g, i) => expect(g).toBeCloseTo(want.gl[i], 6));
@@ -49,7 +55,10 @@ describe('DPO', () => {
 
   it('sequence log-prob sums log p(target) over counted positions only, as a float64 loop does', () => {
     const logits = tf.randomNormal([2, 4, 5], 0, 2, 'float32', 9) as L.tf.Tensor3D;
-    const targets = [[1, -1, 3, 4], [-1, -1, 0, 2]];
+    const targets = [
+      [1, -1, 3, 4],
+      [-1, -1, 0, 2],
+    ];
     const got = L.sequenceLogProb(logits, tf.tensor2d(targets, undefined, 'int32')).dataSync();
     const values = logits.arraySync() as number[][][];
     targets.forEach((row, b) => {
@@ -78,7 +87,18 @@ describe('DPO', () => {
     const before = tf.memory().numTensors;
     const batch = L.preferenceBatch(pairs, tok);
     expect(L.responseKL(policy, reference, config, batch)).toBeCloseTo(0, 6);
-    await L.trainDPO({ params: policy, config, tokenizer: tok, pairs, reference: ref, beta: 0.5, batchSize: 2, steps: 15, lr: 1e-2, seed: 1 });
+    await L.trainDPO({
+      params: policy,
+      config,
+      tokenizer: tok,
+      pairs,
+      reference: ref,
+      beta: 0.5,
+      batchSize: 2,
+      steps: 15,
+      lr: 1e-2,
+      seed: 1,
+    });
     const stats = L.rewardStats(L.pairLogProbs(policy, config, tok, pairs), ref, 0.5);
     expect(stats.margin).toBeGreaterThan(0.5);
     expect(stats.accuracy).toBe(1);
@@ -93,7 +113,10 @@ describe('DPO', () => {
     const tok = L.ChatTokenizer.extending(L.CharTokenizer.fromText('abcd rev:'), '');
     const config: L.GPTConfig = { vocabSize: tok.vocabSize, blockSize: 24, nLayer: 1, nHead: 2, nEmbd: 16 };
     const params = L.initGPT(config, 8);
-    const pairs = [{ prompt: 'rev: ab', chosen: 'ba<|end|>', rejected: 'a<|end|>' }, { prompt: 'rev: cd', chosen: 'dc<|end|>', rejected: 'dcd' }];
+    const pairs = [
+      { prompt: 'rev: ab', chosen: 'ba<|end|>', rejected: 'a<|end|>' },
+      { prompt: 'rev: cd', chosen: 'dc<|end|>', rejected: 'dcd' },
+    ];
     const batch = L.preferenceBatch(pairs, tok);
     const ref = tf.tensor1d([-5, -6, -7, -8]);
     const value = (w: number) => tf.tidy(() => L.dpoBatchLoss(params, config, batch, ref, 0.3, w).dataSync()[0]);
@@ -112,7 +135,15 @@ describe('DPO', () => {
       { kind: 'upper', prompt: 'upper: oak', answer: 'OAK' },
       { kind: 'reverse', prompt: 'rev: a b', answer: 'b a' },
     ];
-    const pairs = L.preferencePairs(examples, [{ text: '4', ended: true }, { text: 'OAK', ended: true }, { text: 'b a b a', ended: false }], 1);
+    const pairs = L.preferencePairs(
+      examples,
+      [
+        { text: '4', ended: true },
+        { text: 'OAK', ended: true },
+        { text: 'b a b a', ended: false },
+      ],
+      1,
+    );
     expect(pairs[0]).toEqual({ prompt: '1+2=', chosen: '3<|end|>', rejected: '4<|end|>' });
     expect(pairs[1]).toEqual({ prompt: 'upper: oak', chosen: 'OAK<|end|>', rejected: 'oak<|end|>' });
     expect(pairs[2].rejected).toBe('b a b a');

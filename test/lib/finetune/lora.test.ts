@@ -6,7 +6,8 @@ const config: L.GPTConfig = { vocabSize: 20, blockSize: 8, nLayer: 2, nHead: 2, 
 
 function randomizeB(adapters: L.Params, seed: number): void {
   let s = seed;
-  for (const [name, v] of Object.entries(adapters)) if (name.endsWith('lora_B')) v.assign(tf.randomNormal(v.shape, 0, 0.1, 'float32', s++));
+  for (const [name, v] of Object.entries(adapters))
+    if (name.endsWith('lora_B')) v.assign(tf.randomNormal(v.shape, 0, 0.1, 'float32', s++));
 }
 
 describe('LoRA', () => {
@@ -20,7 +21,11 @@ describe('LoRA', () => {
     const merged = L.linear(x, L.mergeLoRAWeight(W, A, B, 1.5), b);
     expect(side.shape).toEqual([3, 5, 7]);
     expect(tf.max(tf.abs(side.sub(merged))).dataSync()[0]).toBeLessThan(1e-5);
-    const direct = x.reshape([15, 12]).matMul(W.add(B.matMul(A).mul(1.5)).transpose()).add(b).reshape([3, 5, 7]);
+    const direct = x
+      .reshape([15, 12])
+      .matMul(W.add(B.matMul(A).mul(1.5)).transpose())
+      .add(b)
+      .reshape([3, 5, 7]);
     expect(tf.max(tf.abs(side.sub(direct))).dataSync()[0]).toBeLessThan(1e-5);
     tf.dispose([x, W, b, A, B, side, merged, direct]);
   });
@@ -33,7 +38,14 @@ describe('LoRA', () => {
     expect(adapters['transformer.h.0.attn.c_attn.weight.lora_B'].shape).toEqual([48, 2]);
     expect(L.countParameters(adapters)).toBe(config.nLayer * 2 * (16 + 48 + 16 + 16 + 16 + 64 + 64 + 16));
     const ids = tf.tensor2d([[1, 2, 3, 4]], undefined, 'int32');
-    const gap = tf.tidy(() => L.gptForward(L.withLoRA(params, adapters, 1), config, ids).sub(L.gptForward(params, config, ids)).abs().max().dataSync()[0]);
+    const gap = tf.tidy(
+      () =>
+        L.gptForward(L.withLoRA(params, adapters, 1), config, ids)
+          .sub(L.gptForward(params, config, ids))
+          .abs()
+          .max()
+          .dataSync()[0],
+    );
     expect(gap).toBe(0);
     expect(() => L.initLoRA(params, { rank: 0 })).toThrow(/rank/);
     expect(() => L.initLoRA(params, { rank: 2, targets: ['nothing.*'] })).toThrow(/no parameter matches/);
@@ -48,7 +60,14 @@ describe('LoRA', () => {
     randomizeB(adapters, 10);
     const scale = L.loraScale({ rank: 3, alpha: 6 });
     expect(scale).toBe(2);
-    const ids = tf.tensor2d([[1, 2, 3, 4, 5, 6, 7, 8], [8, 7, 6, 5, 4, 3, 2, 1]], undefined, 'int32');
+    const ids = tf.tensor2d(
+      [
+        [1, 2, 3, 4, 5, 6, 7, 8],
+        [8, 7, 6, 5, 4, 3, 2, 1],
+      ],
+      undefined,
+      'int32',
+    );
     const adapted = tf.tidy(() => L.gptForward(L.withLoRA(params, adapters, scale), config, ids));
     const base = L.gptForward(params, config, ids);
     expect(tf.max(tf.abs(adapted.sub(base))).dataSync()[0]).toBeGreaterThan(1e-3);
@@ -69,7 +88,16 @@ describe('LoRA', () => {
     expect(adapters[L.NEW_TOKEN_ROWS].shape).toEqual([3, 16]);
     const before = params['transformer.wte.weight'].arraySync() as number[][];
     const examples = [{ prompt: 'rev: abc', answer: 'cba' }];
-    await L.trainSFT({ params, config: cfg, tokenizer: tok, examples, batchSize: 2, steps: 3, lr: 1e-2, lora: { adapters, scale: 1 } });
+    await L.trainSFT({
+      params,
+      config: cfg,
+      tokenizer: tok,
+      examples,
+      batchSize: 2,
+      steps: 3,
+      lr: 1e-2,
+      lora: { adapters, scale: 1 },
+    });
     const ids = L.tf.tensor2d([tok.encode(L.chatPromptText('rev: ab'))], undefined, 'int32');
     const adapted = tf.tidy(() => L.gptForward(L.withLoRA(params, adapters, 1), cfg, ids));
     L.mergeLoRA(params, adapters, 1);
@@ -87,9 +115,21 @@ describe('LoRA', () => {
     const params = L.initGPT(cfg, 3);
     const adapters = L.initLoRA(params, { rank: 1 });
     const snapshot = Object.fromEntries(Object.entries(params).map(([n, v]) => [n, v.dataSync().slice()]));
-    const examples = [{ prompt: 'rev: abc', answer: 'cba' }, { prompt: 'rev: hag', answer: 'gah' }];
+    const examples = [
+      { prompt: 'rev: abc', answer: 'cba' },
+      { prompt: 'rev: hag', answer: 'gah' },
+    ];
     const before = tf.memory().numTensors;
-    const run = await L.trainSFT({ params, config: cfg, tokenizer: tok, examples, batchSize: 2, steps: 3, lr: 1e-2, lora: { adapters, scale: 1 } });
+    const run = await L.trainSFT({
+      params,
+      config: cfg,
+      tokenizer: tok,
+      examples,
+      batchSize: 2,
+      steps: 3,
+      lr: 1e-2,
+      lora: { adapters, scale: 1 },
+    });
     expect(tf.memory().numTensors).toBe(before);
     expect(run.trainable).toBe(L.countParameters(adapters));
     for (const [n, v] of Object.entries(params)) expect(Array.from(v.dataSync())).toEqual(Array.from(snapshot[n]));

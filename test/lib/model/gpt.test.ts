@@ -16,14 +16,23 @@ const base: GPTConfig = { vocabSize: 13, blockSize: 8, nLayer: 2, nHead: 2, nEmb
 
 function randomIds(B: number, T: number, V: number, seed = 1): tf.Tensor2D {
   const rng = new Rng(seed);
-  return tf.tensor2d(Array.from({ length: B * T }, () => rng.int(V)), [B, T], 'int32');
+  return tf.tensor2d(
+    Array.from({ length: B * T }, () => rng.int(V)),
+    [B, T],
+    'int32',
+  );
 }
 
 describe('GPT parameters', () => {
   it('uses nanoGPT state_dict names and PyTorch layouts', () => {
     const params = initGPT(base, 1);
     const names = Object.keys(params);
-    expect(names.slice(0, 4)).toEqual(['transformer.wte.weight', 'transformer.wpe.weight', 'transformer.h.0.ln_1.weight', 'transformer.h.0.ln_1.bias']);
+    expect(names.slice(0, 4)).toEqual([
+      'transformer.wte.weight',
+      'transformer.wpe.weight',
+      'transformer.h.0.ln_1.weight',
+      'transformer.h.0.ln_1.bias',
+    ]);
     expect(params['transformer.h.1.attn.c_attn.weight'].shape).toEqual([24, 8]);
     expect(params['transformer.h.1.mlp.c_proj.weight'].shape).toEqual([8, 32]);
     expect(names[names.length - 1]).toBe('transformer.ln_f.bias');
@@ -54,7 +63,9 @@ describe('GPT parameters', () => {
     expect(std(a['transformer.h.0.attn.c_attn.weight'])).toBeCloseTo(0.02, 3);
     expect(std(a['transformer.h.0.mlp.c_proj.weight'])).toBeCloseTo(0.02 / 4, 3);
     expect(a['transformer.h.0.ln_1.weight'].dataSync().every((v) => v === 1)).toBe(true);
-    expect(Array.from(a['transformer.wte.weight'].dataSync())).toEqual(Array.from(b['transformer.wte.weight'].dataSync()));
+    expect(Array.from(a['transformer.wte.weight'].dataSync())).toEqual(
+      Array.from(b['transformer.wte.weight'].dataSync()),
+    );
     disposeNamed(a);
     disposeNamed(b);
   });
@@ -77,7 +88,10 @@ describe('GPT forward', () => {
         // Causal: changing the last token leaves every earlier position's logits unchanged.
         const ids2 = tf.concat([ids.slice([0, 0], [2, 5]), tf.tensor2d([[0], [1]], [2, 1], 'int32')], 1) as tf.Tensor2D;
         const other = gptForward(params, config, ids2);
-        const diffEarly = tf.abs(full.slice([0, 0, 0], [2, 5, -1]).sub(other.slice([0, 0, 0], [2, 5, -1]))).max().dataSync()[0];
+        const diffEarly = tf
+          .abs(full.slice([0, 0, 0], [2, 5, -1]).sub(other.slice([0, 0, 0], [2, 5, -1])))
+          .max()
+          .dataSync()[0];
         expect(diffEarly).toBeLessThan(1e-5);
         // Cached: feed 3 tokens, then one at a time.
         const cache = createKVCache(config);
@@ -121,7 +135,9 @@ describe('GPT forward', () => {
     const ids = randomIds(2, 5, base.vocabSize);
     const rng = new Rng(3);
     const step = () => {
-      const { value, grads } = tf.variableGrads(() => gptForward(params, config, ids, { training: true, seed: rng.seed() }).square().mean() as tf.Scalar);
+      const { value, grads } = tf.variableGrads(
+        () => gptForward(params, config, ids, { training: true, seed: rng.seed() }).square().mean() as tf.Scalar,
+      );
       // A plain SGD update, as an optimizer would apply it.
       for (const v of Object.values(params)) tf.tidy(() => v.assign(v.sub(grads[v.name].mul(0.01))));
       tf.dispose([value, ...Object.values(grads)]);
@@ -137,7 +153,10 @@ describe('GPT forward', () => {
     const params = initGPT(base, 6);
     const weights: tf.Tensor[] = [];
     gptForward(params, base, randomIds(1, 5, base.vocabSize), { attentionWeights: weights }).dispose();
-    expect(weights.map((w) => w.shape)).toEqual([[1, 2, 5, 5], [1, 2, 5, 5]]);
+    expect(weights.map((w) => w.shape)).toEqual([
+      [1, 2, 5, 5],
+      [1, 2, 5, 5],
+    ]);
     const w = weights[0].arraySync() as number[][][][];
     for (const row of w[0][1]) expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     expect(w[0][0][1][2]).toBe(0);
@@ -164,10 +183,14 @@ describe('GPT forward', () => {
 
   it('names the limit when the context exceeds blockSize', () => {
     const params = initGPT(base, 8);
-    expect(() => gptForward(params, base, randomIds(1, 9, base.vocabSize))).toThrow(/sequence length 9 exceeds blockSize 8/);
+    expect(() => gptForward(params, base, randomIds(1, 9, base.vocabSize))).toThrow(
+      /sequence length 9 exceeds blockSize 8/,
+    );
     const cache = createKVCache(base);
     gptForward(params, base, randomIds(1, 8, base.vocabSize), { cache }).dispose();
-    expect(() => gptForward(params, base, randomIds(1, 1, base.vocabSize), { cache })).toThrow(/KV cache holds 8 positions/);
+    expect(() => gptForward(params, base, randomIds(1, 1, base.vocabSize), { cache })).toThrow(
+      /KV cache holds 8 positions/,
+    );
     disposeKVCache(cache);
     disposeNamed(params);
   });

@@ -29,7 +29,10 @@ function scaledError(f: (x: tf.Tensor) => tf.Scalar, x: tf.Tensor, samples: numb
 function randn(shape: number[], seed: number, std = 1): tf.Tensor {
   const rng = new Rng(seed);
   const size = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: size }, () => rng.normal() * std), shape);
+  return tf.tensor(
+    Float32Array.from({ length: size }, () => rng.normal() * std),
+    shape,
+  );
 }
 
 /** A scalar that depends on every output entry differently (a plain sum of softmax rows would be constant). */
@@ -52,10 +55,14 @@ describe('gradient checks', () => {
 
   it('scaled dot-product attention with causal and padding masks: queries, keys, values', () => {
     const [q, k, v] = [randn([2, 2, 4, 3], 5), randn([2, 2, 4, 3], 6), randn([2, 2, 4, 3], 7)];
-    const keep = tf.tensor2d([[1, 1, 1, 1], [1, 1, 1, 0]]);
+    const keep = tf.tensor2d([
+      [1, 1, 1, 1],
+      [1, 1, 1, 0],
+    ]);
     const mask = causalMask(4, 4).add(paddingMask(keep));
     const p = probe([2, 2, 4, 3], 8);
-    const attn = (qq: tf.Tensor, kk: tf.Tensor, vv: tf.Tensor) => p(scaledDotProductAttention(qq, kk, vv, { mask }).output);
+    const attn = (qq: tf.Tensor, kk: tf.Tensor, vv: tf.Tensor) =>
+      p(scaledDotProductAttention(qq, kk, vv, { mask }).output);
     expect(scaledError((t) => attn(t, k, v), q, 12)).toBeLessThan(TOL);
     expect(scaledError((t) => attn(q, t, v), k, 12)).toBeLessThan(TOL);
     expect(scaledError((t) => attn(q, k, t), v, 12)).toBeLessThan(TOL);
@@ -69,14 +76,26 @@ describe('gradient checks', () => {
       const config = { vocabSize: 5, blockSize: 4, nLayer: 1, nHead: 2, nEmbd: 8, norm, positional: 'rope' as const };
       const params = initGPT(config, 9);
       // Larger weights than GPT-2's init, so that attention is far from uniform and every path matters.
-      for (const [name, value] of Object.entries(params)) if (value.rank === 2) value.assign(randn(value.shape, name.length, 0.4));
+      for (const [name, value] of Object.entries(params))
+        if (value.rank === 2) value.assign(randn(value.shape, name.length, 0.4));
       const x = randn([2, 4, 8], 10);
       const p = probe([2, 4, 8], 11);
-      const block = (ps: Params, input: tf.Tensor) => p(transformerBlock(ps, 'transformer.h.0', input, config, { causal: true, rope: true }));
+      const block = (ps: Params, input: tf.Tensor) =>
+        p(transformerBlock(ps, 'transformer.h.0', input, config, { causal: true, rope: true }));
       expect(scaledError((t) => block(params, t), x, 12)).toBeLessThan(TOL);
-      for (const name of ['attn.c_attn.weight', 'attn.c_proj.bias', 'ln_1.weight', 'mlp.c_fc.weight', 'mlp.c_proj.weight', 'ln_2.bias']) {
+      for (const name of [
+        'attn.c_attn.weight',
+        'attn.c_proj.bias',
+        'ln_1.weight',
+        'mlp.c_fc.weight',
+        'mlp.c_proj.weight',
+        'ln_2.bias',
+      ]) {
         const full = `transformer.h.0.${name}`;
-        expect(scaledError((t) => block(withParam(params, full, t), x), params[full], 8), full).toBeLessThan(TOL);
+        expect(
+          scaledError((t) => block(withParam(params, full, t), x), params[full], 8),
+          full,
+        ).toBeLessThan(TOL);
       }
       x.dispose();
       disposeNamed(params);
@@ -86,11 +105,13 @@ describe('gradient checks', () => {
   it('a decoder block with cross-attention: input, memory and the cross-attention weights', () => {
     const config = { srcVocabSize: 5, tgtVocabSize: 5, blockSize: 4, nLayer: 1, nHead: 2, nEmbd: 6 };
     const params = initEncoderDecoder(config, 12);
-    for (const [name, value] of Object.entries(params)) if (value.rank === 2) value.assign(randn(value.shape, name.length + 1, 0.4));
+    for (const [name, value] of Object.entries(params))
+      if (value.rank === 2) value.assign(randn(value.shape, name.length + 1, 0.4));
     const x = randn([1, 3, 6], 13);
     const memory = randn([1, 4, 6], 14);
     const p = probe([1, 3, 6], 15);
-    const block = (ps: Params, input: tf.Tensor, mem: tf.Tensor) => p(transformerBlock(ps, 'decoder.h.0', input, config, { causal: true, memory: mem }));
+    const block = (ps: Params, input: tf.Tensor, mem: tf.Tensor) =>
+      p(transformerBlock(ps, 'decoder.h.0', input, config, { causal: true, memory: mem }));
     expect(scaledError((t) => block(params, t, memory), x, 10)).toBeLessThan(TOL);
     expect(scaledError((t) => block(params, x, t), memory, 10)).toBeLessThan(TOL);
     const name = 'decoder.h.0.cross_attn.c_kv.weight';

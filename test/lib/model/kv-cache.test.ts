@@ -2,7 +2,16 @@
 // concatenation elsewhere, the same logits either way, a cache started one way can be continued the other,
 // and the cache owns its memory: a tensor it handed out never changes afterwards.
 import { describe, expect, it } from 'vitest';
-import { createKVCache, disposeKVCache, disposeNamed, gptForward, initGPT, tf, type GPTConfig, type KVCache } from '@how-llms-work/lib';
+import {
+  createKVCache,
+  disposeKVCache,
+  disposeNamed,
+  gptForward,
+  initGPT,
+  tf,
+  type GPTConfig,
+  type KVCache,
+} from '@how-llms-work/lib';
 import { fusedAvailable, withSettings } from '@how-llms-work/accel';
 
 const config: GPTConfig = { vocabSize: 13, blockSize: 12, nLayer: 2, nHead: 2, nEmbd: 8 };
@@ -11,11 +20,26 @@ function withFused<T>(on: boolean, f: () => T): T {
   return withSettings({ fused: on }, f);
 }
 
-const ids = tf.tensor2d([[1, 5, 2, 7, 3, 9, 4, 0], [6, 6, 1, 2, 12, 3, 5, 8]], [2, 8], 'int32');
+const ids = tf.tensor2d(
+  [
+    [1, 5, 2, 7, 3, 9, 4, 0],
+    [6, 6, 1, 2, 12, 3, 5, 8],
+  ],
+  [2, 8],
+  'int32',
+);
 
 /** Logits (2, 8, V) fed through a cache: 3 tokens, then one at a time; `fused(t)` says whether step t runs fused. */
-function cachedLogits(params: ReturnType<typeof initGPT>, c: GPTConfig, cache: KVCache, fused: (t: number) => boolean): tf.Tensor {
-  const step = (from: number, n: number) => withFused(fused(from), () => tf.tidy(() => gptForward(params, c, ids.slice([0, from], [2, n]) as tf.Tensor2D, { cache })));
+function cachedLogits(
+  params: ReturnType<typeof initGPT>,
+  c: GPTConfig,
+  cache: KVCache,
+  fused: (t: number) => boolean,
+): tf.Tensor {
+  const step = (from: number, n: number) =>
+    withFused(fused(from), () =>
+      tf.tidy(() => gptForward(params, c, ids.slice([0, from], [2, n]) as tf.Tensor2D, { cache })),
+    );
   const parts = [step(0, 3)];
   for (let t = 3; t < 8; t++) parts.push(step(t, 1));
   const all = tf.concat(parts, 1);
@@ -38,7 +62,10 @@ describe('KV cache', () => {
         const cache = createKVCache(c);
         const got = cachedLogits(params, c, cache, fused);
         expect(cache.length, what).toBe(8);
-        expect(cache.layers.every((l) => l.length === 8), what).toBe(true);
+        expect(
+          cache.layers.every((l) => l.length === 8),
+          what,
+        ).toBe(true);
         expect(tf.abs(got.sub(full)).max().dataSync()[0], what).toBeLessThan(1e-4);
         disposeKVCache(cache);
         got.dispose();

@@ -42,7 +42,14 @@ function rmsNormF64(x: Float64Array, g: Float64Array, C: number, eps = 1e-5): Fl
   }
   return y;
 }
-function swigluF64(x: Float64Array, wg: Float64Array, wu: Float64Array, wd: Float64Array, C: number, Hd: number): Float64Array {
+function swigluF64(
+  x: Float64Array,
+  wg: Float64Array,
+  wu: Float64Array,
+  wd: Float64Array,
+  C: number,
+  Hd: number,
+): Float64Array {
   const rows = x.length / C;
   const y = new Float64Array(rows * C);
   for (let r = 0; r < rows; r++) {
@@ -61,7 +68,12 @@ function swigluF64(x: Float64Array, wg: Float64Array, wu: Float64Array, wd: Floa
   return y;
 }
 // d(Σ w ⊙ f(x)) / dx by central differences in float64.
-function finiteDifferenceGrad(f: (x: Float64Array) => Float64Array, x: Float64Array, w: Float64Array, h = 1e-6): Float64Array {
+function finiteDifferenceGrad(
+  f: (x: Float64Array) => Float64Array,
+  x: Float64Array,
+  w: Float64Array,
+  h = 1e-6,
+): Float64Array {
   const g = new Float64Array(x.length);
   const dot = (y: Float64Array) => y.reduce((s, v, i) => s + v * w[i], 0);
   for (let i = 0; i < x.length; i++) {
@@ -73,7 +85,8 @@ function finiteDifferenceGrad(f: (x: Float64Array) => Float64Array, x: Float64Ar
   }
   return g;
 }
-const maxDiff64 = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i])));
+const maxDiff64 = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i])));
 
 describe('RMSNorm', () => {
   const C = 6;
@@ -82,17 +95,34 @@ describe('RMSNorm', () => {
   const w = randomArray(3 * C, 3);
 
   it('equals the float64 formula x / √(mean x² + ε) · γ', () => {
-    const y = tf.tidy(() => rmsNorm(tf.tensor2d(Float32Array.from(x), [3, C]), tf.tensor1d(Float32Array.from(g))).dataSync());
+    const y = tf.tidy(() =>
+      rmsNorm(tf.tensor2d(Float32Array.from(x), [3, C]), tf.tensor1d(Float32Array.from(g))).dataSync(),
+    );
     expect(maxDiff64(y, rmsNormF64(x, g, C))).toBeLessThan(1e-5);
   });
 
   it('has gradients (input and gain) equal to float64 finite differences', () => {
     const [dx, dg] = tf.tidy(() => {
-      const f = (a: tf.Tensor, b: tf.Tensor) => rmsNorm(a, b).mul(tf.tensor2d(Float32Array.from(w), [3, C])).sum() as tf.Scalar;
-      return tf.grads(f)([tf.tensor2d(Float32Array.from(x), [3, C]), tf.tensor1d(Float32Array.from(g))]).map((t) => t.dataSync());
+      const f = (a: tf.Tensor, b: tf.Tensor) =>
+        rmsNorm(a, b)
+          .mul(tf.tensor2d(Float32Array.from(w), [3, C]))
+          .sum() as tf.Scalar;
+      return tf
+        .grads(f)([tf.tensor2d(Float32Array.from(x), [3, C]), tf.tensor1d(Float32Array.from(g))])
+        .map((t) => t.dataSync());
     });
-    expect(maxDiff64(dx, finiteDifferenceGrad((xx) => rmsNormF64(xx, g, C), x, w))).toBeLessThan(1e-4);
-    expect(maxDiff64(dg, finiteDifferenceGrad((gg) => rmsNormF64(x, gg, C), g, w))).toBeLessThan(1e-4);
+    expect(
+      maxDiff64(
+        dx,
+        finiteDifferenceGrad((xx) => rmsNormF64(xx, g, C), x, w),
+      ),
+    ).toBeLessThan(1e-4);
+    expect(
+      maxDiff64(
+        dg,
+        finiteDifferenceGrad((gg) => rmsNormF64(x, gg, C), g, w),
+      ),
+    ).toBeLessThan(1e-4);
   });
 
   it('does not subtract the mean: a constant row keeps its sign, unlike layer norm', () => {
@@ -124,8 +154,13 @@ describe('SwiGLU', () => {
 
   it('has gradients for the input and all three weights equal to float64 finite differences', () => {
     const grads = tf.tidy(() => {
-      const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => swiglu(a, b, c, d).mul(t(w, [2, C])).sum() as tf.Scalar;
-      return tf.grads(f)([t(x, [2, C]), t(wg, [Hd, C]), t(wu, [Hd, C]), t(wd, [C, Hd])]).map((g) => g.dataSync());
+      const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor) =>
+        swiglu(a, b, c, d)
+          .mul(t(w, [2, C]))
+          .sum() as tf.Scalar;
+      return tf
+        .grads(f)([t(x, [2, C]), t(wg, [Hd, C]), t(wu, [Hd, C]), t(wd, [C, Hd])])
+        .map((g) => g.dataSync());
     });
     const refs = [
       finiteDifferenceGrad((a) => swigluF64(a, wg, wu, wd, C, Hd), x, w),
@@ -172,7 +207,11 @@ describe('grouped-query attention', () => {
     const w = params['g.attn.c_attn.weight']; // (C + 2·Hkv·D, C)
     const expanded = tf.tidy(() => {
       const [q, k, v] = tf.split(w, [C, kvHeads * D, kvHeads * D], 0);
-      const widen = (m: tf.Tensor) => tf.concat(Array.from({ length: H }, (_, h) => m.slice([Math.floor(h / (H / kvHeads)) * D, 0], [D, C])), 0);
+      const widen = (m: tf.Tensor) =>
+        tf.concat(
+          Array.from({ length: H }, (_, h) => m.slice([Math.floor(h / (H / kvHeads)) * D, 0], [D, C])),
+          0,
+        );
       return tf.concat([q, widen(k), widen(v)], 0);
     });
     const mhaParams: Params = {
@@ -190,7 +229,9 @@ describe('grouped-query attention', () => {
   });
 
   it('rejects a kvHeads that does not divide nHead, naming both', () => {
-    expect(() => initGPT({ vocabSize: 5, blockSize: 4, nLayer: 1, nHead: 4, nEmbd: 8, kvHeads: 3 })).toThrow(/kvHeads.*4.*3/);
+    expect(() => initGPT({ vocabSize: 5, blockSize: 4, nLayer: 1, nHead: 4, nEmbd: 8, kvHeads: 3 })).toThrow(
+      /kvHeads.*4.*3/,
+    );
   });
 });
 
@@ -203,9 +244,22 @@ describe('GPT variants', () => {
     'GQA 2 KV heads': { kvHeads: 2 },
     'MQA 1 KV head': { kvHeads: 1 },
     'Llama-style, GQA, rope': { ...LLAMA_STYLE, kvHeads: 2 },
-    'Llama-style, MQA, post-norm, learned': { ...LLAMA_STYLE, kvHeads: 1, positional: 'learned', norm: 'post', bias: true },
+    'Llama-style, MQA, post-norm, learned': {
+      ...LLAMA_STYLE,
+      kvHeads: 1,
+      positional: 'learned',
+      norm: 'post',
+      bias: true,
+    },
   };
-  const ids = tf.tensor2d([[1, 5, 2, 7, 3, 9, 4, 0, 10], [6, 6, 1, 2, 10, 3, 5, 8, 1]], [2, 9], 'int32');
+  const ids = tf.tensor2d(
+    [
+      [1, 5, 2, 7, 3, 9, 4, 0, 10],
+      [6, 6, 1, 2, 10, 3, 5, 8, 1],
+    ],
+    [2, 9],
+    'int32',
+  );
   // A 4-token prompt, then one token per step.
   const steps = [ids.slice([0, 0], [2, 4]), ...[4, 5, 6, 7, 8].map((t) => ids.slice([0, t], [2, 1]))] as tf.Tensor2D[];
 
@@ -221,7 +275,11 @@ describe('GPT variants', () => {
       const cached = tf.concat(parts, 1);
       expect(maxAbs(cached, full)).toBeLessThan(1e-4);
       const k = cache.layers[0].k!;
-      expect([k.shape[0], k.shape[1], k.shape[3]]).toEqual([2, config.kvHeads ?? config.nHead, config.nEmbd / config.nHead]);
+      expect([k.shape[0], k.shape[1], k.shape[3]]).toEqual([
+        2,
+        config.kvHeads ?? config.nHead,
+        config.nEmbd / config.nHead,
+      ]);
       tf.dispose([...parts, cached]);
       disposeKVCache(cache);
       expect(tf.memory().numTensors).toBe(before);
@@ -246,9 +304,18 @@ describe('GPT variants', () => {
     for (const variant of Object.values(variants)) {
       const config = { ...base, ...variant };
       const params = initGPT(config, 6);
-      const y = tf.tensor2d([[5, 2, 7, 3, 9, 4, 0, 10, 1], [6, 1, 2, 10, 3, 5, 8, 1, 2]], [2, 9], 'int32');
+      const y = tf.tensor2d(
+        [
+          [5, 2, 7, 3, 9, 4, 0, 10, 1],
+          [6, 1, 2, 10, 3, 5, 8, 1, 2],
+        ],
+        [2, 9],
+        'int32',
+      );
       const before = tf.memory().numTensors;
-      const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(tf.oneHot(y, 11), gptForward(params, config, ids)) as tf.Scalar);
+      const { value, grads } = tf.variableGrads(
+        () => tf.losses.softmaxCrossEntropy(tf.oneHot(y, 11), gptForward(params, config, ids)) as tf.Scalar,
+      );
       expect(Object.keys(grads).length).toBe(Object.keys(params).length);
       tf.dispose([value, ...Object.values(grads)]);
       expect(tf.memory().numTensors).toBe(before);

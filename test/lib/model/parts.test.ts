@@ -1,10 +1,25 @@
 // The model's parts on their own: masks, attention's scale, heads, RoPE's relative property, errors that name the fix.
 import { describe, expect, it } from 'vitest';
-import { applyRope, causalMask, gelu, layerNorm, mergeHeads, paddingMask, Rng, scaledDotProductAttention, sinusoidalEncoding, splitHeads, tf } from '@how-llms-work/lib';
+import {
+  applyRope,
+  causalMask,
+  gelu,
+  layerNorm,
+  mergeHeads,
+  paddingMask,
+  Rng,
+  scaledDotProductAttention,
+  sinusoidalEncoding,
+  splitHeads,
+  tf,
+} from '@how-llms-work/lib';
 
 function randn(shape: number[], seed: number, std = 1): tf.Tensor {
   const rng = new Rng(seed);
-  return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal() * std), shape);
+  return tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal() * std),
+    shape,
+  );
 }
 const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.abs(a.sub(b)).max().dataSync()[0]);
 
@@ -37,7 +52,16 @@ describe('scaled dot-product attention', () => {
 
   it('gives masked keys exactly zero weight, and rows still sum to 1', () => {
     const x = randn([2, 1, 4, 8], 4);
-    const { weights } = scaledDotProductAttention(x, x, x, { mask: causalMask(4, 4).add(paddingMask(tf.tensor2d([[1, 1, 1, 1], [1, 1, 0, 0]]))) });
+    const { weights } = scaledDotProductAttention(x, x, x, {
+      mask: causalMask(4, 4).add(
+        paddingMask(
+          tf.tensor2d([
+            [1, 1, 1, 1],
+            [1, 1, 0, 0],
+          ]),
+        ),
+      ),
+    });
     const w = weights.arraySync() as number[][][][];
     expect(w[0][0][0].slice(1)).toEqual([0, 0, 0]);
     expect(w[1][0][3].slice(2)).toEqual([0, 0]);
@@ -45,7 +69,9 @@ describe('scaled dot-product attention', () => {
   });
 
   it('rejects queries and keys of different widths', () => {
-    expect(() => scaledDotProductAttention(tf.zeros([1, 1, 2, 4]), tf.zeros([1, 1, 2, 3]), tf.zeros([1, 1, 2, 3]))).toThrow(/queries have width 4 but keys 3/);
+    expect(() =>
+      scaledDotProductAttention(tf.zeros([1, 1, 2, 4]), tf.zeros([1, 1, 2, 3]), tf.zeros([1, 1, 2, 3])),
+    ).toThrow(/queries have width 4 but keys 3/);
   });
 });
 
@@ -88,7 +114,11 @@ describe('elementwise parts', () => {
   });
 
   it('layer norm uses the biased variance and ε', () => {
-    expect(Array.from(layerNorm(tf.tensor2d([[0, 2]]), tf.ones([2])).dataSync()).map((v) => Number(v.toFixed(4)))).toEqual([-1, 1]);
-    expect(Array.from(layerNorm(tf.tensor2d([[3, 3]]), tf.ones([2]), tf.tensor1d([0.5, -0.5])).dataSync())).toEqual([0.5, -0.5]);
+    expect(
+      Array.from(layerNorm(tf.tensor2d([[0, 2]]), tf.ones([2])).dataSync()).map((v) => Number(v.toFixed(4))),
+    ).toEqual([-1, 1]);
+    expect(Array.from(layerNorm(tf.tensor2d([[3, 3]]), tf.ones([2]), tf.tensor1d([0.5, -0.5])).dataSync())).toEqual([
+      0.5, -0.5,
+    ]);
   });
 });

@@ -70,7 +70,10 @@ describe('encoder–decoder', () => {
       return { shapes, padWeight };
     };
     const first = run();
-    expect(first.shapes).toEqual([[1, 2, 2, 3], [1, 2, 2, 3]]);
+    expect(first.shapes).toEqual([
+      [1, 2, 2, 3],
+      [1, 2, 2, 3],
+    ]);
     expect(first.padWeight).toBe(0);
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) run();

@@ -33,7 +33,10 @@ for (const name of ['gpt-learned-pre', 'gpt-rope-post-nobias', 'gpt-sinusoidal-p
       loadWeights(params, fixture);
       const ids = tf.tensor2d(fixture.ids, undefined, 'int32');
       const targets = tf.tensor2d(fixture.targets, undefined, 'int32');
-      const { value, grads } = tf.variableGrads(() => crossEntropy(gptForward(params, fixture.config, ids), targets), Object.values(params));
+      const { value, grads } = tf.variableGrads(
+        () => crossEntropy(gptForward(params, fixture.config, ids), targets),
+        Object.values(params),
+      );
       const byVariable = new Map(Object.values(params).map((v) => [v.name, v]));
       expect(Object.keys(grads).length).toBe(fixture.names.length);
       for (const n of fixture.names) {

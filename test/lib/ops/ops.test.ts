@@ -6,7 +6,10 @@ import { crossEntropy, gelu, layerNorm, linear, Rng, tf, withSettings } from '@h
 
 function random(shape: number[], seed: number): tf.Tensor {
   const rng = new Rng(seed);
-  return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()), shape);
+  return tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()),
+    shape,
+  );
 }
 
 async function kernelsOf(f: () => tf.Tensor | tf.Tensor[]): Promise<string[]> {
@@ -34,8 +37,15 @@ describe(`ops on ${process.env.HOW_LLMS_BACKEND}`, () => {
     for (const [name, f] of cases) {
       const fast = await kernelsOf(f);
       const reference = await kernelsOf(() => withReferenceOps(f));
-      if (name !== 'linear') expect(fast.some((k) => k.startsWith('HowLlms')), `${name} runs a fused kernel`).toBe(true);
-      expect(reference.some((k) => k.startsWith('HowLlms')), `${name} with only the references`).toBe(false);
+      if (name !== 'linear')
+        expect(
+          fast.some((k) => k.startsWith('HowLlms')),
+          `${name} runs a fused kernel`,
+        ).toBe(true);
+      expect(
+        reference.some((k) => k.startsWith('HowLlms')),
+        `${name} with only the references`,
+      ).toBe(false);
       const got = tf.tidy(() => Array.from(f().dataSync()));
       const want = tf.tidy(() => Array.from(withReferenceOps(f).dataSync()));
       got.forEach((g, i) => expect(g, `${name}[${i}]`).toBeCloseTo(want[i], 5));

@@ -9,7 +9,14 @@ describe('per-example clipping', () => {
   });
 
   it('clips each row of (B, P) on its own', () => {
-    const out = clipRows(tf.tensor2d([[3, 4], [0.3, 0.4], [0, 0]]), 2).arraySync();
+    const out = clipRows(
+      tf.tensor2d([
+        [3, 4],
+        [0.3, 0.4],
+        [0, 0],
+      ]),
+      2,
+    ).arraySync();
     expect(out[0][0]).toBeCloseTo(1.2, 5);
     expect(out[0][1]).toBeCloseTo(1.6, 5);
     expect(out[1][0]).toBeCloseTo(0.3, 6);

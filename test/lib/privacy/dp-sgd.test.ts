@@ -4,16 +4,25 @@ import { disposeNamed, dpSgdGradient, Rng, sgdApply, tf, type Params } from '@ho
 // A linear model with squared loss: example i's gradient is 2 (w·x_i − y_i) x_i, easy to check by hand.
 function setup(P = 3) {
   const params: Params = { w: tf.variable(tf.zeros([P]), true, undefined) };
-  const xs = [[1, 0, 0], [0, 2, 0], [0, 0, 30]].map((r) => r.slice(0, P));
+  const xs = [
+    [1, 0, 0],
+    [0, 2, 0],
+    [0, 0, 30],
+  ].map((r) => r.slice(0, P));
   const ys = [1, 1, 1];
-  const loss = (i: number) => tf.tidy(() => tf.square(tf.sub(tf.sum(tf.mul(params.w, tf.tensor1d(xs[i]))), ys[i])) as tf.Scalar);
+  const loss = (i: number) =>
+    tf.tidy(() => tf.square(tf.sub(tf.sum(tf.mul(params.w, tf.tensor1d(xs[i]))), ys[i])) as tf.Scalar);
   return { params, loss };
 }
 
 describe('DP-SGD gradient', () => {
   it('with a huge clip norm and no noise it is the ordinary mean gradient', () => {
     const { params, loss } = setup();
-    const { grads, norms, clippedFraction } = dpSgdGradient(params, 3, loss, { clipNorm: 1e6, noiseMultiplier: 0, rng: new Rng(1) });
+    const { grads, norms, clippedFraction } = dpSgdGradient(params, 3, loss, {
+      clipNorm: 1e6,
+      noiseMultiplier: 0,
+      rng: new Rng(1),
+    });
     // per-example gradients at w = 0: −2 y_i x_i = (−2,0,0), (0,−4,0), (0,0,−60)
     expect(norms.map((n) => Math.round(n))).toEqual([2, 4, 60]);
     expect(clippedFraction).toBe(0);
@@ -26,7 +35,11 @@ describe('DP-SGD gradient', () => {
 
   it('clipping bounds the outlier: each example contributes at most C / B', () => {
     const { params, loss } = setup();
-    const { grads, clippedFraction } = dpSgdGradient(params, 3, loss, { clipNorm: 1, noiseMultiplier: 0, rng: new Rng(1) });
+    const { grads, clippedFraction } = dpSgdGradient(params, 3, loss, {
+      clipNorm: 1,
+      noiseMultiplier: 0,
+      rng: new Rng(1),
+    });
     expect(clippedFraction).toBe(1);
     const g = Array.from(grads.w.dataSync());
     g.forEach((v) => expect(v).toBeCloseTo(-1 / 3, 5));
@@ -69,7 +82,9 @@ describe('DP-SGD gradient', () => {
 
   it('names an unknown trainable parameter', () => {
     const { params, loss } = setup();
-    expect(() => dpSgdGradient(params, 1, loss, { clipNorm: 1, noiseMultiplier: 0, rng: new Rng(1) }, ['nope'])).toThrow(/no parameter named "nope"/);
+    expect(() =>
+      dpSgdGradient(params, 1, loss, { clipNorm: 1, noiseMultiplier: 0, rng: new Rng(1) }, ['nope']),
+    ).toThrow(/no parameter named "nope"/);
   });
 });
 
@@ -78,14 +93,23 @@ describe('batched per-example gradients for a bigram table', () => {
     const { bigramPerExampleGrads, crossEntropy, dpBigramGradient } = await import('@how-llms-work/lib');
     const rng = new Rng(8);
     const V = 5;
-    const table = tf.variable(tf.tensor2d(Array.from({ length: V * V }, () => rng.normal() * 2), [V, V]));
+    const table = tf.variable(
+      tf.tensor2d(
+        Array.from({ length: V * V }, () => rng.normal() * 2),
+        [V, V],
+      ),
+    );
     const x = tf.tensor1d([0, 3, 3, 1, 4, 0], 'int32');
     const y = tf.tensor1d([1, 2, 2, 0, 4, 3], 'int32');
     const B = 6;
     const xs = tf.split(x, B);
     const ys = tf.split(y, B);
     const params: Params = { table };
-    const loop = dpSgdGradient(params, B, (i) => crossEntropy(tf.gather(table, xs[i]), ys[i]), { clipNorm: 0.5, noiseMultiplier: 0, rng });
+    const loop = dpSgdGradient(params, B, (i) => crossEntropy(tf.gather(table, xs[i]), ys[i]), {
+      clipNorm: 0.5,
+      noiseMultiplier: 0,
+      rng,
+    });
     const fast = dpBigramGradient(table, x, y, { clipNorm: 0.5, noiseMultiplier: 0, rng });
     const a = loop.grads.table.dataSync();
     const b = fast.dataSync();

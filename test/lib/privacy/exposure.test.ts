@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { canaryExposure, exposureFromRank, plantCanary, randomSecrets, Rng, sequenceLogProbs, tf } from '@how-llms-work/lib';
+import {
+  canaryExposure,
+  exposureFromRank,
+  plantCanary,
+  randomSecrets,
+  Rng,
+  sequenceLogProbs,
+  tf,
+} from '@how-llms-work/lib';
 
 describe('exposure', () => {
   it('is log2 |R| − log2 rank', () => {
@@ -31,13 +39,29 @@ describe('exposure', () => {
 
 describe('sequence log-probabilities', () => {
   // A bigram model with a fixed table: logits for the next token depend only on the current one.
-  const table = tf.tensor2d([[2, 0, 0], [0, 1, 3], [1, 1, 1]]);
+  const table = tf.tensor2d([
+    [2, 0, 0],
+    [0, 1, 3],
+    [1, 1, 1],
+  ]);
   const logitsFn = (ids: tf.Tensor2D) => tf.gather(table, ids) as unknown as tf.Tensor3D;
   const logp = (row: number[], j: number) => row[j] - Math.log(row.reduce((a, b) => a + Math.exp(b), 0));
 
   it('sums log p(x_t | x_{t−1}) from the given position on, for sequences of several lengths', () => {
-    const got = sequenceLogProbs(logitsFn, [[0, 1, 2], [1, 2], [2, 0, 0, 1]], 1);
-    const rows = [[2, 0, 0], [0, 1, 3], [1, 1, 1]];
+    const got = sequenceLogProbs(
+      logitsFn,
+      [
+        [0, 1, 2],
+        [1, 2],
+        [2, 0, 0, 1],
+      ],
+      1,
+    );
+    const rows = [
+      [2, 0, 0],
+      [0, 1, 3],
+      [1, 1, 1],
+    ];
     expect(got[0]).toBeCloseTo(logp(rows[0], 1) + logp(rows[1], 2), 5);
     expect(got[1]).toBeCloseTo(logp(rows[1], 2), 5);
     expect(got[2]).toBeCloseTo(logp(rows[2], 0) + logp(rows[0], 0) + logp(rows[0], 1), 5);

@@ -4,7 +4,10 @@ import { disposeNamed, fedAvgRound, federatedAverage, tf, type Params } from '@h
 describe('federated averaging', () => {
   it('weights each client by its example count', () => {
     const avg = federatedAverage(
-      [{ w: tf.tensor1d([0, 10]), b: tf.scalar(1) }, { w: tf.tensor1d([4, 2]), b: tf.scalar(5) }],
+      [
+        { w: tf.tensor1d([0, 10]), b: tf.scalar(1) },
+        { w: tf.tensor1d([4, 2]), b: tf.scalar(5) },
+      ],
       [1, 3],
     );
     expect(Array.from(avg.w.dataSync())).toEqual([3, 4]);
@@ -20,7 +23,9 @@ describe('federated averaging', () => {
 
   it('names mismatched counts and missing tensors', () => {
     expect(() => federatedAverage([{ w: tf.scalar(1) }], [1, 2])).toThrow(/got 2 counts for 1 clients/);
-    expect(() => federatedAverage([{ w: tf.scalar(1) }, { v: tf.scalar(1) }], [1, 1])).toThrow(/client 1 has no tensor named "w"/);
+    expect(() => federatedAverage([{ w: tf.scalar(1) }, { v: tf.scalar(1) }], [1, 1])).toThrow(
+      /client 1 has no tensor named "w"/,
+    );
   });
 
   it('one local gradient step per round is exactly centralised gradient descent', () => {

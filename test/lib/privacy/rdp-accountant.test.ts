@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { deltaFromRdp, dpSgdEpsilon, epsilonFromRdp, logErfc, logGamma, noiseForEpsilon, rdpSampledGaussian } from '@how-llms-work/lib';
+import {
+  deltaFromRdp,
+  dpSgdEpsilon,
+  epsilonFromRdp,
+  logErfc,
+  logGamma,
+  noiseForEpsilon,
+  rdpSampledGaussian,
+} from '@how-llms-work/lib';
 
 // Expected values are the published ones in TF-Privacy's rdp_accountant_test.py and Google's
 // dp_accounting rdp_privacy_accountant_test.py (github.com/tensorflow/privacy, github.com/google/differential-privacy).
@@ -46,10 +54,20 @@ describe('RDP of the sampled Gaussian mechanism', () => {
 describe('RDP to (ε, δ)', () => {
   it('pure-DP constant RDP 1.1 over orders 2..32 gives ε = 1.32783806176 at order 32 (δ = 1e-5)', () => {
     const orders = Array.from({ length: 31 }, (_, i) => i + 2);
-    const { epsilon, order } = epsilonFromRdp(orders, orders.map(() => 1.1), 1e-5);
+    const { epsilon, order } = epsilonFromRdp(
+      orders,
+      orders.map(() => 1.1),
+      1e-5,
+    );
     expect(epsilon).toBeCloseTo(1.32783806176, 9);
     expect(order).toBe(32);
-    expect(deltaFromRdp(orders, orders.map(() => 1.1), 1.32783806176).delta).toBeCloseTo(1e-5, 12);
+    expect(
+      deltaFromRdp(
+        orders,
+        orders.map(() => 1.1),
+        1.32783806176,
+      ).delta,
+    ).toBeCloseTo(1e-5, 12);
   });
 
   it('the Gaussian with σ = 4.530877117 and no sampling is exactly (1, 1e-6)-DP', () => {
@@ -63,7 +81,11 @@ describe('RDP to (ε, δ)', () => {
     const orders = [1.25, 1.5, 1.75, 2, 2.5, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 24, 28, 32, 64, 256];
     const a = rdpSampledGaussian(1e-4, 0.4, 40000, orders);
     const b = rdpSampledGaussian(0.1, 2, 100, orders);
-    const { epsilon } = epsilonFromRdp(orders, a.map((r, i) => r + b[i]), 1e-5);
+    const { epsilon } = epsilonFromRdp(
+      orders,
+      a.map((r, i) => r + b[i]),
+      1e-5,
+    );
     expect(epsilon).toBeLessThanOrEqual(8.509656);
     expect(epsilon).toBeGreaterThan(7); // the tighter conversion gains a little, not a lot
   });

@@ -43,11 +43,22 @@ describe('Poisson sampling', () => {
     const byThree = dpBigramGradient(table, x, y, { clipNorm: 1, noiseMultiplier: 0, rng: new Rng(1) });
     const bySix = dpBigramGradient(table, x, y, { clipNorm: 1, noiseMultiplier: 0, rng: new Rng(1), denominator: 6 });
     expect(tf.tidy(() => tf.abs(byThree.div(2).sub(bySix)).max().dataSync()[0])).toBeLessThan(1e-7);
-    const empty = dpBigramGradient(table, tf.tensor1d([], 'int32'), tf.tensor1d([], 'int32'), { clipNorm: 1, noiseMultiplier: 2, rng: new Rng(3), denominator: 10 });
+    const empty = dpBigramGradient(table, tf.tensor1d([], 'int32'), tf.tensor1d([], 'int32'), {
+      clipNorm: 1,
+      noiseMultiplier: 2,
+      rng: new Rng(3),
+      denominator: 10,
+    });
     expect(empty.shape).toEqual([4, 4]);
     const std = tf.tidy(() => tf.moments(empty).variance.sqrt().dataSync()[0]);
     expect(std).toBeGreaterThan(0.05); // noise of σC / 10 = 0.2, from 16 draws
     expect(std).toBeLessThan(0.5);
-    expect(() => dpBigramGradient(table, tf.tensor1d([], 'int32'), tf.tensor1d([], 'int32'), { clipNorm: 1, noiseMultiplier: 1, rng: new Rng(3) })).toThrow(/denominator/);
+    expect(() =>
+      dpBigramGradient(table, tf.tensor1d([], 'int32'), tf.tensor1d([], 'int32'), {
+        clipNorm: 1,
+        noiseMultiplier: 1,
+        rng: new Rng(3),
+      }),
+    ).toThrow(/denominator/);
   });
 });

@@ -4,8 +4,14 @@ import { associationScore, cosineSimilarity, Rng, weatEffectSize, weatTest } fro
 // Attributes along the two axes; targets at known angles, so s(w) = cos θ − sin θ by hand.
 const A = [[1, 0]];
 const B = [[0, 1]];
-const X = [[1, 0], [0.8, 0.6]]; // s = 1, 0.2
-const Y = [[0, 1], [0.6, 0.8]]; // s = −1, −0.2
+const X = [
+  [1, 0],
+  [0.8, 0.6],
+]; // s = 1, 0.2
+const Y = [
+  [0, 1],
+  [0.6, 0.8],
+]; // s = −1, −0.2
 
 describe('WEAT on vectors with a known answer', () => {
   it('association score is mean cosine to A minus mean cosine to B', () => {
@@ -37,8 +43,19 @@ describe('WEAT on vectors with a known answer', () => {
     const vec = (bias: number) => [1 + bias + rng.normal() * 0.5, 1 - bias + rng.normal() * 0.5, rng.normal()];
     const Xs = Array.from({ length: 8 }, () => vec(0.15));
     const Ys = Array.from({ length: 8 }, () => vec(-0.15));
-    const exact = weatTest(Xs, Ys, A.map((v) => [...v, 0]), B.map((v) => [...v, 0]));
-    const sampled = weatTest(Xs, Ys, A.map((v) => [...v, 0]), B.map((v) => [...v, 0]), { maxExact: 0, samples: 20000, seed: 9 });
+    const exact = weatTest(
+      Xs,
+      Ys,
+      A.map((v) => [...v, 0]),
+      B.map((v) => [...v, 0]),
+    );
+    const sampled = weatTest(
+      Xs,
+      Ys,
+      A.map((v) => [...v, 0]),
+      B.map((v) => [...v, 0]),
+      { maxExact: 0, samples: 20000, seed: 9 },
+    );
     expect(exact.permutations).toBe(12870);
     expect(sampled.exact).toBe(false);
     expect(Math.abs(sampled.pValue - exact.pValue)).toBeLessThan(0.015);

@@ -20,8 +20,18 @@ import {
 // filled by `fillLikeReference` below, for ids [[0, 3, 1, 4], [2, 2, 0, 1]]. Script: the parameter order and
 // formula are the whole of it (0.5·sin(1.7k + i) for parameter i, flat index k).
 const TORCH_LOGITS = {
-  rnn: [0.038279, 0.899905, 0.141183, -0.805733, -0.24622, -0.082089, 0.973398, 0.317108, -0.746235, -0.377167, 0.1946, 1.157713, 0.179753, -1.034384, -0.45764, -0.355107, 0.760151, 0.428922, -0.448462, -0.263878, 0.29994, 1.210083, 0.114004, -1.136458, -0.469054, 0.286577, 1.28421, 0.183403, -1.158122, -0.554831, -0.00101, 1.030399, 0.27912, -0.831954, -0.403979, 0.222164, 1.189033, 0.175867, -1.068643, -0.479652],
-  lstm: [-0.291844, 0.320672, 0.033432, -0.307956, 0.237828, -0.363997, 0.288083, 0.080949, -0.239445, 0.242102, -0.332807, 0.256421, 0.025825, -0.249456, 0.289659, -0.436413, 0.218227, 0.100557, -0.154767, 0.286507, -0.207106, 0.400275, 0.00887, -0.406126, 0.188178, -0.250496, 0.348638, 0.013225, -0.351197, 0.225347, -0.346304, 0.24508, 0.030748, -0.234393, 0.296123, -0.328355, 0.246603, 0.01395, -0.248614, 0.30217],
+  rnn: [
+    0.038279, 0.899905, 0.141183, -0.805733, -0.24622, -0.082089, 0.973398, 0.317108, -0.746235, -0.377167, 0.1946,
+    1.157713, 0.179753, -1.034384, -0.45764, -0.355107, 0.760151, 0.428922, -0.448462, -0.263878, 0.29994, 1.210083,
+    0.114004, -1.136458, -0.469054, 0.286577, 1.28421, 0.183403, -1.158122, -0.554831, -0.00101, 1.030399, 0.27912,
+    -0.831954, -0.403979, 0.222164, 1.189033, 0.175867, -1.068643, -0.479652,
+  ],
+  lstm: [
+    -0.291844, 0.320672, 0.033432, -0.307956, 0.237828, -0.363997, 0.288083, 0.080949, -0.239445, 0.242102, -0.332807,
+    0.256421, 0.025825, -0.249456, 0.289659, -0.436413, 0.218227, 0.100557, -0.154767, 0.286507, -0.207106, 0.400275,
+    0.00887, -0.406126, 0.188178, -0.250496, 0.348638, 0.013225, -0.351197, 0.225347, -0.346304, 0.24508, 0.030748,
+    -0.234393, 0.296123, -0.328355, 0.246603, 0.01395, -0.248614, 0.30217,
+  ],
 };
 
 function fillLikeReference(params: Params): void {
@@ -72,8 +82,12 @@ describe('recurrent parameters', () => {
   });
 
   it('rejects a bad config with the value and the fix', () => {
-    expect(() => initRecurrent({ kind: 'gru' as 'rnn', vocabSize: 3, width: 2 })).toThrow(/kind must be "rnn" or "lstm", got "gru"/);
-    expect(() => initRecurrent({ kind: 'rnn', vocabSize: 0, width: 2 })).toThrow(/vocabSize must be a positive integer, got 0/);
+    expect(() => initRecurrent({ kind: 'gru' as 'rnn', vocabSize: 3, width: 2 })).toThrow(
+      /kind must be "rnn" or "lstm", got "gru"/,
+    );
+    expect(() => initRecurrent({ kind: 'rnn', vocabSize: 0, width: 2 })).toThrow(
+      /vocabSize must be a positive integer, got 0/,
+    );
   });
 });
 
@@ -83,7 +97,14 @@ describe('recurrent forward', () => {
       const config: RecurrentConfig = { kind, vocabSize: 5, width: 3 };
       const params = initRecurrent(config, 0);
       fillLikeReference(params);
-      const ids = tf.tensor2d([[0, 3, 1, 4], [2, 2, 0, 1]], undefined, 'int32');
+      const ids = tf.tensor2d(
+        [
+          [0, 3, 1, 4],
+          [2, 2, 0, 1],
+        ],
+        undefined,
+        'int32',
+      );
       const logits = recurrentForward(params, config, ids);
       expect(logits.shape).toEqual([2, 4, 5]);
       const got = Array.from(logits.dataSync());
@@ -120,8 +141,18 @@ describe('recurrent forward', () => {
 
   it('an RNN step is tanh of the summed affine maps', () => {
     const params = initRecurrent({ kind: 'rnn', vocabSize: 2, width: 2 }, 1);
-    params['rnn.weight_ih_l0'].assign(tf.tensor2d([[1, 0], [0, 2]]));
-    params['rnn.weight_hh_l0'].assign(tf.tensor2d([[0, 1], [1, 0]]));
+    params['rnn.weight_ih_l0'].assign(
+      tf.tensor2d([
+        [1, 0],
+        [0, 2],
+      ]),
+    );
+    params['rnn.weight_hh_l0'].assign(
+      tf.tensor2d([
+        [0, 1],
+        [1, 0],
+      ]),
+    );
     params['rnn.bias_ih_l0'].assign(tf.tensor1d([0.1, 0]));
     params['rnn.bias_hh_l0'].assign(tf.tensor1d([0, -0.2]));
     const h = rnnCell(params, tf.tensor2d([[0.5, 0.25]]), tf.tensor2d([[0.3, -0.4]]));
@@ -165,7 +196,11 @@ describe('vanishing gradients', () => {
     const config: RecurrentConfig = { kind, vocabSize: 10, width: 32 };
     const params = initRecurrent(config, 11);
     const T = 40;
-    const ids = tf.tensor2d([Array.from({ length: T }, (_, t) => (t * 7) % 10), Array.from({ length: T }, (_, t) => (t * 3) % 10)], undefined, 'int32');
+    const ids = tf.tensor2d(
+      [Array.from({ length: T }, (_, t) => (t * 7) % 10), Array.from({ length: T }, (_, t) => (t * 3) % 10)],
+      undefined,
+      'int32',
+    );
     const targets = tf.tensor1d([1, 2], 'int32');
     const before = tf.memory().numTensors;
     const out = inputGradientNorms(params, config, ids, targets);
@@ -190,7 +225,12 @@ describe('vanishing gradients', () => {
   });
 
   it('last-step loss is the cross-entropy of the last position only', () => {
-    const logits = tf.tensor3d([[[5, 0], [0, 0]]]); // (1, 2, 2): first position would give a tiny loss
+    const logits = tf.tensor3d([
+      [
+        [5, 0],
+        [0, 0],
+      ],
+    ]); // (1, 2, 2): first position would give a tiny loss
     const loss = lastStepLoss(logits, tf.tensor1d([0], 'int32'));
     expect(loss.dataSync()[0]).toBeCloseTo(Math.log(2), 5);
     tf.dispose([logits, loss]);

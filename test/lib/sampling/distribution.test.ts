@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { entropyNats, nextTokenDistribution, Rng, sampleNextToken, topPFilter, type DecodingOptions } from '@how-llms-work/lib';
+import {
+  entropyNats,
+  nextTokenDistribution,
+  Rng,
+  sampleNextToken,
+  topPFilter,
+  type DecodingOptions,
+} from '@how-llms-work/lib';
 
 // Upper 0.999 quantile of chi-square with df degrees of freedom (Wilson–Hilferty approximation).
 function chiSquareBound(df: number): number {
@@ -9,7 +16,13 @@ function chiSquareBound(df: number): number {
 }
 
 // Draw n tokens with the library's sampler and check the counts against the intended distribution `want` (V).
-function expectFrequencies(logits: number[], options: DecodingOptions, want: number[], n = 20000, previous: number[] = []): void {
+function expectFrequencies(
+  logits: number[],
+  options: DecodingOptions,
+  want: number[],
+  n = 20000,
+  previous: number[] = [],
+): void {
   const rng = new Rng(42);
   const counts = new Array(logits.length).fill(0);
   for (let i = 0; i < n; i++) counts[sampleNextToken(logits, options, previous, rng).token]++;
@@ -82,8 +95,16 @@ describe('sampling strategies match their intended distributions (chi-square, 20
 
   it('top-p on an exact cumulative boundary does not depend on float rounding', () => {
     // 0.1 + 0.2 = 0.30000000000000004 > 0.3, while 0.7 + 0.2 + 0.1 sums to 0.9999999999999999 < 1.
-    expect(Array.from(topPFilter([0.2, 0.1, 0.7], 0.9))).toEqual([expect.closeTo(0.2 / 0.9, 12), 0, expect.closeTo(0.7 / 0.9, 12)]);
-    expect(Array.from(topPFilter([0.6, 0.3, 0.1], 0.9))).toEqual([expect.closeTo(2 / 3, 12), expect.closeTo(1 / 3, 12), 0]);
+    expect(Array.from(topPFilter([0.2, 0.1, 0.7], 0.9))).toEqual([
+      expect.closeTo(0.2 / 0.9, 12),
+      0,
+      expect.closeTo(0.7 / 0.9, 12),
+    ]);
+    expect(Array.from(topPFilter([0.6, 0.3, 0.1], 0.9))).toEqual([
+      expect.closeTo(2 / 3, 12),
+      expect.closeTo(1 / 3, 12),
+      0,
+    ]);
   });
 
   it('top-k then top-p then temperature compose in that documented order', () => {
@@ -104,7 +125,9 @@ describe('bad decoding arguments are clear errors', () => {
     expect(() => nextTokenDistribution(logits, { topK: 0 })).toThrow('top-k must be an integer >= 1, got 0');
     expect(() => nextTokenDistribution(logits, { topP: 1.5 })).toThrow('top-p must be in (0, 1], got 1.5');
     expect(() => nextTokenDistribution(logits, { topP: 0 })).toThrow('top-p must be in (0, 1], got 0');
-    expect(() => nextTokenDistribution(logits, { temperature: -1 })).toThrow(/temperature must be a finite number >= 0.*got -1/);
+    expect(() => nextTokenDistribution(logits, { temperature: -1 })).toThrow(
+      /temperature must be a finite number >= 0.*got -1/,
+    );
     expect(() => nextTokenDistribution([0, NaN, 1])).toThrow(/logits must be finite, got NaN at token 1/);
     expect(() => nextTokenDistribution([0, Infinity])).toThrow(/got Infinity at token 1/);
     expect(() => nextTokenDistribution(logits, { repetitionPenalty: 0 })).toThrow(/repetition penalty.*got 0/);

@@ -13,7 +13,11 @@ describe('generation with the KV cache over 256 positions', () => {
       const options = { maxNewTokens: 253, temperature: 1, topK: 8, seed: 5 };
       const before = tf.memory().numTensors;
       const counts: number[] = [];
-      const cached = generate(lm, [1, 2, 3], { ...options, useCache: true, onStep: () => counts.push(tf.memory().numTensors) });
+      const cached = generate(lm, [1, 2, 3], {
+        ...options,
+        useCache: true,
+        onStep: () => counts.push(tf.memory().numTensors),
+      });
       // Every step after the first holds the same tensors: the cache's buffers, written in place.
       expect(new Set(counts.slice(1)).size).toBe(1);
       expect(tf.memory().numTensors).toBe(before);

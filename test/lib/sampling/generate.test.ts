@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { beamSearch, disposeNamed, generate, gptLanguageModel, initGPT, tf, type CausalLM, type GPTConfig } from '@how-llms-work/lib';
+import {
+  beamSearch,
+  disposeNamed,
+  generate,
+  gptLanguageModel,
+  initGPT,
+  tf,
+  type CausalLM,
+  type GPTConfig,
+} from '@how-llms-work/lib';
 
 const config: GPTConfig = { vocabSize: 11, blockSize: 8, nLayer: 2, nHead: 2, nEmbd: 16 };
 
@@ -43,7 +52,10 @@ describe('generation loop', () => {
     const params = initGPT(config, 5);
     const before = tf.memory().numTensors;
     const counts: number[] = [];
-    generate(gptLanguageModel(params, config), [1], { maxNewTokens: 6, onStep: () => counts.push(tf.memory().numTensors) });
+    generate(gptLanguageModel(params, config), [1], {
+      maxNewTokens: 6,
+      onStep: () => counts.push(tf.memory().numTensors),
+    });
     // With the cache, each step holds the same number of cache tensors (concatenated, old ones freed).
     expect(new Set(counts.slice(1)).size).toBe(1);
     expect(tf.memory().numTensors).toBe(before);
@@ -75,7 +87,10 @@ describe('generation loop', () => {
   });
 
   it('rejects prompts outside the vocabulary and bad options before running the model', () => {
-    const lm = tableModel([[0, 1], [1, 0]]);
+    const lm = tableModel([
+      [0, 1],
+      [1, 0],
+    ]);
     expect(() => generate(lm, [2], { maxNewTokens: 1 })).toThrow('prompt id 2 is outside the vocabulary [0, 2)');
     expect(() => generate(lm, [], { maxNewTokens: 1 })).toThrow(/at least one token/);
     expect(() => generate(lm, [0], { maxNewTokens: 1, topP: 2 })).toThrow('top-p must be in (0, 1], got 2');
@@ -107,6 +122,8 @@ describe('beam search', () => {
     const beams = beamSearch(trap, [0], { beamWidth: 2, maxNewTokens: 5, stopTokens: [3] });
     expect(beams[0].finished).toBe(true);
     expect(beams[0].ids).toEqual([0, 2, 3]);
-    expect(() => beamSearch(trap, [0], { beamWidth: 0, maxNewTokens: 1 })).toThrow('beam width must be an integer >= 1, got 0');
+    expect(() => beamSearch(trap, [0], { beamWidth: 0, maxNewTokens: 1 })).toThrow(
+      'beam width must be an integer >= 1, got 0',
+    );
   });
 });

@@ -25,7 +25,9 @@ describe('all-reduce', () => {
   it('ring all-reduce gives every worker the exact sum and sends 2(N-1)/N of the buffer', () => {
     for (const N of [1, 2, 3, 4]) {
       const size = 12;
-      const buffers = Array.from({ length: N }, (_, w) => Float32Array.from({ length: size }, (_, i) => (w + 1) * 10 + i));
+      const buffers = Array.from({ length: N }, (_, w) =>
+        Float32Array.from({ length: size }, (_, i) => (w + 1) * 10 + i),
+      );
       const sum = Float32Array.from({ length: size }, (_, i) => buffers.reduce((s, b) => s + b[i], 0));
       const { results, floatsSentPerWorker, steps } = ringAllReduce(buffers);
       for (const r of results) expect(Array.from(r)).toEqual(Array.from(sum));

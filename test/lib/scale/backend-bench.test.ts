@@ -24,6 +24,8 @@ describe('benchmarkBackends', () => {
       expect(t.msPerStep).toBeGreaterThan(0);
     }
     expect(tf.getBackend()).toBe((await ready()).tfName);
-    await expect(benchmarkBackends(() => ({ step() {}, dispose() {} }), { steps: 0 })).rejects.toThrow(/steps must be a positive integer, got 0/);
+    await expect(benchmarkBackends(() => ({ step() {}, dispose() {} }), { steps: 0 })).rejects.toThrow(
+      /steps must be a positive integer, got 0/,
+    );
   });
 });

@@ -72,7 +72,11 @@ describe('batch splitting', () => {
     const batch = { x: tf.range(0, 14).reshape([7, 2]), y: tf.range(0, 7, 1, 'int32') };
     const { shards, sizes } = splitBatch(batch, 3);
     expect(sizes).toEqual([2, 2, 3]);
-    expect(shards[2].x.arraySync()).toEqual([[8, 9], [10, 11], [12, 13]]);
+    expect(shards[2].x.arraySync()).toEqual([
+      [8, 9],
+      [10, 11],
+      [12, 13],
+    ]);
     expect(Array.from(shards[1].y.dataSync())).toEqual([2, 3]);
     tf.dispose([batch, shards]);
   });

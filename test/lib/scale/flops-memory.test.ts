@@ -26,12 +26,22 @@ describe('parameter count', () => {
     // GPT-2 small: 124,439,808 parameters in Hugging Face's GPT2LMHeadModel (tied head).
     const p = transformerParameters({ vocabSize: 50257, blockSize: 1024, nLayer: 12, nEmbd: 768, nHead: 12 });
     expect(p.total).toBe(124_439_808);
-    const untied = transformerParameters({ vocabSize: 50257, blockSize: 1024, nLayer: 12, nEmbd: 768, nHead: 12, tiedHead: false, bias: false });
+    const untied = transformerParameters({
+      vocabSize: 50257,
+      blockSize: 1024,
+      nLayer: 12,
+      nEmbd: 768,
+      nHead: 12,
+      tiedHead: false,
+      bias: false,
+    });
     expect(untied.total - p.total).toBe(50257 * 768 - 12 * 11 * 768 - 768); // + head, − 9C linear and 2C norm biases per block, − final norm bias
   });
 
   it('rejects a size that is not a positive integer', () => {
-    expect(() => transformerParameters({ ...GPT3_175B, nLayer: 0 })).toThrow(/nLayer must be a positive integer, got 0/);
+    expect(() => transformerParameters({ ...GPT3_175B, nLayer: 0 })).toThrow(
+      /nLayer must be a positive integer, got 0/,
+    );
   });
 });
 

@@ -26,11 +26,22 @@ const batch = (): NamedTensors => ({
 describe('precision cast', () => {
   it('rounds the value on the way forward and the gradient on the way back', () => {
     const x = tf.tensor1d([0.1, 1 / 3]);
-    expect(Array.from(precisionCast(x, 'fp16').dataSync())).toEqual([Math.fround(0.0999755859375), Math.fround(0.333251953125)]);
-    const g = tf.grad((v: tf.Tensor) => precisionCast(v, 'fp16').mul(tf.tensor1d([1e-8, 1e-3])).sum())(x);
+    expect(Array.from(precisionCast(x, 'fp16').dataSync())).toEqual([
+      Math.fround(0.0999755859375),
+      Math.fround(0.333251953125),
+    ]);
+    const g = tf.grad((v: tf.Tensor) =>
+      precisionCast(v, 'fp16')
+        .mul(tf.tensor1d([1e-8, 1e-3]))
+        .sum(),
+    )(x);
     expect(g.dataSync()[0]).toBe(0); // 1e-8 underflows in fp16
     expect(g.dataSync()[1]).toBeCloseTo(1e-3, 6);
-    const gb = tf.grad((v: tf.Tensor) => precisionCast(v, 'bf16').mul(tf.tensor1d([1e-8, 1e-3])).sum())(x);
+    const gb = tf.grad((v: tf.Tensor) =>
+      precisionCast(v, 'bf16')
+        .mul(tf.tensor1d([1e-8, 1e-3]))
+        .sum(),
+    )(x);
     expect(gb.dataSync()[0]).toBeGreaterThan(0); // bf16 keeps fp32's range
     tf.dispose([x, g, gb]);
   });
@@ -77,9 +88,24 @@ describe('simulated mixed-precision step', () => {
     const params = initGPT(config, 5);
     const data = batch();
     const opt = createAdamW(params);
-    const tiny = mixedPrecisionStep(params, config, data, { format: 'fp16', optimizer: opt, lr: 0, scaler: new LossScaler({ initial: 2 ** -8 }) });
-    const scaled = mixedPrecisionStep(params, config, data, { format: 'fp16', optimizer: opt, lr: 0, scaler: new LossScaler({ initial: 2 ** 10 }) });
-    const bf16 = mixedPrecisionStep(params, config, data, { format: 'bf16', optimizer: opt, lr: 0, scaler: new LossScaler({ initial: 2 ** -8 }) });
+    const tiny = mixedPrecisionStep(params, config, data, {
+      format: 'fp16',
+      optimizer: opt,
+      lr: 0,
+      scaler: new LossScaler({ initial: 2 ** -8 }),
+    });
+    const scaled = mixedPrecisionStep(params, config, data, {
+      format: 'fp16',
+      optimizer: opt,
+      lr: 0,
+      scaler: new LossScaler({ initial: 2 ** 10 }),
+    });
+    const bf16 = mixedPrecisionStep(params, config, data, {
+      format: 'bf16',
+      optimizer: opt,
+      lr: 0,
+      scaler: new LossScaler({ initial: 2 ** -8 }),
+    });
     expect(tiny.zeroedFraction).toBeGreaterThan(0.05);
     expect(scaled.zeroedFraction).toBeLessThan(tiny.zeroedFraction / 5);
     expect(bf16.zeroedFraction).toBe(0);
@@ -112,7 +138,8 @@ describe('simulated mixed-precision step', () => {
     mixedPrecisionStep(params, config, data, { format: 'fp16', optimizer: opt, lr: 1e-3, scaler });
     const before = tf.memory().numTensors;
     const losses: number[] = [];
-    for (let i = 0; i < 5; i++) losses.push(mixedPrecisionStep(params, config, data, { format: 'fp16', optimizer: opt, lr: 1e-2, scaler }).loss);
+    for (let i = 0; i < 5; i++)
+      losses.push(mixedPrecisionStep(params, config, data, { format: 'fp16', optimizer: opt, lr: 1e-2, scaler }).loss);
     expect(tf.memory().numTensors).toBe(before);
     expect(losses[4]).toBeLessThan(losses[0]); // it trains
     tf.dispose(data);
@@ -126,7 +153,10 @@ describe('simulated mixed-precision step', () => {
     const g = residualGradient(params, config, data);
     expect(g.length).toBe(8 * 16 * 16);
     expect(g.some((v) => v !== 0)).toBe(true);
-    const small = formatDamage(g.map((v) => v * 2 ** -12), 'fp16');
+    const small = formatDamage(
+      g.map((v) => v * 2 ** -12),
+      'fp16',
+    );
     expect(small.underflowFraction).toBeGreaterThan(formatDamage(g, 'fp16').underflowFraction);
     tf.dispose(data);
     disposeNamed(params);

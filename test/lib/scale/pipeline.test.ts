@@ -41,7 +41,9 @@ describe('pipeline parallelism across two stage workers', () => {
     expect(gptPipeline.usesParameter(0, 'transformer.h.0.attn.c_attn.weight', o)).toBe(true);
     expect(gptPipeline.usesParameter(1, 'transformer.h.0.attn.c_attn.weight', o)).toBe(false);
     expect(gptPipeline.usesParameter(1, 'transformer.ln_f.weight', o)).toBe(true);
-    expect(() => gptPipeline.usesParameter(0, 'lm_head.weight', o)).toThrow(/does not know where parameter "lm_head.weight" belongs/);
+    expect(() => gptPipeline.usesParameter(0, 'lm_head.weight', o)).toThrow(
+      /does not know where parameter "lm_head.weight" belongs/,
+    );
     expect(pipe.stages).toBe(2);
   });
 
@@ -81,7 +83,11 @@ describe('pipeline parallelism across two stage workers', () => {
 
 describe('GPipe schedule on paper', () => {
   it('has the bubble (S−1)/(M+S−1) when every stage costs the same', () => {
-    for (const [S, M] of [[2, 1], [2, 4], [4, 8]]) {
+    for (const [S, M] of [
+      [2, 1],
+      [2, 4],
+      [4, 8],
+    ]) {
       const events = gpipeSchedule(S, M, 1, 2);
       expect(events).toHaveLength(2 * S * M);
       expect(bubbleFraction(events, S)).toBeCloseTo((S - 1) / (M + S - 1), 10);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { bfloat16Bits, float16Bits, formatDamage, roundArrayToFormat, roundTensorToFormat, roundToFormat, tf } from '@how-llms-work/lib';
+import {
+  bfloat16Bits,
+  float16Bits,
+  formatDamage,
+  roundArrayToFormat,
+  roundTensorToFormat,
+  roundToFormat,
+  tf,
+} from '@how-llms-work/lib';
 
 // Bit patterns checked against numpy: np.float16(x).view(np.uint16) and torch's bfloat16.
 describe('fp16 rounding', () => {
@@ -46,7 +54,10 @@ describe('bf16 rounding', () => {
   it('rounds arrays and tensors elementwise and leaves fp32 alone', () => {
     const xs = [0.1, 1 / 3, 1e-8, 70000];
     expect(Array.from(roundArrayToFormat(xs, 'fp16'))).toEqual(xs.map((x) => roundToFormat(x, 'fp16')));
-    const t = tf.tensor2d([[0.1, 1 / 3], [1e-8, 3]]);
+    const t = tf.tensor2d([
+      [0.1, 1 / 3],
+      [1e-8, 3],
+    ]);
     const r = roundTensorToFormat(t, 'bf16');
     expect(r.shape).toEqual([2, 2]);
     expect(Array.from(r.dataSync())).toEqual(Array.from(t.dataSync()).map((x) => roundToFormat(x, 'bf16')));

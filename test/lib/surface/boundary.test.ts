@@ -21,7 +21,8 @@ function tsFiles(dir: string): string[] {
 function imports(file: string): string[] {
   const text = fs.readFileSync(file, 'utf8');
   const found: string[] = [];
-  for (const m of text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|^import\s+)['"]([^'"]+)['"]/gm)) found.push(m[1]);
+  for (const m of text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|^import\s+)['"]([^'"]+)['"]/gm))
+    found.push(m[1]);
   return found;
 }
 
@@ -43,7 +44,8 @@ describe('package boundary', () => {
     for (const f of teaching) {
       const text = fs.readFileSync(f, 'utf8');
       for (const s of imports(f)) {
-        if (/(^|\/)runtime$/.test(s) || /^@tensorflow\/tfjs-(backend|node)/.test(s)) offenders.push(`${rel(f)} imports ${s}`);
+        if (/(^|\/)runtime$/.test(s) || /^@tensorflow\/tfjs-(backend|node)/.test(s))
+          offenders.push(`${rel(f)} imports ${s}`);
       }
       if (/getBackend\s*\(/.test(text)) offenders.push(`${rel(f)} asks tf.getBackend()`);
       if (/process\.env/.test(text)) offenders.push(`${rel(f)} reads process.env`);
@@ -61,17 +63,35 @@ describe('package boundary', () => {
 
 describe('public surface', () => {
   const listFile = path.join(__dirname, 'public-names.txt');
-  const listed = fs.readFileSync(listFile, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const listed = fs
+    .readFileSync(listFile, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
 
   it('the top level exports exactly the names in public-names.txt', () => {
     const actual = Object.keys(L).sort();
     const added = actual.filter((n) => !listed.includes(n));
     const removed = listed.filter((n) => !actual.includes(n));
-    expect({ added, removed }, `a new or removed top-level export is a decision: edit ${rel(listFile)}`).toEqual({ added: [], removed: [] });
+    expect({ added, removed }, `a new or removed top-level export is a decision: edit ${rel(listFile)}`).toEqual({
+      added: [],
+      removed: [],
+    });
   });
 
   it('backend internals stay on @how-llms-work/accel, off the top level', () => {
-    const allowed = new Set(['ready', 'selectBackend', 'useBackend', 'availableBackends', 'BACKEND_PREFERENCE', 'WASM_THREADS_ENV', 'tf', 'settings', 'withSettings', 'SETTING_ENV']);
+    const allowed = new Set([
+      'ready',
+      'selectBackend',
+      'useBackend',
+      'availableBackends',
+      'BACKEND_PREFERENCE',
+      'WASM_THREADS_ENV',
+      'tf',
+      'settings',
+      'withSettings',
+      'SETTING_ENV',
+    ]);
     const leaked = Object.keys(accel).filter((n) => n in L && !allowed.has(n));
     expect(leaked).toEqual([]);
     expect(Object.keys(accel)).toEqual(expect.arrayContaining(['installWasmMatMul', 'openblasInfo', 'fastOps']));

@@ -3,14 +3,47 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  BPE_FORMAT, BpeTokenizer, GPT2_SPLIT_PATTERN, GPT4_SPLIT_PATTERN, Rng, bpeFromJson, bpeToJson, loadBpe,
-  preSplit, saveBpe, trainBpe, utf8Bytes,
+  BPE_FORMAT,
+  BpeTokenizer,
+  GPT2_SPLIT_PATTERN,
+  GPT4_SPLIT_PATTERN,
+  Rng,
+  bpeFromJson,
+  bpeToJson,
+  loadBpe,
+  preSplit,
+  saveBpe,
+  trainBpe,
+  utf8Bytes,
 } from '@how-llms-work/lib';
 
 // A corpus with repetition (so merges are learned) and every script the round-trip tests use.
 function corpus(rng: Rng, words: number): string {
-  const vocab = ['the', 'cat', 'sat', 'on', 'mat', 'unbelievable', 'believe', 'able', "don't", '我', '喜欢', '学习',
-    '新', '知识', '😀', '👨‍👩‍👧', 'café', 'cafe\u0301', '2024', '3.14', '\n', 'naïve', 'Ünïcödé'];
+  const vocab = [
+    'the',
+    'cat',
+    'sat',
+    'on',
+    'mat',
+    'unbelievable',
+    'believe',
+    'able',
+    "don't",
+    '我',
+    '喜欢',
+    '学习',
+    '新',
+    '知识',
+    '😀',
+    '👨‍👩‍👧',
+    'café',
+    'cafe\u0301',
+    '2024',
+    '3.14',
+    '\n',
+    'naïve',
+    'Ünïcödé',
+  ];
   const out: string[] = [];
   for (let i = 0; i < words; i++) out.push(vocab[rng.int(vocab.length)] + (rng.next() < 0.1 ? '.' : ''));
   return out.join(' ');
@@ -24,7 +57,9 @@ function naiveTrain(text: string, merges: number, pattern: string | null): [numb
   const learned: [number, number][] = [];
   for (let m = 0; m < merges; m++) {
     const stats = new Map<string, number>();
-    for (const { ids, n } of words) for (let i = 0; i + 1 < ids.length; i++) stats.set(`${ids[i]},${ids[i + 1]}`, (stats.get(`${ids[i]},${ids[i + 1]}`) ?? 0) + n);
+    for (const { ids, n } of words)
+      for (let i = 0; i + 1 < ids.length; i++)
+        stats.set(`${ids[i]},${ids[i + 1]}`, (stats.get(`${ids[i]},${ids[i + 1]}`) ?? 0) + n);
     let best: [number, number] | null = null;
     let bestCount = 1; // stop below 2, as trainBpe's default minPairCount
     for (const [k, c] of stats) {
@@ -71,8 +106,18 @@ function naiveEncode(text: string, merges: readonly (readonly [number, number])[
 
 // Random well-formed text: ASCII, accents, combining marks, CJK, emoji with ZWJ and variation selectors, any plane.
 function randomText(rng: Rng, length: number): string {
-  const ranges: [number, number][] = [[0x20, 0x7e], [0x0a, 0x0a], [0xc0, 0x17f], [0x300, 0x36f], [0x4e00, 0x9fff],
-    [0x1f300, 0x1faff], [0x200d, 0x200d], [0xfe0f, 0xfe0f], [0x0e00, 0x0e7f], [0x10000, 0x10ffff]];
+  const ranges: [number, number][] = [
+    [0x20, 0x7e],
+    [0x0a, 0x0a],
+    [0xc0, 0x17f],
+    [0x300, 0x36f],
+    [0x4e00, 0x9fff],
+    [0x1f300, 0x1faff],
+    [0x200d, 0x200d],
+    [0xfe0f, 0xfe0f],
+    [0x0e00, 0x0e7f],
+    [0x10000, 0x10ffff],
+  ];
   let out = '';
   for (let i = 0; i < length; i++) {
     const [lo, hi] = ranges[rng.int(ranges.length)];
@@ -86,7 +131,11 @@ const TEXT = corpus(new Rng(7), 3000);
 describe('trainBpe', () => {
   it('learns the classic aaabdaaabac example', () => {
     const tok = trainBpe('aaabdaaabac', { vocabSize: 259, pattern: null });
-    expect(tok.merges.map((m) => m.pair)).toEqual([[97, 97], [97, 98], [256, 257]]);
+    expect(tok.merges.map((m) => m.pair)).toEqual([
+      [97, 97],
+      [97, 98],
+      [256, 257],
+    ]);
     expect(tok.encode('aaabdaaabac')).toEqual([258, 100, 258, 97, 99]);
     expect(tok.decode([258, 100, 258, 97, 99])).toBe('aaabdaaabac');
   });
@@ -119,7 +168,11 @@ describe('trainBpe', () => {
   });
 
   it('never merges across a special token and gives specials the last ids', () => {
-    const tok = trainBpe('ab<|endoftext|>ab<|endoftext|>ab', { vocabSize: 258, pattern: null, specialTokens: ['<|endoftext|>'] });
+    const tok = trainBpe('ab<|endoftext|>ab<|endoftext|>ab', {
+      vocabSize: 258,
+      pattern: null,
+      specialTokens: ['<|endoftext|>'],
+    });
     expect(tok.merges.map((m) => m.pair)).toEqual([[97, 98]]);
     expect(tok.specialTokens.get('<|endoftext|>')).toBe(257);
     expect(tok.vocabSize).toBe(258);
@@ -131,14 +184,26 @@ describe('BpeTokenizer encode and decode', () => {
 
   it('encodes as the definition says: earliest-learned pair first, chunk by chunk', () => {
     const text = corpus(new Rng(99), 400);
-    expect(tok.encode(text)).toEqual(naiveEncode(text, tok.merges.map((m) => m.pair), GPT4_SPLIT_PATTERN));
+    expect(tok.encode(text)).toEqual(
+      naiveEncode(
+        text,
+        tok.merges.map((m) => m.pair),
+        GPT4_SPLIT_PATTERN,
+      ),
+    );
   });
 
   it('encodes long unsplit text (the merge-replay path) as the definition says', () => {
     const plain = trainBpe(TEXT, { vocabSize: 256 + 120, pattern: null });
     const text = corpus(new Rng(3), 200);
     expect(utf8Bytes(text).length).toBeGreaterThan(256);
-    expect(plain.encode(text)).toEqual(naiveEncode(text, plain.merges.map((m) => m.pair), null));
+    expect(plain.encode(text)).toEqual(
+      naiveEncode(
+        text,
+        plain.merges.map((m) => m.pair),
+        null,
+      ),
+    );
   });
 
   it('compresses: fewer tokens than bytes on text like its training text', () => {
@@ -147,7 +212,14 @@ describe('BpeTokenizer encode and decode', () => {
   });
 
   it('round-trips Chinese, emoji, ZWJ sequences and combining marks', () => {
-    for (const text of ['我喜欢学习新知识', '👨‍👩‍👧‍👦 family 🏳️‍🌈', 'cafe\u0301 vs café', 'ﷺ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 \u{10FFFD}', '', ' \n\t  ']) {
+    for (const text of [
+      '我喜欢学习新知识',
+      '👨‍👩‍👧‍👦 family 🏳️‍🌈',
+      'cafe\u0301 vs café',
+      'ﷺ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 \u{10FFFD}',
+      '',
+      ' \n\t  ',
+    ]) {
       expect(tok.decode(tok.encode(text))).toBe(text);
     }
   });
@@ -209,13 +281,28 @@ describe('BpeTokenizer encode and decode', () => {
   });
 
   it('rejects unknown ids, naming the range', () => {
-    expect(() => tok.decode([tok.vocabSize])).toThrow(new RegExp(`token id ${tok.vocabSize} is not in this tokenizer's vocabulary.*0 to ${tok.vocabSize - 1}`));
+    expect(() => tok.decode([tok.vocabSize])).toThrow(
+      new RegExp(`token id ${tok.vocabSize} is not in this tokenizer's vocabulary.*0 to ${tok.vocabSize - 1}`),
+    );
   });
 
   it('rejects merge tables that refer to ids not yet made', () => {
-    expect(() => new BpeTokenizer({ merges: [[97, 300]], pattern: null })).toThrow(/merge 0 joins \(97, 300\).*ids 0 to 255/);
-    expect(() => new BpeTokenizer({ merges: [[97, 98], [97, 98]], pattern: null })).toThrow(/merge 1 repeats the pair \(97, 98\)/);
-    expect(() => new BpeTokenizer({ merges: [], pattern: null, specialTokens: { '<s>': 10 } })).toThrow(/id 10.*ids below 256/);
+    expect(() => new BpeTokenizer({ merges: [[97, 300]], pattern: null })).toThrow(
+      /merge 0 joins \(97, 300\).*ids 0 to 255/,
+    );
+    expect(
+      () =>
+        new BpeTokenizer({
+          merges: [
+            [97, 98],
+            [97, 98],
+          ],
+          pattern: null,
+        }),
+    ).toThrow(/merge 1 repeats the pair \(97, 98\)/);
+    expect(() => new BpeTokenizer({ merges: [], pattern: null, specialTokens: { '<s>': 10 } })).toThrow(
+      /id 10.*ids below 256/,
+    );
   });
 });
 
@@ -247,9 +334,13 @@ describe('saveBpe and loadBpe', () => {
   it('explains bad files', () => {
     const good = JSON.stringify(bpeToJson(tok));
     expect(() => bpeFromJson(good.slice(0, 40), 'tok.json')).toThrow(/tok.json is not valid JSON.*truncated/);
-    expect(() => bpeFromJson({ format: 'other' })).toThrow(/not a BPE tokenizer file: expected "format": "how-llms-work\/bpe", got "other"/);
+    expect(() => bpeFromJson({ format: 'other' })).toThrow(
+      /not a BPE tokenizer file: expected "format": "how-llms-work\/bpe", got "other"/,
+    );
     expect(() => bpeFromJson({ ...bpeToJson(tok), version: 9 })).toThrow(/version 9.*reads version 1/);
     expect(() => bpeFromJson({ ...bpeToJson(tok), merges: [[1]] })).toThrow(/"merges" as a list of \[a, b\]/);
-    expect(() => loadBpe('/nonexistent/tok.json')).toThrow(/cannot read tokenizer file \/nonexistent\/tok.json \(ENOENT\)/);
+    expect(() => loadBpe('/nonexistent/tok.json')).toThrow(
+      /cannot read tokenizer file \/nonexistent\/tok.json \(ENOENT\)/,
+    );
   });
 });

@@ -24,7 +24,12 @@ describe('gptTokenize', () => {
       for (const encoding of ['r50k_base', 'cl100k_base', 'o200k_base'] as const) {
         const tokens = gptTokenize(text, encoding);
         expect(concat(tokens.map((t) => t.bytes))).toEqual(utf8Bytes(text));
-        expect(gptDecode(tokens.map((t) => t.id), encoding)).toBe(text);
+        expect(
+          gptDecode(
+            tokens.map((t) => t.id),
+            encoding,
+          ),
+        ).toBe(text);
       }
     }
     // GPT-2 has few Chinese tokens: some characters are split into bytes.
@@ -46,6 +51,8 @@ describe('gptTokenize', () => {
   });
 
   it('names the encodings it knows', () => {
-    expect(() => gptEncode('x', 'p99k' as never)).toThrow(/unknown GPT encoding "p99k"; use one of r50k_base, cl100k_base, o200k_base/);
+    expect(() => gptEncode('x', 'p99k' as never)).toThrow(
+      /unknown GPT encoding "p99k"; use one of r50k_base, cl100k_base, o200k_base/,
+    );
   });
 });

@@ -4,7 +4,15 @@ import { UNKNOWN_WORD, WordTokenizer, splitWords } from '@how-llms-work/lib';
 describe('splitWords', () => {
   it('splits English on whitespace and punctuation, keeping contractions and hyphenated words whole', () => {
     expect(splitWords("Don't panic: it's well-known, 3.14 times!")).toEqual([
-      "Don't", 'panic', ':', "it's", 'well-known', ',', '3.14', 'times', '!',
+      "Don't",
+      'panic',
+      ':',
+      "it's",
+      'well-known',
+      ',',
+      '3.14',
+      'times',
+      '!',
     ]);
   });
 

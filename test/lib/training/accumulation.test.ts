@@ -1,6 +1,16 @@
 // Gradient accumulation: k micro-batches give the big batch's loss and gradients, and leave no tensors behind.
 import { describe, expect, it } from 'vitest';
-import { Rng, accumulatedLossAndGrads, disposeNamed, gptLoss, initGPT, lossAndGrads, microBatch, sampleLMBatch, tf } from '@how-llms-work/lib';
+import {
+  Rng,
+  accumulatedLossAndGrads,
+  disposeNamed,
+  gptLoss,
+  initGPT,
+  lossAndGrads,
+  microBatch,
+  sampleLMBatch,
+  tf,
+} from '@how-llms-work/lib';
 
 const config = { vocabSize: 11, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 16, dropout: 0 };
 
@@ -23,7 +33,8 @@ describe('accumulatedLossAndGrads', () => {
       for (const name of Object.keys(params)) {
         const got = parts.grads[name].dataSync();
         const want = whole.grads[name].dataSync();
-        for (let j = 0; j < want.length; j++) expect(Math.abs(got[j] - want[j])).toBeLessThan(1e-5 * (1 + Math.abs(want[j])));
+        for (let j = 0; j < want.length; j++)
+          expect(Math.abs(got[j] - want[j])).toBeLessThan(1e-5 * (1 + Math.abs(want[j])));
       }
       tf.dispose([parts.loss, ...Object.values(parts.grads)]);
       expect(tf.memory().numTensors).toBe(before);

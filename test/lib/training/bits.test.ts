@@ -1,6 +1,16 @@
 // Bits per byte: a uniform model scores log2(V) bits per token exactly; the byte count follows each token's spelling.
 import { describe, expect, it } from 'vitest';
-import { CharTokenizer, disposeNamed, initGPT, natsToBitsPerByte, textBits, tf, tokenByteLengths, trainBpe, type GPTConfig } from '@how-llms-work/lib';
+import {
+  CharTokenizer,
+  disposeNamed,
+  initGPT,
+  natsToBitsPerByte,
+  textBits,
+  tf,
+  tokenByteLengths,
+  trainBpe,
+  type GPTConfig,
+} from '@how-llms-work/lib';
 
 describe('bits per byte', () => {
   it('byte lengths: UTF-8 for characters, own bytes for BPE tokens', () => {

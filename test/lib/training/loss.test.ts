@@ -21,7 +21,9 @@ describe('crossEntropy', () => {
     const rng = new Rng(1);
     const rows = randomRows(6, 5, rng);
     const targets = [0, 4, 2, 2, 1, 3];
-    const loss = tf.tidy(() => crossEntropy(tf.tensor3d(rows.flat(), [2, 3, 5]), tf.tensor2d(targets, [2, 3], 'int32')).dataSync()[0]);
+    const loss = tf.tidy(
+      () => crossEntropy(tf.tensor3d(rows.flat(), [2, 3, 5]), tf.tensor2d(targets, [2, 3], 'int32')).dataSync()[0],
+    );
     expect(loss).toBeCloseTo(referenceCE(rows, targets), 5);
   });
 
@@ -32,7 +34,10 @@ describe('crossEntropy', () => {
   });
 
   it('stays finite for huge logits where a naive softmax overflows', () => {
-    const logits = tf.tensor2d([[1000, 0, -1000], [0, 2000, 10]]);
+    const logits = tf.tensor2d([
+      [1000, 0, -1000],
+      [0, 2000, 10],
+    ]);
     const targets = tf.tensor1d([1, 1], 'int32');
     const loss = crossEntropy(logits, targets).dataSync()[0];
     expect(loss).toBeCloseTo((1000 + 0) / 2, 3);
@@ -44,9 +49,16 @@ describe('crossEntropy', () => {
   it('leaves ignored targets and masked positions out of the mean', () => {
     const rng = new Rng(2);
     const rows = randomRows(4, 3, rng);
-    const ignored = tf.tidy(() => crossEntropy(tf.tensor2d(rows), tf.tensor1d([1, -1, 2, -1], 'int32'), { ignoreIndex: -1 }).dataSync()[0]);
+    const ignored = tf.tidy(
+      () => crossEntropy(tf.tensor2d(rows), tf.tensor1d([1, -1, 2, -1], 'int32'), { ignoreIndex: -1 }).dataSync()[0],
+    );
     expect(ignored).toBeCloseTo(referenceCE([rows[0], rows[2]], [1, 2]), 5);
-    const masked = tf.tidy(() => crossEntropy(tf.tensor2d(rows), tf.tensor1d([1, 0, 2, 0], 'int32'), { mask: tf.tensor1d([1, 0, 1, 0]) }).dataSync()[0]);
+    const masked = tf.tidy(
+      () =>
+        crossEntropy(tf.tensor2d(rows), tf.tensor1d([1, 0, 2, 0], 'int32'), {
+          mask: tf.tensor1d([1, 0, 1, 0]),
+        }).dataSync()[0],
+    );
     expect(masked).toBeCloseTo(ignored, 6);
   });
 
@@ -63,11 +75,23 @@ describe('crossEntropy', () => {
   });
 
   it('backpropagates when the targets were made inside the loss function (and are gone by then)', () => {
-    const logits = tf.variable(tf.tensor2d([[1, 2, 3], [0, 0, 1]]));
+    const logits = tf.variable(
+      tf.tensor2d([
+        [1, 2, 3],
+        [0, 0, 1],
+      ]),
+    );
     const before = tf.memory().numTensors;
     const { value, grads } = tf.variableGrads(() => crossEntropy(logits, tf.tensor1d([2, 0], 'int32')), [logits]);
-    const expected = tf.tidy(() => tf.softmax(logits).sub(tf.oneHot(tf.tensor1d([2, 0], 'int32'), 3).toFloat()).div(2));
-    expect(Array.from(grads[logits.name].dataSync())).toEqual(Array.from(expected.dataSync()).map((v) => expect.closeTo(v, 6)));
+    const expected = tf.tidy(() =>
+      tf
+        .softmax(logits)
+        .sub(tf.oneHot(tf.tensor1d([2, 0], 'int32'), 3).toFloat())
+        .div(2),
+    );
+    expect(Array.from(grads[logits.name].dataSync())).toEqual(
+      Array.from(expected.dataSync()).map((v) => expect.closeTo(v, 6)),
+    );
     tf.dispose([value, grads[logits.name], expected]);
     expect(tf.memory().numTensors).toBe(before);
     logits.dispose();
@@ -96,25 +120,65 @@ describe('crossEntropy', () => {
     it(`rejects a target outside the vocabulary on every path, naming the id and the vocabulary size (fused kernels ${fused ? 'on' : 'off'})`, () => {
       withSettings({ fused }, () => {
         const logits = tf.zeros([2, 3, 7]);
-        const bad = tf.tensor2d([[0, 7, 1], [2, 3, 4]], [2, 3], 'int32');
-        const negative = tf.tensor2d([[0, 1, 1], [2, -2, 4]], [2, 3], 'int32');
+        const bad = tf.tensor2d(
+          [
+            [0, 7, 1],
+            [2, 3, 4],
+          ],
+          [2, 3],
+          'int32',
+        );
+        const negative = tf.tensor2d(
+          [
+            [0, 1, 1],
+            [2, -2, 4],
+          ],
+          [2, 3],
+          'int32',
+        );
         const mask = tf.ones([2, 3]);
         const named = /crossEntropy: target 7 at position 1 is not a token id in \[0, 6\] \(vocabulary size 7\)/;
         for (const options of [{}, { mask }, { ignoreIndex: -1 }, { ignoreIndex: -1, mask }]) {
-          expect(() => tf.tidy(() => crossEntropy(logits, bad, options)), JSON.stringify(Object.keys(options))).toThrow(named);
+          expect(() => tf.tidy(() => crossEntropy(logits, bad, options)), JSON.stringify(Object.keys(options))).toThrow(
+            named,
+          );
         }
-        expect(() => tf.tidy(() => crossEntropy(logits, negative))).toThrow(/target -2 at position 4 .*vocabulary size 7/);
-        expect(() => tf.tidy(() => crossEntropy(logits, negative, { ignoreIndex: -1 }))).toThrow(/target -2 at position 4 .*vocabulary size 7\) nor the ignoreIndex -1/);
+        expect(() => tf.tidy(() => crossEntropy(logits, negative))).toThrow(
+          /target -2 at position 4 .*vocabulary size 7/,
+        );
+        expect(() => tf.tidy(() => crossEntropy(logits, negative, { ignoreIndex: -1 }))).toThrow(
+          /target -2 at position 4 .*vocabulary size 7\) nor the ignoreIndex -1/,
+        );
         // The ignoreIndex itself is not an error: it marks a position that does not count.
-        const padded = tf.tensor2d([[0, -1, 1], [2, 3, -1]], [2, 3], 'int32');
-        expect(tf.tidy(() => crossEntropy(logits, padded, { ignoreIndex: -1 }).dataSync()[0])).toBeCloseTo(Math.log(7), 5);
+        const padded = tf.tensor2d(
+          [
+            [0, -1, 1],
+            [2, 3, -1],
+          ],
+          [2, 3],
+          'int32',
+        );
+        expect(tf.tidy(() => crossEntropy(logits, padded, { ignoreIndex: -1 }).dataSync()[0])).toBeCloseTo(
+          Math.log(7),
+          5,
+        );
         tf.dispose([logits, bad, negative, mask, padded]);
       });
     });
   }
 
   it('logSoftmaxStable rows exponentiate to 1', () => {
-    const out = tf.tidy(() => logSoftmaxStable(tf.tensor2d([[500, 1, -3], [0, 0, 0]])).exp().sum(-1).dataSync());
+    const out = tf.tidy(() =>
+      logSoftmaxStable(
+        tf.tensor2d([
+          [500, 1, -3],
+          [0, 0, 0],
+        ]),
+      )
+        .exp()
+        .sum(-1)
+        .dataSync(),
+    );
     expect(out[0]).toBeCloseTo(1, 6);
     expect(out[1]).toBeCloseTo(1, 6);
   });

@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { adamwStep, clipByGlobalNorm, createAdamW, disposeAdamW, globalNorm, tf, type Params } from '@how-llms-work/lib';
+import {
+  adamwStep,
+  clipByGlobalNorm,
+  createAdamW,
+  disposeAdamW,
+  globalNorm,
+  tf,
+  type Params,
+} from '@how-llms-work/lib';
 
 // AdamW written out in float64 for one parameter vector, as torch.optim.AdamW computes it.
-function referenceAdamW(p: number[], grads: number[][], lrs: number[], o: { b1: number; b2: number; eps: number; wd: number }): number[] {
+function referenceAdamW(
+  p: number[],
+  grads: number[][],
+  lrs: number[],
+  o: { b1: number; b2: number; eps: number; wd: number },
+): number[] {
   const m = p.map(() => 0);
   const v = p.map(() => 0);
   let x = p.slice();
@@ -22,13 +35,26 @@ function referenceAdamW(p: number[], grads: number[][], lrs: number[], o: { b1: 
 describe('AdamW', () => {
   it('matches the written-out update, with decay on matrices and none on vectors', () => {
     const params: Params = {
-      'w.weight': tf.variable(tf.tensor2d([[0.5, -1], [2, 0.1]])),
+      'w.weight': tf.variable(
+        tf.tensor2d([
+          [0.5, -1],
+          [2, 0.1],
+        ]),
+      ),
       'w.bias': tf.variable(tf.tensor1d([0.3, -0.7])),
     };
     const opt = createAdamW(params, { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 });
     expect(opt.decayed).toEqual(['w.weight']);
-    const gw = [[0.1, -0.2, 0.3, 0.05], [-0.4, 0.1, 0.0, 0.2], [0.3, 0.3, -0.1, -0.2]];
-    const gb = [[1, -2], [0.5, 0.5], [-1, 0]];
+    const gw = [
+      [0.1, -0.2, 0.3, 0.05],
+      [-0.4, 0.1, 0.0, 0.2],
+      [0.3, 0.3, -0.1, -0.2],
+    ];
+    const gb = [
+      [1, -2],
+      [0.5, 0.5],
+      [-1, 0],
+    ];
     const lrs = [0.1, 0.05, 0.02];
     for (let i = 0; i < 3; i++) {
       const grads = { 'w.weight': tf.tensor2d(gw[i], [2, 2]), 'w.bias': tf.tensor1d(gb[i]) };

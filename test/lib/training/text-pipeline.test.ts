@@ -16,7 +16,12 @@ describe('text pipeline', () => {
   });
 
   it('detokenizes word lists', () => {
-    expect(sentencesToText([['He', 'said', ',', '``', 'go', "''", '.'], ['Yes', '!']])).toBe('He said, "go".\nYes!');
+    expect(
+      sentencesToText([
+        ['He', 'said', ',', '``', 'go', "''", '.'],
+        ['Yes', '!'],
+      ]),
+    ).toBe('He said, "go".\nYes!');
   });
 
   it('adds seeded typos that keep the letters and length', () => {

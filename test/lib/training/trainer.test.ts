@@ -3,8 +3,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  crossEntropy, disposeAdamW, loadCheckpoint, Rng, sampleLMBatch, saveCheckpoint, splitTokenIds, tf, train,
-  type LMBatch, type Params,
+  crossEntropy,
+  disposeAdamW,
+  loadCheckpoint,
+  Rng,
+  sampleLMBatch,
+  saveCheckpoint,
+  splitTokenIds,
+  tf,
+  train,
+  type LMBatch,
+  type Params,
 } from '@how-llms-work/lib';
 
 const V = 8;
@@ -42,7 +51,15 @@ describe('trainer', () => {
   it('drives the loss well below log(V) and reports progress', async () => {
     const s = setup();
     const seen: number[] = [];
-    const r = await train({ ...s, loss: bigramLoss, steps: 120, lr: 0.05, evalEvery: 40, logEvery: 10, onProgress: (p) => p.loss !== undefined && seen.push(p.step) });
+    const r = await train({
+      ...s,
+      loss: bigramLoss,
+      steps: 120,
+      lr: 0.05,
+      evalEvery: 40,
+      logEvery: 10,
+      onProgress: (p) => p.loss !== undefined && seen.push(p.step),
+    });
     expect(r.evals[0].trainLoss).toBeGreaterThan(Math.log(V) - 0.1);
     expect(r.evals.at(-1)!.valLoss!).toBeLessThan(0.8);
     expect(seen).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120]);
@@ -68,7 +85,15 @@ describe('trainer', () => {
   it('keeps tf.memory().numTensors flat across steps', async () => {
     const s = setup();
     const counts: number[] = [];
-    const r = await train({ ...s, loss: bigramLoss, steps: 60, lr: 0.01, evalEvery: 20, logEvery: 5, onProgress: (p) => p.loss !== undefined && counts.push(tf.memory().numTensors) });
+    const r = await train({
+      ...s,
+      loss: bigramLoss,
+      steps: 60,
+      lr: 0.01,
+      evalEvery: 20,
+      logEvery: 5,
+      onProgress: (p) => p.loss !== undefined && counts.push(tf.memory().numTensors),
+    });
     expect(new Set(counts.slice(1)).size).toBe(1);
     disposeAdamW(r.optimizer);
     tf.dispose(Object.values(s.params));
@@ -80,7 +105,9 @@ describe('trainer', () => {
     const r = await train({ ...s, loss: bigramLoss, steps: 10, lr: 0.05, frozen: ['head.*'] });
     expect(Array.from(s.params['head.bias'].dataSync())).toEqual(Array.from(before.b));
     expect(Array.from(s.params['wte.weight'].dataSync())).not.toEqual(Array.from(before.w));
-    await expect(train({ ...s, loss: bigramLoss, steps: 1, lr: 0.05, frozen: ['blocks.*'] })).rejects.toThrow(/"blocks.\*" matches no parameter/);
+    await expect(train({ ...s, loss: bigramLoss, steps: 1, lr: 0.05, frozen: ['blocks.*'] })).rejects.toThrow(
+      /"blocks.\*" matches no parameter/,
+    );
     disposeAdamW(r.optimizer);
     tf.dispose(Object.values(s.params));
   });
@@ -99,7 +126,14 @@ describe('trainer', () => {
 
   it('stops at a wall-time budget and still evaluates the final model', async () => {
     const s = setup();
-    const r = await train({ ...s, loss: bigramLoss, steps: 1_000_000, lr: 0.01, evalEvery: 1_000_000, timeLimitMs: 200 });
+    const r = await train({
+      ...s,
+      loss: bigramLoss,
+      steps: 1_000_000,
+      lr: 0.01,
+      evalEvery: 1_000_000,
+      timeLimitMs: 200,
+    });
     expect(r.stopReason).toBe('time-limit');
     expect(r.step).toBeLessThan(1_000_000);
     expect(r.evals.at(-1)!.step).toBe(r.step);
@@ -115,7 +149,13 @@ describe('checkpoints', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ckpt-'));
     const file = path.join(dir, 'nested', 'bigram.ckpt');
     const meta = { tokenizer: { kind: 'char', vocab: 'abcdefgh' } };
-    await saveCheckpoint(file, { config: { vocabSize: V }, params: s.params, optimizer: r.optimizer, step: r.step, meta });
+    await saveCheckpoint(file, {
+      config: { vocabSize: V },
+      params: s.params,
+      optimizer: r.optimizer,
+      step: r.step,
+      meta,
+    });
     expect(fs.readdirSync(path.dirname(file))).toEqual(['bigram.ckpt']); // no temp file left behind
     const back = loadCheckpoint<{ vocabSize: number }, typeof meta>(file);
     expect(back.config).toEqual({ vocabSize: V });
@@ -135,7 +175,15 @@ describe('checkpoints', () => {
     expect(back.optimizer!.decayed).toEqual(r.optimizer.decayed);
 
     // Resuming from the checkpoint continues exactly as the original run would have.
-    const more = { loss: bigramLoss, steps: 5, lr: 0.05, startStep: 20, trainBatch: s.trainBatch, valBatch: s.valBatch, logEvery: 1 };
+    const more = {
+      loss: bigramLoss,
+      steps: 5,
+      lr: 0.05,
+      startStep: 20,
+      trainBatch: s.trainBatch,
+      valBatch: s.valBatch,
+      logEvery: 1,
+    };
     const cont = await train({ ...more, params: s.params, optimizer: r.optimizer });
     const resumed = await train({ ...more, params: back.params, optimizer: back.optimizer });
     expect(resumed.losses).toEqual(cont.losses);
@@ -158,7 +206,15 @@ describe('checkpoints', () => {
     const base = loadCheckpoint(file);
     const shifted = setup(1, 3); // new "domain": tokens now follow by +3
     const biasBefore = base.params['head.bias'].dataSync().slice();
-    const ft = await train({ params: base.params, loss: bigramLoss, trainBatch: shifted.trainBatch, valBatch: shifted.valBatch, steps: 80, lr: 0.05, frozen: ['head.bias'] });
+    const ft = await train({
+      params: base.params,
+      loss: bigramLoss,
+      trainBatch: shifted.trainBatch,
+      valBatch: shifted.valBatch,
+      steps: 80,
+      lr: 0.05,
+      frozen: ['head.bias'],
+    });
     expect(ft.evals.at(-1)!.valLoss!).toBeLessThan(ft.evals[0].valLoss! - 1);
     expect(Array.from(base.params['head.bias'].dataSync())).toEqual(Array.from(biasBefore));
     fs.rmSync(dir, { recursive: true });

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { heatmapBundle, inNotebook, liveLossChart, Plot, plotBundle, PLOTLY_LOADER, PLOTLY_MIME, plotlyBundle, progressBar, tableBundle } from '@how-llms-work/lib';
+import {
+  heatmapBundle,
+  inNotebook,
+  liveLossChart,
+  Plot,
+  plotBundle,
+  PLOTLY_LOADER,
+  PLOTLY_MIME,
+  plotlyBundle,
+  progressBar,
+  tableBundle,
+} from '@how-llms-work/lib';
 
 const marksIn = (svg: string, tag: string) => (svg.match(new RegExp(`<${tag}[ >]`, 'g')) ?? []).length;
 
@@ -17,26 +28,47 @@ describe('Observable Plot on the server', () => {
   });
 
   it('draws heatmaps interactive (Plotly, hover names row, column and value) over a static figure without a canvas', () => {
-    const bundle = heatmapBundle([[0, 1], [2, 3]], { x: ['a', 'a'], y: ['c', 'd'], title: 'weights', xLabel: 'key', yLabel: 'query' });
+    const bundle = heatmapBundle(
+      [
+        [0, 1],
+        [2, 3],
+      ],
+      { x: ['a', 'a'], y: ['c', 'd'], title: 'weights', xLabel: 'key', yLabel: 'query' },
+    );
     const html = bundle['text/html'] as string;
     expect(html).toMatch(/class="how-llms-plotly"[^>]*><figure/);
     expect(html).toContain('weights');
     expect(marksIn(html, 'rect')).toBeGreaterThanOrEqual(4);
     expect(html).toContain('data:image/svg+xml;base64,');
-    const figure = bundle[PLOTLY_MIME] as { data: { type: string; z: number[][]; customdata: string[][][]; hovertemplate: string }[]; layout: { xaxis: { ticktext: string[] }; yaxis: { autorange: string } } };
+    const figure = bundle[PLOTLY_MIME] as {
+      data: { type: string; z: number[][]; customdata: string[][][]; hovertemplate: string }[];
+      layout: { xaxis: { ticktext: string[] }; yaxis: { autorange: string } };
+    };
     expect(figure.data[0].type).toBe('heatmap');
-    expect(figure.data[0].z).toEqual([[0, 1], [2, 3]]);
+    expect(figure.data[0].z).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
     expect(figure.data[0].customdata[1][0]).toEqual(['d', 'a']);
-    expect(figure.data[0].hovertemplate).toMatch(/^query %\{customdata\[0\]\}<br>key %\{customdata\[1\]\}<br>value %\{z/);
+    expect(figure.data[0].hovertemplate).toMatch(
+      /^query %\{customdata\[0\]\}<br>key %\{customdata\[1\]\}<br>value %\{z/,
+    );
     // Repeated labels stay two columns: cells sit at indices, labels are tick texts.
     expect(figure.layout.xaxis.ticktext).toEqual(['a', 'a']);
     expect(figure.layout.yaxis.autorange).toBe('reversed');
   });
 
   it('keeps the first label of the colour legend whole (0.0, not .0)', () => {
-    const html = heatmapBundle([[0, 0.5], [0.25, 1]])['text/html'] as string;
+    const html = heatmapBundle([
+      [0, 0.5],
+      [0.25, 1],
+    ])['text/html'] as string;
     const first = html.match(/class="plot-[a-z0-9]+-ramp"[\s\S]*?class="tick"/)?.[0] ?? '';
-    const x = Number(html.slice(html.indexOf(first)).match(/translate\(([\d.]+),0\)" opacity="1" class="tick"><line[^>]*\/><text[^>]*>0\.0</)?.[1]);
+    const x = Number(
+      html
+        .slice(html.indexOf(first))
+        .match(/translate\(([\d.]+),0\)" opacity="1" class="tick"><line[^>]*\/><text[^>]*>0\.0</)?.[1],
+    );
     expect(x).toBeGreaterThanOrEqual(10);
   });
 
@@ -47,7 +79,9 @@ describe('Observable Plot on the server', () => {
 
 describe('Plotly', () => {
   it('carries the figure JSON, HTML that draws it and a static SVG fallback', () => {
-    const bundle = plotlyBundle([{ type: 'scatter', x: [1, 2, 3], y: [3, 1, 2], mode: 'lines', name: 'loss' }], { title: { text: 'Loss' } });
+    const bundle = plotlyBundle([{ type: 'scatter', x: [1, 2, 3], y: [3, 1, 2], mode: 'lines', name: 'loss' }], {
+      title: { text: 'Loss' },
+    });
     const figure = bundle[PLOTLY_MIME] as { data: { y: number[] }[] };
     expect(figure.data[0].y).toEqual([3, 1, 2]);
     const html = bundle['text/html'] as string;
@@ -71,18 +105,26 @@ describe('Plotly', () => {
       const win: Record<string, unknown> = {};
       const drawn: number[] = [];
       const doc = {
-        getElementById: (id: string) => (id === 'jupyter-config-data' && configBase ? { textContent: JSON.stringify({ baseUrl: configBase }) } : null),
+        getElementById: (id: string) =>
+          id === 'jupyter-config-data' && configBase ? { textContent: JSON.stringify({ baseUrl: configBase }) } : null,
         body: { getAttribute: (name: string) => (name === 'data-base-url' ? '/nb/' : null) },
       };
       const fetchStub = async (url: string) => {
         tried.push(url);
         // plotly.js's UMD header: with define, module and exports hidden it sets the global.
         const code = "if (typeof define === 'function') throw new Error('AMD'); this.Plotly = { newPlot() {} };";
-        return url === '/nb/files/node_modules/plotly.js-dist-min/plotly.min.js' || url.startsWith('/lab-base/files/node_modules/')
+        return url === '/nb/files/node_modules/plotly.js-dist-min/plotly.min.js' ||
+          url.startsWith('/lab-base/files/node_modules/')
           ? { ok: true, text: async () => code }
           : { ok: false, status: 404, text: async () => '' };
       };
-      const loader = new Function('window', 'document', 'location', 'fetch', 'console', `return (${PLOTLY_LOADER});`)(win, doc, { pathname }, fetchStub, console);
+      const loader = new Function('window', 'document', 'location', 'fetch', 'console', `return (${PLOTLY_LOADER});`)(
+        win,
+        doc,
+        { pathname },
+        fetchStub,
+        console,
+      );
       loader(() => drawn.push(1));
       loader(() => drawn.push(2)); // a second chart on the same page waits for the same load
       await new Promise((r) => setTimeout(r, 20));
@@ -110,7 +152,10 @@ describe('live outputs', () => {
     expect(chart.output.draws).toBe(1);
     chart.done();
     expect(chart.output.draws).toBe(2);
-    expect(chart.points).toEqual([{ step: 0, train: 4.2, val: 4.2 }, { step: 10, train: 3.1, val: 3.3 }]);
+    expect(chart.points).toEqual([
+      { step: 0, train: 4.2, val: 4.2 },
+      { step: 10, train: 3.1, val: 3.3 },
+    ]);
     expect(chart.output.last?.['text/html']).toContain('val 3.300');
     // The final drawing is interactive: one trace per curve, hover gives step and loss.
     const figure = chart.output.last?.[PLOTLY_MIME] as { data: { name: string; x: number[]; hovertemplate: string }[] };
