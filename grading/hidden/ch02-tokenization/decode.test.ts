@@ -10,9 +10,11 @@ describe('ch02 decodeIds', () => {
     expect(() => decodeIds([999], [])).toThrow(/999/);
   });
 
-  it("decodes 40 seeded random id sequences (tokens that split characters included) as the library does", () => {
+  it('decodes 40 seeded random id sequences (tokens that split characters included) as the library does', () => {
     const rng = new Rng(31);
-    const merges = trainBpe(randomText(rng, 400), { vocabSize: 256 + 70, pattern: null }).merges.map((m) => [...m.pair] as [number, number]);
+    const merges = trainBpe(randomText(rng, 400), { vocabSize: 256 + 70, pattern: null }).merges.map(
+      (m) => [...m.pair] as [number, number],
+    );
     const tokenizer = new BpeTokenizer({ merges, pattern: null });
     for (let k = 0; k < 40; k++) {
       const ids = Array.from({ length: rng.int(20) }, () => rng.int(256 + merges.length));
@@ -23,7 +25,23 @@ describe('ch02 decodeIds', () => {
   it('joins the bytes of all tokens before decoding: an emoji split over three tokens comes back whole', () => {
     const bytes = Array.from(new TextEncoder().encode('🚀'));
     expect(decodeIds([bytes[0], bytes[1], bytes[2], bytes[3]], [])).toBe('🚀');
-    expect(decodeIds([256, 257], [[bytes[0], bytes[1]], [bytes[2], bytes[3]]])).toBe('🚀');
-    expect(() => decodeIds([258], [[1, 2], [3, 4]])).toThrow(/258/);
+    expect(
+      decodeIds(
+        [256, 257],
+        [
+          [bytes[0], bytes[1]],
+          [bytes[2], bytes[3]],
+        ],
+      ),
+    ).toBe('🚀');
+    expect(() =>
+      decodeIds(
+        [258],
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ),
+    ).toThrow(/258/);
   });
 });

@@ -16,7 +16,9 @@ describe('ch02 mergePair', () => {
       const ids = Array.from({ length: rng.int(30) }, () => rng.int(4));
       const pair: [number, number] = [rng.int(4), rng.int(4)];
       const copy = [...ids];
-      expect(mergePair(ids, pair, 99), JSON.stringify({ ids, pair })).toEqual(mergePairInPlace([...ids], pair[0], pair[1], 99));
+      expect(mergePair(ids, pair, 99), JSON.stringify({ ids, pair })).toEqual(
+        mergePairInPlace([...ids], pair[0], pair[1], 99),
+      );
       expect(ids).toEqual(copy);
     }
   });
