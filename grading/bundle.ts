@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from './atomic';
 import { chapterList, courseFrom, LIMIT_OPTIONS, limitsFrom, runMain } from './cli';
-import { type Course, listFiles, TOOL_ROOT } from './course';
+import { CHAPTER_PATTERN, type Course, listFiles, TOOL_ROOT } from './course';
+import { formatPoints, GRADESCOPE_VISIBILITIES, type GradescopeVisibility } from './reports';
 import { makePlan, makeWorkRoot, pickChapters } from './grader';
 import { BUNDLE_CONFIG, type BundleConfig } from './gradescope';
 import type { Limits } from './limits';
@@ -57,15 +58,19 @@ export function bundleEntries(course: Course, config: BundleConfig): ZipEntry[] 
   add(TOOL_ROOT, 'grading/gradescope/setup.sh', 'setup.sh', 0o755);
   add(TOOL_ROOT, 'grading/gradescope/run_autograder', 'run_autograder', 0o755);
   // The course: stubs, tests, rubric; its own library if it has one. Never solutions/.
-  const dirs = [
-    'exercises',
-    'test/exercises',
-    'grading/hidden',
-    ...(course.libSrc.startsWith(course.root + path.sep) ? ['lib/src'] : []),
-  ];
+  // Only the chosen chapters' stubs and tests (plus the shared test helpers); the course's own library only if it is
+  // not this repository's, whose library is already in.
+  const ownLib =
+    path.resolve(course.root) !== path.resolve(TOOL_ROOT) && course.libSrc.startsWith(course.root + path.sep);
+  const dirs = ['exercises', 'test/exercises', 'grading/hidden', ...(ownLib ? ['lib/src'] : [])];
+  const inChapter = (rel: string) =>
+    rel
+      .split('/')
+      .slice(0, -1)
+      .find((part) => CHAPTER_PATTERN.test(part));
   for (const dir of dirs) {
     const keep = (rel: string) =>
-      !rel.startsWith('exercises/') || config.chapters.some((c) => rel.startsWith(`exercises/${c}/`));
+      dir === 'lib/src' || (inChapter(rel) ? config.chapters.includes(inChapter(rel)!) : dir !== 'exercises');
     for (const rel of filesUnder(course.root, dir, keep)) add(course.root, rel, `${COURSE_IN_BUNDLE}/${rel}`);
   }
   add(course.root, 'grading/rubric.json', `${COURSE_IN_BUNDLE}/grading/rubric.json`);
@@ -76,7 +81,10 @@ export function bundleEntries(course: Course, config: BundleConfig): ZipEntry[] 
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { ...LIMIT_OPTIONS, out: { type: 'string' } }, allowPositionals: false });
+  const { values } = parseArgs({
+    options: { ...LIMIT_OPTIONS, out: { type: 'string' }, 'hidden-visibility': { type: 'string' } },
+    allowPositionals: false,
+  });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -85,6 +93,11 @@ async function main(): Promise<number> {
   const named = chapterList(values);
   const chapters = named.length > 0 ? pickChapters(course, named) : course.chapters;
   const limits: Limits = limitsFrom(values);
+  const hiddenVisibility = (values['hidden-visibility'] ?? 'after_due_date') as GradescopeVisibility;
+  if (!GRADESCOPE_VISIBILITIES.includes(hiddenVisibility))
+    throw new Error(
+      `--hidden-visibility must be one of ${GRADESCOPE_VISIBILITIES.join(', ')}, got ${hiddenVisibility}`,
+    );
   // Check now, on this machine, that the rubric covers the tests: a bundle that fails on Gradescope costs a rebuild.
   const workRoot = makeWorkRoot();
   try {
@@ -98,10 +111,10 @@ async function main(): Promise<number> {
       exercise,
       test,
     }));
-    const entries = bundleEntries(course, { course: COURSE_IN_BUNDLE, chapters, limits, tests });
+    const entries = bundleEntries(course, { course: COURSE_IN_BUNDLE, chapters, limits, tests, hiddenVisibility });
     writeFileAtomic(out, createZip(entries));
     process.stdout.write(
-      `Wrote ${out}: ${entries.length} files, chapters ${chapters.join(', ')}, ${plan.tests.length} tests worth ${max} points.\n`,
+      `Wrote ${out}: ${entries.length} files, chapters ${chapters.join(', ')}, ${plan.tests.length} tests worth ${formatPoints(max)} points.\n`,
     );
     return 0;
   } finally {

@@ -10,7 +10,7 @@ import { runMain } from './cli';
 import { openCourse, TOOL_ROOT } from './course';
 import { gradeSources, makePlan, makeWorkRoot } from './grader';
 import type { Limits } from './limits';
-import { gradescopeResults } from './reports';
+import { formatPoints, gradescopeResults, type GradescopeVisibility } from './reports';
 import { loadRubric } from './rubric';
 import { openSubmission } from './submission';
 import type { TestKey } from './types';
@@ -23,6 +23,8 @@ export interface BundleConfig {
   limits: Limits;
   /** The tests collected when the bundle was built (they and the test files travel together). */
   tests: TestKey[];
+  /** When Gradescope shows hidden tests' lines to the student (default after_due_date). */
+  hiddenVisibility?: GradescopeVisibility;
 }
 
 export const BUNDLE_CONFIG = 'bundle.json';
@@ -45,8 +47,11 @@ async function main(): Promise<number> {
     );
     const sub = openSubmission(course, path.join(root, 'submission'), 'submission', path.join(workRoot, 'submission'));
     const result = await gradeSources(plan, 'submission', sub.chapters, sub.notes);
-    writeFileAtomic(resultsFile, `${JSON.stringify(gradescopeResults(result), null, 2)}\n`);
-    process.stdout.write(`Score ${result.score} / ${result.maxScore}\n`);
+    writeFileAtomic(
+      resultsFile,
+      `${JSON.stringify(gradescopeResults(result, { hiddenVisibility: config.hiddenVisibility }), null, 2)}\n`,
+    );
+    process.stdout.write(`Score ${formatPoints(result.score)} / ${formatPoints(result.maxScore)}\n`);
     return 0;
   } catch (err) {
     // Gradescope shows `output` to the student; a broken autograder must say so rather than grade 0 silently.

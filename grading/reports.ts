@@ -73,12 +73,27 @@ export function feedbackMarkdown(r: SubmissionResult, options: { instructor?: bo
   return `${lines.join('\n')}\n`;
 }
 
+/** When Gradescope shows a hidden test's line to the student: `after_due_date` (default), `after_published`, `hidden`, `visible`. */
+export type GradescopeVisibility = 'after_due_date' | 'after_published' | 'hidden' | 'visible';
+export const GRADESCOPE_VISIBILITIES: GradescopeVisibility[] = [
+  'after_due_date',
+  'after_published',
+  'hidden',
+  'visible',
+];
+
+/** Points as Gradescope should show them: two decimals at most (a third of 10 shows as 3.33, not 3.3333333333333335). */
+const roundPoints = (x: number) => Math.round(x * 100) / 100;
+
 /** Gradescope's results.json (https://gradescope-autograders.readthedocs.io/en/latest/specs/). */
-export function gradescopeResults(r: SubmissionResult): object {
+export function gradescopeResults(
+  r: SubmissionResult,
+  options: { hiddenVisibility?: GradescopeVisibility } = {},
+): object {
   const hidden = hiddenIndexes(r.tests);
   return {
-    score: r.score,
-    max_score: r.maxScore,
+    score: roundPoints(r.score),
+    max_score: roundPoints(r.maxScore),
     output: [`Score: ${fmt(r.score)} / ${fmt(r.maxScore)}`, ...r.notes].join('\n'),
     visibility: 'visible',
     stdout_visibility: 'hidden',
@@ -86,38 +101,129 @@ export function gradescopeResults(r: SubmissionResult): object {
       const isHidden = t.visibility === 'hidden';
       return {
         name: isHidden ? hiddenLabel(t, hidden.get(t)!) : `${t.exercise} › ${t.test}`,
-        score: t.score,
-        max_score: t.points,
+        score: roundPoints(t.score),
+        max_score: roundPoints(t.points),
         status: t.passed ? 'passed' : 'failed',
         output: isHidden ? (t.passed ? 'Passed.' : 'Failed (hidden test: details are not shown).') : t.message,
-        visibility: 'visible',
+        visibility: isHidden ? (options.hiddenVisibility ?? 'after_due_date') : 'visible',
       };
     }),
   };
 }
 
 function csvField(value: string): string {
-  return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-/** The class's grades: one row per student, one column per exercise (its maximum in the header), then the total. */
-export function gradesCsv(results: SubmissionResult[]): string {
-  const columns: { chapter: string; exercise: string; max: number }[] = [];
-  for (const r of results) {
-    for (const tests of byExercise(r.tests).values()) {
-      const t = tests[0];
-      if (!columns.some((c) => c.chapter === t.chapter && c.exercise === t.exercise)) {
-        columns.push({ chapter: t.chapter, exercise: t.exercise, max: tests.reduce((s, x) => s + x.points, 0) });
-      }
-    }
+/** Parse CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF) into rows of fields. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
   }
-  const maxTotal = columns.reduce((s, c) => s + c.max, 0);
-  const header = ['student', ...columns.map((c) => `${c.exercise} (${fmt(c.max)})`), `total (${fmt(maxTotal)})`];
-  const rows = results.map((r) => {
-    const cells = columns.map((c) =>
-      fmt(r.tests.filter((t) => t.chapter === c.chapter && t.exercise === c.exercise).reduce((s, t) => s + t.score, 0)),
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows.filter((r) => r.some((f) => f !== ''));
+}
+
+/** The class's grades as a table: one row per student, cells by column label. */
+export interface GradeTable {
+  /** Exercise columns, labelled `<exercise> (<max>)`, in order. */
+  columns: string[];
+  rows: Map<string, { id: string; cells: Map<string, string> }>;
+}
+
+const TOTAL = /^total \((.*)\)$/;
+
+/** Read a grades.csv written by the grader (student, id, one column per exercise, total). */
+export function readGradeTable(text: string): GradeTable {
+  const [header, ...body] = parseCsv(text);
+  const table: GradeTable = { columns: [], rows: new Map() };
+  if (!header) return table;
+  if (header[0] !== 'student')
+    throw new Error(
+      `grades.csv does not start with a "student" column (it has "${header[0]}"): move it away or fix its header, and grade again`,
     );
-    return [r.student, ...cells, fmt(r.score)];
+  const hasId = header[1] === 'id';
+  const first = hasId ? 2 : 1;
+  const last = TOTAL.test(header[header.length - 1] ?? '') ? header.length - 1 : header.length;
+  table.columns = header.slice(first, last);
+  for (const fields of body) {
+    const cells = new Map<string, string>();
+    table.columns.forEach((c, i) => {
+      if ((fields[first + i] ?? '') !== '') cells.set(c, fields[first + i]);
+    });
+    table.rows.set(fields[0], { id: hasId ? (fields[1] ?? '') : '', cells });
+  }
+  return table;
+}
+
+/**
+ * Merge results into a grade table: a graded student's cells for the exercises just graded replace
+ * theirs, every other row and cell is kept. `ids` gives students' ids (from a roster or Gradescope).
+ */
+export function mergeGrades(
+  table: GradeTable,
+  results: SubmissionResult[],
+  ids: Record<string, string> = {},
+): GradeTable {
+  const columns = [...table.columns];
+  const rows = new Map([...table.rows].map(([k, v]) => [k, { id: v.id, cells: new Map(v.cells) }]));
+  for (const r of results) {
+    const row = rows.get(r.student) ?? { id: '', cells: new Map<string, string>() };
+    row.id = ids[r.student] ?? row.id;
+    for (const tests of byExercise(r.tests).values()) {
+      const label = `${tests[0].exercise} (${fmt(tests.reduce((s, x) => s + x.points, 0))})`;
+      // A re-weighted exercise gets a new column; the old one (other maximum) is dropped for this student only.
+      const base = tests[0].exercise;
+      for (const c of columns) if (c !== label && c.startsWith(`${base} (`)) row.cells.delete(c);
+      if (!columns.includes(label)) columns.push(label);
+      row.cells.set(label, fmt(tests.reduce((s, t) => s + t.score, 0)));
+    }
+    rows.set(r.student, row);
+  }
+  const used = columns.filter((c) => [...rows.values()].some((row) => row.cells.has(c)));
+  return { columns: used, rows };
+}
+
+/** The table as CSV: student, id, one column per exercise (its maximum in the header), then the total. */
+export function gradeTableCsv(table: GradeTable): string {
+  const max = (label: string) => Number(label.match(/\(([^()]*)\)$/)?.[1] ?? 0);
+  const maxTotal = table.columns.reduce((s, c) => s + max(c), 0);
+  const header = ['student', 'id', ...table.columns, `total (${fmt(maxTotal)})`];
+  const students = [...table.rows.keys()].sort((a, b) => a.localeCompare(b));
+  const lines = students.map((student) => {
+    const row = table.rows.get(student)!;
+    const cells = table.columns.map((c) => row.cells.get(c) ?? '');
+    const total = cells.reduce((s, c) => s + (c === '' ? 0 : Number(c)), 0);
+    return [student, row.id, ...cells, fmt(total)];
   });
-  return `${[header, ...rows].map((row) => row.map(csvField).join(',')).join('\n')}\n`;
+  return `${[header, ...lines].map((row) => row.map(csvField).join(',')).join('\n')}\n`;
+}
+
+/** The class's grades for these results alone (see mergeGrades to keep earlier rows). */
+export function gradesCsv(results: SubmissionResult[], ids: Record<string, string> = {}): string {
+  return gradeTableCsv(mergeGrades({ columns: [], rows: new Map() }, results, ids));
 }

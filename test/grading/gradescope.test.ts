@@ -49,6 +49,8 @@ describe('grading Gradescope bundle', () => {
     for (const t of results.tests) {
       expect(Object.keys(t).sort()).toEqual(['max_score', 'name', 'output', 'score', 'status', 'visibility']);
       expect(['passed', 'failed']).toContain(t.status);
+      // Hidden tests' lines appear once the due date has passed (Gradescope's after_due_date), visible ones at once.
+      expect(t.visibility).toBe(/hidden test/.test(t.name) ? 'after_due_date' : 'visible');
     }
   }, 600_000);
 });

@@ -53,11 +53,20 @@ beforeAll(async () => {
       ? path.join(course, name)
       : path.join(subs, name === 'partial' ? 'partial.zip' : name),
   );
+  // A grades.csv from an earlier grading, with a student this grading does not touch: it must survive.
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(
+    path.join(out, 'grades.csv'),
+    'student,id,ch01 add (6),ch01 scale rows (6),total (12)\nearlier-student,s-000,6,6,12\n',
+  );
+  fs.writeFileSync(path.join(work, 'roster.csv'), 'name,sid\npartial,s-123\n');
   ran = await runScript('grade', [
     '--course',
     course,
     '--out',
     out,
+    '--roster',
+    path.join(work, 'roster.csv'),
     '--jobs',
     '2',
     '--test-timeout-s',
@@ -82,10 +91,11 @@ describe('grading hostile submissions', () => {
 
   it('writes the class CSV with each exercise’s points and the total', () => {
     const csv = fs.readFileSync(path.join(out, 'grades.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('student,ch01 add (6),ch01 scale rows (6),total (12)');
-    expect(csv).toContain('partial,6,1,7');
-    expect(csv).toContain('infinite-loop,6,3,9');
-    expect(csv).toHaveLength(Object.keys(EXPECTED).length + 1);
+    expect(csv[0]).toBe('student,id,ch01 add (6),ch01 scale rows (6),total (12)');
+    expect(csv).toContain('partial,s-123,6,1,7');
+    expect(csv).toContain('infinite-loop,,6,3,9');
+    expect(csv).toContain('earlier-student,s-000,6,6,12'); // from an earlier grading: merged, not clobbered
+    expect(csv).toHaveLength(Object.keys(EXPECTED).length + 2);
   });
 
   it('says why in plain words', () => {
