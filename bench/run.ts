@@ -86,9 +86,9 @@ export function threadCounts(cores: number): number[] {
   return counts;
 }
 
-/** The library's default thread count in a child (one per physical core), asked of the library itself. */
+/** The library's default thread count in a child (one per physical core), asked of the accelerator itself. */
 function defaultThreads(): number {
-  const script = "console.log(require('@how-llms-work/lib').defaultThreadCount())";
+  const script = "console.log(require('@how-llms-work/accel').defaultThreadCount())";
   const out = execFileSync(process.execPath, ['-e', script], {
     cwd: ROOT,
     encoding: 'utf8',

@@ -106,6 +106,8 @@ export interface SFTOptions {
   maskPrompt?: boolean;
   /** End the reply with <|end|> (default true); without it the model never learns where to stop. */
   endOfTurn?: boolean;
+  /** Keep only the last blockSize positions of a longer row (the reply and the end of its prompt), as generation crops; default: no limit. */
+  blockSize?: number;
 }
 
 /** One example as ids (T) and a flag per id: true for the assistant's reply (and its end token). */
@@ -140,7 +142,9 @@ export function sftBatch(
   const rows = examples.map((e) => {
     const { ids, isAssistant } = sftTokens(e, tokenizer, options);
     const targets = (options.maskPrompt ?? true) ? assistantTargets(ids, isAssistant) : ids.slice(1);
-    return { inputs: ids.slice(0, -1), targets };
+    // A model sees at most blockSize tokens: a longer row loses its first prompt tokens, never its reply's.
+    const keep = Math.min(targets.length, options.blockSize ?? targets.length);
+    return { inputs: ids.slice(0, -1).slice(-keep), targets: targets.slice(-keep) };
   });
   const T = Math.max(...rows.map((r) => r.inputs.length));
   const x = new Int32Array(rows.length * T).fill(padId);

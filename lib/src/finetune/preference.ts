@@ -39,15 +39,15 @@ export function preferencePairs(examples: InstructionExample[], replies: ChatRep
   });
 }
 
-/** Chosen rows then rejected rows as one SFT-style batch (2B, T), targets only on the reply tokens. */
-export function preferenceBatch(pairs: PreferencePair[], tokenizer: ChatTokenizer): TaskBatch {
+/** Chosen rows then rejected rows as one SFT-style batch (2B, T ≤ blockSize), targets only on the reply tokens. */
+export function preferenceBatch(pairs: PreferencePair[], tokenizer: ChatTokenizer, blockSize?: number): TaskBatch {
   const padId = tokenizer.id(CHAT_TOKENS.end);
   // Replies carry their own end tokens, so the batch adds none.
   const rows = [
     ...pairs.map((p) => ({ prompt: p.prompt, answer: p.chosen })),
     ...pairs.map((p) => ({ prompt: p.prompt, answer: p.rejected })),
   ];
-  return sftBatch(rows, tokenizer, padId, { endOfTurn: false });
+  return sftBatch(rows, tokenizer, padId, { endOfTurn: false, blockSize });
 }
 
 /** Sequence log-probs of every pair's chosen and rejected reply under a model (computed in chunks, no gradients). */
@@ -63,7 +63,7 @@ export function pairLogProbs(
   for (let i = 0; i < pairs.length; i += chunk) {
     const part = pairs.slice(i, i + chunk);
     const lp = tf.tidy(() => {
-      const batch = preferenceBatch(part, tokenizer);
+      const batch = preferenceBatch(part, tokenizer, config.blockSize);
       return gptSequenceLogProb(params, config, batch); // (2B)
     });
     const values = Array.from(lp.dataSync());
@@ -157,6 +157,7 @@ export async function trainDPO(o: DPORunOptions): Promise<Omit<TrainResult, 'opt
       ...preferenceBatch(
         picks.map((i) => o.pairs[i]),
         o.tokenizer,
+        o.config.blockSize,
       ),
       ref: tf.tensor1d(ref),
     };

@@ -16,7 +16,7 @@ import { withLoRA } from './lora';
 
 /** Options of trainSFT. */
 export interface SFTRunOptions
-  extends SFTOptions,
+  extends Omit<SFTOptions, 'blockSize'>,
     Pick<TrainOptions<TaskBatch>, 'steps' | 'lr' | 'seed' | 'onProgress' | 'evalEvery' | 'logEvery' | 'timeLimitMs'> {
   params: Params;
   config: GPTConfig;
@@ -54,7 +54,7 @@ export async function trainSFT(o: SFTRunOptions): Promise<SFTRun> {
       Array.from({ length: o.batchSize }, () => from[rng.int(from.length)]),
       o.tokenizer,
       padId,
-      o,
+      { ...o, blockSize: o.config.blockSize },
     );
   const adapterNames = new Set(Object.keys(o.lora?.adapters ?? {}));
   const all: Params = o.lora ? { ...o.params, ...o.lora.adapters } : o.params;

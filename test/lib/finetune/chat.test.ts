@@ -68,6 +68,19 @@ describe('SFT loss mask', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(() => L.assistantTargets([1, 2], [true])).toThrow(/one flag per id/);
   });
+
+  it('crops a row longer than the block to its last positions, keeping the reply, as generation crops', () => {
+    const long = { prompt: 'rev: abcabcabc', answer: 'cbacbacba' };
+    const pad = tok.id(L.CHAT_TOKENS.end);
+    const full = L.sftBatch([long], tok, pad);
+    const cropped = L.sftBatch([long], tok, pad, { blockSize: 8 });
+    expect(cropped.x.shape).toEqual([1, 8]);
+    expect(cropped.x.arraySync()).toEqual([(full.x.arraySync() as number[][])[0].slice(-8)]);
+    expect(cropped.y.arraySync()).toEqual([(full.y.arraySync() as number[][])[0].slice(-8)]);
+    const short = L.sftBatch([long], tok, pad, { blockSize: 1000 });
+    expect(short.x.shape).toEqual(full.x.shape);
+    tf.dispose([full.x, full.y, cropped.x, cropped.y, short.x, short.y]);
+  });
 });
 
 describe('instructions and their evaluation', () => {

@@ -109,6 +109,18 @@ describe('DPO', () => {
     L.disposeNamed(reference);
   });
 
+  it('scores and trains on replies longer than the block (a reply that never ended), cropping like generation', async () => {
+    const tok = L.ChatTokenizer.extending(L.CharTokenizer.fromText('abcd rev:'), '');
+    const config: L.GPTConfig = { vocabSize: tok.vocabSize, blockSize: 10, nLayer: 1, nHead: 2, nEmbd: 16 };
+    const params = L.initGPT(config, 3);
+    const pairs = [{ prompt: 'rev: abcd', chosen: 'dcba<|end|>', rejected: 'dcbadcbadcba' }];
+    const ref = L.pairLogProbs(params, config, tok, pairs);
+    expect(Number.isFinite(ref.rejected[0])).toBe(true);
+    const run = await L.trainDPO({ params: L.cloneParams(params), config, tokenizer: tok, pairs, reference: ref, beta: 0.5, batchSize: 1, steps: 2, lr: 1e-3, seed: 1 });
+    expect(run.losses.length).toBeGreaterThan(0);
+    L.disposeNamed(params);
+  });
+
   it('the batch loss is DPO on chosen-then-rejected rows, plus the weighted SFT loss of the chosen rows', () => {
     const tok = L.ChatTokenizer.extending(L.CharTokenizer.fromText('abcd rev:'), '');
     const config: L.GPTConfig = { vocabSize: tok.vocabSize, blockSize: 24, nLayer: 1, nHead: 2, nEmbd: 16 };
