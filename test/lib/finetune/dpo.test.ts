@@ -116,7 +116,18 @@ describe('DPO', () => {
     const pairs = [{ prompt: 'rev: abcd', chosen: 'dcba<|end|>', rejected: 'dcbadcbadcba' }];
     const ref = L.pairLogProbs(params, config, tok, pairs);
     expect(Number.isFinite(ref.rejected[0])).toBe(true);
-    const run = await L.trainDPO({ params: L.cloneParams(params), config, tokenizer: tok, pairs, reference: ref, beta: 0.5, batchSize: 1, steps: 2, lr: 1e-3, seed: 1 });
+    const run = await L.trainDPO({
+      params: L.cloneParams(params),
+      config,
+      tokenizer: tok,
+      pairs,
+      reference: ref,
+      beta: 0.5,
+      batchSize: 1,
+      steps: 2,
+      lr: 1e-3,
+      seed: 1,
+    });
     expect(run.losses.length).toBeGreaterThan(0);
     L.disposeNamed(params);
   });
