@@ -24,6 +24,8 @@ export interface DataParallelStep {
   wallMs: number;
   /** Live tensors in each worker after its step (flat across steps when nothing leaks). */
   workerTensors: number[];
+  /** Bytes of gradient the workers handed to the all-reduce: each worker's whole gradient, counted from the buffers. */
+  bytesAllReduce: number;
 }
 
 /** A pool of data-parallel workers for one model (parameter names and shapes fixed at start). */
@@ -110,6 +112,7 @@ export class DataParallel {
       workerMs: replies.map((r) => r.end - r.start),
       wallMs: wallClockMs() - start,
       workerTensors: replies.map((r) => r.tensors),
+      bytesAllReduce: this.grads.reduce((n, g) => n + g.byteLength, 0),
     };
   }
 

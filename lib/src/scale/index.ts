@@ -11,3 +11,6 @@ export * from './pipeline';
 export * from './gpt-tasks';
 export * from './mixed-precision';
 export * from './backend-bench';
+export * from './scaling-laws';
+export * from './communication';
+export * from './tensor-parallel';

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ready, type BackendName } from '../runtime';
 import type { NamedTensors, Params } from '../model/params';
 import {
+  payloadBytes,
   readNamed,
   splitBatch,
   toTensorData,
@@ -41,6 +42,11 @@ export interface PipelineStep {
   bubble: number;
   /** Live tensors in each stage worker after the step. */
   workerTensors: number[];
+  /**
+   * Bytes that crossed stage boundaries: activations forward, their gradients back (counted from the messages), and
+   * the gradients of parameters two stages share (the tied embedding), which are summed between them.
+   */
+  bytesBetweenStages: number;
 }
 
 /** A pipeline of stage workers for one model. */
@@ -120,6 +126,7 @@ export class PipelineParallel {
     const record = (stage: number, microbatch: number, kind: PipelineEvent['kind'], r: Timed) =>
       timeline.push({ stage, microbatch, kind, start: r.start - t0, end: r.end - t0 });
     let loss = 0;
+    let bytesBetweenStages = 0;
     // Each micro-batch walks forward through the stages and back; workers serve requests in arrival order,
     // so stage 0 runs every forward before any backward: the GPipe schedule.
     const run = async (mb: number) => {
@@ -132,6 +139,7 @@ export class PipelineParallel {
           batch: data[mb],
         });
         record(k, mb, 'forward', r);
+        bytesBetweenStages += payloadBytes(r.output);
         input = r.output;
       }
       const last = await this.workers[S - 1].request<Timed & { type: string; loss: number; dInput?: TensorData }>({
@@ -143,6 +151,7 @@ export class PipelineParallel {
       });
       record(S - 1, mb, 'backward', last);
       loss += last.loss;
+      bytesBetweenStages += payloadBytes(last.dInput);
       let d = last.dInput;
       for (let k = S - 2; k >= 0; k--) {
         const r = await this.workers[k].request<Timed & { type: string; dInput?: TensorData }>({
@@ -151,6 +160,7 @@ export class PipelineParallel {
           dOutput: d,
         });
         record(k, mb, 'backward', r);
+        if (k > 0) bytesBetweenStages += payloadBytes(r.dInput);
         d = r.dInput;
       }
     };
@@ -167,7 +177,15 @@ export class PipelineParallel {
       wallMs,
       bubble: bubbleFraction(timeline, S),
       workerTensors: collected.map((c) => c.tensors),
+      bytesBetweenStages: bytesBetweenStages + this.sharedGradientBytes(),
     };
+  }
+
+  /** Bytes of gradient that stages sharing a parameter exchange: every copy of a shared parameter's gradient. */
+  private sharedGradientBytes(): number {
+    const owners = new Map<string, number>();
+    for (const own of this.ownLayouts) for (const s of own) owners.set(s.name, (owners.get(s.name) ?? 0) + 1);
+    return this.layout.reduce((n, s) => n + ((owners.get(s.name) ?? 0) > 1 ? owners.get(s.name)! * s.size * 4 : 0), 0);
   }
 
   /** Each stage's gradients, summed where stages share a parameter (a tied embedding). */

@@ -87,3 +87,11 @@ export function splitBatch(batch: NamedTensors, parts: number): { shards: NamedT
   }
   return { shards, sizes };
 }
+
+/** Bytes of tensor payload in a message: the byte length of every TensorData found in it (nested objects too). */
+export function payloadBytes(message: unknown): number {
+  if (!message || typeof message !== 'object') return 0;
+  const m = message as Record<string, unknown>;
+  if (ArrayBuffer.isView(m.data) && Array.isArray(m.shape)) return m.data.byteLength;
+  return Object.values(m).reduce<number>((n, v) => n + payloadBytes(v), 0);
+}
