@@ -185,22 +185,22 @@ function huber(r: number, delta: number): number {
 }
 
 /**
- * Weighted least squares for y ≈ X·c with c ≥ 0 (3 columns), from the weighted normal equations G = XᵀWX (3, 3),
- * h = XᵀWy (3) and yᵀWy: the best of the active sets whose solution is non-negative.
+ * Weighted least squares for y ≈ E + A·x1 + B·x2 with E ≥ 0 and A, B > 0, from the weighted normal equations
+ * G = XᵀWX (3, 3), h = XᵀWy (3) and yᵀWy; undefined when no such solution exists for these exponents.
  */
-function nonNegativeLeastSquares(G: number[][], h: number[], yy: number): number[] {
+function constrainedLeastSquares(G: number[][], h: number[], yy: number): number[] | undefined {
   // Columns scaled to unit diagonal so that N^-α next to 1 does not ruin the elimination.
   const s = [Math.sqrt(G[0][0]) || 1, Math.sqrt(G[1][1]) || 1, Math.sqrt(G[2][2]) || 1];
   const g = (a: number, b: number) => G[a][b] / (s[a] * s[b]);
   const r = (a: number) => h[a] / s[a];
-  let best = [0, 0, 0];
-  let bestErr = yy;
+  let best: number[] | undefined;
+  let bestErr = Infinity;
   for (const cols of ACTIVE_SETS) {
     const sol = solveSmall(
       cols.map((a) => cols.map((b) => g(a, b))),
       cols.map(r),
     );
-    if (!sol || sol.some((v) => !(v >= 0))) continue;
+    if (!sol || sol.some((v, i) => !(cols[i] === 0 ? v >= 0 : v > 0))) continue;
     const c = [0, 0, 0];
     for (let i = 0; i < cols.length; i++) c[cols[i]] = sol[i] / s[cols[i]];
     // Weighted squared error cᵀGc − 2cᵀh + yᵀWy, without another pass over the data.
@@ -232,11 +232,15 @@ function solveSmall(G: number[][], h: number[]): number[] | undefined {
   return [0, 1, 2].map((c) => det3(G.map((row, i) => row.map((v, j) => (j === c ? h[i] : v)))) / det);
 }
 
-// Every non-empty subset of the columns (E, A, B) a non-negative solution may use.
-const ACTIVE_SETS = [[0], [1], [2], [0, 1], [0, 2], [1, 2], [0, 1, 2]];
+// The subsets of the columns (E, A, B) a solution may use: A and B always (the law has both terms, as Hoffmann et
+// al.'s fit in log A and log B does), E when it comes out non-negative.
+const ACTIVE_SETS = [
+  [1, 2],
+  [0, 1, 2],
+];
 
 /**
- * E, A, B for fixed exponents: the loss is linear in them, so a non-negative weighted least squares solves it. Weights
+ * E, A, B for fixed exponents: the loss is linear in them, so a constrained weighted least squares solves it. Weights
  * 1/L² make the residuals relative, close to log-space residuals; a few Huber reweightings (IRLS) keep one bad run
  * from pulling the fit. Returns the law and its Huber objective on log losses.
  */
@@ -271,7 +275,9 @@ function fitLinearPart(obs: LossObservation[], alpha: number, beta: number, delt
       yy += w * y * y;
     }
     [G[1][0], G[2][0], G[2][1]] = [G[0][1], G[0][2], G[1][2]];
-    const [E, A, B] = nonNegativeLeastSquares(G, h, yy);
+    const solved = constrainedLeastSquares(G, h, yy);
+    if (!solved) return { ...law, objective: Infinity, atEdge: false };
+    const [E, A, B] = solved;
     law = { E, A, alpha, B, beta };
     objective = 0;
     for (let i = 0; i < n; i++) {
@@ -285,7 +291,7 @@ function fitLinearPart(obs: LossObservation[], alpha: number, beta: number, delt
 
 /**
  * Fit L(N, D) = E + A/N^α + B/D^β to measured losses (Hoffmann et al.'s form and Huber objective on log L):
- * a grid over (α, β), zoomed around the best point a few times, with E, A, B ≥ 0 solved exactly for each pair.
+ * a grid over (α, β), zoomed around the best point a few times, with E ≥ 0 and A, B > 0 solved for each pair.
  */
 export function fitScalingLaw(obs: LossObservation[], o: ScalingLawFitOptions = {}): ScalingLawFit {
   if (obs.length < 5)
@@ -313,6 +319,10 @@ export function fitScalingLaw(obs: LossObservation[], o: ScalingLawFitOptions = 
     const around = (v: number, r: number[]): number[] => [Math.max(lo, v - cell(r)), Math.min(hi, v + cell(r))];
     range = { alpha: around(best!.alpha, range.alpha), beta: around(best!.beta, range.beta) };
   }
+  if (!Number.isFinite(best!.objective))
+    throw new Error(
+      'no exponents in the search range give positive A and B: the losses do not fall with N or with D; check the runs',
+    );
   const edge = (v: number) => Math.abs(v - lo) < 1e-9 || Math.abs(v - hi) < 1e-9;
   return { ...best!, atEdge: edge(best!.alpha) || edge(best!.beta) };
 }
