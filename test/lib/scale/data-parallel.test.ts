@@ -24,6 +24,8 @@ describe('data-parallel gradients across worker threads', () => {
     const local = shardGradients(mlpLoss, params, batch);
     const step = await dp.gradients(params, batch);
     expect(step.loss).toBeCloseTo(local.loss.dataSync()[0], 5);
+    // Counted bytes: each of the 2 workers hands its whole gradient (67 floats) to the all-reduce.
+    expect(step.bytesAllReduce).toBe(2 * (4 * 8 + 8 + 8 * 3 + 3) * 4);
     for (const name of Object.keys(params)) {
       const want = local.grads[name].dataSync();
       const got = step.grads[name].dataSync();

@@ -52,6 +52,9 @@ describe('pipeline parallelism across two stage workers', () => {
     const local = shardGradients((p, b) => gptShardLoss(p, b, config), params, batch);
     const step = await pipe.gradients(params, batch, 3);
     expect(step.loss).toBeCloseTo(local.loss.dataSync()[0], 5);
+    // Counted bytes: the (B, T, C) activations forward and their gradients back at the one boundary, plus both
+    // stages' copies of the tied embedding's gradient.
+    expect(step.bytesBetweenStages).toBe(2 * 6 * 6 * config.nEmbd * 4 + 2 * config.vocabSize * config.nEmbd * 4);
     for (const name of Object.keys(params)) {
       const want = local.grads[name].dataSync();
       const got = step.grads[name].dataSync();
