@@ -6,7 +6,8 @@
  *
  * Names: encoder.wte.weight (Vs, C), encoder.h.{i}.…, encoder.ln_f.… and decoder.wte.weight (Vt, C),
  * decoder.h.{i}.… (with ln_cross and cross_attn.c_q (C, C), c_kv (2C, C), c_proj (C, C)), decoder.ln_f.…;
- * the decoder's output head is tied to decoder.wte. Positions are sinusoidal, as in the paper.
+ * the decoder's output head is tied to decoder.wte. Positions are sinusoidal and token embeddings are scaled by √C before
+ * they are added, as in the paper.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../core/random';
@@ -67,7 +68,11 @@ function embed(params: Params, side: string, ids: tf.Tensor, C: number, blockSiz
   const T = ids.shape[1] as number;
   if (T > blockSize)
     throw new Error(`${side} sequence length ${T} exceeds blockSize ${blockSize}: crop or split the input`);
-  return tokenEmbedding(param(params, `${side}.wte.weight`), ids).add(sinusoidalEncoding(T, C)); // (B, T, C)
+  // × √C as in the paper (§3.4): the rows start at std 0.02 while the sinusoids have amplitude 1, and unscaled tokens
+  // would be drowned by their positions (the toy translation of chapter 15 trains many times slower without it).
+  return tokenEmbedding(param(params, `${side}.wte.weight`), ids)
+    .mul(Math.sqrt(C))
+    .add(sinusoidalEncoding(T, C)); // (B, T, C)
 }
 
 function finalNorm(params: Params, side: string, x: tf.Tensor, config: EncoderDecoderConfig): tf.Tensor {

@@ -161,8 +161,8 @@ describe('seq2seq batches and loss', () => {
 });
 
 describe('training the encoder–decoder', () => {
-  it('learns the toy translation: the loss falls', async () => {
-    const { train: pairs } = toyTranslationSplits({ train: 200, test: 10 }, 1);
+  it('learns toy translation pairs: the loss falls', async () => {
+    const { train: pairs } = toyTranslationSplits({ train: 8, test: 1 }, 1); // few enough pairs to learn in a few steps
     const v = toyVocabularies();
     const src = new Seq2SeqVocab(v.source);
     const tgt = new Seq2SeqVocab(v.target);
@@ -182,12 +182,12 @@ describe('training the encoder–decoder', () => {
       params,
       loss: seq2seqLoss(config),
       trainBatch: (rng: Rng) => sampleSeq2SeqBatch(examples, 8, rng),
-      steps: 25,
+      steps: 30,
       lr: 1e-2,
-      evalEvery: 24,
+      evalEvery: 29,
       evalIters: 2,
     });
-    expect(result.evals.at(-1)!.trainLoss).toBeLessThan(result.evals[0].trainLoss * 0.75);
+    expect(result.evals.at(-1)!.trainLoss).toBeLessThan(result.evals[0].trainLoss * 0.6);
     disposeAdamW(result.optimizer);
     disposeNamed(params);
     expect(tf.memory().numTensors).toBe(before);

@@ -7,6 +7,7 @@ import {
   encoderDecoderForward,
   encoderDecoderParameterCount,
   initEncoderDecoder,
+  sinusoidalEncoding,
   tf,
   type EncoderDecoderConfig,
 } from '@how-llms-work/lib';
@@ -25,6 +26,22 @@ describe('encoder–decoder', () => {
       disposeNamed(params);
     });
   }
+
+  it('scales token embeddings by √C before adding the sinusoidal positions, as the 2017 paper does', () => {
+    const c = { ...config, nLayer: 0, norm: 'post' as const }; // no blocks, no final norm: the encoder is its embedding
+    const params = initEncoderDecoder(c, 5);
+    const ids = tf.tensor2d([[3, 1, 4]], undefined, 'int32');
+    tf.tidy(() => {
+      const want = tf
+        .gather(params['encoder.wte.weight'], ids.reshape([-1]))
+        .mul(Math.sqrt(8))
+        .add(sinusoidalEncoding(3, 8))
+        .reshape([1, 3, 8]);
+      expect(maxDiff(encodeSource(params, c, ids), want)).toBeLessThan(1e-6);
+    });
+    ids.dispose();
+    disposeNamed(params);
+  });
 
   it('encodes bidirectionally: the last source token changes the first position’s memory', () => {
     const params = initEncoderDecoder(config, 2);
