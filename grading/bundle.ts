@@ -1,7 +1,8 @@
 /**
  * `npm run grade:bundle` builds the Gradescope autograder: a zip with `setup.sh` and
- * `run_autograder` at its root, the grader, the library's source, the course's stubs, visible and
- * hidden tests and rubric (never its solutions), and bundle.json with the chapters and limits.
+ * `run_autograder` at its root, the grader, the library's and the accelerator's build (the graded
+ * code runs against copies of it, see tree.ts), the course's stubs, visible and hidden tests and
+ * rubric (never its solutions), and bundle.json with the chapters and limits.
  * Upload it as the assignment's "Autograder" (zip file). See grading/README.md.
  */
 import * as fs from 'node:fs';
@@ -53,8 +54,15 @@ export function bundleEntries(course: Course, config: BundleConfig): ZipEntry[] 
   ]) {
     if (fs.existsSync(path.join(TOOL_ROOT, rel))) add(TOOL_ROOT, rel);
   }
-  for (const rel of filesUnder(TOOL_ROOT, 'lib/src')) add(TOOL_ROOT, rel);
-  for (const rel of filesUnder(TOOL_ROOT, 'accel/src')) add(TOOL_ROOT, rel);
+  // The build, not the source: `npm ci --ignore-scripts` on Gradescope builds nothing, and the graded tree copies dist/.
+  const built = (rel: string) => rel.endsWith('.js');
+  for (const pkg of ['lib', 'accel']) {
+    if (!fs.existsSync(path.join(TOOL_ROOT, pkg, 'dist', 'index.js')))
+      throw new Error(
+        `${pkg}/dist is not built: run \`npx tsc -b accel lib\` (npm ci does), then build the bundle again`,
+      );
+    for (const rel of filesUnder(TOOL_ROOT, `${pkg}/dist`, built)) add(TOOL_ROOT, rel);
+  }
   add(TOOL_ROOT, 'grading/gradescope/setup.sh', 'setup.sh', 0o755);
   add(TOOL_ROOT, 'grading/gradescope/run_autograder', 'run_autograder', 0o755);
   // The course: stubs, tests, rubric; its own library if it has one. Never solutions/.
@@ -62,15 +70,18 @@ export function bundleEntries(course: Course, config: BundleConfig): ZipEntry[] 
   // not this repository's, whose library is already in.
   const ownLib =
     path.resolve(course.root) !== path.resolve(TOOL_ROOT) && course.libSrc.startsWith(course.root + path.sep);
-  const dirs = ['exercises', 'test/exercises', 'grading/hidden', ...(ownLib ? ['lib/src'] : [])];
+  if (ownLib) {
+    add(course.root, 'lib/package.json', `${COURSE_IN_BUNDLE}/lib/package.json`);
+    for (const rel of filesUnder(course.root, 'lib/dist', built)) add(course.root, rel, `${COURSE_IN_BUNDLE}/${rel}`);
+  }
+  const dirs = ['exercises', 'test/exercises', 'grading/hidden'];
   const inChapter = (rel: string) =>
     rel
       .split('/')
       .slice(0, -1)
       .find((part) => CHAPTER_PATTERN.test(part));
   for (const dir of dirs) {
-    const keep = (rel: string) =>
-      dir === 'lib/src' || (inChapter(rel) ? config.chapters.includes(inChapter(rel)!) : dir !== 'exercises');
+    const keep = (rel: string) => (inChapter(rel) ? config.chapters.includes(inChapter(rel)!) : dir !== 'exercises');
     for (const rel of filesUnder(course.root, dir, keep)) add(course.root, rel, `${COURSE_IN_BUNDLE}/${rel}`);
   }
   add(course.root, 'grading/rubric.json', `${COURSE_IN_BUNDLE}/grading/rubric.json`);

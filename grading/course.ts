@@ -25,7 +25,7 @@ export interface Course {
   visibleTestsDir: string;
   hiddenTestsDir: string;
   rubricFile: string;
-  /** The library's TypeScript source the exercises import as `@how-llms-work/lib`. */
+  /** The library's TypeScript source (`<lib>/src`; the graded code imports `<lib>/dist`, see tree.ts). */
   libSrc: string;
   /** Chapters that have visible tests, sorted. */
   chapters: string[];
@@ -40,7 +40,9 @@ export function openCourse(root = TOOL_ROOT): Course {
       `${abs} is not a course: it has no test/exercises folder. Pass --course <folder with exercises/, test/exercises/ and grading/rubric.json>.`,
     );
   }
-  const ownLib = path.join(abs, 'lib', 'src');
+  // A course with its own library (its source, or only its build as in a Gradescope bundle) is graded against it.
+  const ownLib = path.join(abs, 'lib');
+  const hasOwnLib = ['src/index.ts', 'dist/index.js'].some((f) => fs.existsSync(path.join(ownLib, f)));
   const chapters = fs
     .readdirSync(visibleTestsDir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && CHAPTER_PATTERN.test(e.name))
@@ -54,7 +56,7 @@ export function openCourse(root = TOOL_ROOT): Course {
     visibleTestsDir,
     hiddenTestsDir: path.join(abs, 'grading', 'hidden'),
     rubricFile: path.join(abs, 'grading', 'rubric.json'),
-    libSrc: fs.existsSync(path.join(ownLib, 'index.ts')) ? ownLib : path.join(TOOL_ROOT, 'lib', 'src'),
+    libSrc: path.join(hasOwnLib ? ownLib : path.join(TOOL_ROOT, 'lib'), 'src'),
     chapters,
   };
 }

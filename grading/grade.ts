@@ -145,6 +145,10 @@ async function main(): Promise<number> {
       `Grading ${positionals.length} submission(s) on ${chapters.join(', ') || '(no chapter found)'}…\n`,
     );
     const plan = await makePlan(course, rubric, chapters, limits, true, workRoot);
+    const { cost } = plan.tree;
+    process.stderr.write(
+      `Graded tree (the packages submissions may read) in ${plan.tree.nodeModules}: ${cost.linked} hard links and ${cost.copied} copies (${(cost.copiedBytes / 2 ** 20).toFixed(1)} MB), built in ${cost.buildMs} ms, checked in ${cost.verifyMs} ms.\n`,
+    );
     const progress = new Progress(positionals.length);
     const results = await gradeSubmissions(plan, positionals, jobsFrom(values), (r) => {
       writeStudentReports(out, r, hiddenVisibility);

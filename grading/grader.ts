@@ -10,9 +10,10 @@ import { type Course, exerciseFiles, listFiles, testFilePath, testFiles } from '
 import type { Limits } from './limits';
 import { mapPool } from './pool';
 import { assignPoints, type PointedTest, type Rubric } from './rubric';
-import { runTests, type RunOutcome } from './run';
-import { scoreSubmission, type SubmissionResult } from './score';
+import { runTests } from './run';
+import { type ScoredRun, scoreSubmission, type SubmissionResult } from './score';
 import { openSubmission, studentNames } from './submission';
+import { buildGradedTree, type GradedTree } from './tree';
 import type { TestKey } from './types';
 import { explainError } from './explain';
 
@@ -24,11 +25,21 @@ export interface Plan {
   /** Run the hidden tests too (grading) or only the visible ones (`npm run check`). */
   hidden: boolean;
   workRoot: string;
+  /** The packages the graded code may read, built once for the session in `<workRoot>/node_modules`. */
+  tree: GradedTree;
 }
 
-/** A fresh private folder for one grading session's sandboxes. */
+/** A fresh private folder for one grading session's sandboxes (by real path: the permission model compares strings). */
 export function makeWorkRoot(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'how-llms-grade-'));
+  return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'how-llms-grade-')));
+}
+
+/**
+ * Where a student's submission is unpacked and run: below the work root (whose node_modules the
+ * runs resolve packages from) but never at `<workRoot>/node_modules`, whatever the student is called.
+ */
+export function studentDir(workRoot: string, student: string): string {
+  return path.join(workRoot, 'students', student);
 }
 
 /** Chapters named on the command line (`ch02` or `ch02-tokenizers`), checked against the course. */
@@ -50,10 +61,12 @@ export async function collectTests(
   chapters: string[],
   limits: Limits,
   workRoot: string,
+  tree: GradedTree,
 ): Promise<TestKey[]> {
   const sources = Object.fromEntries(chapters.map((c) => [c, path.join(course.exercisesDir, c)]));
   const outcome = await runTests({
     course,
+    tree,
     kind: 'collect',
     chapters,
     sources,
@@ -99,13 +112,14 @@ export async function makePlan(
 ): Promise<Plan> {
   if (chapters.length === 0)
     throw new Error(`Nothing to grade: no chapter was chosen and ${course.visibleTestsDir} has no chapter tests yet.`);
-  collected ??= await collectTests(course, chapters, limits, workRoot);
+  const tree = buildGradedTree(course, workRoot);
+  collected ??= await collectTests(course, chapters, limits, workRoot, tree);
   const tests = assignPoints(
     rubric,
     collected,
     path.relative(process.cwd(), course.rubricFile) || course.rubricFile,
   ).filter((t) => hidden || t.visibility === 'visible');
-  return { course, chapters, tests, limits, hidden, workRoot };
+  return { course, chapters, tests, limits, hidden, workRoot, tree };
 }
 
 /** Grade one student's chapters (folders by chapter) against the plan. */
@@ -116,23 +130,25 @@ export async function gradeSources(
   notes: string[] = [],
 ): Promise<SubmissionResult> {
   const deadline = Date.now() + plan.limits.timeoutS * 1000;
-  const workDir = path.join(plan.workRoot, student);
-  const outcomes: RunOutcome[] = [];
+  const workDir = studentDir(plan.workRoot, student);
+  const outcomes: ScoredRun[] = [];
   const kinds = plan.hidden ? (['visible', 'hidden'] as const) : (['visible'] as const);
   for (const kind of kinds) {
     const chapters = plan.chapters.filter((c) => testFiles(plan.course, c, kind).length > 0);
     if (chapters.length === 0) continue;
-    outcomes.push(
-      await runTests({
+    outcomes.push({
+      kind,
+      ...(await runTests({
         course: plan.course,
+        tree: plan.tree,
         kind,
         chapters,
         sources,
         workDir: path.join(workDir, kind),
         limits: plan.limits,
         deadline,
-      }),
-    );
+      })),
+    });
   }
   const result = scoreSubmission(student, plan.tests, outcomes);
   const missing: string[] = [];
@@ -155,7 +171,7 @@ export async function gradeSubmissions(
 ): Promise<SubmissionResult[]> {
   const names = studentNames(inputs);
   return mapPool(inputs, jobs, async (input, i) => {
-    const sub = openSubmission(plan.course, input, names[i], path.join(plan.workRoot, names[i]));
+    const sub = openSubmission(plan.course, input, names[i], studentDir(plan.workRoot, names[i]));
     const result = await gradeSources(plan, sub.student, sub.chapters, sub.notes);
     onDone(result);
     return result;

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { writeFileAtomic } from './atomic';
 import { runMain } from './cli';
 import { openCourse, TOOL_ROOT } from './course';
-import { gradeSources, makePlan, makeWorkRoot } from './grader';
+import { gradeSources, makePlan, makeWorkRoot, studentDir } from './grader';
 import type { Limits } from './limits';
 import { formatPoints, gradescopeResults, type GradescopeVisibility } from './reports';
 import { loadRubric } from './rubric';
@@ -45,7 +45,7 @@ async function main(): Promise<number> {
       workRoot,
       config.tests,
     );
-    const sub = openSubmission(course, path.join(root, 'submission'), 'submission', path.join(workRoot, 'submission'));
+    const sub = openSubmission(course, path.join(root, 'submission'), 'submission', studentDir(workRoot, 'submission'));
     const result = await gradeSources(plan, 'submission', sub.chapters, sub.notes);
     writeFileAtomic(
       resultsFile,

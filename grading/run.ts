@@ -9,9 +9,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Course, testFilePath } from './course';
+import { type Course, testFilePath, TOOL_ROOT } from './course';
 import type { Limits } from './limits';
 import { buildSandbox, type RunKind } from './sandbox';
+import { forbiddenDirs, type GradedTree } from './tree';
 import type { RunRecord, RunnerOptions, TestKey } from './types';
 
 /** A test the grader decided without the child's word: it was stopped. */
@@ -31,6 +32,8 @@ export interface RunOutcome {
 
 export interface RunRequest {
   course: Course;
+  /** The packages the run may read; its folder must hold `workDir`, so that they resolve. */
+  tree: GradedTree;
   kind: RunKind;
   chapters: string[];
   /** chapter → the folder with the code to test (the submission's, or the stubs for `collect`). */
@@ -138,15 +141,17 @@ async function attempt(req: RunRequest, n: number, skip: string[], tail: Tail): 
   const recordFile = path.join(dir, 'records.jsonl');
   const currentFile = path.join(scratch, '.current-test');
   fs.writeFileSync(recordFile, '');
-  const dataDir = process.env.HOW_LLMS_DATA_DIR ?? path.join(req.course.root, 'datasets');
+  const dataDir = req.tree.dataDir;
   const options: RunnerOptions = {
     mode: req.kind === 'collect' ? 'collect' : 'run',
     root: sandbox,
     include,
     setupFile: path.join(sandbox, 'guard.ts'),
-    libSrc: req.course.libSrc,
+    nodeModules: req.tree.nodeModules,
+    protect: [req.course.root, TOOL_ROOT],
+    forbidden: forbiddenDirs(req.course),
     recordFile,
-    readAllow: [scratch, ...(fs.existsSync(dataDir) ? [dataDir] : [])],
+    readAllow: [scratch, ...(dataDir ? [dataDir] : [])],
     scratch,
     memoryMb: Math.max(256, Math.floor(req.limits.memoryMb / 2)),
     testTimeoutMs: req.limits.testTimeoutS * 1000,
@@ -154,7 +159,7 @@ async function attempt(req: RunRequest, n: number, skip: string[], tail: Tail): 
     env: {
       HOW_LLMS_BACKEND: process.env.HOW_LLMS_BACKEND ?? 'wasm',
       HOW_LLMS_PROFILE: process.env.HOW_LLMS_PROFILE ?? 'ci',
-      HOW_LLMS_DATA_DIR: dataDir,
+      ...(dataDir ? { HOW_LLMS_DATA_DIR: dataDir } : {}),
       // Parallelism comes from grading several submissions at once; wasm threads would need worker threads, which the sandbox denies.
       HOW_LLMS_WASM_THREADS: '1',
       HOW_LLMS_GRADE_CURRENT: currentFile,

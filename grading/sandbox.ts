@@ -2,10 +2,13 @@
  * A sandbox is a fresh temporary folder shaped like the course, holding only what one run needs:
  * the submission's files, the tests of one visibility, and the guard. Solutions are never copied,
  * and the visible run's sandbox holds no hidden test, so the code under test cannot read either.
+ * Every file is a copy (a submission's links are left out), and the finished sandbox is checked by
+ * real path like the graded tree.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Course, listFiles, testFilePath, testFiles } from './course';
+import { forbiddenDirs, verifyTree } from './tree';
 
 export type RunKind = 'visible' | 'hidden' | 'collect';
 
@@ -64,5 +67,6 @@ export function buildSandbox(
       }
     }
   }
+  verifyTree(sandbox, forbiddenDirs(course));
   return include;
 }

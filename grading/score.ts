@@ -6,7 +6,11 @@
 import { explainError } from './explain';
 import type { PointedTest } from './rubric';
 import { type RunOutcome, testId } from './run';
+import type { RunKind } from './sandbox';
 import type { RunRecord, TestKey } from './types';
+
+/** A run's outcome and which tests it ran: what the hidden run reports reaches the student only as pass/fail. */
+export type ScoredRun = RunOutcome & { kind?: RunKind };
 
 export interface TestResult extends PointedTest {
   passed: boolean;
@@ -20,7 +24,7 @@ export interface SubmissionResult {
   tests: TestResult[];
   score: number;
   maxScore: number;
-  /** Notes for everyone: tampering undone, run problems. */
+  /** Notes for everyone: tampering undone, run problems (the hidden run's without any text it could choose). */
   notes: string[];
   /** Run problems and output tails, for the instructor only. */
   instructorNotes: string[];
@@ -35,27 +39,44 @@ function moduleErrorText(records: RunRecord[], t: TestKey): string | undefined {
   return first ? explainError(first) : undefined;
 }
 
+/** A changed built-in's name on one line and short: a property the submission added is named as it chose. */
+const shortName = (s: string) => {
+  const one = s.replace(/\s+/g, ' ');
+  return one.length > 80 ? `${one.slice(0, 80)}…` : one;
+};
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const sentence = (s: string) => (/[.!?)]$/.test(s.trim()) ? s.trim() : `${s.trim()}.`);
 
+/**
+ * A hidden run's problem as the student may read it: the grader's words without the test's name
+ * (`during "<exercise> > <test>"`); the instructor's report keeps the whole text.
+ */
+function hiddenProblem(problem: string): string {
+  return `In the hidden tests' run: ${problem.replace(/\s*\(during "[\s\S]*"\)/, ' (during a hidden test)')}`;
+}
+
 /** Score one submission's tests from its runs' outcomes. */
-export function scoreSubmission(student: string, tests: PointedTest[], outcomes: RunOutcome[]): SubmissionResult {
+export function scoreSubmission(student: string, tests: PointedTest[], outcomes: ScoredRun[]): SubmissionResult {
   const records = outcomes.flatMap((o) => o.records);
   const results = new Map<string, Extract<RunRecord, { type: 'result' }>>();
   for (const r of records)
     if (r.type === 'result' && r.state !== 'skipped' && !results.has(testId(r))) results.set(testId(r), r);
   const stopped = new Map(outcomes.flatMap((o) => o.stopped).map((s) => [testId(s), s.reason]));
-  const problems = outcomes.flatMap((o) => o.problems);
+  // A test that did not run is explained by its own run's problems (a visible test never by the hidden run's).
+  const problemsOf = (t: TestKey) =>
+    outcomes.filter((o) => o.kind === undefined || o.kind === t.visibility).flatMap((o) => o.problems);
   const tampered = new Set<string>();
+  // Names the submission chose (a property it added) can carry what it read in the hidden run: there, counted only.
+  const hiddenTampered = new Set<string>();
   const scored: TestResult[] = tests.map((t) => {
     const r = results.get(testId(t));
-    for (const what of r?.tampered ?? []) tampered.add(what);
+    for (const what of r?.tampered ?? []) (t.visibility === 'hidden' ? hiddenTampered : tampered).add(what);
     let message: string;
     let passed = false;
     if (stopped.has(testId(t))) message = sentence(capitalise(stopped.get(testId(t))!));
     else if (!r)
       message = sentence(
-        `Did not run: ${moduleErrorText(records, t) ?? problems[0] ?? 'the test file stopped before reaching this test'}`,
+        `Did not run: ${moduleErrorText(records, t) ?? problemsOf(t)[0] ?? 'the test file stopped before reaching this test'}`,
       );
     else if (r.state === 'passed') {
       passed = true;
@@ -66,13 +87,26 @@ export function scoreSubmission(student: string, tests: PointedTest[], outcomes:
   const notes: string[] = [];
   if (tampered.size > 0) {
     notes.push(
-      `Your code changed ${[...tampered].slice(0, 8).join(', ')} when it was loaded; the grader put them back before each test. Leave built-in objects and the test framework alone.`,
+      `Your code changed ${[...tampered].slice(0, 8).map(shortName).join(', ')} when it was loaded; the grader put them back before each test. Leave built-in objects and the test framework alone.`,
     );
   }
-  notes.push(...problems.map((p) => sentence(capitalise(p))));
-  const instructorNotes = outcomes.map(
-    (o, i) => `run ${i + 1}: ${o.attempts} attempt(s); output tail:\n${o.outputTail.slice(-4000)}`,
-  );
+  if (hiddenTampered.size > 0 && tampered.size === 0) {
+    notes.push(
+      `Your code changed built-in objects or the test framework when it was loaded for the hidden tests; the grader put them back before each test. Leave built-in objects and the test framework alone.`,
+    );
+  }
+  const hidden = (o: ScoredRun) => o.kind === 'hidden';
+  notes.push(...outcomes.flatMap((o) => o.problems.map((p) => sentence(capitalise(hidden(o) ? hiddenProblem(p) : p)))));
+  const instructorNotes = [
+    ...(hiddenTampered.size > 0
+      ? [`hidden run: the code changed ${[...hiddenTampered].slice(0, 8).join(', ')} when it was loaded`]
+      : []),
+    ...outcomes.flatMap((o) => (hidden(o) ? o.problems.map((p) => `hidden run: ${p}`) : [])),
+    ...outcomes.map(
+      (o, i) =>
+        `run ${i + 1}${o.kind ? ` (${o.kind})` : ''}: ${o.attempts} attempt(s); output tail:\n${o.outputTail.slice(-4000)}`,
+    ),
+  ];
   const round = (x: number) => Math.round(x * 1000) / 1000;
   return {
     student,

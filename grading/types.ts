@@ -42,8 +42,12 @@ export interface RunnerOptions {
   include: string[];
   /** Absolute path of the guard setup file inside root. */
   setupFile: string;
-  /** The course library's TypeScript source (`lib/src`). */
-  libSrc: string;
+  /** The graded tree's node_modules: the built library and accelerator, and the third-party packages (see tree.ts). */
+  nodeModules: string;
+  /** Folders no read allowance may hold (the repository, the course): the child refuses to start if one does. */
+  protect: string[];
+  /** The instructor's folders (solutions, hidden tests, library source) no read allowance may be inside. */
+  forbidden: string[];
   /** The file the child appends records to (outside the sandbox, not readable by the tested code). */
   recordFile: string;
   /** Folders the tested code may read; it may write nowhere but `scratch`. */

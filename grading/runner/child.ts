@@ -1,43 +1,42 @@
 /**
  * The child process that runs one submission's tests: vitest with the sandbox as its root,
- * test code in a worker process that the Node permission model confines (read: the sandbox, the
- * library, node_modules; write: a scratch folder; no processes, no threads, no native addons),
+ * test code in a worker process that the Node permission model confines (read: the sandbox and the
+ * graded tree's node_modules; write: a scratch folder; no processes, no threads, no native addons),
  * and a reporter that appends records to a file the worker cannot open.
  * Usage (by the grader only): node --import tsx grading/runner/child.ts <options.json>
  */
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { checkReadAllowance } from '../tree';
 import type { RunnerOptions } from '../types';
 import { RecordReporter } from './reporter';
 import { importFirewall } from './firewall';
 
 async function main(): Promise<void> {
   const options = JSON.parse(fs.readFileSync(process.argv[2], 'utf8')) as RunnerOptions;
-  const { startVitest, createVitest } = await import('vitest/node');
-  // node_modules by its real path and, where it is a link (a test's stand-in for Gradescope's install), by the link too.
-  const nodeModules = [
-    path.dirname(path.dirname(require.resolve('vitest/package.json'))),
-    path.resolve(__dirname, '..', '..', 'node_modules'),
-  ];
-  // The library imports the accelerator (backend choice, fused kernels) by package name: its source beside the grader's.
-  const accelSrc = path.resolve(__dirname, '..', '..', 'accel', 'src');
+  // vitest from the graded tree, not from the repository: its worker's entry file must be readable under the
+  // permission model, and the tests' own `import 'vitest'` resolves there too (one copy of vitest in the run).
+  const fromTree = createRequire(path.join(path.dirname(options.nodeModules), 'graded.js'));
+  const { startVitest, createVitest } = (await import(
+    pathToFileURL(fromTree.resolve('vitest/node')).href
+  )) as typeof import('vitest/node');
+  // What the worker may read: its sandbox, the graded tree's packages (copies and hard links, no link out of it),
+  // vitest's transformed modules, scratch and data. Never the repository: checked by real path before starting.
+  const readable = [options.root, options.nodeModules, transformDir(), ...options.readAllow];
+  checkReadAllowance(readable, options.protect, options.forbidden);
   const permission = [
     '--experimental-permission',
-    ...outermost([options.root, options.libSrc, accelSrc, ...nodeModules, transformDir(), ...options.readAllow]).map(
-      (p) => `--allow-fs-read=${p}`,
-    ),
+    ...outermost(readable).map((p) => `--allow-fs-read=${p}`),
     `--allow-fs-write=${options.scratch}`,
     `--max-old-space-size=${options.memoryMb}`,
     '--no-warnings',
   ];
-  const alias = [
-    { find: /^@exercises\/(.*)$/, replacement: `${path.join(options.root, 'exercises')}/$1` },
-    { find: /^@how-llms-work\/accel$/, replacement: path.join(accelSrc, 'index.ts') },
-    { find: /^@how-llms-work\/lib$/, replacement: path.join(options.libSrc, 'index.ts') },
-    { find: /^@how-llms-work\/lib\/(.*)$/, replacement: `${options.libSrc}/$1/index.ts` },
-  ];
-  const allowedRoots = [options.root, options.libSrc, accelSrc, ...nodeModules, ...options.readAllow];
+  // The library and the accelerator resolve as packages from the tree (`@how-llms-work/lib` → its copied dist).
+  const alias = [{ find: /^@exercises\/(.*)$/, replacement: `${path.join(options.root, 'exercises')}/$1` }];
+  const allowedRoots = [options.root, options.nodeModules, ...options.readAllow];
   const testConfig = {
     root: options.root,
     config: false as const,

@@ -30,7 +30,8 @@ describe('grading Gradescope bundle', () => {
         'grading/gradescope.ts',
         'course/grading/rubric.json',
         'course/grading/hidden/ch01-fixture/scale.test.ts',
-        'lib/src/index.ts',
+        'lib/dist/index.js',
+        'accel/dist/index.js',
       ]),
     );
     expect(files.filter((f) => /(^|\/)solutions\//.test(f))).toEqual([]);

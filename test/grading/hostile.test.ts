@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listFiles } from '../../grading/course';
 import { createZip } from '../../grading/zip';
-import { FIXTURES, materialize, readResults, runScript, tempDir, type Ran } from './helpers';
+import { FIXTURES, materialize, readResults, REPO, runScript, tempDir, type Ran } from './helpers';
 
 /** Each submission and the exact score its code earns (the notes say why). */
 const EXPECTED: Record<string, number> = {
@@ -25,7 +25,17 @@ const EXPECTED: Record<string, number> = {
   'read-solutions': 6, // imports and reads the solutions and hidden tests: denied
   'overwrite-report': 6, // writes forged reports and into the course: denied
   fork: 12, // starts processes and threads: denied, and the correct code still scores
+  'symlink-read': 6, // reaches for solutions/ and hidden tests through npm's workspace link and /proc: nothing there
+  'leak-hidden': 6, // reads the hidden test in the hidden run and throws it back: students see pass/fail only
 };
+
+/** A line of the fixture course's hidden scale test, and other pieces of it, that no student may ever see. */
+const HIDDEN_TEXT = [
+  '7c1e-unguessable',
+  'hidden tests of scale.ts',
+  'rejects a factor count',
+  'tf.tensor2d([[1, 2]]), [1, 2]',
+];
 
 let work: string;
 let course: string;
@@ -40,6 +50,10 @@ beforeAll(async () => {
     COURSE: course,
     OUT: out,
     MARKER: path.join(work, 'marker'),
+    // symlink-read aims at this repository's real solutions and hidden tests (one file each).
+    REPO,
+    SOLUTION_REL: listFiles(path.join(REPO, 'solutions'))[0],
+    HIDDEN_REL: listFiles(path.join(REPO, 'grading', 'hidden'))[0],
   });
   // partial arrives as a zip of one chapter's files without their folder.
   const partialDir = path.join(subs, 'partial');
@@ -140,6 +154,29 @@ describe('grading hostile submissions', () => {
     expect(fs.existsSync(path.join(work, 'marker'))).toBe(false); // fork's child would have written it
     const leftovers = listFiles(out).filter((f) => f.endsWith('.tmp'));
     expect(leftovers).toEqual([]); // every report was written by rename
+  });
+
+  it('keeps the repository out of reach: no link into it, no /proc detour', () => {
+    const scale = readResults(out, 'symlink-read').tests.find(
+      (t) => t.name === 'ch01 scale rows › scales by positive factors',
+    )!;
+    expect(scale.output).toMatch(
+      /^could not reach the instructor's files: read .*@how-llms-work\/lib\/\.\.\/solutions\//,
+    );
+    expect(scale.output).not.toMatch(/succeeded/);
+  });
+
+  it('never shows a student the hidden tests, whatever the code read and threw', () => {
+    for (const student of Object.keys(EXPECTED)) {
+      for (const file of ['feedback.md', 'results.json']) {
+        const text = fs.readFileSync(path.join(out, student, file), 'utf8');
+        for (const piece of HIDDEN_TEXT) expect(text, `${student}/${file}`).not.toContain(piece);
+      }
+    }
+    // The attack did read the hidden test (the instructor's report keeps what it threw), so the test above means something.
+    const instructor = fs.readFileSync(path.join(out, '_instructor', 'leak-hidden.md'), 'utf8');
+    expect(instructor).toContain('7c1e-unguessable');
+    expect(instructor).toMatch(/hidden run: the code changed Math\.LEAK/);
   });
 
   it('shows hidden tests to students as pass/fail and points only', () => {
