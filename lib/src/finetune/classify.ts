@@ -1,7 +1,9 @@
 /**
- * A language model as a classifier: run the GPT without its vocabulary head, take the residual stream at the
- * LAST position (the only one that has attended to the whole window), and project it to K class logits.
- *   ids (B, T) → blocks → ln_f → h[:, T−1] (B, C) → classifier (K, C) → logits (B, K)
+ * A language model as a classifier: run the GPT without its vocabulary head, read the residual stream, and project
+ * it to K class logits. Which position's state: the LAST one (the only one that has attended to the whole window),
+ * or the MEAN over positions (every position's summary of its prefix; a small model's last state is mostly busy
+ * predicting the next character).
+ *   ids (B, T) → blocks → ln_f → h[:, T−1] or mean_t h (B, C) → classifier (K, C) → logits (B, K)
  * The head is two named parameters, `classifier.weight` (K, C) and `classifier.bias` (K), beside the GPT's.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -30,13 +32,22 @@ export function addClassifierHead(params: Params, width: number, numClasses: num
   addLinear(params, 'classifier', width, numClasses, 0.02, true, new Rng(seed));
 }
 
-/** Class logits (B, K) from the last position's hidden state of ids (B, T). */
-export function classifierLogits(params: Params, config: GPTConfig, ids: tf.Tensor2D): tf.Tensor2D {
+/** Which hidden state the classification head reads: the last position's, or the mean over positions. */
+export type Pooling = 'last' | 'mean';
+
+/** Class logits (B, K) from the hidden states of ids (B, T), pooled to (B, C) by `pool` (default the last position). */
+export function classifierLogits(
+  params: Params,
+  config: GPTConfig,
+  ids: tf.Tensor2D,
+  pool: Pooling = 'last',
+): tf.Tensor2D {
+  if (pool !== 'last' && pool !== 'mean') throw new Error(`pooling must be 'last' or 'mean', got ${String(pool)}`);
   return tf.tidy(() => {
     const h = gptHiddenStates(params, config, ids); // (B, T, C)
     const [B, T, C] = h.shape;
-    const last = h.slice([0, T - 1, 0], [B, 1, C]).reshape([B, C]); // (B, C)
-    return linear(last, param(params, 'classifier.weight'), maybeParam(params, 'classifier.bias')) as tf.Tensor2D; // (B, K)
+    const pooled = pool === 'mean' ? h.mean(1) : h.slice([0, T - 1, 0], [B, 1, C]).reshape([B, C]); // (B, C)
+    return linear(pooled, param(params, 'classifier.weight'), maybeParam(params, 'classifier.bias')) as tf.Tensor2D; // (B, K)
   });
 }
 
@@ -104,6 +115,7 @@ export function predictDocuments(
   docs: LabeledIds[],
   T: number,
   windows: number,
+  pool: Pooling = 'last',
 ): number[] {
   return docs.map((doc) => {
     const span = doc.ids.length - T;
@@ -116,7 +128,7 @@ export function predictDocuments(
         'int32',
       ); // (W, T)
       return tf
-        .logSoftmax(classifierLogits(params, config, x))
+        .logSoftmax(classifierLogits(params, config, x, pool))
         .mean(0)
         .argMax(); // (K) → ()
     });

@@ -81,6 +81,33 @@ describe('SFT loss mask', () => {
     expect(short.x.shape).toEqual(full.x.shape);
     tf.dispose([full.x, full.y, cropped.x, cropped.y, short.x, short.y]);
   });
+
+  it('SFT (masked or not) and greedy evaluation never feed a GPT more than its block', async () => {
+    const config: L.GPTConfig = { vocabSize: tok.vocabSize, blockSize: 6, nLayer: 1, nHead: 2, nEmbd: 8 };
+    const examples = [
+      { prompt: 'rev: abc abc', answer: 'cba cba' },
+      { prompt: 'rev: cab', answer: 'bac' },
+    ];
+    for (const maskPrompt of [true, false]) {
+      const params = L.initGPT(config, 1);
+      const run = await L.trainSFT({
+        params,
+        config,
+        tokenizer: tok,
+        examples,
+        valExamples: examples,
+        batchSize: 2,
+        steps: 2,
+        lr: 1e-3,
+        maskPrompt,
+        evalEvery: 1,
+      });
+      expect(run.losses.every((l) => Number.isFinite(l.loss))).toBe(true);
+      const result = L.evaluateChat(L.gptLanguageModel(params, config), tok, examples, 10);
+      expect(result.n).toBe(2);
+      L.disposeNamed(params);
+    }
+  });
 });
 
 describe('instructions and their evaluation', () => {

@@ -45,6 +45,14 @@ describe('classification head', () => {
     const diff = changed.sub(logits).abs().max(1).dataSync();
     expect(diff[0]).toBeGreaterThan(0);
     expect(diff[1]).toBe(0);
+    // Mean pooling: the head reads the average of the hidden states over positions.
+    const pooled = tf.tidy(() => {
+      const h = L.gptHiddenStates(params, config, ids).mean(1); // (2, 16)
+      const expected = h.matMul(params['classifier.weight'], false, true).add(params['classifier.bias']);
+      return L.classifierLogits(params, config, ids, 'mean').sub(expected).abs().max().dataSync()[0];
+    });
+    expect(pooled).toBeLessThan(1e-5);
+    expect(() => L.classifierLogits(params, config, ids, 'max' as L.Pooling)).toThrow(/pooling/);
     tf.dispose([ids, logits, changed]);
     expect(() => L.addClassifierHead(params, 16, 1)).toThrow(/2 classes/);
     L.disposeNamed(params);
@@ -70,7 +78,7 @@ describe('classification head', () => {
     const params = L.initGPT(config, 1);
     L.addClassifierHead(params, config.nEmbd, 4, 2);
     const before = tf.memory().numTensors;
-    const predictions = L.predictDocuments(params, config, second, 8, 3);
+    const predictions = L.predictDocuments(params, config, second, 8, 3, 'mean');
     expect(tf.memory().numTensors).toBe(before);
     expect(predictions.every((p) => p >= 0 && p < 4)).toBe(true);
     L.disposeNamed(params);
