@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { listFiles } from '../../grading/course';
 import { extractZip } from '../../grading/zip';
 import { FIXTURES, materialize, REPO, runCommand, runScript, tempDir } from './helpers';
 
@@ -38,13 +39,24 @@ describe('grading Gradescope bundle', () => {
     fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(root, 'source', 'node_modules'));
     fs.chmodSync(path.join(root, 'source', 'run_autograder'), 0o755);
 
-    // The student's upload: one chapter's files, with a wrong scaleRows.
-    materialize(path.join(FIXTURES, 'submissions', 'partial'), path.join(root, 'submission'));
+    // The student's upload: one chapter's files, a right add and a scaleRows that is right only if it reads the
+    // instructor's files (through the installed packages' link into the checkout, /proc, or the bundle's course).
+    materialize(path.join(FIXTURES, 'submissions', 'symlink-read', 'ch01-fixture'), path.join(root, 'submission'), {
+      COURSE: path.join(root, 'source', 'course'),
+      REPO,
+      SOLUTION_REL: listFiles(path.join(REPO, 'solutions'))[0],
+      HIDDEN_REL: listFiles(path.join(REPO, 'grading', 'hidden'))[0],
+    });
     fs.mkdirSync(path.join(root, 'results'));
     const ran = await runCommand(path.join(root, 'source', 'run_autograder'), [], { HOW_LLMS_GRADESCOPE_ROOT: root });
     expect(ran.code, ran.stderr).toBe(0);
     const results = JSON.parse(fs.readFileSync(path.join(root, 'results', 'results.json'), 'utf8'));
-    expect(results.score).toBe(7);
+    expect(results.score).toBe(6);
+    const scale = results.tests.find(
+      (t: { name: string }) => t.name === 'ch01 scale rows › scales by positive factors',
+    );
+    expect(scale.output).toMatch(/^could not reach the instructor's files/);
+    expect(JSON.stringify(results)).not.toMatch(/succeeded|7c1e-unguessable/);
     expect(results.max_score).toBe(12);
     expect(results.tests).toHaveLength(7);
     for (const t of results.tests) {
