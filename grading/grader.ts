@@ -16,6 +16,7 @@ import { openSubmission, studentNames } from './submission';
 import { buildGradedTree, type GradedTree } from './tree';
 import type { TestKey } from './types';
 import { explainError } from './explain';
+import { typeCheck } from './typecheck';
 
 export interface Plan {
   course: Course;
@@ -134,7 +135,9 @@ export async function gradeSources(
   const outcomes: ScoredRun[] = [];
   const kinds = plan.hidden ? (['visible', 'hidden'] as const) : (['visible'] as const);
   for (const kind of kinds) {
-    const chapters = plan.chapters.filter((c) => testFiles(plan.course, c, kind).length > 0);
+    // A chapter zeroed for tampering in an earlier run is not run again; a file that could not load is not loaded again.
+    const zeroed = new Set(outcomes.flatMap((o) => o.tampered.map((t) => t.chapter)));
+    const chapters = plan.chapters.filter((c) => testFiles(plan.course, c, kind).length > 0 && !zeroed.has(c));
     if (chapters.length === 0) continue;
     outcomes.push({
       kind,
@@ -147,6 +150,8 @@ export async function gradeSources(
         workDir: path.join(workDir, kind),
         limits: plan.limits,
         deadline,
+        expected: plan.tests.filter((t) => t.visibility === kind && chapters.includes(t.chapter)),
+        unloadable: outcomes.flatMap((o) => o.unloadable),
       })),
     });
   }
@@ -170,9 +175,20 @@ export async function gradeSubmissions(
   onDone: (r: SubmissionResult) => void,
 ): Promise<SubmissionResult[]> {
   const names = studentNames(inputs);
-  return mapPool(inputs, jobs, async (input, i) => {
-    const sub = openSubmission(plan.course, input, names[i], studentDir(plan.workRoot, names[i]));
+  const subs = inputs.map((input, i) =>
+    openSubmission(plan.course, input, names[i], studentDir(plan.workRoot, names[i])),
+  );
+  // One type check for the class (the library's types are read once), beside the first runs: its notes join each report.
+  const typeNotes = typeCheck(
+    plan.course,
+    plan.chapters,
+    subs.map((s) => ({ student: s.student, sources: s.chapters })),
+    path.join(plan.workRoot, '_typecheck'),
+  ).catch(() => new Map<string, string>()); // a type check that cannot run costs no one their grade
+  return mapPool(subs, jobs, async (sub) => {
     const result = await gradeSources(plan, sub.student, sub.chapters, sub.notes);
+    const typeNote = (await typeNotes).get(sub.student);
+    if (typeNote) result.notes.push(typeNote);
     onDone(result);
     return result;
   });

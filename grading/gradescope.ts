@@ -13,6 +13,7 @@ import type { Limits } from './limits';
 import { formatPoints, gradescopeResults, type GradescopeVisibility } from './reports';
 import { loadRubric } from './rubric';
 import { openSubmission } from './submission';
+import { typeCheck } from './typecheck';
 import type { TestKey } from './types';
 
 /** What `npm run grade:bundle` decided, stored in the bundle as bundle.json. */
@@ -46,7 +47,18 @@ async function main(): Promise<number> {
       config.tests,
     );
     const sub = openSubmission(course, path.join(root, 'submission'), 'submission', studentDir(workRoot, 'submission'));
-    const result = await gradeSources(plan, 'submission', sub.chapters, sub.notes);
+    const typeNote = (
+      await typeCheck(
+        course,
+        config.chapters,
+        [{ student: 'submission', sources: sub.chapters }],
+        path.join(workRoot, '_typecheck'),
+      ).catch(() => new Map<string, string>())
+    ).get('submission');
+    const result = await gradeSources(plan, 'submission', sub.chapters, [
+      ...sub.notes,
+      ...(typeNote ? [typeNote] : []),
+    ]);
     writeFileAtomic(
       resultsFile,
       `${JSON.stringify(gradescopeResults(result, { hiddenVisibility: config.hiddenVisibility }), null, 2)}\n`,

@@ -3,7 +3,7 @@
  * (hidden tests show pass/fail and points only), an instructor's report with everything, and the
  * class CSV.
  */
-import type { SubmissionResult, TestResult } from './score';
+import { type SubmissionResult, TAMPERED, type TestResult } from './score';
 
 /** Points for people: at most two decimals, no trailing zeros (sums of thirds come out as 10, not 9.999…). */
 export function formatPoints(x: number): string {
@@ -152,7 +152,18 @@ export function parseCsv(text: string): string[][] {
 export interface GradeTable {
   /** Exercise columns, labelled `<exercise> (<max>)`, in order. */
   columns: string[];
-  rows: Map<string, { id: string; cells: Map<string, string> }>;
+  rows: Map<string, { id: string; cells: Map<string, string>; note?: string }>;
+}
+
+/** The last column of grades.csv: what the instructor must know about a row (a chapter zeroed for tampering). */
+const NOTES = 'notes';
+
+/** The CSV's note for a result: each chapter zeroed for tampering, with its first piece of evidence. */
+export function gradeNote(r: SubmissionResult): string {
+  const chapters = [...new Set(r.tampered.map((t) => t.chapter))];
+  return chapters
+    .map((c) => `${c}: ${TAMPERED} (${r.tampered.find((t) => t.chapter === c)!.evidence.slice(0, 200)})`)
+    .join('; ');
 }
 
 const TOTAL = /^total \((.*)\)$/;
@@ -168,14 +179,17 @@ export function readGradeTable(text: string): GradeTable {
     );
   const hasId = header[1] === 'id';
   const first = hasId ? 2 : 1;
-  const last = TOTAL.test(header[header.length - 1] ?? '') ? header.length - 1 : header.length;
+  const hasNotes = header[header.length - 1] === NOTES;
+  const end = hasNotes ? header.length - 1 : header.length;
+  const last = TOTAL.test(header[end - 1] ?? '') ? end - 1 : end;
   table.columns = header.slice(first, last);
   for (const fields of body) {
     const cells = new Map<string, string>();
     table.columns.forEach((c, i) => {
       if ((fields[first + i] ?? '') !== '') cells.set(c, fields[first + i]);
     });
-    table.rows.set(fields[0], { id: hasId ? (fields[1] ?? '') : '', cells });
+    const note = hasNotes ? (fields[header.length - 1] ?? '') : '';
+    table.rows.set(fields[0], { id: hasId ? (fields[1] ?? '') : '', cells, note });
   }
   return table;
 }
@@ -190,10 +204,11 @@ export function mergeGrades(
   ids: Record<string, string> = {},
 ): GradeTable {
   const columns = [...table.columns];
-  const rows = new Map([...table.rows].map(([k, v]) => [k, { id: v.id, cells: new Map(v.cells) }]));
+  const rows = new Map([...table.rows].map(([k, v]) => [k, { id: v.id, cells: new Map(v.cells), note: v.note }]));
   for (const r of results) {
-    const row = rows.get(r.student) ?? { id: '', cells: new Map<string, string>() };
+    const row = rows.get(r.student) ?? { id: '', cells: new Map<string, string>(), note: '' };
     row.id = ids[r.student] ?? row.id;
+    row.note = gradeNote(r);
     for (const tests of byExercise(r.tests).values()) {
       const label = `${tests[0].exercise} (${fmt(tests.reduce((s, x) => s + x.points, 0))})`;
       // A re-weighted exercise gets a new column; the old one (other maximum) is dropped for this student only.
@@ -208,17 +223,17 @@ export function mergeGrades(
   return { columns: used, rows };
 }
 
-/** The table as CSV: student, id, one column per exercise (its maximum in the header), then the total. */
+/** The table as CSV: student, id, one column per exercise (its maximum in the header), the total, then notes. */
 export function gradeTableCsv(table: GradeTable): string {
   const max = (label: string) => Number(label.match(/\(([^()]*)\)$/)?.[1] ?? 0);
   const maxTotal = table.columns.reduce((s, c) => s + max(c), 0);
-  const header = ['student', 'id', ...table.columns, `total (${fmt(maxTotal)})`];
+  const header = ['student', 'id', ...table.columns, `total (${fmt(maxTotal)})`, NOTES];
   const students = [...table.rows.keys()].sort((a, b) => a.localeCompare(b));
   const lines = students.map((student) => {
     const row = table.rows.get(student)!;
     const cells = table.columns.map((c) => row.cells.get(c) ?? '');
     const total = cells.reduce((s, c) => s + (c === '' ? 0 : Number(c)), 0);
-    return [student, row.id, ...cells, fmt(total)];
+    return [student, row.id, ...cells, fmt(total), row.note ?? ''];
   });
   return `${[header, ...lines].map((row) => row.map(csvField).join(',')).join('\n')}\n`;
 }

@@ -53,7 +53,7 @@ export function buildSandbox(
       }
     }
   }
-  copyFile(path.join(__dirname, 'runner', 'guard.ts'), path.join(sandbox, 'guard.ts'));
+  for (const f of ['guard.ts', 'mac.ts']) copyFile(path.join(__dirname, 'runner', f), path.join(sandbox, f));
   const include: string[] = [];
   copyHelpers(course.visibleTestsDir, path.join(sandbox, 'test', 'exercises'));
   if (kind !== 'visible') copyHelpers(course.hiddenTestsDir, path.join(sandbox, 'grading', 'hidden'));

@@ -5,7 +5,7 @@
  */
 import { explainError } from './explain';
 import type { PointedTest } from './rubric';
-import { type RunOutcome, testId } from './run';
+import { type RunOutcome, type Tampering, testId } from './run';
 import type { RunKind } from './sandbox';
 import type { RunRecord, TestKey } from './types';
 
@@ -28,7 +28,12 @@ export interface SubmissionResult {
   notes: string[];
   /** Run problems and output tails, for the instructor only. */
   instructorNotes: string[];
+  /** Chapters scored 0 because the submission forged its report or changed the test machinery, with the evidence. */
+  tampered: Tampering[];
 }
+
+/** The words the instructor's report and the CSV use for a chapter zeroed for tampering. */
+export const TAMPERED = 'tampered with the test machinery';
 
 function moduleErrorText(records: RunRecord[], t: TestKey): string | undefined {
   const errs = records.filter(
@@ -65,6 +70,8 @@ export function scoreSubmission(student: string, tests: PointedTest[], outcomes:
   // A test that did not run is explained by its own run's problems (a visible test never by the hidden run's).
   const problemsOf = (t: TestKey) =>
     outcomes.filter((o) => o.kind === undefined || o.kind === t.visibility).flatMap((o) => o.problems);
+  const forged = outcomes.flatMap((o) => o.tampered);
+  const zeroed = new Set(forged.map((t) => t.chapter));
   const tampered = new Set<string>();
   // Names the submission chose (a property it added) can carry what it read in the hidden run: there, counted only.
   const hiddenTampered = new Set<string>();
@@ -82,6 +89,10 @@ export function scoreSubmission(student: string, tests: PointedTest[], outcomes:
       passed = true;
       message = 'Passed.';
     } else message = r.errors.length > 0 ? r.errors.map(explainError).join(' ') : 'Failed.';
+    if (zeroed.has(t.chapter)) {
+      passed = false;
+      message = `Scored 0: the grader found that this submission ${TAMPERED} in ${t.chapter}.`;
+    }
     return { ...t, passed, score: passed ? t.points : 0, message };
   });
   const notes: string[] = [];
@@ -95,9 +106,22 @@ export function scoreSubmission(student: string, tests: PointedTest[], outcomes:
       `Your code changed built-in objects or the test framework when it was loaded for the hidden tests; the grader put them back before each test. Leave built-in objects and the test framework alone.`,
     );
   }
+  for (const chapter of zeroed) {
+    notes.push(
+      `${chapter} scores 0: the grader found that your code ${TAMPERED} (it changed how tests check or report their results). Your instructor has the details.`,
+    );
+  }
   const hidden = (o: ScoredRun) => o.kind === 'hidden';
   notes.push(...outcomes.flatMap((o) => o.problems.map((p) => sentence(capitalise(hidden(o) ? hiddenProblem(p) : p)))));
   const instructorNotes = [
+    ...[...zeroed].map(
+      (chapter) =>
+        `${chapter}: ${TAMPERED}; scored 0. Evidence:\n${forged
+          .filter((t) => t.chapter === chapter)
+          .slice(0, 10)
+          .map((t) => `- ${t.evidence}`)
+          .join('\n')}`,
+    ),
     ...(hiddenTampered.size > 0
       ? [`hidden run: the code changed ${[...hiddenTampered].slice(0, 8).join(', ')} when it was loaded`]
       : []),
@@ -115,5 +139,6 @@ export function scoreSubmission(student: string, tests: PointedTest[], outcomes:
     maxScore: round(scored.reduce((s, t) => s + t.points, 0)),
     notes,
     instructorNotes,
+    tampered: forged,
   };
 }

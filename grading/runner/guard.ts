@@ -3,11 +3,40 @@
  * the submission). It snapshots the globals a submission could bend to pass tests it fails
  * (`Object.is`, `Math.random`, built-in prototypes, vitest's `expect` and chai), puts them back
  * before every test, and fails any test during which they changed or assertions stopped failing.
+ *
+ * It also seals the way results leave the worker: vitest's worker state and RPC channel and the
+ * process's IPC `send` can no longer be replaced (an attempt is recorded), two sentinel tests with
+ * names derived from a key only the grader and this file know (one must pass, one must fail) run
+ * in every file, and every test's outcome as the guard itself saw it (its own wrapper around the
+ * test's function, the errors recorded, the checks below) is written to a file, signed with that
+ * key. The grader reads the key's hex from the environment here and deletes it before any
+ * submission code loads. The grader compares vitest's report with the sentinels and the signed
+ * lines, and zeroes a chapter whose report disagrees.
  * A determined attacker in the same process can still get around this (see grading/README.md,
- * "Threat model"); it stops the easy ways and names them in the feedback.
+ * "Threat model"); it stops the easy ways and names them.
  */
 import * as fs from 'node:fs';
-import { afterEach, beforeAll, beforeEach, chai, expect, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, chai, expect, it, vi } from 'vitest';
+import { field, hmacHex, keyFromHex } from './mac';
+
+/** The grader's key for this run (hex), read once and removed before the submission can look. */
+const KEY_VAR = 'HOW_LLMS_GRADE_KEY';
+const keyHex = process.env[KEY_VAR];
+delete process.env[KEY_VAR];
+type WorkerState = {
+  rpc?: unknown;
+  config?: { env?: Record<string, string> };
+  ctx?: { rpc?: unknown; config?: { env?: Record<string, string> } };
+};
+const workerState = (globalThis as { __vitest_worker__?: WorkerState }).__vitest_worker__;
+for (const env of [workerState?.config?.env, workerState?.ctx?.config?.env]) if (env) delete env[KEY_VAR];
+const key = keyHex ? keyFromHex(keyHex) : undefined;
+const attestFile = process.env.HOW_LLMS_GRADE_ATTEST;
+// Test functions are wrapped so that the guard sees for itself whether each one threw (vitest/suite warns once that it is deprecated).
+const quiet = console.warn;
+console.warn = () => {};
+const { getFn, setFn } = await import('vitest/suite');
+console.warn = quiet;
 
 type Snapshot = {
   name: string;
@@ -44,7 +73,53 @@ const GLOBAL_NAMES = [
 
 // The guard's own tools, taken before the submission loads: it may replace the originals.
 const { is, getOwnPropertyDescriptor, defineProperty } = Object;
-const { ownKeys, deleteProperty } = Reflect;
+const { ownKeys, deleteProperty, apply } = Reflect;
+const appendFileSync = fs.appendFileSync;
+const getState = expect.getState;
+
+/**
+ * What the submission did to the test machinery itself (vitest's channel, `expect`, chai), as text:
+ * plain string concatenation, which no submission can intercept (an array's push could be).
+ */
+let machinery = '';
+function noteMachinery(what: string): void {
+  if (machinery.length < 2_000) machinery += `${machinery ? '; ' : ''}${what}`;
+}
+
+/** Make `target[name]` a fixed property: reads give the original, writes are refused and recorded. */
+function seal(target: object | undefined, name: PropertyKey, label: string): void {
+  const d = target && getOwnPropertyDescriptor(target, name);
+  if (!target || !d || !d.configurable) return;
+  const value = d.get ? apply(d.get, target, []) : d.value;
+  defineProperty(target, name, {
+    configurable: false,
+    enumerable: d.enumerable,
+    get: () => value,
+    set: () => noteMachinery(`replaced ${label}`),
+  });
+}
+
+// The channel results leave by: vitest's worker state, its RPC object, and the process's IPC (vitest's fork pool).
+if (key) {
+  seal(workerState, 'rpc', 'vitest’s worker RPC (__vitest_worker__.rpc)');
+  seal(workerState?.ctx, 'rpc', 'vitest’s worker RPC (__vitest_worker__.ctx.rpc)');
+  seal(globalThis, '__vitest_worker__', 'vitest’s worker state (globalThis.__vitest_worker__)');
+  seal(process, 'send', 'process.send');
+  seal(process, '_send', 'process._send');
+}
+
+/** Append one signed line (`mac \u0001 kind \u0001 fields…`) to the grader's record of what the guard saw. */
+function attest(kind: string, ...fields: string[]): void {
+  if (!key || !attestFile) return;
+  let body = kind;
+  for (let i = 0; i < fields.length; i++) body += `\u0001${field(fields[i])}`;
+  appendFileSync(attestFile, `${hmacHex(key, body)}\u0001${body}\n`);
+}
+
+/** The sentinels' names: unpredictable without the key; the grader derives the same ones. */
+function sentinelName(which: 'must pass' | 'must fail'): string {
+  return `grader check ${hmacHex(key!, which).slice(0, 16)}`;
+}
 
 const matchersKey = Symbol.for('$$jest-matchers-object');
 const typedArrayPrototype = Object.getPrototypeOf(Int8Array.prototype) as object;
@@ -179,31 +254,95 @@ function markCurrent(what: string): void {
   if (currentFile) fs.writeFileSync(currentFile, what);
 }
 
-markCurrent(`loading ${expect.getState().testPath ?? ''}`);
+/** Changes to the test machinery itself (expect, its matchers, chai) rather than to the language's built-ins. */
+function isMachinery(label: string): boolean {
+  return label.startsWith('expect') || label.startsWith('chai.');
+}
+
+const testPath = expect.getState().testPath ?? '';
+markCurrent(`loading ${testPath}`);
 let importTimeChanges: string[] | undefined;
+
+if (key) {
+  // Two tests whose outcome the grader knows in advance, under names the submission cannot predict.
+  const pass = sentinelName('must pass');
+  const fail = sentinelName('must fail');
+  it(pass, () => {
+    expect(pass).toBe(pass);
+  });
+  it(fail, () => {
+    expect(pass).toBe(fail);
+  });
+}
 
 beforeAll(async () => {
   const lib = (await import('@how-llms-work/lib')) as { ready?: () => Promise<unknown> };
   await lib.ready?.();
 });
 
+/** What the guard saw of the test now running: its key, whether its function ran, and whether it threw. */
+let seen = { key: '', ran: false, threw: false };
+
 beforeEach((ctx) => {
   // vitest's fullName starts with the file's name; the grader's keys name the file once, before `::`.
   const file = ctx.task.file.name;
   const fullName = `${file}::${ctx.task.fullName.startsWith(`${file} > `) ? ctx.task.fullName.slice(file.length + 3) : ctx.task.fullName}`;
+  const state = { key: fullName, ran: false, threw: false };
+  seen = state;
   if (skip.has(fullName)) ctx.skip();
   markCurrent(fullName);
   // Changes made while the submission was imported are undone here, once per test, and named.
-  if (importTimeChanges === undefined) importTimeChanges = changes();
+  if (importTimeChanges === undefined) {
+    importTimeChanges = changes();
+    for (const what of importTimeChanges) if (isMachinery(what)) noteMachinery(`changed ${what} while loading`);
+  }
   if (importTimeChanges.length > 0) (ctx.task.meta as { tampered?: string[] }).tampered = importTimeChanges;
   restore();
+  const original = getFn(ctx.task) as (...args: unknown[]) => unknown;
+  setFn(ctx.task, async function (this: unknown, ...args: unknown[]): Promise<void> {
+    state.ran = true;
+    try {
+      await apply(original, this, args);
+    } catch (err) {
+      state.threw = true;
+      throw err;
+    }
+  });
 });
 
-afterEach(() => {
+afterEach((ctx) => {
   markCurrent('');
   const changed = changes();
   const broken = brokenAssertions();
   restore();
+  for (const what of changed) if (isMachinery(what)) noteMachinery(`changed ${what} during a test`);
+  if (broken.length > 0) noteMachinery(`switched off assertions (${broken[0]})`);
+  const result = ctx.task.result as { state?: string; errors?: unknown[] } | undefined;
+  const skipped = result?.state === 'skip';
+  const passed =
+    seen.ran &&
+    !seen.threw &&
+    result?.state !== 'fail' &&
+    !(result?.errors && result.errors.length > 0) &&
+    changed.length === 0 &&
+    broken.length === 0 &&
+    !machinery;
+  const why = !seen.ran
+    ? 'its function never ran through the guard'
+    : seen.threw
+      ? 'its function threw'
+      : machinery
+        ? 'the test machinery was changed'
+        : 'its checks failed';
+  if (!skipped)
+    attest(
+      'test',
+      seen.key,
+      passed ? 'pass' : 'fail',
+      passed ? '' : why,
+      String(apply(getState, expect, []).assertionCalls),
+    );
+  if (machinery) attest('machinery', testPath, machinery);
   if (changed.length > 0 || broken.length > 0) {
     const what = [
       changed.length > 0 ? `your code changed ${changed.slice(0, 5).join(', ')} while it ran` : '',

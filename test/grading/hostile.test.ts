@@ -19,14 +19,18 @@ const EXPECTED: Record<string, number> = {
   'infinite-loop': 9, // a synchronous endless loop in one test: that test is stopped, the rest run
   'memory-hog': 9, // hoards memory in one test: stopped at the memory limit, the rest run
   'exit-early': 6, // add.ts calls process.exit(0) while imported: only add's tests fail
-  noisy: 12, // megabytes of output, correct code
+  noisy: 12, // megabytes of output, correct code, and a type error beside it (noted, no points lost)
   'syntax-error': 6, // add.ts does not compile: only add's tests fail
-  tamper: 6, // bends Object.is, Math.random, expect, chai and a prototype: only the honest add scores
+  tamper: 0, // bends Object.is, Math.random, expect, chai and a prototype: changing expect and chai is tampering with the test machinery
   'read-solutions': 6, // imports and reads the solutions and hidden tests: denied
   'overwrite-report': 6, // writes forged reports and into the course: denied
   fork: 12, // starts processes and threads: denied, and the correct code still scores
   'symlink-read': 6, // reaches for solutions/ and hidden tests through npm's workspace link and /proc: nothing there
   'leak-hidden': 6, // reads the hidden test in the hidden run and throws it back: students see pass/fail only
+  'loop-on-import': 6, // scale.ts never finishes loading (its test file runs first): scale scores 0, add is graded after a restart
+  'forge-rpc': 0, // stubs, with vitest's worker RPC wrapped to report failures as passes: the channel is sealed
+  'forge-expect': 0, // wrong code that switches off chai and expect while it loads and runs
+  'forge-internals': 0, // stubs that rewrite results in vitest's task tree (an afterEach hook, test.fails)
 };
 
 /** A line of the fixture course's hidden scale test, and other pieces of it, that no student may ever see. */
@@ -36,6 +40,9 @@ const HIDDEN_TEXT = [
   'rejects a factor count',
   'tf.tensor2d([[1, 2]]), [1, 2]',
 ];
+
+/** The submissions zeroed for tampering with the test machinery. */
+const FORGERS = ['tamper', 'forge-rpc', 'forge-expect', 'forge-internals'];
 
 let work: string;
 let course: string;
@@ -87,6 +94,8 @@ beforeAll(async () => {
     '20',
     '--memory-mb',
     '1200',
+    '--load-timeout-s',
+    '15',
     ...inputs,
   ]);
 }, 900_000);
@@ -105,10 +114,15 @@ describe('grading hostile submissions', () => {
 
   it('writes the class CSV with each exercise’s points and the total', () => {
     const csv = fs.readFileSync(path.join(out, 'grades.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('student,id,ch01 add (6),ch01 scale rows (6),total (12)');
-    expect(csv).toContain('partial,s-123,6,1,7');
-    expect(csv).toContain('infinite-loop,,6,3,9');
-    expect(csv).toContain('earlier-student,s-000,6,6,12'); // from an earlier grading: merged, not clobbered
+    expect(csv[0]).toBe('student,id,ch01 add (6),ch01 scale rows (6),total (12),notes');
+    expect(csv).toContain('partial,s-123,6,1,7,');
+    expect(csv).toContain('infinite-loop,,6,3,9,');
+    expect(csv).toContain('solutions,,6,6,12,');
+    expect(csv).toContain('earlier-student,s-000,6,6,12,'); // from an earlier grading: merged, not clobbered
+    for (const forger of FORGERS)
+      expect(csv.find((l) => l.startsWith(`${forger},`))).toMatch(
+        /^[\w-]+,,0,0,0,"?ch01-fixture: tampered with the test machinery \(.+\)/,
+      );
     expect(csv).toHaveLength(Object.keys(EXPECTED).length + 2);
   });
 
@@ -133,18 +147,38 @@ describe('grading hostile submissions', () => {
     expect(test('crash-on-import', 'ch01 add › adds small numbers').output).toBe(
       'Did not run: this submission crashes while it is imported.',
     );
+    expect(test('loop-on-import', 'ch01 scale rows › scales by positive factors').output).toMatch(
+      /^Did not run: stopped while exercises\/ch01-fixture\/scale\.ts was loading: it ran for more than 17 s/,
+    );
+    expect(readResults(out, 'loop-on-import').output).toMatch(/scale\.ts was stopped while it loaded/);
     expect(test('read-solutions', 'ch01 scale rows › scales by positive factors').output).toMatch(
       /does not let submissions import .*; read: Access to this API has been restricted/,
     );
   });
 
-  it('undoes import-time tampering, fails tests during which globals changed, and says so', () => {
+  it('undoes import-time tampering and zeroes a chapter whose test machinery was changed or whose report was forged', () => {
     const r = readResults(out, 'tamper');
     expect(r.output).toMatch(/^(?=[\s\S]*Object\.is)(?=[\s\S]*Math\.random)[\s\S]*put them back before each test/);
-    const scale = r.tests.find((t) => t.name === 'ch01 scale rows › scales by positive factors')!;
-    expect(scale.output).toMatch(
-      /does not trust this test's result: your code changed .*(Assertion\.prototype\.assert|Array\.prototype\.includes)/,
-    );
+    const evidence: Record<string, RegExp> = {
+      tamper: /changed expect matchers\.toEqual while loading/,
+      'forge-rpc': /replaced vitest’s worker RPC \(__vitest_worker__\.rpc\)/,
+      'forge-expect': /chai\.Assertion\.prototype\.assert/,
+      'forge-internals':
+        /as passed, but the guard saw it fail \(its function threw\)|must-fail check .* was reported as passed/,
+    };
+    for (const forger of FORGERS) {
+      const results = readResults(out, forger);
+      expect(results.output, forger).toMatch(
+        /ch01-fixture scores 0: the grader found that your code tampered with the test machinery/,
+      );
+      expect(results.tests.every((t) => t.score === 0)).toBe(true);
+      const report = fs.readFileSync(path.join(out, '_instructor', `${forger}.md`), 'utf8');
+      expect(report, forger).toMatch(/ch01-fixture: tampered with the test machinery; scored 0\. Evidence:/);
+      expect(report, forger).toMatch(evidence[forger]);
+    }
+    // The honest submissions carry no such note.
+    for (const honest of ['solutions', 'partial', 'fork'])
+      expect(fs.readFileSync(path.join(out, '_instructor', `${honest}.md`), 'utf8')).not.toMatch(/tampered/);
   });
 
   it('lets no submission read, write or start anything outside its sandbox', () => {
@@ -191,6 +225,13 @@ describe('grading hostile submissions', () => {
     expect(fs.readFileSync(path.join(out, '_instructor', 'partial.md'), 'utf8')).toMatch(
       /\(hidden\) rejects a factor count/,
     );
+  });
+
+  it('names the first type error beside correct code, for the student and the instructor', () => {
+    const note = /Type check: exercises\/ch01-fixture\/add\.ts:5:\d+: Type 'string' is not assignable to type 'number'/;
+    expect(readResults(out, 'noisy').output).toMatch(note);
+    expect(fs.readFileSync(path.join(out, '_instructor', 'noisy.md'), 'utf8')).toMatch(note);
+    expect(readResults(out, 'solutions').output).not.toMatch(/Type check/);
   });
 
   it('keeps only a bounded tail of a noisy submission’s output', () => {

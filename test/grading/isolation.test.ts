@@ -101,6 +101,8 @@ describe('grading hidden run redaction', () => {
     attempts: 1,
     outputTail: `printed ${text}`,
     stopped: [],
+    tampered: [],
+    unloadable: [],
     problems: [`stopped after 3 s without finishing (an infinite loop?) (during "${t.exercise} > ${t.test}")`],
     records: [
       { type: 'result', ...t, state: 'failed', errors: [{ message: `Error: ${text}` }], tampered: [`Math.${text}`] },
