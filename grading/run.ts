@@ -121,8 +121,8 @@ function loadStretch(): number {
   return Math.min(4, Math.max(1, os.loadavg()[0] / os.availableParallelism()));
 }
 
-/** The grader's key for a run: hex for the child, the sentinel names the guard derives from it. */
-function sentinelName(key: string, which: 'must pass' | 'must fail'): string {
+/** A sentinel test's name: unpredictable without the run's key; the guard derives the same one (guard.ts). */
+export function sentinelName(key: string, which: 'must pass' | 'must fail'): string {
   return `grader check ${mac(key, which).slice(0, 16)}`;
 }
 
