@@ -1,7 +1,7 @@
 /**
  * The graded tree: the one folder per grading run whose `node_modules` the tested code may read.
  * It holds copies of the built library and accelerator (`lib/dist`, `accel/dist`, the addon) and
- * hard links to the third-party packages, and no symbolic link that leaves it. Node's permission
+ * hard links to the third-party packages they and vitest need, and no symbolic link that leaves it. Node's permission
  * model checks path strings while the kernel follows links, so one link into the repository (npm's
  * workspace link `@how-llms-work/lib -> ../../lib`) made `…/@how-llms-work/lib/../solutions/…`
  * readable; here every real path under the tree stays under it, which `verifyTree` checks.
@@ -65,6 +65,47 @@ function isInside(p: string, dir: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
+/** A package's dependencies, optional ones included, by name. */
+function dependencyNames(pkgDir: string): string[] {
+  const file = path.join(pkgDir, 'package.json');
+  if (!fs.existsSync(file)) return [];
+  const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, Record<string, string> | undefined>;
+  return Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies, ...pkg.peerDependencies });
+}
+
+/**
+ * The top-level folders of `nodeModules` (`name` or `@scope/name`) that hold `roots` and everything
+ * they depend on, found as Node finds them (the package's own node_modules, then each one above).
+ * Dependencies that are not installed (optional ones, peers) are skipped.
+ */
+export function packageClosure(nodeModules: string, roots: string[]): string[] {
+  const top = new Set<string>();
+  const seen = new Set<string>();
+  const find = (from: string, name: string): string | undefined => {
+    for (let dir = from; isInside(dir, path.dirname(nodeModules)); dir = path.dirname(dir)) {
+      const candidate = path.join(dir, 'node_modules', name);
+      if (fs.existsSync(path.join(candidate, 'package.json'))) return candidate;
+      if (dir === path.dirname(nodeModules)) break;
+    }
+    return undefined;
+  };
+  const visit = (pkgDir: string) => {
+    if (seen.has(pkgDir)) return;
+    seen.add(pkgDir);
+    const parts = path.relative(nodeModules, pkgDir).split(path.sep);
+    top.add(parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]);
+    for (const dep of dependencyNames(pkgDir)) {
+      const found = find(pkgDir, dep);
+      if (found) visit(found);
+    }
+  };
+  for (const root of roots) {
+    const found = find(path.dirname(nodeModules), root);
+    if (found) visit(found);
+  }
+  return [...top].sort();
+}
+
 /** The course's library package (`lib/`, with `package.json` and the built `dist/`) whose build the graded code imports. */
 export function libPackageDir(course: Course): string {
   return path.dirname(course.libSrc);
@@ -94,11 +135,13 @@ export function buildGradedTree(course: Course, workRoot: string): GradedTree {
   const from = fs.realpathSync(path.join(TOOL_ROOT, 'node_modules'));
   const cost: Cost = { linked: 0, copied: 0, copiedBytes: 0, buildMs: 0, verifyMs: 0 };
   fs.mkdirSync(nodeModules);
-  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
-    // Dot folders are npm's and vite's caches and links (.bin, .vite); the workspace scope is copied below.
-    if (entry.name.startsWith('.') || entry.name === WORKSPACE_SCOPE) continue;
-    const src = path.join(from, entry.name);
-    if (entry.isDirectory()) mirror(src, path.join(nodeModules, entry.name), from, cost, true);
+  // Only what the graded code can need: the library's and the accelerator's dependencies, and vitest's.
+  const accel = path.join(TOOL_ROOT, 'accel');
+  const roots = [...dependencyNames(libPackageDir(course)), ...dependencyNames(accel), 'vitest'];
+  for (const name of packageClosure(from, roots)) {
+    // A link here is a workspace package (copied below) or something outside the packages: left out.
+    if (name.startsWith(`${WORKSPACE_SCOPE}/`) || fs.lstatSync(path.join(from, name)).isSymbolicLink()) continue;
+    mirror(path.join(from, name), path.join(nodeModules, name), from, cost, true);
   }
   const scope = path.join(nodeModules, WORKSPACE_SCOPE);
   copyPackage(libPackageDir(course), ['dist'], path.join(scope, 'lib'), cost);
