@@ -1,10 +1,11 @@
 /**
  * The graded tree: the one folder per grading run whose `node_modules` the tested code may read.
  * It holds copies of the built library and accelerator (`lib/dist`, `accel/dist`, the addon) and
- * hard links to the third-party packages they and vitest need, and no symbolic link that leaves it. Node's permission
- * model checks path strings while the kernel follows links, so one link into the repository (npm's
- * workspace link `@how-llms-work/lib -> ../../lib`) made `…/@how-llms-work/lib/../solutions/…`
- * readable; here every real path under the tree stays under it, which `verifyTree` checks.
+ * hard links to the third-party packages they and vitest need, and no symbolic link that leaves it.
+ * Node's permission model checks path strings while the kernel follows links, so one link into the
+ * repository (npm's workspace link `@how-llms-work/lib -> ../../lib`) made
+ * `…/@how-llms-work/lib/../solutions/…` readable; here every real path under the tree stays under
+ * it, which `verifyTree` checks.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -44,7 +45,8 @@ function place(from: string, to: string, cost: Cost, link: boolean): void {
 
 /**
  * Mirror the folder `from` at `to`: folders made, files linked (or copied). A symbolic link is kept
- * only when it is relative and points inside `within` (a package's own `.bin`); any other is left out.
+ * only when it is relative and points inside `within`, the package being mirrored (its own
+ * `node_modules/.bin`); any other is left out, so none can dangle or lead out of the tree.
  */
 function mirror(from: string, to: string, within: string, cost: Cost, link: boolean): void {
   fs.mkdirSync(to, { recursive: true });
@@ -121,7 +123,7 @@ function copyPackage(pkg: string, parts: string[], to: string, cost: Cost): void
   fs.mkdirSync(to, { recursive: true });
   place(path.join(pkg, 'package.json'), path.join(to, 'package.json'), cost, false);
   for (const part of parts)
-    if (fs.existsSync(path.join(pkg, part))) mirror(path.join(pkg, part), path.join(to, part), to, cost, false);
+    if (fs.existsSync(path.join(pkg, part))) mirror(path.join(pkg, part), path.join(to, part), pkg, cost, false);
 }
 
 /**
@@ -141,7 +143,7 @@ export function buildGradedTree(course: Course, workRoot: string): GradedTree {
   for (const name of packageClosure(from, roots)) {
     // A link here is a workspace package (copied below) or something outside the packages: left out.
     if (name.startsWith(`${WORKSPACE_SCOPE}/`) || fs.lstatSync(path.join(from, name)).isSymbolicLink()) continue;
-    mirror(path.join(from, name), path.join(nodeModules, name), from, cost, true);
+    mirror(path.join(from, name), path.join(nodeModules, name), path.join(from, name), cost, true);
   }
   const scope = path.join(nodeModules, WORKSPACE_SCOPE);
   copyPackage(libPackageDir(course), ['dist'], path.join(scope, 'lib'), cost);
