@@ -113,12 +113,28 @@ export function libPackageDir(course: Course): string {
   return path.dirname(course.libSrc);
 }
 
+/** The latest modification time (ms) of the files under `dir`. */
+function newest(dir: string): number {
+  let latest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true }))
+    if (entry.isFile()) latest = Math.max(latest, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+  return latest;
+}
+
 /** Copy one workspace package's build (package.json and the named folders) into the tree. */
 function copyPackage(pkg: string, parts: string[], to: string, cost: Cost): void {
   const missing = ['package.json', 'dist/index.js'].filter((f) => !fs.existsSync(path.join(pkg, f)));
   if (missing.length > 0)
     throw new Error(
       `${pkg} has no ${missing.join(' or ')}: the grader runs submissions against the built library; build it with \`npx tsc -b accel lib\` (npm ci does) and grade again`,
+    );
+  const src = path.join(pkg, 'src');
+  // tsc -b, finding a source touched but unchanged, only touches tsconfig.tsbuildinfo: that counts as built too.
+  const buildInfo = path.join(pkg, 'tsconfig.tsbuildinfo');
+  const built = Math.max(newest(path.join(pkg, 'dist')), fs.existsSync(buildInfo) ? fs.statSync(buildInfo).mtimeMs : 0);
+  if (fs.existsSync(src) && newest(src) > built)
+    throw new Error(
+      `${pkg}/dist is older than ${pkg}/src: the grader runs submissions against the built library, and a stale build grades them against old code; build it with \`npx tsc -b accel lib\` and grade again`,
     );
   fs.mkdirSync(to, { recursive: true });
   place(path.join(pkg, 'package.json'), path.join(to, 'package.json'), cost, false);
