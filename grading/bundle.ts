@@ -54,8 +54,9 @@ export function bundleEntries(course: Course, config: BundleConfig): ZipEntry[] 
   ]) {
     if (fs.existsSync(path.join(TOOL_ROOT, rel))) add(TOOL_ROOT, rel);
   }
-  // The build, not the source: `npm ci --ignore-scripts` on Gradescope builds nothing, and the graded tree copies dist/.
-  const built = (rel: string) => rel.endsWith('.js');
+  // The build, not the source: `npm ci --ignore-scripts` on Gradescope builds nothing, and the graded tree copies dist/;
+  // the declarations are for the type check of submissions.
+  const built = (rel: string) => rel.endsWith('.js') || rel.endsWith('.d.ts');
   for (const pkg of ['lib', 'accel']) {
     if (!fs.existsSync(path.join(TOOL_ROOT, pkg, 'dist', 'index.js')))
       throw new Error(
