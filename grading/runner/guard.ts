@@ -75,6 +75,7 @@ const GLOBAL_NAMES = [
 const { is, getOwnPropertyDescriptor, defineProperty } = Object;
 const { ownKeys, deleteProperty, apply } = Reflect;
 const appendFileSync = fs.appendFileSync;
+const functionText = Function.prototype.call.bind(Function.prototype.toString) as (f: unknown) => string;
 const getState = expect.getState;
 
 /**
@@ -263,9 +264,12 @@ const testPath = expect.getState().testPath ?? '';
 markCurrent(`loading ${testPath}`);
 let importTimeChanges: string[] | undefined;
 
+/** The must-pass sentinel's name (none without a key). */
+const mustPass = key ? sentinelName('must pass') : undefined;
+
 if (key) {
   // Two tests whose outcome the grader knows in advance, under names the submission cannot predict.
-  const pass = sentinelName('must pass');
+  const pass = mustPass!;
   const fail = sentinelName('must fail');
   it(pass, () => {
     expect(pass).toBe(pass);
@@ -282,6 +286,12 @@ beforeAll(async () => {
 
 /** What the guard saw of the test now running: its key, whether its function ran, and whether it threw. */
 let seen = { key: '', ran: false, threw: false };
+/**
+ * The source text of the function vitest stores for a test (its own wrapper around the test's body,
+ * the same for every test), taken from the first sentinel: a test whose stored function reads
+ * otherwise was replaced (a no-op, a proxy, a bound function) before the guard could wrap it.
+ */
+let vitestWrapper: string | undefined;
 
 beforeEach((ctx) => {
   // vitest's fullName starts with the file's name; the grader's keys name the file once, before `::`.
@@ -299,6 +309,9 @@ beforeEach((ctx) => {
   if (importTimeChanges.length > 0) (ctx.task.meta as { tampered?: string[] }).tampered = importTimeChanges;
   restore();
   const original = getFn(ctx.task) as (...args: unknown[]) => unknown;
+  if (ctx.task.name === mustPass) vitestWrapper ??= functionText(original);
+  else if (vitestWrapper !== undefined && functionText(original) !== vitestWrapper)
+    noteMachinery(`replaced the function of the test "${ctx.task.name}"`);
   setFn(ctx.task, async function (this: unknown, ...args: unknown[]): Promise<void> {
     state.ran = true;
     try {

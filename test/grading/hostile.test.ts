@@ -30,7 +30,7 @@ const EXPECTED: Record<string, number> = {
   'loop-on-import': 6, // scale.ts never finishes loading (its test file runs first): scale scores 0, add is graded after a restart
   'forge-rpc': 0, // stubs, with vitest's worker RPC wrapped to report failures as passes: the channel is sealed
   'forge-expect': 0, // wrong code that switches off chai and expect while it loads and runs
-  'forge-internals': 0, // stubs that rewrite results in vitest's task tree (an afterEach hook, test.fails)
+  'forge-internals': 0, // stubs that rewrite results in vitest's task tree (an afterEach hook, test.fails, no-op bodies)
 };
 
 /** A line of the fixture course's hidden scale test, and other pieces of it, that no student may ever see. */
@@ -175,6 +175,8 @@ describe('grading hostile submissions', () => {
       const report = fs.readFileSync(path.join(out, '_instructor', `${forger}.md`), 'utf8');
       expect(report, forger).toMatch(/ch01-fixture: tampered with the test machinery; scored 0\. Evidence:/);
       expect(report, forger).toMatch(evidence[forger]);
+      if (forger === 'forge-internals')
+        expect(report).toMatch(/replaced the function of the test "scales by positive factors"/);
     }
     // The honest submissions carry no such note.
     for (const honest of ['solutions', 'partial', 'fork'])
