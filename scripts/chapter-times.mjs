@@ -51,7 +51,7 @@ function main(args) {
     fs.mkdirSync(path.dirname(report), { recursive: true });
     const run = spawnSync(
       process.execPath,
-      [path.join(root, 'scripts', 'run-notebooks.mjs'), '--timeout', '3600', '--report', report],
+      [path.join(root, 'scripts', 'run-notebooks.mjs'), '--timeout', '3600', '--jobs', '1', '--report', report],
       {
         cwd: root,
         stdio: 'inherit',
