@@ -4,7 +4,7 @@
 // table between the `chapter-times` markers, with the machine it was measured on. Run it on a quiet machine.
 //   npm run time:chapters                  measure all, update README.md
 //   npm run time:chapters -- --from FILE   only rewrite README from a saved report (reports/chapter-times.json)
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -43,25 +43,44 @@ function machine() {
   return `${os.cpus().length} cores of ${cpu}`;
 }
 
-function main(args) {
-  const fromIndex = args.indexOf('--from');
-  const report = fromIndex >= 0 ? args[fromIndex + 1] : path.join(root, 'reports', 'chapter-times.json');
-  let where = fromIndex >= 0 ? 'the machine named in the report' : machine();
-  if (fromIndex < 0) {
-    fs.mkdirSync(path.dirname(report), { recursive: true });
-    const run = spawnSync(
+/** The load average's range, sampled every 30 s, as README reads it: "load average 1.0 to 4.2". */
+export function loadRange(samples) {
+  const lo = Math.min(...samples);
+  const hi = Math.max(...samples);
+  return `load average ${lo.toFixed(1)} to ${hi.toFixed(1)}`;
+}
+
+/** Run the notebooks one at a time in the full profile, sampling the load while they run; the exit status and samples. */
+function runNotebooks(report) {
+  return new Promise((resolve) => {
+    const samples = [os.loadavg()[0]];
+    const timer = setInterval(() => samples.push(os.loadavg()[0]), 30_000);
+    const run = spawn(
       process.execPath,
       [path.join(root, 'scripts', 'run-notebooks.mjs'), '--timeout', '3600', '--jobs', '1', '--report', report],
-      {
-        cwd: root,
-        stdio: 'inherit',
-        env: { ...process.env, HOW_LLMS_PROFILE: 'full' },
-      },
+      { cwd: root, stdio: 'inherit', env: { ...process.env, HOW_LLMS_PROFILE: 'full' } },
     );
-    if (run.status !== 0) {
+    run.on('close', (status) => {
+      clearInterval(timer);
+      samples.push(os.loadavg()[0]);
+      resolve({ status, samples });
+    });
+  });
+}
+
+async function main(args) {
+  const fromIndex = args.indexOf('--from');
+  const report = fromIndex >= 0 ? args[fromIndex + 1] : path.join(root, 'reports', 'chapter-times.json');
+  let where = 'the machine named in the report';
+  if (fromIndex < 0) {
+    fs.mkdirSync(path.dirname(report), { recursive: true });
+    const { status, samples } = await runNotebooks(report);
+    if (status !== 0) {
       console.error('A notebook failed (see above): README was not changed.');
       process.exit(1);
     }
+    const day = new Date().toISOString().slice(0, 10);
+    where = `${machine()} on ${day} (${loadRange(samples)} while it ran)`;
     fs.writeFileSync(`${report}.machine`, where);
   } else if (fs.existsSync(`${report}.machine`)) {
     where = fs.readFileSync(`${report}.machine`, 'utf8').trim();
@@ -74,4 +93,5 @@ function main(args) {
   console.log(table);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main(process.argv.slice(2));
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  await main(process.argv.slice(2));

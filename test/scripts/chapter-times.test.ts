@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module without types
-import { replaceBetweenMarkers, timesTable } from '../../scripts/chapter-times.mjs';
+import { loadRange, replaceBetweenMarkers, timesTable } from '../../scripts/chapter-times.mjs';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -27,4 +27,8 @@ it('turns a notebook report into README rows and replaces only the marked sectio
 it('README has the section that the measurement fills', () => {
   const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
   expect(readme).toMatch(/<!-- chapter-times:start -->[\s\S]*<!-- chapter-times:end -->/);
+});
+
+it('states the load average the run saw, lowest to highest', () => {
+  expect(loadRange([1.03, 4.24, 2.5])).toBe('load average 1.0 to 4.2');
 });
