@@ -4,6 +4,7 @@
  * fine-tuning, so the difference is the fine-tuning's, not the evaluation's.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../core/random';
 import type { CausalLM } from '../sampling/language-model';
 import { exactMatchAccuracy, extractAnswer } from './metrics';
 import type { TaskExample } from './tasks';
@@ -27,6 +28,46 @@ export interface TaskEvaluation {
  * Returns the new ids of each prompt (N lists of maxNewTokens ids).
  */
 export function greedyContinueBatch(model: CausalLM, prompts: number[][], maxNewTokens: number): number[][] {
+  return continueBatch(model, prompts, maxNewTokens, (last) => {
+    const next = tf.argMax(last, 1); // (B)
+    const tokens = Array.from(next.dataSync());
+    next.dispose();
+    return tokens;
+  });
+}
+
+/**
+ * Sampled continuations of many prompts at once, batched like greedyContinueBatch: each next token is drawn from
+ * softmax(logits / temperature) with the caller's seeded Rng, so the same Rng state gives the same replies.
+ * Returns the new ids of each prompt (N lists of maxNewTokens ids).
+ */
+export function sampleContinueBatch(
+  model: CausalLM,
+  prompts: number[][],
+  maxNewTokens: number,
+  options: { temperature: number; rng: Rng },
+): number[][] {
+  const { temperature, rng } = options;
+  if (!(temperature > 0 && Number.isFinite(temperature)))
+    throw new Error(
+      `sampling temperature must be a positive number, got ${temperature}; for temperature 0 use greedyContinueBatch`,
+    );
+  return continueBatch(model, prompts, maxNewTokens, (last) => {
+    const probs = tf.tidy(() => tf.softmax(last.div(temperature))); // (B, V)
+    const values = probs.dataSync();
+    probs.dispose();
+    const V = model.vocabSize;
+    return Array.from({ length: last.shape[0] }, (_, b) => rng.categorical(values.subarray(b * V, (b + 1) * V)));
+  });
+}
+
+/** The batched decoding loop: pickNext turns the last position's logits (B, V) into the next ids (B). */
+function continueBatch(
+  model: CausalLM,
+  prompts: number[][],
+  maxNewTokens: number,
+  pickNext: (lastLogits: tf.Tensor2D) => number[],
+): number[][] {
   if (!(Number.isInteger(maxNewTokens) && maxNewTokens >= 1))
     throw new Error(`maxNewTokens must be a positive integer, got ${maxNewTokens}`);
   const out: number[][] = prompts.map(() => []);
@@ -39,17 +80,17 @@ export function greedyContinueBatch(model: CausalLM, prompts: number[][], maxNew
     const rows = indices.map((i) => [...prompts[i]]);
     for (let step = 0; step < maxNewTokens; step++) {
       const T = Math.min(rows[0].length, model.blockSize);
-      const next = tf.tidy(() => {
+      const last = tf.tidy(() => {
         const ids = tf.tensor2d(
           rows.map((r) => r.slice(-T)),
           [rows.length, T],
           'int32',
         ); // (B, T)
         const logits = model.forward(ids); // (B, T, V)
-        return tf.argMax(logits.slice([0, T - 1, 0], [-1, 1, -1]).reshape([rows.length, model.vocabSize]), 1); // (B)
+        return logits.slice([0, T - 1, 0], [-1, 1, -1]).reshape([rows.length, model.vocabSize]) as tf.Tensor2D; // (B, V)
       });
-      const tokens = next.dataSync();
-      next.dispose();
+      const tokens = pickNext(last);
+      last.dispose();
       rows.forEach((r, b) => r.push(tokens[b]));
     }
     indices.forEach((i, b) => (out[i] = rows[b].slice(prompts[i].length)));

@@ -3,7 +3,8 @@
  * and a judge that ranks two replies (correct beats well-formed beats rambling) for win rates.
  */
 import type { CausalLM } from '../sampling/language-model';
-import { greedyContinueBatch } from '../applications/task-eval';
+import type { Rng } from '../core/random';
+import { greedyContinueBatch, sampleContinueBatch } from '../applications/task-eval';
 import type { TaskExample } from '../applications/tasks';
 import { CHAT_TOKENS, chatPromptText, type ChatTokenizer } from './chat';
 
@@ -13,19 +14,22 @@ export interface ChatReply {
   ended: boolean;
 }
 
-/** Greedy replies to prompts, each cut at the first <|end|> (at most maxNewTokens tokens each). */
+/**
+ * Replies to prompts, each cut at the first <|end|> (at most maxNewTokens tokens each): greedy, or sampled at a
+ * temperature with a seeded Rng when `sampling` is given.
+ */
 export function chatReplies(
   model: CausalLM,
   tokenizer: ChatTokenizer,
   prompts: string[],
   maxNewTokens: number,
+  sampling?: { temperature: number; rng: Rng },
 ): ChatReply[] {
   const end = tokenizer.id(CHAT_TOKENS.end);
-  const generated = greedyContinueBatch(
-    model,
-    prompts.map((p) => tokenizer.encode(chatPromptText(p))),
-    maxNewTokens,
-  );
+  const encoded = prompts.map((p) => tokenizer.encode(chatPromptText(p)));
+  const generated = sampling
+    ? sampleContinueBatch(model, encoded, maxNewTokens, sampling)
+    : greedyContinueBatch(model, encoded, maxNewTokens);
   return generated.map((ids) => {
     const cut = ids.indexOf(end);
     return { text: tokenizer.decode(cut < 0 ? ids : ids.slice(0, cut)), ended: cut >= 0 };

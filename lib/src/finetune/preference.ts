@@ -15,7 +15,9 @@ import { CHAT_TOKENS, sftBatch, type ChatTokenizer } from './chat';
 import { dpoLoss, gptSequenceLogProb, sequenceLogProb } from './dpo';
 import { gptForward } from '../model/gpt';
 import { crossEntropy } from '../training/loss';
-import type { ChatReply } from './evaluate';
+import { chatReplies, judgeReply, type ChatReply } from './evaluate';
+import type { CausalLM } from '../sampling/language-model';
+import type { TaskExample } from '../applications/tasks';
 import { corruptAnswer, type InstructionExample } from './instructions';
 
 /** A prompt with a preferred and a rejected reply (each including `<|end|>` where the turn ends). */
@@ -36,6 +38,64 @@ export function preferencePairs(examples: InstructionExample[], replies: ChatRep
     const wrong = !(r.ended && r.text === e.answer);
     const rejected = wrong ? r.text + (r.ended ? end : '') : corruptAnswer(e, rng) + end;
     return { prompt: e.prompt, chosen: e.answer + end, rejected };
+  });
+}
+
+/** How onPolicyPairs asks the model: how many sampled replies per prompt, at what temperature, from which seed. */
+export interface OnPolicyOptions {
+  /** Replies sampled per prompt, besides the greedy one. */
+  samples: number;
+  temperature: number;
+  seed: number;
+  /** Longest reply, in tokens (a reply that has not ended by then is a rambling one). */
+  maxNewTokens: number;
+  /** Keep at most this many distinct wrong replies per prompt, in the order found (greedy first); default all. */
+  maxPerPrompt?: number;
+}
+
+/**
+ * On-policy pairs: the model's own mistakes. Each example is answered greedily and `samples` times at `temperature`;
+ * every distinct wrong reply (with `<|end|>` if it ended) becomes a pair whose chosen reply is the answer and `<|end|>`.
+ * Prompts the model always answers right give no pair. Deterministic for a seed.
+ */
+export function onPolicyPairs(
+  model: CausalLM,
+  tokenizer: ChatTokenizer,
+  examples: InstructionExample[],
+  options: OnPolicyOptions,
+): PreferencePair[] {
+  const { samples, temperature, seed, maxNewTokens, maxPerPrompt = Infinity } = options;
+  if (!(Number.isInteger(samples) && samples >= 0))
+    throw new Error(`samples per prompt must be a non-negative integer, got ${samples}`);
+  if (!(maxPerPrompt >= 1)) throw new Error(`maxPerPrompt must be at least 1, got ${maxPerPrompt}`);
+  const prompts = examples.map((e) => e.prompt);
+  const rng = new Rng(seed);
+  const runs = [chatReplies(model, tokenizer, prompts, maxNewTokens)];
+  for (let s = 0; s < samples; s++)
+    runs.push(chatReplies(model, tokenizer, prompts, maxNewTokens, { temperature, rng }));
+  const end = CHAT_TOKENS.end;
+  const pairs: PreferencePair[] = [];
+  examples.forEach((e, i) => {
+    const rejected = new Set<string>();
+    for (const replies of runs) {
+      const r = replies[i];
+      if (judgeReply(r, e.answer) === 2 || rejected.size >= maxPerPrompt) continue;
+      rejected.add(r.text + (r.ended ? end : ''));
+    }
+    for (const text of rejected) pairs.push({ prompt: e.prompt, chosen: e.answer + end, rejected: text });
+  });
+  return pairs;
+}
+
+/** The chosen side of pairs as SFT examples (answer without its `<|end|>`): what an SFT-only control trains on. */
+export function chosenExamples(pairs: PreferencePair[]): TaskExample[] {
+  const end = CHAT_TOKENS.end;
+  return pairs.map((p) => {
+    if (!p.chosen.endsWith(end))
+      throw new Error(
+        `chosen reply ${JSON.stringify(p.chosen)} does not end with ${end}; build pairs with preferencePairs or onPolicyPairs`,
+      );
+    return { prompt: p.prompt, answer: p.chosen.slice(0, -end.length) };
   });
 }
 
