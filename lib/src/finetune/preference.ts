@@ -1,8 +1,8 @@
 /**
- * Preference data and DPO training. A pair is one prompt with a preferred and a rejected reply; the course builds them
- * from the SFT model's own replies (on-policy): where it was wrong, its reply is the rejected one; where it was right,
- * a corrupted answer is. Replies are written with their end token spelled out (`19<|end|>`), so a reply that never
- * ended its turn can be the rejected one too.
+ * Preference data and DPO training. A pair is one prompt with a preferred and a rejected reply. onPolicyPairs builds
+ * them from the model's own mistakes (greedy and sampled replies that are wrong, against the answer); preferencePairs
+ * pairs one greedy reply per prompt with the answer, or with a corrupted answer where the reply was right. Replies are
+ * written with their end token spelled out (`19<|end|>`), so a reply that never ended its turn can be the rejected one.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../core/random';
