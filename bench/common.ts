@@ -57,6 +57,19 @@ export function medianMs(f: () => void, runs: number, warmup = 2): number {
   return times[Math.floor(times.length / 2)];
 }
 
+/** Milliseconds per call of an asynchronous f (worker threads): as medianMs, awaiting each call. */
+export async function medianMsAsync(f: () => Promise<unknown>, runs: number, warmup = 2): Promise<number> {
+  for (let i = 0; i < warmup; i++) await f();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await f();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
 /** One runner's measurements; every field is optional because not every runner measures everything. */
 export interface RunnerResult {
   runner: string;

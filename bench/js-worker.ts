@@ -13,6 +13,7 @@ import {
   INIT_SEED,
   MODELS,
   medianMs,
+  medianMsAsync,
   randomTensor,
   yardstickShape,
   type BenchModel,
@@ -32,6 +33,8 @@ export interface WorkerTasks {
   converge: boolean;
   /** Write each trained model's initial weights here (for PyTorch to load), when set. */
   weightsDir?: string;
+  /** Train over this many data-parallel worker threads (lib's GPTDataParallel), each on one thread; unset: in this thread. */
+  workers?: number;
 }
 
 /** Time f, which returns a tensor: read it back so that asynchronous backends are timed too, then dispose. */
@@ -194,6 +197,50 @@ function trainStep(
   return { ms, loss: losses[1], numTensorsFlat };
 }
 
+/**
+ * The same step as trainStep (same weights, batch, clip and AdamW) over `workers` data-parallel worker threads: each
+ * takes B/workers rows, their gradients are averaged, and every worker applies the same AdamW step.
+ */
+async function trainStepDataParallel(
+  model: BenchModel,
+  workers: number,
+  quick: boolean,
+): Promise<{ ms: number; loss: number; numTensorsFlat: boolean; workerTensorsFlat: boolean }> {
+  const { config, batchSize: B } = model;
+  const params = L.initGPT(config, INIT_SEED);
+  const { x, y } = fixedBatch(model, 42);
+  const optimizer = L.createAdamW(params, { weightDecay: 0.1, beta1: 0.9, beta2: 0.99 });
+  const dp = await L.GPTDataParallel.start(
+    config,
+    { params, names: Object.keys(params), optimizer, clipNorm: 1.0 },
+    { workers },
+  );
+  const batch = {
+    x: tf.tensor2d(x, [B, config.blockSize], 'int32'),
+    y: tf.tensor2d(y, [B, config.blockSize], 'int32'),
+  };
+  const losses: number[] = [];
+  const step = async () => losses.push((await dp.step(batch, 1e-3, 0)).loss);
+  try {
+    await step();
+    const before = tf.memory().numTensors;
+    const workerBefore = dp.workerTensors.slice();
+    const wide = model.name === 'wide';
+    const ms = await medianMsAsync(step, wide ? (quick ? 1 : 2) : quick ? 3 : 10, wide ? 0 : 1);
+    return {
+      ms,
+      loss: losses[1],
+      numTensorsFlat: tf.memory().numTensors === before,
+      workerTensorsFlat: dp.workerTensors.join() === workerBefore.join(),
+    };
+  } finally {
+    await dp.close();
+    tf.dispose([batch.x, batch.y]);
+    L.disposeAdamW(optimizer);
+    L.disposeNamed(params);
+  }
+}
+
 /** Greedy generation of `tokens` positions after a one-token prompt, with and without the key/value cache. */
 function generation(quick: boolean): RunnerResult['generation'] {
   const params = L.initGPT(GENERATION_MODEL, INIT_SEED);
@@ -230,8 +277,8 @@ async function bpe(quick: boolean): Promise<RunnerResult['bpe']> {
   };
 }
 
-/** Time to a validation loss of 1.88 with the baby GPT, through the library's own chapter 7 run (trainCharGPT). */
-async function converge(): Promise<RunnerResult['converge']> {
+/** Time to a validation loss of 1.88 with the baby GPT, through the library's own chapter 7 run (trainCharGPT), over `workers` threads. */
+async function converge(workers: number): Promise<RunnerResult['converge']> {
   const text = await L.loadText('tinyshakespeare');
   const target = 1.88;
   const evals: { step: number; val: number; ms: number }[] = [];
@@ -248,6 +295,7 @@ async function converge(): Promise<RunnerResult['converge']> {
     evalIters: 20,
     logEvery: 250,
     seed: INIT_SEED,
+    workers,
     onProgress: (p) => {
       if (p.valLoss !== undefined) evals.push({ step: p.step, val: p.valLoss, ms: p.elapsedMs });
     },
@@ -262,7 +310,9 @@ async function main(): Promise<void> {
   const blas = info.patches.includes(NATIVE_MATMUL_PATCH)
     ? openblasInfo()?.config.replace(/ MAX_THREADS=\d+| NO_\w+| DYNAMIC_ARCH/g, '')
     : undefined;
-  const detail = `${info.name}${info.patches.length ? ` + ${info.patches.join(', ')}` : ' (stock TF.js 4.22)'}${blas ? `; ${blas} kernels` : ''}`;
+  const parallel =
+    tasks.workers && tasks.workers > 1 ? `; data-parallel over ${tasks.workers} worker threads, 1 thread each` : '';
+  const detail = `${info.name}${info.patches.length ? ` + ${info.patches.join(', ')}` : ' (stock TF.js 4.22)'}${blas ? `; ${blas} kernels` : ''}${parallel}`;
   const result: RunnerResult = { runner: tasks.runner, detail };
   const log = (what: string) => process.stderr.write(`  [${tasks.runner}] ${what}\n`);
   const errors: string[] = [];
@@ -283,15 +333,24 @@ async function main(): Promise<void> {
   result.trainStepMs = {};
   result.trainLoss = {};
   for (const name of tasks.train) {
-    await attempt(`matmul rate and train step, ${name}`, () => {
+    await attempt(`matmul rate and train step, ${name}`, async () => {
       result.matmulGflops![name] = matmulRate(MODELS[name], tasks.quick);
+      if (tasks.workers && tasks.workers > 1) {
+        const r = await trainStepDataParallel(MODELS[name], tasks.workers, tasks.quick);
+        if (!r.numTensorsFlat || !r.workerTensorsFlat)
+          throw new Error(`the data-parallel ${name} training step leaks tensors (here or in a worker)`);
+        result.trainStepMs![name] = r.ms;
+        result.trainLoss![name] = r.loss;
+        return;
+      }
       const { ms, loss, numTensorsFlat } = trainStep(MODELS[name], tasks.quick, tasks.slow ?? false, tasks.weightsDir);
       if (!numTensorsFlat) throw new Error(`the ${name} training step leaks tensors (tf.memory().numTensors grew)`);
       result.trainStepMs![name] = ms;
       result.trainLoss![name] = loss;
     });
   }
-  if (tasks.converge) await attempt('converge (2,000 steps at most)', async () => (result.converge = await converge()));
+  if (tasks.converge)
+    await attempt('converge (2,000 steps at most)', async () => (result.converge = await converge(tasks.workers ?? 1)));
   if (errors.length) result.error = errors.join('; ');
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -107,6 +107,9 @@ interface Flags {
 /** `ours-Nt`: the course's default runner at N threads. */
 const oursAt = (t: number) => `ours-${t}t`;
 
+/** `ours-dp-Nw`: the course's data-parallel training over N worker threads, one thread each. */
+const oursDataParallel = (n: number) => `ours-dp-${n}w`;
+
 function runners(flags: Flags, backends: string[], cores: number): Runner[] {
   const train: ('baby' | 'wide')[] = flags.models ?? (flags.quick ? ['baby'] : ['baby', 'wide']);
   const base = { quick: flags.quick, matmul: true, train, generation: true, bpe: false, converge: false };
@@ -135,6 +138,21 @@ function runners(flags: Flags, backends: string[], cores: number): Runner[] {
           kind: 'js',
           env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_WASM_THREADS: '1', HOW_LLMS_THREADS: String(t) },
           tasks: { ...base, matmul: false, generation: false },
+        });
+      }
+      // Data parallelism: N worker threads, each a whole model on one thread, each taking B/N rows of every batch.
+      for (const n of counts.filter((c) => c > 1)) {
+        list.push({
+          name: oursDataParallel(n),
+          kind: 'js',
+          env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_WASM_THREADS: '1', HOW_LLMS_THREADS: '1' },
+          tasks: {
+            ...base,
+            matmul: false,
+            generation: false,
+            workers: n,
+            converge: flags.converge && n === cores,
+          },
         });
       }
       // This machine pins OpenBLAS's kernels (OPENBLAS_CORETYPE, e.g. Haswell for safety): what OpenBLAS picks itself, as on a learner's machine.
@@ -361,19 +379,30 @@ export function scaling(
   counts: number[],
   cores: number,
   model: 'baby' | 'wide',
-): { threads: number; ours?: number; torch?: number }[] {
+): { threads: number; ours?: number; dataParallel?: number; torch?: number }[] {
   const by = (name: string) => results.find((r) => r.runner === name);
+  const pool = (t: number) => by(t === cores ? 'ours-wasm' : oursAt(t))?.trainStepMs?.[model];
   return counts.map((t) => ({
     threads: t,
-    ours: by(t === cores ? 'ours-wasm' : oursAt(t))?.trainStepMs?.[model],
+    ours: pool(t),
+    // One worker is one thread training alone: the pool's 1-thread runner.
+    dataParallel: t === 1 ? pool(1) : by(oursDataParallel(t))?.trainStepMs?.[model],
     torch: by(`torch-${t}t`)?.trainStepMs?.[model],
   }));
+}
+
+/** The course's faster way at `threads` cores, data-parallel workers or the thread pool: its ms per step and which. */
+export function oursBest(row: { ours?: number; dataParallel?: number }, threads: number): { ms?: number; how: string } {
+  const { ours, dataParallel } = row;
+  if (dataParallel !== undefined && (ours === undefined || dataParallel < ours))
+    return { ms: dataParallel, how: threads === 1 ? '1 thread' : `${threads} data-parallel workers` };
+  return { ms: ours, how: threads === 1 ? '1 thread' : `the ${threads}-thread pool` };
 }
 
 /** The scaling table: ms per step and the speed-up over 1 thread, ours and PyTorch 2.x, for each model measured. */
 function scalingTable(results: RunnerResult[], counts: number[], cores: number, models: ('baby' | 'wide')[]): string {
   const header = ['threads'];
-  for (const m of models) header.push(`ours ${m}`, `PyTorch ${m}`);
+  for (const m of models) header.push(`ours ${m}, thread pool`, `ours ${m}, data-parallel`, `PyTorch ${m}`);
   const rows = counts.map((t, i) => {
     const row = [String(t)];
     for (const m of models) {
@@ -381,7 +410,11 @@ function scalingTable(results: RunnerResult[], counts: number[], cores: number, 
       const one = s[0];
       const at = s[i];
       const speed = (v?: number, base?: number) => (v && base ? ` (${(base / v).toFixed(2)}×)` : '');
-      row.push(`${fmt(at.ours)} ms${speed(at.ours, one.ours)}`, `${fmt(at.torch)} ms${speed(at.torch, one.torch)}`);
+      row.push(
+        `${fmt(at.ours)} ms${speed(at.ours, one.ours)}`,
+        `${fmt(at.dataParallel)} ms${speed(at.dataParallel, one.dataParallel)}`,
+        `${fmt(at.torch)} ms${speed(at.torch, one.torch)}`,
+      );
     }
     return row;
   });
@@ -403,9 +436,12 @@ function targets(results: RunnerResult[], counts: number[], cores: number): Targ
   const list: Target[] = [];
   for (const model of ['baby', 'wide'] as const) {
     const best = torchBest(results, model);
-    const ratio = ours?.trainStepMs?.[model] && best ? ours.trainStepMs[model] / best.trainStepMs![model] : undefined;
+    // The course at every core: the faster of the thread pool and the data-parallel workers (train:gpt's choice).
+    const s = scaling(results, counts, cores, model);
+    const mine = oursBest(s[s.length - 1], cores);
+    const ratio = mine.ms && best ? mine.ms / best.trainStepMs![model] : undefined;
     list.push({
-      name: `${model} step vs PyTorch 2.x at its best thread count (${best?.runner ?? 'not run'}) (×)`,
+      name: `${model} step (ours: ${mine.how}) vs PyTorch 2.x at its best thread count (${best?.runner ?? 'not run'}) (×)`,
       value: ratio,
       goal: '≤ 1.0',
       met: ratio === undefined ? undefined : ratio <= 1.0,
@@ -415,11 +451,12 @@ function targets(results: RunnerResult[], counts: number[], cores: number): Targ
     for (const model of ['baby', 'wide'] as const) {
       const s = scaling(results, counts, cores, model);
       const [one, two] = [s[0], s.find((x) => x.threads === 2)!];
-      const oursUp = one.ours && two.ours ? one.ours / two.ours : undefined;
+      const mine = oursBest(two, 2);
+      const oursUp = one.ours && mine.ms ? one.ours / mine.ms : undefined;
       const torchUp = one.torch && two.torch ? one.torch / two.torch : undefined;
       const goal = torchUp === undefined ? "≥ PyTorch's (not measured)" : `≥ PyTorch's ${torchUp.toFixed(2)}`;
       list.push({
-        name: `${model} 2-thread speed-up (×)`,
+        name: `${model} 2-thread speed-up (ours: ${mine.how}) (×)`,
         value: oursUp,
         goal,
         met: oursUp === undefined || torchUp === undefined ? undefined : oursUp >= torchUp,
@@ -457,19 +494,20 @@ function targets(results: RunnerResult[], counts: number[], cores: number): Targ
     goal: '≥ 1',
     met: bpe === undefined ? undefined : bpe >= 1,
   });
-  for (const torch of results.filter((r) => /^torch-\d+t$/.test(r.runner) && r.converge)) {
-    if (!ours?.converge || !torch.converge) continue;
-    const { threshold, oursMs, torchMs } = convergeComparison(ours.converge, torch.converge);
-    const conv = oursMs && torchMs ? oursMs / torchMs : undefined;
-    const what =
-      threshold === 1.88 ? 'val 1.88' : `val ${threshold.toFixed(3)} (neither reached 1.88 in the 2,000 steps)`;
-    list.push({
-      name: `time to ${what} vs PyTorch 2.x, ${torch.runner.replace('torch-', '')} (×)`,
-      value: conv,
-      goal: '≤ 1.0',
-      met: conv === undefined ? undefined : conv <= 1.0,
-    });
-  }
+  const oursConverging = [ours, by(oursDataParallel(cores))].filter((r) => r?.converge) as RunnerResult[];
+  for (const torch of results.filter((r) => /^torch-\d+t$/.test(r.runner) && r.converge))
+    for (const mine of oursConverging) {
+      const { threshold, oursMs, torchMs } = convergeComparison(mine.converge!, torch.converge!);
+      const conv = oursMs && torchMs ? oursMs / torchMs : undefined;
+      const what =
+        threshold === 1.88 ? 'val 1.88' : `val ${threshold.toFixed(3)} (neither reached 1.88 in the 2,000 steps)`;
+      list.push({
+        name: `time to ${what}, ${mine.runner} vs PyTorch 2.x, ${torch.runner.replace('torch-', '')} (×)`,
+        value: conv,
+        goal: '≤ 1.0',
+        met: conv === undefined ? undefined : conv <= 1.0,
+      });
+    }
   return list;
 }
 

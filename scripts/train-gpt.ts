@@ -5,9 +5,13 @@
  * where chapter 7 saves its model (.checkpoints/shakespeare-char.ckpt) so that chapters 8 and later load it. Every
  * number is a flag:
  *   npm run train:gpt -- --steps 6000 --minutes 30 --out .checkpoints/shakespeare-char.ckpt
+ * The steps run data-parallel over one worker thread per physical core (`--workers auto`, the default: each worker takes
+ * an equal share of every batch on one thread; bench/README.md measures it against the thread pool); `--workers 1`
+ * trains in this thread alone, with the native thread pool.
  */
 import { parseArgs } from 'node:util';
 import * as L from '@how-llms-work/lib';
+import { physicalCores } from '@how-llms-work/accel';
 
 const { values: flags } = parseArgs({
   options: {
@@ -30,6 +34,7 @@ const { values: flags } = parseArgs({
     seed: { type: 'string', default: '1337' },
     out: { type: 'string', default: L.chapter7Checkpoint('full') },
     'sample-tokens': { type: 'string', default: '500' },
+    workers: { type: 'string', default: 'auto' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -42,6 +47,9 @@ if (flags.help) {
   console.log(
     '       [--eval-every 250] [--eval-iters 20] [--log-every 25] [--seed 1337] [--out FILE] [--sample-tokens 500]',
   );
+  console.log(
+    '       [--workers auto|N (data-parallel worker threads; auto: one per physical core; 1: this thread alone)]',
+  );
   process.exit(0);
 }
 
@@ -51,9 +59,31 @@ function num(name: keyof typeof flags): number {
   return value;
 }
 
+/** The data-parallel workers: `--workers N`, or one per physical core (at most one per row of the batch). */
+function workers(batchSize: number): { workers: number; why: string } {
+  if (flags.workers === 'auto') {
+    const cores = physicalCores();
+    const n = L.defaultTrainWorkers(batchSize, cores);
+    return {
+      workers: n,
+      why: `one per physical core of ${cores}${n < cores ? `, at most one per row of the batch` : ''}; --workers N sets it`,
+    };
+  }
+  const n = num('workers');
+  if (!Number.isInteger(n) || n < 1 || n > batchSize)
+    throw new Error(`--workers must be auto or an integer from 1 to the batch size ${batchSize}, got ${flags.workers}`);
+  return { workers: n, why: 'set by --workers' };
+}
+
 async function main(): Promise<void> {
   const info = await L.ready();
   console.log(info.summary);
+  const parallel = workers(num('batch'));
+  console.log(
+    parallel.workers > 1
+      ? `Training data-parallel over ${parallel.workers} worker threads, one thread each, taking ${L.shardRows(num('batch'), parallel.workers).join(' + ')} rows of every batch (${parallel.why}).`
+      : `Training in this thread (${parallel.why}).`,
+  );
   const text = await L.loadText('tinyshakespeare');
   const steps = num('steps');
   const minutes = num('minutes');
@@ -82,6 +112,7 @@ async function main(): Promise<void> {
     logEvery: num('log-every'),
     seed: num('seed'),
     timeLimitMs: minutes > 0 ? minutes * 60_000 : undefined,
+    workers: parallel.workers,
     onProgress: (p) => {
       const secs = (p.elapsedMs / 1000).toFixed(0).padStart(5);
       if (p.valLoss !== undefined)

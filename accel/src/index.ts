@@ -55,6 +55,7 @@ export {
   nativeMatMulStatus,
   nativeProductCount,
   openblasInfo,
+  setNativeThreads,
   uninstallNativeMatMul,
 } from './native-matmul';
 export { overriddenWasmKernels, restoreWasmKernels } from './kernel-overrides';

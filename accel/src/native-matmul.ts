@@ -141,6 +141,21 @@ export function nativeAddon(): { addon?: NativeAddon; reason?: string } {
   return loadAddon();
 }
 
+/**
+ * Resize the addon's one thread pool, which every thread of the process shares (worker threads too), to `n` threads;
+ * returns the previous size, or undefined where the addon does not load. Data-parallel workers need it at 1 while they
+ * run, so that a worker's kernels never hand work to the pool's threads, which would compete with the other workers.
+ */
+export function setNativeThreads(n: number): number | undefined {
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new Error(`native threads must be an integer from 1 to 64, got ${n}`);
+  const { addon } = loadAddon();
+  if (!addon) return undefined;
+  const previous = addon.threads();
+  addon.setThreads(n);
+  return previous;
+}
+
 /** The addon's thread count: `HOW_LLMS_THREADS`, else one per core. */
 export function nativeThreadCount(s: Readonly<Settings> = settings()): number {
   return s.threads ?? defaultThreadCount();

@@ -6,6 +6,7 @@ export * from './shard-loss';
 export * from './tensor-transfer';
 export * from './worker-pool';
 export * from './data-parallel';
+export * from './gpt-data-parallel';
 export * from './pipeline-model';
 export * from './pipeline';
 export * from './gpt-tasks';

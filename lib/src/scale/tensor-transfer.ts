@@ -63,6 +63,13 @@ export function readNamed(layout: Slot[], from: Float32Array): NamedTensors {
   return out;
 }
 
+/** Rows of each of `parts` shards of a batch of `rows`: near-equal, in order (12 in 2 → 6, 6; 7 in 3 → 2, 2, 3). */
+export function shardRows(rows: number, parts: number): number[] {
+  if (!Number.isInteger(parts) || parts < 1 || parts > rows)
+    throw new Error(`cannot split a batch of ${rows} examples into ${parts} shards; use between 1 and ${rows} shards`);
+  return Array.from({ length: parts }, (_, i) => Math.floor(((i + 1) * rows) / parts) - Math.floor((i * rows) / parts));
+}
+
 /** Split every tensor of a batch along axis 0 into `parts` pieces of near-equal size (B → B/parts each). */
 export function splitBatch(batch: NamedTensors, parts: number): { shards: NamedTensors[]; sizes: number[] } {
   const entries = Object.entries(batch);
@@ -74,12 +81,7 @@ export function splitBatch(batch: NamedTensors, parts: number): { shards: NamedT
         `batch tensor "${name}" has ${t.shape[0]} rows but "${entries[0][0]}" has ${B}; every batch tensor must share axis 0`,
       );
   }
-  if (!Number.isInteger(parts) || parts < 1 || parts > B)
-    throw new Error(`cannot split a batch of ${B} examples into ${parts} shards; use between 1 and ${B} shards`);
-  const sizes = Array.from(
-    { length: parts },
-    (_, i) => Math.floor(((i + 1) * B) / parts) - Math.floor((i * B) / parts),
-  );
+  const sizes = shardRows(B, parts);
   const shards: NamedTensors[] = sizes.map(() => ({}));
   for (const [name, t] of entries) {
     const pieces = tf.split(t, sizes, 0);

@@ -53,11 +53,19 @@ export class LibraryWorker {
 
   /**
    * Start `entry` (a worker script of this folder) with `data`; `modules` are the other files it will require.
-   * `threads` caps the worker's wasm thread pool, so that N workers share the cores instead of each taking all.
+   * `threads` caps the worker's wasm thread pool, so that N workers share the cores instead of each taking all;
+   * `env` adds settings of the worker's own (e.g. the native addon's threads).
    */
-  constructor(entry: string, data: Record<string, unknown>, modules: string[] = [], threads?: number) {
+  constructor(
+    entry: string,
+    data: Record<string, unknown>,
+    modules: string[] = [],
+    threads?: number,
+    env: Record<string, string> = {},
+  ) {
     const tsxApi = tsxApiFor([entry, ...modules]);
-    const env = threads === undefined ? process.env : { ...process.env, [WASM_THREADS_ENV]: String(threads) };
+    const wasm = threads === undefined ? {} : { [WASM_THREADS_ENV]: String(threads) };
+    env = { ...(process.env as Record<string, string>), ...wasm, ...env };
     this.worker = new Worker(BOOT, { eval: true, workerData: { ...data, entry, tsxApi }, env });
     this.worker.on('message', (reply: Reply) => {
       const next = this.pending.get(reply.id ?? -1);

@@ -17,6 +17,7 @@ import { warmupCosineLr } from './schedule';
 import { train, type LossFn, type TrainProgress, type TrainResult } from './trainer';
 import { disposeAdamW, type AdamWState } from './adamw';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { gptDataParallelRunner } from '../scale/gpt-data-parallel';
 
 /** The "baby GPT" of the course: 4 layers, 4 heads, width 128, context 64 (vocabSize comes from the tokenizer). */
 export const BABY_GPT: Omit<GPTConfig, 'vocabSize'> = { blockSize: 64, nLayer: 4, nHead: 4, nEmbd: 128, dropout: 0 };
@@ -47,6 +48,11 @@ export interface CharGPTRunOptions {
   seed?: number;
   timeLimitMs?: number;
   onProgress?: (p: TrainProgress) => void;
+  /**
+   * Data-parallel worker threads for the training steps (each takes a shard of every batch: scale/gpt-data-parallel.ts);
+   * default 1, every step in this thread. `defaultTrainWorkers(batchSize)` is one per physical core.
+   */
+  workers?: number;
 }
 
 /** A trained character-level GPT and how it got there. */
@@ -91,6 +97,9 @@ export async function trainTokenGPT(o: TokenGPTRunOptions): Promise<{ params: Pa
   const T = config.blockSize;
   const params = o.params ?? initGPT(config, seed);
   const startStep = o.startStep ?? 0;
+  const workers = o.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1 || workers > B)
+    throw new Error(`workers must be an integer from 1 to the batch size ${B}, got ${workers}`);
   const schedule = {
     maxLr: o.maxLr ?? 1e-3,
     minLr: o.minLr ?? 1e-4,
@@ -116,6 +125,7 @@ export async function trainTokenGPT(o: TokenGPTRunOptions): Promise<{ params: Pa
     logEvery: o.logEvery,
     onProgress: o.onProgress,
     timeLimitMs: o.timeLimitMs,
+    stepRunner: workers > 1 ? gptDataParallelRunner(config, workers) : undefined,
   });
   return { params, result };
 }

@@ -66,6 +66,30 @@ export interface TrainOptions<Batch> {
   earlyStop?: { patience: number; minDelta?: number };
   /** Stop after this much wall time (a budget for scripts and notebooks); the final evaluation still runs. */
   timeLimitMs?: number;
+  /**
+   * Run each step elsewhere (data-parallel worker threads, `gptDataParallelRunner`): started with the parameters,
+   * the trainable names and the optimizer, it takes every training step; evaluations run here on weights it copies
+   * back, and at the end it copies the weights and the optimizer's state into `params` and the returned optimizer.
+   */
+  stepRunner?: (start: StepRunnerStart) => Promise<StepRunner<Batch>>;
+}
+
+/** What a step runner starts from: the model, which parameters train, the optimizer's state, the clip norm. */
+export interface StepRunnerStart {
+  params: Params;
+  names: string[];
+  optimizer: AdamWState;
+  clipNorm: number;
+}
+
+/** One training step (loss and gradients, clip, AdamW) run somewhere else, e.g. in worker threads. */
+export interface StepRunner<Batch> {
+  /** One step on `batch` at learning rate `lr`, dropout seeded by `seed` → the batch's mean loss and the norm before clipping. */
+  step(batch: Batch, lr: number, seed: number): Promise<{ loss: number; gradNorm: number }>;
+  /** Copy the runner's current weights into `params`, and with `optimizer` its AdamW moments and step count. */
+  sync(params: Params, optimizer?: AdamWState): Promise<void>;
+  /** Stop it (its threads end). */
+  close(): Promise<void>;
 }
 
 /** An evaluation: mean train and val loss at a step. */
@@ -117,9 +141,7 @@ const EVAL_SEED_OFFSET = 0x5eed;
 export async function train<Batch>(o: TrainOptions<Batch>): Promise<TrainResult> {
   const seed = o.seed ?? 1337;
   const startStep = o.startStep ?? 0;
-  const evalEvery = o.evalEvery ?? Math.max(1, Math.floor(o.steps / 10));
   const evalIters = o.evalIters ?? 5;
-  const logEvery = o.logEvery ?? Math.max(1, Math.floor(evalEvery / 5));
   const clipNorm = o.clipNorm ?? 1.0;
   if (!Number.isInteger(o.steps) || o.steps < 0)
     throw new Error(`steps must be a non-negative integer, got ${o.steps}`);
@@ -131,13 +153,44 @@ export async function train<Batch>(o: TrainOptions<Batch>): Promise<TrainResult>
   const lrAt = typeof o.lr === 'number' ? () => o.lr as number : o.lr;
   const rng = new Rng(seed + startStep); // a resumed run draws fresh batches, not the first run's again
   const started = Date.now();
+  const runner = o.stepRunner ? await o.stepRunner({ params: o.params, names, optimizer, clipNorm }) : undefined;
+  try {
+    return await loop(o, { names, optimizer, lrAt, rng, started, runner });
+  } finally {
+    await runner?.close();
+  }
+}
+
+/** The steps and evaluations of `train`, here or through a step runner. */
+async function loop<Batch>(
+  o: TrainOptions<Batch>,
+  c: {
+    names: string[];
+    optimizer: AdamWState;
+    lrAt: (step: number) => number;
+    rng: Rng;
+    started: number;
+    runner?: StepRunner<Batch>;
+  },
+): Promise<TrainResult> {
+  const { names, optimizer, lrAt, rng, started, runner } = c;
+  const seed = o.seed ?? 1337;
+  const startStep = o.startStep ?? 0;
+  const evalEvery = o.evalEvery ?? Math.max(1, Math.floor(o.steps / 10));
+  const evalIters = o.evalIters ?? 5;
+  const logEvery = o.logEvery ?? Math.max(1, Math.floor(evalEvery / 5));
+  const clipNorm = o.clipNorm ?? 1.0;
   const evals: EvalPoint[] = [];
   const losses: { step: number; loss: number }[] = [];
   let best = Infinity;
   let sinceBest = 0;
   let stopReason: TrainResult['stopReason'] = 'steps';
+  // With a step runner the weights here are stale until copied back: before each evaluation and at the end.
+  let stale = false;
 
-  const evaluate = (step: number): EvalPoint => {
+  const evaluate = async (step: number): Promise<EvalPoint> => {
+    if (runner && stale) await runner.sync(o.params);
+    stale = false;
     const trainLoss = estimateLoss(o.params, o.loss, o.trainBatch, evalIters, new Rng(seed + EVAL_SEED_OFFSET));
     const valLoss = o.valBatch
       ? estimateLoss(o.params, o.loss, o.valBatch, evalIters, new Rng(seed + EVAL_SEED_OFFSET + 1))
@@ -148,6 +201,16 @@ export async function train<Batch>(o: TrainOptions<Batch>): Promise<TrainResult>
     return point;
   };
 
+  const report = async (step: number, lr: number, value: number, gradNorm: number) => {
+    if (!Number.isFinite(value))
+      throw new Error(
+        `training loss became ${value} at step ${step}: lower the learning rate (${lr}) or check the data`,
+      );
+    losses.push({ step: step + 1, loss: value });
+    o.onProgress?.({ step: step + 1, lr, loss: value, gradNorm, elapsedMs: Date.now() - started });
+    await yieldToEventLoop();
+  };
+
   let step = startStep;
   for (let i = 0; i < o.steps; i++, step++) {
     if (o.timeLimitMs !== undefined && Date.now() - started > o.timeLimitMs) {
@@ -155,7 +218,7 @@ export async function train<Batch>(o: TrainOptions<Batch>): Promise<TrainResult>
       break;
     }
     if (i % evalEvery === 0) {
-      const point = evaluate(step);
+      const point = await evaluate(step);
       if (o.earlyStop && point.valLoss !== undefined) {
         if (point.valLoss < best - (o.earlyStop.minDelta ?? 0)) {
           best = point.valLoss;
@@ -170,6 +233,14 @@ export async function train<Batch>(o: TrainOptions<Batch>): Promise<TrainResult>
     const lr = lrAt(step);
     const batch = o.trainBatch(rng);
     const stepSeed = rng.seed();
+    if (runner) {
+      stale = true;
+      const { loss, gradNorm } = await runner
+        .step(batch, lr, stepSeed)
+        .finally(() => tf.dispose(batch as unknown as tf.TensorContainer));
+      if ((i + 1) % logEvery === 0) await report(step, lr, loss, gradNorm);
+      continue;
+    }
     const { loss, grads } = lossAndGrads(
       () => o.loss(o.params, batch, { training: true, step, seed: stepSeed }),
       o.params,
@@ -182,19 +253,14 @@ export async function train<Batch>(o: TrainOptions<Batch>): Promise<TrainResult>
       // The only per-step host read, every logEvery steps.
       const value = loss.dataSync()[0];
       const gradNorm = norm.dataSync()[0];
-      if (!Number.isFinite(value))
-        throw new Error(
-          `training loss became ${value} at step ${step}: lower the learning rate (${lr}) or check the data`,
-        );
-      losses.push({ step: step + 1, loss: value });
-      o.onProgress?.({ step: step + 1, lr, loss: value, gradNorm, elapsedMs: Date.now() - started });
-      await yieldToEventLoop();
+      await report(step, lr, value, gradNorm);
     }
     tf.dispose([loss, norm, scale]);
     tf.dispose(batch as unknown as tf.TensorContainer);
     disposeAll(grads);
   }
-  if (stopReason !== 'early-stop' && o.steps > 0) evaluate(step);
+  if (stopReason !== 'early-stop' && o.steps > 0) await evaluate(step);
+  if (runner) await runner.sync(o.params, optimizer);
   return {
     step,
     evals,

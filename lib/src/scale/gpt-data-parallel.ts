@@ -1,0 +1,190 @@
+/**
+ * Data-parallel training of a GPT on one machine's cores: N worker threads (gpt-train-worker.ts), each with its own
+ * TF.js backend on one thread and a whole copy of the model and its AdamW state. A step splits the batch by rows
+ * (12 → 6 + 6); each worker computes the loss and gradients of its shard, the gradients are averaged through shared
+ * memory in a fixed order, and every worker takes the same clipped AdamW step, so the copies stay identical. The mean
+ * of equal shards' mean losses is the whole batch's mean loss, so this is the same step as one process takes, up to
+ * the order of float sums. Where one step's kernels are too small for threads inside each kernel to pay (the baby
+ * GPT's ~490 kernel calls run one after another), whole shards in parallel keep every core busy.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { physicalCores, setNativeThreads } from '../runtime/threads';
+import { ready, SETTING_ENV, type BackendName } from '../runtime';
+import type { GPTConfig } from '../model/gpt';
+import type { NamedTensors, Params } from '../model/params';
+import type { LMBatch } from '../training/batches';
+import type { AdamWState } from '../training/adamw';
+import type { StepRunner, StepRunnerStart } from '../training/trainer';
+import { averageArrays } from './allreduce';
+import { layoutOf, layoutSize, readNamed, shardRows, writeNamed, type Slot } from './tensor-transfer';
+import { LibraryWorker, siblingModule } from './worker-pool';
+import type { TrainWorkerData } from './gpt-train-worker';
+
+/**
+ * The data-parallel workers to use for a batch of `batchSize` rows: one per physical core (each worker's thread
+ * computes alone), at most one per row, at least 1 (1: train in this thread, as without workers).
+ */
+export function defaultTrainWorkers(batchSize: number, cores = physicalCores()): number {
+  return Math.max(1, Math.min(cores, batchSize));
+}
+
+/** A GPT's training step over N worker threads (a StepRunner for `train`); start with `GPTDataParallel.start`. */
+export class GPTDataParallel implements StepRunner<LMBatch> {
+  /** Live tensors in each worker after its latest step (flat from step to step when nothing leaks). */
+  workerTensors: number[] = [];
+  private lastWeights: number[] = [];
+
+  private constructor(
+    private readonly workers: LibraryWorker[],
+    private readonly layout: Slot[],
+    private readonly gradLayout: Slot[],
+    private readonly state: Float32Array,
+    private readonly grads: Float32Array[],
+    /** What each worker's backend reported when it started. */
+    readonly backends: string[],
+    private readonly restoreThreads: number | undefined,
+  ) {}
+
+  /**
+   * Start `workers` workers holding `start.params` and `start.optimizer`'s state (copied in), training `start.names`
+   * with clip norm `start.clipNorm`, on `backend` (default: this process's).
+   */
+  static async start(
+    config: GPTConfig,
+    start: StepRunnerStart,
+    o: { workers: number; backend?: BackendName },
+  ): Promise<GPTDataParallel> {
+    const n = o.workers;
+    if (!Number.isInteger(n) || n < 1) throw new Error(`workers must be a positive integer, got ${n}`);
+    const backend = o.backend ?? (await ready()).name;
+    const { params, optimizer } = start;
+    const layout = layoutOf(params);
+    const gradLayout = layoutOf(Object.fromEntries(start.names.map((k) => [k, params[k]])));
+    const floats = layoutSize(layout);
+    const stateBuffer = new SharedArrayBuffer(3 * floats * 4);
+    const state = new Float32Array(stateBuffer);
+    writeNamed(params, layout, state.subarray(0, floats));
+    writeNamed(optimizer.m, layout, state.subarray(floats, 2 * floats));
+    writeNamed(optimizer.v, layout, state.subarray(2 * floats));
+    const grads = Array.from({ length: n }, () => new SharedArrayBuffer(layoutSize(gradLayout) * 4));
+    const { beta1, beta2, eps, weightDecay, decayed } = optimizer;
+    const workers = Array.from({ length: n }, (_, index) => {
+      const data: TrainWorkerData = {
+        backend,
+        config,
+        index,
+        layout,
+        gradLayout,
+        adamw: { beta1, beta2, eps, weightDecay, decayed },
+        clipNorm: start.clipNorm,
+        state: stateBuffer,
+        grads,
+      };
+      // One thread each: N workers on N cores, and no worker hands kernel work to the shared native pool.
+      return new LibraryWorker(siblingModule('gpt-train-worker'), { ...data }, [], 1, { [SETTING_ENV.threads]: '1' });
+    });
+    try {
+      const replies = await Promise.all(
+        workers.map((w) => w.request<{ type: string; summary: string }>({ type: 'init', step: optimizer.step })),
+      );
+      // The pool is the process's: keep it at one thread while the workers run (this thread's evaluations too).
+      const restoreThreads = setNativeThreads(1);
+      return new GPTDataParallel(
+        workers,
+        layout,
+        gradLayout,
+        state,
+        grads.map((b) => new Float32Array(b)),
+        replies.map((r) => r.summary),
+        restoreThreads,
+      );
+    } catch (err) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw err;
+    }
+  }
+
+  /** Number of workers. */
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** One step on `batch` (x, y: (B, T) int32, B ≥ workers): shard gradients, average, clip, AdamW in every worker. */
+  async step(batch: LMBatch, lr: number, seed: number): Promise<{ loss: number; gradNorm: number }> {
+    const [B, T] = batch.x.shape;
+    const rows = shardRows(B, this.workers.length);
+    const x = batch.x.dataSync() as Int32Array; // (B·T)
+    const y = batch.y.dataSync() as Int32Array; // (B·T)
+    let from = 0;
+    const losses = await Promise.all(
+      this.workers.map((w, i) => {
+        const [a, b] = [from * T, (from + rows[i]) * T];
+        from += rows[i];
+        const xs = x.slice(a, b);
+        const ys = y.slice(a, b);
+        // Each worker its own dropout seed: its rows are other examples than the others'.
+        const request = { type: 'grads', x: xs, y: ys, rows: rows[i], seed: seed + i };
+        return w.request<{ type: string; loss: number }>(request, [xs.buffer, ys.buffer]);
+      }),
+    );
+    // A shard's mean counts in proportion to its rows: the weighted mean is the whole batch's mean.
+    const weights = rows.map((r) => r / B);
+    const loss = losses.reduce((sum, r, i) => sum + r.loss * weights[i], 0);
+    const applied = await Promise.all(
+      this.workers.map((w) =>
+        w.request<{ type: string; gradNorm: number; tensors: number }>({ type: 'apply', lr, weights }),
+      ),
+    );
+    this.workerTensors = applied.map((r) => r.tensors);
+    this.lastWeights = weights;
+    return { loss, gradNorm: applied[0].gradNorm };
+  }
+
+  /** Copy worker 0's weights into `params`, and with `optimizer` its AdamW moments and step count. */
+  async sync(params: Params, optimizer?: AdamWState): Promise<void> {
+    const saved = await this.workers[0].request<{ type: string; step: number }>({
+      type: 'save',
+      moments: optimizer !== undefined,
+    });
+    const floats = layoutSize(this.layout);
+    const targets = optimizer ? [params, optimizer.m, optimizer.v] : [params];
+    targets.forEach((target, part) => {
+      for (const s of this.layout) {
+        const start = part * floats + s.offset;
+        tf.tidy(() => target[s.name].assign(tf.tensor(this.state.slice(start, start + s.size), s.shape)));
+      }
+    });
+    if (optimizer) optimizer.step = saved.step;
+  }
+
+  /** The averaged gradient of the latest step, {name: the parameter's shape} for each trainable name (caller disposes). */
+  lastGradients(): NamedTensors {
+    if (this.lastWeights.length === 0) throw new Error("no step yet: lastGradients reads the latest step's gradients");
+    const mean = averageArrays(this.grads, this.lastWeights);
+    return readNamed(this.gradLayout, mean);
+  }
+
+  /** Every worker's weights, flat in the layout's order (a check that the copies stay identical). */
+  async workerWeights(): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    for (const w of this.workers) {
+      await w.request({ type: 'save', moments: false });
+      out.push(this.state.slice(0, layoutSize(this.layout)));
+    }
+    return out;
+  }
+
+  /** Stop the workers and give this thread back its native threads. */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    if (this.restoreThreads !== undefined) setNativeThreads(this.restoreThreads);
+  }
+}
+
+/** A `train` step runner (TrainOptions.stepRunner) that trains a GPT of `config` over `workers` worker threads. */
+export function gptDataParallelRunner(
+  config: GPTConfig,
+  workers: number,
+): (start: StepRunnerStart) => Promise<GPTDataParallel> {
+  return (start) => GPTDataParallel.start(config, start, { workers });
+}
