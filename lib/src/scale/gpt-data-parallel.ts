@@ -140,6 +140,24 @@ export class GPTDataParallel implements StepRunner<LMBatch> {
     return { loss, gradNorm: applied[0].gradNorm };
   }
 
+  /** Mean loss over `batches` (each x, y: (B, T) int32), no gradients, dropout off: batch i goes to worker i mod N. */
+  async meanLoss(batches: LMBatch[]): Promise<number> {
+    if (batches.length === 0) throw new Error('meanLoss needs at least one batch, got 0');
+    const shares = this.workers.map((_, w) =>
+      batches
+        .filter((_, i) => i % this.workers.length === w)
+        .map((b) => ({ x: b.x.dataSync().slice() as Int32Array, y: b.y.dataSync().slice() as Int32Array })),
+    );
+    const sums = await Promise.all(
+      this.workers.map((w, i) =>
+        shares[i].length === 0
+          ? Promise.resolve({ sum: 0 })
+          : w.request<{ type: string; sum: number }>({ type: 'loss', batches: shares[i] }),
+      ),
+    );
+    return sums.reduce((total, r) => total + r.sum, 0) / batches.length;
+  }
+
   /** Copy worker 0's weights into `params`, and with `optimizer` its AdamW moments and step count. */
   async sync(params: Params, optimizer?: AdamWState): Promise<void> {
     const saved = await this.workers[0].request<{ type: string; step: number }>({

@@ -135,6 +135,21 @@ serveRequests(parentPort!, async (msg: any) => {
       tf.dispose([scale, norm, grads]);
       return { type: 'applied', gradNorm, tensors: tf.memory().numTensors };
     }
+    case 'loss': {
+      // Each batch's mean loss (dropout off), summed in order: the caller divides by the number of batches.
+      const T = data.config.blockSize;
+      let sum = 0;
+      for (const b of msg.batches as { x: Int32Array; y: Int32Array }[]) {
+        const value = tf.tidy(() => {
+          const xs = tf.tensor2d(b.x, [b.x.length / T, T], 'int32');
+          const ys = tf.tensor2d(b.y, [b.y.length / T, T], 'int32');
+          return crossEntropy(gptForward(params, data.config, xs), ys);
+        });
+        sum += value.dataSync()[0];
+        value.dispose();
+      }
+      return { type: 'loss', sum };
+    }
     case 'save': {
       save(msg.moments as boolean);
       return { type: 'saved', step: optimizer!.step };

@@ -86,6 +86,8 @@ export interface StepRunnerStart {
 export interface StepRunner<Batch> {
   /** One step on `batch` at learning rate `lr`, dropout seeded by `seed` → the batch's mean loss and the norm before clipping. */
   step(batch: Batch, lr: number, seed: number): Promise<{ loss: number; gradNorm: number }>;
+  /** Mean loss (no gradients, dropout off) over `batches` under the runner's current weights: an evaluation, spread over its threads. */
+  meanLoss(batches: Batch[]): Promise<number>;
   /** Copy the runner's current weights into `params`, and with `optimizer` its AdamW moments and step count. */
   sync(params: Params, optimizer?: AdamWState): Promise<void>;
   /** Stop it (its threads end). */
@@ -185,16 +187,25 @@ async function loop<Batch>(
   let best = Infinity;
   let sinceBest = 0;
   let stopReason: TrainResult['stopReason'] = 'steps';
-  // With a step runner the weights here are stale until copied back: before each evaluation and at the end.
-  let stale = false;
+  // With a step runner the weights live in the runner: it evaluates the same batches there, and the weights come
+  // back here at the end.
+  const lossOf = async (makeBatch: (rng: Rng) => Batch, rng: Rng): Promise<number> => {
+    if (!runner) return estimateLoss(o.params, o.loss, makeBatch, evalIters, rng);
+    const batches: Batch[] = [];
+    for (let i = 0; i < evalIters; i++) {
+      batches.push(makeBatch(rng));
+      rng.seed(); // as estimateLoss draws each batch's dropout seed, so the batches that follow are the same
+    }
+    try {
+      return await runner.meanLoss(batches);
+    } finally {
+      tf.dispose(batches as unknown as tf.TensorContainer);
+    }
+  };
 
   const evaluate = async (step: number): Promise<EvalPoint> => {
-    if (runner && stale) await runner.sync(o.params);
-    stale = false;
-    const trainLoss = estimateLoss(o.params, o.loss, o.trainBatch, evalIters, new Rng(seed + EVAL_SEED_OFFSET));
-    const valLoss = o.valBatch
-      ? estimateLoss(o.params, o.loss, o.valBatch, evalIters, new Rng(seed + EVAL_SEED_OFFSET + 1))
-      : undefined;
+    const trainLoss = await lossOf(o.trainBatch, new Rng(seed + EVAL_SEED_OFFSET));
+    const valLoss = o.valBatch ? await lossOf(o.valBatch, new Rng(seed + EVAL_SEED_OFFSET + 1)) : undefined;
     const point = { step, trainLoss, valLoss };
     evals.push(point);
     o.onProgress?.({ step, lr: lrAt(step), trainLoss, valLoss, elapsedMs: Date.now() - started });
@@ -234,7 +245,6 @@ async function loop<Batch>(
     const batch = o.trainBatch(rng);
     const stepSeed = rng.seed();
     if (runner) {
-      stale = true;
       const { loss, gradNorm } = await runner
         .step(batch, lr, stepSeed)
         .finally(() => tf.dispose(batch as unknown as tf.TensorContainer));

@@ -7,6 +7,7 @@ import {
   defaultTrainWorkers,
   disposeAdamW,
   disposeNamed,
+  estimateLoss,
   gptLoss,
   GPTDataParallel,
   initGPT,
@@ -125,6 +126,17 @@ describe('data-parallel GPT training over worker threads', () => {
     expect(copyOpt.step).toBe(5);
     expect(Float32Array.from(Object.values(copy).flatMap((p) => Array.from(p.dataSync())))).toEqual(a);
     expect(tf.memory().numTensors).toBe(before + 3 * Object.keys(copy).length);
+    // An evaluation over the workers (3 batches: 2 to worker 0, 1 to worker 1) equals one here on the synced copy.
+    const makeBatch = (rng: Rng) => sampleLMBatch(ids, B, config.blockSize, rng);
+    const here = estimateLoss(copy, gptLoss(config), makeBatch, 3, new Rng(7));
+    const rng = new Rng(7);
+    const batches = [0, 1, 2].map(() => {
+      const b = makeBatch(rng);
+      rng.seed(); // estimateLoss draws a dropout seed after each batch
+      return b;
+    });
+    expect(await dp.meanLoss(batches)).toBeCloseTo(here, 5);
+    tf.dispose(batches.flatMap((b) => [b.x, b.y]));
     disposeAdamW(copyOpt);
     disposeNamed(copy);
   });
