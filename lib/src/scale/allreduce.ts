@@ -47,6 +47,37 @@ export function averageArrays(arrays: Float32Array[], weights?: number[]): Float
   return out;
 }
 
+/**
+ * The weighted sum Σₖ weights[k] · arrays[k] into `out` (all of one length), added in the order of `arrays`, the first
+ * two in one pass: the same inputs give the same floats on every thread, which is what keeps data-parallel workers'
+ * copies of a model identical.
+ */
+export function weightedSumInto(out: Float32Array, arrays: Float32Array[], weights: number[]): Float32Array {
+  if (arrays.length === 0 || arrays.length !== weights.length)
+    throw new Error(
+      `weightedSumInto needs as many weights as arrays (at least one), got ${weights.length} and ${arrays.length}`,
+    );
+  arrays.forEach((a, k) => {
+    if (a.length !== out.length)
+      throw new Error(
+        `array ${k} has length ${a.length}, expected ${out.length}: every worker must send the whole gradient`,
+      );
+  });
+  const n = out.length;
+  const [a, w] = [arrays[0], weights[0]];
+  if (arrays.length === 1) {
+    for (let i = 0; i < n; i++) out[i] = a[i] * w;
+    return out;
+  }
+  const [b, v] = [arrays[1], weights[1]];
+  for (let i = 0; i < n; i++) out[i] = a[i] * w + b[i] * v;
+  for (let k = 2; k < arrays.length; k++) {
+    const [g, u] = [arrays[k], weights[k]];
+    for (let i = 0; i < n; i++) out[i] += g[i] * u;
+  }
+  return out;
+}
+
 /** What a ring all-reduce did: the per-worker results and how much each worker sent. */
 export interface RingAllReduceResult {
   /** Each worker's buffer after the all-reduce: all equal to the elementwise sum. */

@@ -15,7 +15,7 @@ import type { NamedTensors, Params } from '../model/params';
 import type { LMBatch } from '../training/batches';
 import type { AdamWState } from '../training/adamw';
 import type { StepRunner, StepRunnerStart } from '../training/trainer';
-import { averageArrays } from './allreduce';
+import { weightedSumInto } from './allreduce';
 import { layoutOf, layoutSize, readNamed, shardRows, writeNamed, type Slot } from './tensor-transfer';
 import { LibraryWorker, siblingModule } from './worker-pool';
 import type { TrainWorkerData } from './gpt-train-worker';
@@ -175,10 +175,10 @@ export class GPTDataParallel implements StepRunner<LMBatch> {
     if (optimizer) optimizer.step = saved.step;
   }
 
-  /** The averaged gradient of the latest step, {name: the parameter's shape} for each trainable name (caller disposes). */
+  /** The averaged gradient of the latest step, the floats every worker applied, {name: the parameter's shape} for each trainable name (caller disposes). */
   lastGradients(): NamedTensors {
     if (this.lastWeights.length === 0) throw new Error("no step yet: lastGradients reads the latest step's gradients");
-    const mean = averageArrays(this.grads, this.lastWeights);
+    const mean = weightedSumInto(new Float32Array(this.grads[0].length), this.grads, this.lastWeights);
     return readNamed(this.gradLayout, mean);
   }
 

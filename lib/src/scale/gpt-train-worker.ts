@@ -15,6 +15,7 @@ import { crossEntropy } from '../training/loss';
 import { lossAndGrads } from '../training/gradients';
 import { clipScale } from '../training/clip';
 import { adamwStep, createAdamW, type AdamWState } from '../training/adamw';
+import { weightedSumInto } from './allreduce';
 import { layoutSize, writeNamed, type Slot } from './tensor-transfer';
 import { serveRequests } from './worker-pool';
 
@@ -74,19 +75,6 @@ function save(moments: boolean): void {
   writeNamed(optimizer!.v, data.layout, state.subarray(2 * floats, 3 * floats));
 }
 
-/** The weighted mean of every worker's gradient buffer, summed in worker order, into `mean`. */
-function average(weights: number[]): void {
-  const n = mean.length;
-  const first = gradViews[0];
-  const w0 = weights[0];
-  for (let i = 0; i < n; i++) mean[i] = first[i] * w0;
-  for (let k = 1; k < gradViews.length; k++) {
-    const g = gradViews[k];
-    const w = weights[k];
-    for (let i = 0; i < n; i++) mean[i] += g[i] * w;
-  }
-}
-
 interface GradsRequest {
   type: 'grads';
   x: Int32Array;
@@ -124,7 +112,8 @@ serveRequests(parentPort!, async (msg: any) => {
       return { type: 'grads', loss: value };
     }
     case 'apply': {
-      average(msg.weights as number[]);
+      // Every worker's gradient buffer, weighted by its rows, summed in worker order: the same floats in every worker.
+      weightedSumInto(mean, gradViews, msg.weights as number[]);
       // Views of `mean`, not copies: the backend copies them in, and they are gone before the next average.
       const grads: NamedTensors = {};
       for (const s of data.gradLayout) grads[s.name] = tf.tensor(mean.subarray(s.offset, s.offset + s.size), s.shape);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allReduceMean, averageArrays, ringAllReduce, tf } from '@how-llms-work/lib';
+import { allReduceMean, averageArrays, ringAllReduce, tf, weightedSumInto } from '@how-llms-work/lib';
 
 describe('all-reduce', () => {
   it('averages named gradients with shard-size weights', () => {
@@ -20,6 +20,22 @@ describe('all-reduce', () => {
     const out = averageArrays([Float32Array.from([1, 2]), Float32Array.from([4, 8])], [1, 2]);
     expect(Array.from(out)).toEqual([3, 6]);
     expect(() => averageArrays([new Float32Array(2), new Float32Array(3)])).toThrow(/array 1 has length 3, expected 2/);
+  });
+
+  it('sums weighted arrays in a fixed order into a buffer, for 1, 2 and 3 workers', () => {
+    const a = Float32Array.from([1, 2, 3]);
+    const b = Float32Array.from([4, 8, 16]);
+    const c = Float32Array.from([0.1, 0.2, 0.3]);
+    const out = new Float32Array(3);
+    expect(Array.from(weightedSumInto(out, [a], [2]))).toEqual([2, 4, 6]);
+    expect(Array.from(weightedSumInto(out, [a, b], [0.5, 0.5]))).toEqual([2.5, 5, 9.5]);
+    const three = weightedSumInto(out, [a, b, c], [0.25, 0.25, 0.5]);
+    const mean = averageArrays([a, b, c], [1, 1, 2]);
+    three.forEach((v, i) => expect(v).toBeCloseTo(mean[i], 6));
+    // Bit for bit the same on a second call: what keeps every worker's copy identical.
+    expect(Array.from(weightedSumInto(new Float32Array(3), [a, b, c], [0.25, 0.25, 0.5]))).toEqual(Array.from(three));
+    expect(() => weightedSumInto(out, [a, b], [1])).toThrow(/as many weights as arrays/);
+    expect(() => weightedSumInto(out, [a, Float32Array.from([1])], [1, 1])).toThrow(/array 1 has length 1, expected 3/);
   });
 
   it('ring all-reduce gives every worker the exact sum and sends 2(N-1)/N of the buffer', () => {
