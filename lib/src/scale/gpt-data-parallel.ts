@@ -32,6 +32,8 @@ export function defaultTrainWorkers(batchSize: number, cores = physicalCores()):
 export class GPTDataParallel implements StepRunner<LMBatch> {
   /** Live tensors in each worker after its latest step (flat from step to step when nothing leaks). */
   workerTensors: number[] = [];
+  /** Where the latest step's time went (ms): each worker's shard gradient, each worker's average + clip + AdamW, the whole step. */
+  lastTimes: { gradients: number[]; update: number[]; wall: number } = { gradients: [], update: [], wall: 0 };
   private lastWeights: number[] = [];
 
   private constructor(
@@ -111,6 +113,7 @@ export class GPTDataParallel implements StepRunner<LMBatch> {
 
   /** One step on `batch` (x, y: (B, T) int32, B ≥ workers): shard gradients, average, clip, AdamW in every worker. */
   async step(batch: LMBatch, lr: number, seed: number): Promise<{ loss: number; gradNorm: number }> {
+    const started = performance.now();
     const [B, T] = batch.x.shape;
     const rows = shardRows(B, this.workers.length);
     const x = batch.x.dataSync() as Int32Array; // (B·T)
@@ -124,7 +127,7 @@ export class GPTDataParallel implements StepRunner<LMBatch> {
         const ys = y.slice(a, b);
         // Each worker its own dropout seed: its rows are other examples than the others'.
         const request = { type: 'grads', x: xs, y: ys, rows: rows[i], seed: seed + i };
-        return w.request<{ type: string; loss: number }>(request, [xs.buffer, ys.buffer]);
+        return w.request<{ type: string; loss: number; ms: number }>(request, [xs.buffer, ys.buffer]);
       }),
     );
     // A shard's mean counts in proportion to its rows: the weighted mean is the whole batch's mean.
@@ -132,10 +135,15 @@ export class GPTDataParallel implements StepRunner<LMBatch> {
     const loss = losses.reduce((sum, r, i) => sum + r.loss * weights[i], 0);
     const applied = await Promise.all(
       this.workers.map((w) =>
-        w.request<{ type: string; gradNorm: number; tensors: number }>({ type: 'apply', lr, weights }),
+        w.request<{ type: string; gradNorm: number; tensors: number; ms: number }>({ type: 'apply', lr, weights }),
       ),
     );
     this.workerTensors = applied.map((r) => r.tensors);
+    this.lastTimes = {
+      gradients: losses.map((r) => r.ms),
+      update: applied.map((r) => r.ms),
+      wall: performance.now() - started,
+    };
     this.lastWeights = weights;
     return { loss, gradNorm: applied[0].gradNorm };
   }

@@ -97,6 +97,7 @@ serveRequests(parentPort!, async (msg: any) => {
       return { type: 'ready', summary: info.summary, tensors: tf.memory().numTensors };
     }
     case 'grads': {
+      const start = performance.now();
       const { x, y, rows, seed } = msg as GradsRequest;
       const T = data.config.blockSize;
       const xs = tf.tensor2d(x, [rows, T], 'int32');
@@ -109,9 +110,10 @@ serveRequests(parentPort!, async (msg: any) => {
       writeNamed(grads, data.gradLayout, mine);
       const value = loss.dataSync()[0];
       tf.dispose([xs, ys, loss, grads]);
-      return { type: 'grads', loss: value };
+      return { type: 'grads', loss: value, ms: performance.now() - start };
     }
     case 'apply': {
+      const start = performance.now();
       // Every worker's gradient buffer, weighted by its rows, summed in worker order: the same floats in every worker.
       weightedSumInto(mean, gradViews, msg.weights as number[]);
       // Views of `mean`, not copies: the backend copies them in, and they are gone before the next average.
@@ -122,7 +124,7 @@ serveRequests(parentPort!, async (msg: any) => {
       adamwStep(optimizer!, params, grads, msg.lr as number, { gradScale: scale });
       const gradNorm = norm.dataSync()[0];
       tf.dispose([scale, norm, grads]);
-      return { type: 'applied', gradNorm, tensors: tf.memory().numTensors };
+      return { type: 'applied', gradNorm, tensors: tf.memory().numTensors, ms: performance.now() - start };
     }
     case 'loss': {
       // Each batch's mean loss (dropout off), summed in order: the caller divides by the number of batches.

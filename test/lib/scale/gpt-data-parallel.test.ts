@@ -117,6 +117,10 @@ describe('data-parallel GPT training over worker threads', () => {
       batch.y.dispose();
     }
     expect(seen[3]).toEqual(seen[1]);
+    const times = dp.lastTimes;
+    expect(times.gradients).toHaveLength(2);
+    expect(times.update).toHaveLength(2);
+    expect(times.wall).toBeGreaterThanOrEqual(Math.max(...times.gradients));
     expect(tf.memory().numTensors).toBe(before);
     const [a, b] = await dp.workerWeights();
     expect(Buffer.compare(Buffer.from(a.buffer), Buffer.from(b.buffer))).toBe(0);
