@@ -1,7 +1,7 @@
 /**
- * Where a data-parallel training step's time goes: `npx tsx bench/dp-phases.ts [baby|wide] [workers]` times the
- * library's one-thread step and the data-parallel step (lib's GPTDataParallel) on the same weights and batch, turn
- * about, and prints the medians: each worker's shard gradient, its average + clip + AdamW, and the whole step.
+ * Where a data-parallel training step's time goes: `npx tsx bench/dp-phases.ts [baby|wide] [workers] [sharded|replicated]`
+ * runs the data-parallel step (lib's GPTDataParallel) and prints the medians: the slowest worker's shard gradient, its
+ * average + clip + AdamW, and the whole step.
  */
 import * as L from '@how-llms-work/lib';
 import { tf } from '@how-llms-work/lib';
@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   const model = MODELS[(process.argv[2] ?? 'baby') as 'baby' | 'wide'];
   if (!model) throw new Error(`usage: npx tsx bench/dp-phases.ts [baby|wide] [workers]; got ${process.argv[2]}`);
   const workers = Number(process.argv[3] ?? 2);
+  const update = (process.argv[4] ?? 'sharded') as L.DataParallelUpdate;
   const info = await L.ready();
   console.log(info.summary);
   const { config, batchSize: B } = model;
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   const dp = await L.GPTDataParallel.start(
     config,
     { params, names: Object.keys(params), optimizer, clipNorm: 1.0 },
-    { workers },
+    { workers, update },
   );
   const rounds = model.name === 'wide' ? 3 : 15;
   const rows: { gradients: number; update: number; wall: number }[] = [];
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   await dp.close();
   const median = (k: keyof (typeof rows)[0]) => rows.map((r) => r[k]).sort((a, b) => a - b)[rows.length >> 1];
   console.log(
-    `${model.name}, ${workers} workers of ${B / workers} rows: step ${median('wall').toFixed(1)} ms = shard gradient ${median('gradients').toFixed(1)} ms (slowest worker) + average, clip, AdamW ${median('update').toFixed(1)} ms + messages`,
+    `${model.name}, ${workers} workers of ${B / workers} rows, ${update} update: step ${median('wall').toFixed(1)} ms = shard gradient ${median('gradients').toFixed(1)} ms (slowest worker) + average, clip, AdamW ${median('update').toFixed(1)} ms + messages`,
   );
   L.disposeAdamW(optimizer);
   L.disposeNamed(params);

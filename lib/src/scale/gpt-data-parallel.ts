@@ -2,7 +2,8 @@
  * Data-parallel training of a GPT on one machine's cores: N worker threads (gpt-train-worker.ts), each with its own
  * TF.js backend on one thread and a whole copy of the model and its AdamW state. A step splits the batch by rows
  * (12 → 6 + 6); each worker computes the loss and gradients of its shard, the gradients are averaged through shared
- * memory in a fixed order, and every worker takes the same clipped AdamW step, so the copies stay identical. The mean
+ * memory in a fixed order, and the clipped AdamW step follows in one of two ways (`DataParallelUpdate`), both keeping
+ * the copies identical. The mean
  * of equal shards' mean losses is the whole batch's mean loss, so this is the same step as one process takes, up to
  * the order of float sums. Where one step's kernels are too small for threads inside each kernel to pay (the baby
  * GPT's ~490 kernel calls run one after another), whole shards in parallel keep every core busy.
@@ -28,6 +29,27 @@ export function defaultTrainWorkers(batchSize: number, cores = physicalCores()):
   return Math.max(1, Math.min(cores, batchSize));
 }
 
+/**
+ * How the workers take the AdamW step after the gradients are averaged: `replicated`, every worker the whole step on
+ * its own copy (identical inputs, identical results); `sharded`, each worker 1/N of the parameters, then the others
+ * copy its new weights from shared memory (ZeRO's first stage: 1/N of the update's work and memory traffic each).
+ */
+export type DataParallelUpdate = 'replicated' | 'sharded';
+
+/** Contiguous runs of `slots`, one per part, of near-equal size in floats: [from, to) indices into `slots`. */
+export function shareSlots(slots: Slot[], parts: number): [number, number][] {
+  const total = layoutSize(slots);
+  const bounds = [0];
+  let sum = 0;
+  slots.forEach((s, i) => {
+    sum += s.size;
+    // A part ends at the first slot that reaches its share of the floats.
+    while (bounds.length < parts && sum >= (bounds.length * total) / parts) bounds.push(i + 1);
+  });
+  while (bounds.length <= parts) bounds.push(slots.length);
+  return Array.from({ length: parts }, (_, k) => [bounds[k], bounds[k + 1]] as [number, number]);
+}
+
 /** A GPT's training step over N worker threads (a StepRunner for `train`); start with `GPTDataParallel.start`. */
 export class GPTDataParallel implements StepRunner<LMBatch> {
   /** Live tensors in each worker after its latest step (flat from step to step when nothing leaks). */
@@ -45,17 +67,22 @@ export class GPTDataParallel implements StepRunner<LMBatch> {
     /** What each worker's backend reported when it started. */
     readonly backends: string[],
     private readonly restoreThreads: number | undefined,
+    /** How the workers take the AdamW step. */
+    readonly update: DataParallelUpdate,
   ) {}
 
   /**
    * Start `workers` workers holding `start.params` and `start.optimizer`'s state (copied in), training `start.names`
-   * with clip norm `start.clipNorm`, on `backend` (default: this process's).
+   * with clip norm `start.clipNorm`, on `backend` (default: this process's), updating as `update` says (default sharded).
    */
   static async start(
     config: GPTConfig,
     start: StepRunnerStart,
-    o: { workers: number; backend?: BackendName },
+    o: { workers: number; backend?: BackendName; update?: DataParallelUpdate },
   ): Promise<GPTDataParallel> {
+    const update = o.update ?? 'sharded';
+    if (update !== 'sharded' && update !== 'replicated')
+      throw new Error(`update must be "sharded" or "replicated", got ${JSON.stringify(update)}`);
     const n = o.workers;
     if (!Number.isInteger(n) || n < 1) throw new Error(`workers must be a positive integer, got ${n}`);
     const backend = o.backend ?? (await ready()).name;
@@ -70,6 +97,8 @@ export class GPTDataParallel implements StepRunner<LMBatch> {
     writeNamed(optimizer.v, layout, state.subarray(2 * floats));
     const grads = Array.from({ length: n }, () => new SharedArrayBuffer(layoutSize(gradLayout) * 4));
     const { beta1, beta2, eps, weightDecay, decayed } = optimizer;
+    const shares = shareSlots(gradLayout, n);
+    const partials = new SharedArrayBuffer(8 * n);
     const workers = Array.from({ length: n }, (_, index) => {
       const data: TrainWorkerData = {
         backend,
@@ -81,6 +110,8 @@ export class GPTDataParallel implements StepRunner<LMBatch> {
         clipNorm: start.clipNorm,
         state: stateBuffer,
         grads,
+        own: shares[index],
+        partials,
       };
       // One thread each: N workers on N cores, and no worker hands kernel work to the shared native pool.
       return new LibraryWorker(siblingModule('gpt-train-worker'), { ...data }, [], 1, { [SETTING_ENV.threads]: '1' });
@@ -99,6 +130,7 @@ export class GPTDataParallel implements StepRunner<LMBatch> {
         grads.map((b) => new Float32Array(b)),
         replies.map((r) => r.summary),
         restoreThreads,
+        update,
       );
     } catch (err) {
       await Promise.all(workers.map((w) => w.terminate()));
@@ -133,15 +165,23 @@ export class GPTDataParallel implements StepRunner<LMBatch> {
     // A shard's mean counts in proportion to its rows: the weighted mean is the whole batch's mean.
     const weights = rows.map((r) => r / B);
     const loss = losses.reduce((sum, r, i) => sum + r.loss * weights[i], 0);
+    type Updated = { type: string; gradNorm: number; tensors: number; ms: number };
+    let reduceMs = this.workers.map(() => 0);
+    if (this.update === 'sharded') {
+      const reduced = await Promise.all(
+        this.workers.map((w) => w.request<{ type: string; ms: number }>({ type: 'reduce', weights })),
+      );
+      reduceMs = reduced.map((r) => r.ms);
+    }
     const applied = await Promise.all(
       this.workers.map((w) =>
-        w.request<{ type: string; gradNorm: number; tensors: number; ms: number }>({ type: 'apply', lr, weights }),
+        w.request<Updated>(this.update === 'sharded' ? { type: 'update', lr } : { type: 'apply', lr, weights }),
       ),
     );
     this.workerTensors = applied.map((r) => r.tensors);
     this.lastTimes = {
       gradients: losses.map((r) => r.ms),
-      update: applied.map((r) => r.ms),
+      update: applied.map((r, i) => r.ms + reduceMs[i]),
       wall: performance.now() - started,
     };
     this.lastWeights = weights;
@@ -168,10 +208,17 @@ export class GPTDataParallel implements StepRunner<LMBatch> {
 
   /** Copy worker 0's weights into `params`, and with `optimizer` its AdamW moments and step count. */
   async sync(params: Params, optimizer?: AdamWState): Promise<void> {
+    const moments = optimizer !== undefined;
+    const sharded = this.update === 'sharded';
+    // Worker 0 writes the weights; the moments come from each share's owner (sharded) or from worker 0.
     const saved = await this.workers[0].request<{ type: string; step: number }>({
       type: 'save',
-      moments: optimizer !== undefined,
+      weights: true,
+      moments,
+      sharded,
     });
+    if (moments && sharded)
+      for (const w of this.workers.slice(1)) await w.request({ type: 'save', weights: false, moments, sharded });
     const floats = layoutSize(this.layout);
     const targets = optimizer ? [params, optimizer.m, optimizer.v] : [params];
     targets.forEach((target, part) => {
@@ -194,7 +241,7 @@ export class GPTDataParallel implements StepRunner<LMBatch> {
   async workerWeights(): Promise<Float32Array[]> {
     const out: Float32Array[] = [];
     for (const w of this.workers) {
-      await w.request({ type: 'save', moments: false });
+      await w.request({ type: 'save', weights: true, moments: false });
       out.push(this.state.slice(0, layoutSize(this.layout)));
     }
     return out;
@@ -211,6 +258,7 @@ export class GPTDataParallel implements StepRunner<LMBatch> {
 export function gptDataParallelRunner(
   config: GPTConfig,
   workers: number,
+  update?: DataParallelUpdate,
 ): (start: StepRunnerStart) => Promise<GPTDataParallel> {
-  return (start) => GPTDataParallel.start(config, start, { workers });
+  return (start) => GPTDataParallel.start(config, start, { workers, update });
 }

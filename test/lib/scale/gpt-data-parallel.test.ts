@@ -15,6 +15,7 @@ import {
   Rng,
   sampleLMBatch,
   shardRows,
+  shareSlots,
   splitTokenIds,
   tf,
   trainTokenGPT,
@@ -48,110 +49,131 @@ function localStep(params: Params, opt: AdamWState, batch: LMBatch, lr: number):
   return value;
 }
 
-describe('data-parallel GPT training over worker threads', () => {
-  let dp: GPTDataParallel;
-  let params: Params;
-  let opt: AdamWState;
-  let threadsBefore: number | undefined;
+describe.each(['sharded', 'replicated'] as const)(
+  'data-parallel GPT training over worker threads, %s update',
+  (update) => {
+    let dp: GPTDataParallel;
+    let params: Params;
+    let opt: AdamWState;
+    let threadsBefore: number | undefined;
 
-  beforeAll(async () => {
-    threadsBefore = openblasInfo()?.threads;
-    params = initGPT(config, 5);
-    opt = createAdamW(params, adamw);
-    dp = await GPTDataParallel.start(
-      config,
-      { params, names: Object.keys(params), optimizer: opt, clipNorm: 1.0 },
-      { workers: 2 },
-    );
-  });
-  afterAll(async () => {
-    await dp?.close();
-    disposeAdamW(opt);
-    disposeNamed(params);
-  });
-
-  it('starts each worker on this process backend, on one thread', () => {
-    expect(dp.size).toBe(2);
-    for (const summary of dp.backends) expect(summary).toContain(`TF.js backend: ${process.env.HOW_LLMS_BACKEND}`);
-  });
-
-  it('computes the whole batch loss and averaged gradient of one process, then the same AdamW step', async () => {
-    const batch = batchAt(1);
-    const { loss: wantLoss, grads: want } = lossAndGrads(
-      () => gptLoss(config)(params, batch, { training: true, step: 0, seed: 0 }),
-      params,
-    );
-    const step = await dp.step(batch, 1e-3, 0);
-    expect(step.loss).toBeCloseTo(wantLoss.dataSync()[0], 5);
-    const got = dp.lastGradients();
-    let worst = 0;
-    for (const name of Object.keys(params)) {
-      expect(got[name].shape).toEqual(params[name].shape);
-      const [a, b] = [want[name].dataSync(), got[name].dataSync()];
-      for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (1e-3 + Math.abs(a[i])));
-    }
-    expect(worst).toBeLessThan(1e-4); // float32 summation order only
-    // The same step here: the weights the worker now holds equal this thread's after its step, within float32.
-    localStep(params, opt, batch, 1e-3);
-    const [w0] = await dp.workerWeights();
-    let offset = 0;
-    let diff = 0;
-    for (const p of Object.values(params)) {
-      const v = p.dataSync();
-      for (let i = 0; i < v.length; i++) diff = Math.max(diff, Math.abs(v[i] - w0[offset + i]));
-      offset += v.length;
-    }
-    expect(diff).toBeLessThan(1e-5);
-    tf.dispose([wantLoss, want, got, batch.x, batch.y]);
-  });
-
-  it('keeps the workers bit-identical over several steps, leaks no tensors, and syncs back', async () => {
-    const before = tf.memory().numTensors;
-    const seen: number[][] = [];
-    for (let s = 0; s < 4; s++) {
-      const batch = batchAt(10 + s);
-      const { loss, gradNorm } = await dp.step(batch, 1e-2, s);
-      expect(Number.isFinite(loss) && gradNorm > 0).toBe(true);
-      seen.push(dp.workerTensors);
-      batch.x.dispose();
-      batch.y.dispose();
-    }
-    expect(seen[3]).toEqual(seen[1]);
-    const times = dp.lastTimes;
-    expect(times.gradients).toHaveLength(2);
-    expect(times.update).toHaveLength(2);
-    expect(times.wall).toBeGreaterThanOrEqual(Math.max(...times.gradients));
-    expect(tf.memory().numTensors).toBe(before);
-    const [a, b] = await dp.workerWeights();
-    expect(Buffer.compare(Buffer.from(a.buffer), Buffer.from(b.buffer))).toBe(0);
-    const copy = initGPT(config, 99);
-    const copyOpt = createAdamW(copy, adamw);
-    await dp.sync(copy, copyOpt);
-    expect(copyOpt.step).toBe(5);
-    expect(Float32Array.from(Object.values(copy).flatMap((p) => Array.from(p.dataSync())))).toEqual(a);
-    expect(tf.memory().numTensors).toBe(before + 3 * Object.keys(copy).length);
-    // An evaluation over the workers (3 batches: 2 to worker 0, 1 to worker 1) equals one here on the synced copy.
-    const makeBatch = (rng: Rng) => sampleLMBatch(ids, B, config.blockSize, rng);
-    const here = estimateLoss(copy, gptLoss(config), makeBatch, 3, new Rng(7));
-    const rng = new Rng(7);
-    const batches = [0, 1, 2].map(() => {
-      const b = makeBatch(rng);
-      rng.seed(); // estimateLoss draws a dropout seed after each batch
-      return b;
+    beforeAll(async () => {
+      threadsBefore = openblasInfo()?.threads;
+      params = initGPT(config, 5);
+      opt = createAdamW(params, adamw);
+      dp = await GPTDataParallel.start(
+        config,
+        { params, names: Object.keys(params), optimizer: opt, clipNorm: 1.0 },
+        { workers: 2, update },
+      );
     });
-    expect(await dp.meanLoss(batches)).toBeCloseTo(here, 5);
-    tf.dispose(batches.flatMap((b) => [b.x, b.y]));
-    disposeAdamW(copyOpt);
-    disposeNamed(copy);
-  });
+    afterAll(async () => {
+      await dp?.close();
+      disposeAdamW(opt);
+      disposeNamed(params);
+    });
 
-  it('holds the native pool at one thread while it runs', () => {
-    if (threadsBefore !== undefined) expect(openblasInfo()!.threads).toBe(1);
-  });
+    it('starts each worker on this process backend, on one thread', () => {
+      expect(dp.size).toBe(2);
+      for (const summary of dp.backends) expect(summary).toContain(`TF.js backend: ${process.env.HOW_LLMS_BACKEND}`);
+    });
 
-  it('refuses a batch with fewer rows than workers, naming both', () => {
+    it('computes the whole batch loss and averaged gradient of one process, then the same AdamW step', async () => {
+      const batch = batchAt(1);
+      const { loss: wantLoss, grads: want } = lossAndGrads(
+        () => gptLoss(config)(params, batch, { training: true, step: 0, seed: 0 }),
+        params,
+      );
+      const step = await dp.step(batch, 1e-3, 0);
+      expect(step.loss).toBeCloseTo(wantLoss.dataSync()[0], 5);
+      const got = dp.lastGradients();
+      let worst = 0;
+      for (const name of Object.keys(params)) {
+        expect(got[name].shape).toEqual(params[name].shape);
+        const [a, b] = [want[name].dataSync(), got[name].dataSync()];
+        for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (1e-3 + Math.abs(a[i])));
+      }
+      expect(worst).toBeLessThan(1e-4); // float32 summation order only
+      // The same step here: the weights the worker now holds equal this thread's after its step, within float32.
+      localStep(params, opt, batch, 1e-3);
+      const [w0] = await dp.workerWeights();
+      let offset = 0;
+      let diff = 0;
+      for (const p of Object.values(params)) {
+        const v = p.dataSync();
+        for (let i = 0; i < v.length; i++) diff = Math.max(diff, Math.abs(v[i] - w0[offset + i]));
+        offset += v.length;
+      }
+      expect(diff).toBeLessThan(1e-5);
+      tf.dispose([wantLoss, want, got, batch.x, batch.y]);
+    });
+
+    it('keeps the workers bit-identical over several steps, leaks no tensors, and syncs back', async () => {
+      const before = tf.memory().numTensors;
+      const seen: number[][] = [];
+      for (let s = 0; s < 4; s++) {
+        const batch = batchAt(10 + s);
+        const { loss, gradNorm } = await dp.step(batch, 1e-2, s);
+        expect(Number.isFinite(loss) && gradNorm > 0).toBe(true);
+        seen.push(dp.workerTensors);
+        batch.x.dispose();
+        batch.y.dispose();
+      }
+      expect(seen[3]).toEqual(seen[1]);
+      const times = dp.lastTimes;
+      expect(times.gradients).toHaveLength(2);
+      expect(times.update).toHaveLength(2);
+      expect(times.wall).toBeGreaterThanOrEqual(Math.max(...times.gradients));
+      expect(tf.memory().numTensors).toBe(before);
+      const [a, b] = await dp.workerWeights();
+      expect(Buffer.compare(Buffer.from(a.buffer), Buffer.from(b.buffer))).toBe(0);
+      const copy = initGPT(config, 99);
+      const copyOpt = createAdamW(copy, adamw);
+      await dp.sync(copy, copyOpt);
+      expect(copyOpt.step).toBe(5);
+      // Every parameter's moments came back (sharded: from the worker that owns it).
+      for (const name of Object.keys(copy)) {
+        const largest = copyOpt.v[name].max();
+        expect(largest.dataSync()[0], name).toBeGreaterThan(0);
+        largest.dispose();
+      }
+      expect(Float32Array.from(Object.values(copy).flatMap((p) => Array.from(p.dataSync())))).toEqual(a);
+      expect(tf.memory().numTensors).toBe(before + 3 * Object.keys(copy).length);
+      // An evaluation over the workers (3 batches: 2 to worker 0, 1 to worker 1) equals one here on the synced copy.
+      const makeBatch = (rng: Rng) => sampleLMBatch(ids, B, config.blockSize, rng);
+      const here = estimateLoss(copy, gptLoss(config), makeBatch, 3, new Rng(7));
+      const rng = new Rng(7);
+      const batches = [0, 1, 2].map(() => {
+        const b = makeBatch(rng);
+        rng.seed(); // estimateLoss draws a dropout seed after each batch
+        return b;
+      });
+      expect(await dp.meanLoss(batches)).toBeCloseTo(here, 5);
+      tf.dispose(batches.flatMap((b) => [b.x, b.y]));
+      disposeAdamW(copyOpt);
+      disposeNamed(copy);
+    });
+
+    it('holds the native pool at one thread while it runs', () => {
+      if (threadsBefore !== undefined) expect(openblasInfo()!.threads).toBe(1);
+    });
+  },
+);
+
+describe('splitting the work', () => {
+  it('splits rows near-equally and refuses a batch with fewer rows than workers, naming both', () => {
     expect(() => shardRows(1, 2)).toThrow(/cannot split a batch of 1 examples into 2 shards/);
     expect(shardRows(7, 3)).toEqual([2, 2, 3]);
+  });
+
+  it('shares the parameters for the sharded update as contiguous runs of near-equal size', () => {
+    const slots = [30, 30, 40].map((size, i) => ({ name: `p${i}`, shape: [size], offset: 0, size }));
+    expect(shareSlots(slots, 1)).toEqual([[0, 3]]);
+    expect(shareSlots(slots, 2)).toEqual([
+      [0, 2],
+      [2, 3],
+    ]);
+    expect(shareSlots(slots, 4).map(([a, b]) => b - a)).toEqual([1, 1, 1, 0]);
   });
 });
 
