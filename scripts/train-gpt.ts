@@ -5,9 +5,9 @@
  * where chapter 7 saves its model (.checkpoints/shakespeare-char.ckpt) so that chapters 8 and later load it. Every
  * number is a flag:
  *   npm run train:gpt -- --steps 6000 --minutes 30 --out .checkpoints/shakespeare-char.ckpt
- * The steps run data-parallel over one worker thread per physical core (`--workers auto`, the default: each worker takes
- * an equal share of every batch on one thread; bench/README.md measures it against the thread pool); `--workers 1`
- * trains in this thread alone, with the native thread pool.
+ * The steps run data-parallel over one worker thread per physical core where that is faster (`--workers auto`, the
+ * default, times three steps each way first: each worker takes an equal share of every batch on one thread; the other
+ * way is this thread alone with the native thread pool inside each kernel); `--workers N` sets it.
  */
 import { parseArgs } from 'node:util';
 import * as L from '@how-llms-work/lib';
@@ -48,7 +48,7 @@ if (flags.help) {
     '       [--eval-every 250] [--eval-iters 20] [--log-every 25] [--seed 1337] [--out FILE] [--sample-tokens 500]',
   );
   console.log(
-    '       [--workers auto|N (data-parallel worker threads; auto: one per physical core; 1: this thread alone)]',
+    '       [--workers auto|N (data-parallel worker threads; auto: one per physical core where 3 timed steps say that is faster, else 1: this thread alone)]',
   );
   process.exit(0);
 }
@@ -59,15 +59,19 @@ function num(name: keyof typeof flags): number {
   return value;
 }
 
-/** The data-parallel workers: `--workers N`, or one per physical core (at most one per row of the batch). */
-function workers(batchSize: number): { workers: number; why: string } {
+/**
+ * The data-parallel workers: `--workers N`, or (auto) one per physical core (at most one per row of the batch) where
+ * three timed steps say they beat training in this thread with the native thread pool, else 1.
+ */
+async function workers(config: L.GPTConfig, batchSize: number): Promise<{ workers: number; why: string }> {
   if (flags.workers === 'auto') {
     const cores = physicalCores();
-    const n = L.defaultTrainWorkers(batchSize, cores);
-    return {
-      workers: n,
-      why: `one per physical core of ${cores}${n < cores ? `, at most one per row of the batch` : ''}; --workers N sets it`,
-    };
+    const candidate = L.defaultTrainWorkers(batchSize, cores);
+    if (candidate === 1)
+      return { workers: 1, why: `${cores} physical core${cores === 1 ? '' : 's'}; --workers N sets it` };
+    const c = await L.fasterTrainWorkers(config, batchSize, candidate);
+    const measured = `measured over 3 steps: ${c.dataParallelMs.toFixed(0)} ms a step over ${candidate} workers (one per physical core), ${c.inThreadMs.toFixed(0)} ms in one thread with the native thread pool`;
+    return { workers: c.workers, why: `${measured}; --workers N sets it` };
   }
   const n = num('workers');
   if (!Number.isInteger(n) || n < 1 || n > batchSize)
@@ -78,13 +82,21 @@ function workers(batchSize: number): { workers: number; why: string } {
 async function main(): Promise<void> {
   const info = await L.ready();
   console.log(info.summary);
-  const parallel = workers(num('batch'));
+  const text = await L.loadText('tinyshakespeare');
+  const model = {
+    blockSize: num('block'),
+    nLayer: num('layers'),
+    nHead: num('heads'),
+    nEmbd: num('embd'),
+    dropout: num('dropout'),
+  };
+  const vocabSize = L.CharTokenizer.fromText(text).vocabSize;
+  const parallel = await workers({ ...model, vocabSize }, num('batch'));
   console.log(
     parallel.workers > 1
       ? `Training data-parallel over ${parallel.workers} worker threads, one thread each, taking ${L.shardRows(num('batch'), parallel.workers).join(' + ')} rows of every batch (${parallel.why}).`
       : `Training in this thread (${parallel.why}).`,
   );
-  const text = await L.loadText('tinyshakespeare');
   const steps = num('steps');
   const minutes = num('minutes');
   console.log(
@@ -93,13 +105,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const run = await L.trainCharGPT({
     text,
-    model: {
-      blockSize: num('block'),
-      nLayer: num('layers'),
-      nHead: num('heads'),
-      nEmbd: num('embd'),
-      dropout: num('dropout'),
-    },
+    model,
     batchSize: num('batch'),
     steps,
     maxLr: num('lr'),

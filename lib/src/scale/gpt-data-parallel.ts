@@ -11,10 +11,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { physicalCores, setNativeThreads } from '../runtime/threads';
 import { ready, SETTING_ENV, type BackendName } from '../runtime';
-import type { GPTConfig } from '../model/gpt';
-import type { NamedTensors, Params } from '../model/params';
-import type { LMBatch } from '../training/batches';
-import type { AdamWState } from '../training/adamw';
+import { Rng } from '../core/random';
+import { gptForward, initGPT, type GPTConfig } from '../model/gpt';
+import { disposeNamed, type NamedTensors, type Params } from '../model/params';
+import { sampleLMBatch, type LMBatch } from '../training/batches';
+import { adamwStep, createAdamW, disposeAdamW, type AdamWState } from '../training/adamw';
+import { clipScale } from '../training/clip';
+import { lossAndGrads } from '../training/gradients';
+import { crossEntropy } from '../training/loss';
 import type { StepRunner, StepRunnerStart } from '../training/trainer';
 import { weightedSumInto } from './allreduce';
 import { layoutOf, layoutSize, readNamed, shardRows, writeNamed, type Slot } from './tensor-transfer';
@@ -27,6 +31,70 @@ import type { TrainWorkerData } from './gpt-train-worker';
  */
 export function defaultTrainWorkers(batchSize: number, cores = physicalCores()): number {
   return Math.max(1, Math.min(cores, batchSize));
+}
+
+/** What `fasterTrainWorkers` measured: the workers to use, and the median ms per step each way. */
+export interface TrainWorkersChoice {
+  workers: number;
+  /** One process: this thread, the native thread pool's threads inside each kernel. */
+  inThreadMs: number;
+  /** `candidate` data-parallel workers of one thread each. */
+  dataParallelMs: number;
+  candidate: number;
+}
+
+/**
+ * Which is faster for a GPT of `config` on batches of `batchSize` rows on this machine: training in this thread (the
+ * native pool's threads inside each kernel) or over `candidate` data-parallel workers. Times `steps` steps each way
+ * (after one untimed), on fresh weights and random tokens, and returns the faster, with both medians. Small models
+ * gain from whole shards in parallel; a wide one's kernels are large enough for the pool, which then matches them.
+ */
+export async function fasterTrainWorkers(
+  config: GPTConfig,
+  batchSize: number,
+  candidate = defaultTrainWorkers(batchSize),
+  steps = 3,
+): Promise<TrainWorkersChoice> {
+  if (candidate <= 1) return { workers: 1, inThreadMs: NaN, dataParallelMs: NaN, candidate };
+  const params = initGPT(config, 0);
+  const optimizer = createAdamW(params);
+  const names = Object.keys(params);
+  const rng = new Rng(0);
+  const ids = Int32Array.from({ length: batchSize * (config.blockSize + 1) * 4 }, () => rng.int(config.vocabSize));
+  const batch = () => sampleLMBatch(ids, batchSize, config.blockSize, rng);
+  const median = async (step: () => unknown): Promise<number> => {
+    await step();
+    const times: number[] = [];
+    for (let i = 0; i < steps; i++) {
+      const t0 = performance.now();
+      await step();
+      times.push(performance.now() - t0);
+    }
+    return times.sort((a, b) => a - b)[times.length >> 1];
+  };
+  try {
+    const inThreadMs = await median(() => {
+      const b = batch();
+      const { loss, grads } = lossAndGrads(() => crossEntropy(gptForward(params, config, b.x), b.y), params, names);
+      const { scale, norm } = clipScale(grads, 1.0);
+      adamwStep(optimizer, params, grads, 1e-4, { gradScale: scale });
+      loss.dataSync();
+      tf.dispose([loss, scale, norm, grads, b.x, b.y]);
+    });
+    const dp = await GPTDataParallel.start(config, { params, names, optimizer, clipNorm: 1.0 }, { workers: candidate });
+    try {
+      const dataParallelMs = await median(async () => {
+        const b = batch();
+        await dp.step(b, 1e-4, 0).finally(() => tf.dispose([b.x, b.y]));
+      });
+      return { workers: dataParallelMs < inThreadMs ? candidate : 1, inThreadMs, dataParallelMs, candidate };
+    } finally {
+      await dp.close();
+    }
+  } finally {
+    disposeAdamW(optimizer);
+    disposeNamed(params);
+  }
 }
 
 /**

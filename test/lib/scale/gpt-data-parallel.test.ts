@@ -8,6 +8,7 @@ import {
   disposeAdamW,
   disposeNamed,
   estimateLoss,
+  fasterTrainWorkers,
   gptLoss,
   GPTDataParallel,
   initGPT,
@@ -174,6 +175,21 @@ describe('splitting the work', () => {
       [2, 3],
     ]);
     expect(shareSlots(slots, 4).map(([a, b]) => b - a)).toEqual([1, 1, 1, 0]);
+  });
+});
+
+describe('choosing the workers by measurement', () => {
+  it('times both ways and keeps the faster, leaking nothing; one core needs no timing', async () => {
+    const before = tf.memory().numTensors;
+    const c = await fasterTrainWorkers(config, B, 2, 2);
+    expect(c.candidate).toBe(2);
+    expect(c.inThreadMs).toBeGreaterThan(0);
+    expect(c.dataParallelMs).toBeGreaterThan(0);
+    expect(c.workers).toBe(c.dataParallelMs < c.inThreadMs ? 2 : 1);
+    expect(tf.memory().numTensors).toBe(before);
+    const one = await fasterTrainWorkers(config, B, 1);
+    expect(one.workers).toBe(1);
+    expect(Number.isNaN(one.inThreadMs)).toBe(true);
   });
 });
 
