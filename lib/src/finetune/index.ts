@@ -7,3 +7,4 @@ export * from './lora';
 export * from './dpo';
 export * from './sft';
 export * from './preference';
+export * from './tagging';
