@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module without types
-import { loadRange, replaceBetweenMarkers, timesTable } from '../../scripts/chapter-times.mjs';
+import { loadRange, mergeRemeasured, replaceBetweenMarkers, timesTable } from '../../scripts/chapter-times.mjs';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -31,4 +31,21 @@ it('README has the section that the measurement fills', () => {
 
 it('states the load average the run saw, lowest to highest', () => {
   expect(loadRange([1.03, 4.24, 2.5])).toBe('load average 1.0 to 4.2');
+});
+
+it('merges a re-measured notebook into the saved run and marks it in the table', () => {
+  const saved = [
+    { notebook: 'notebooks/07-pretraining.ipynb', ok: true, seconds: 414 },
+    { notebook: 'notebooks/13-assistant.ipynb', ok: true, seconds: 258 },
+  ];
+  const fresh = [{ notebook: '/abs/notebooks/13-assistant.ipynb', ok: true, seconds: 300 }];
+  const merged = mergeRemeasured(saved, fresh, 'alone, 2026-12-07, load average 0.2 to 1.9');
+  expect(merged[0]).toEqual(saved[0]);
+  expect(merged[1]).toMatchObject({ notebook: 'notebooks/13-assistant.ipynb', seconds: 300 });
+  expect(timesTable(merged, 'here')).toMatch(
+    /\| 13 \| 13-assistant \| 5\.0 \(alone, 2026-12-07, load average 0\.2 to 1\.9\) \|/,
+  );
+  expect(() => mergeRemeasured(saved, [{ notebook: 'notebooks/99-new.ipynb', ok: true, seconds: 1 }], 'x')).toThrow(
+    /99-new\.ipynb not in the saved report: run `npm run time:chapters`/,
+  );
 });
