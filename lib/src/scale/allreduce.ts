@@ -35,16 +35,11 @@ export function averageArrays(arrays: Float32Array[], weights?: number[]): Float
   if (arrays.length === 0) throw new Error('averageArrays needs at least one array, got 0');
   const w = weights ?? arrays.map(() => 1);
   const total = w.reduce((a, b) => a + b, 0);
-  const out = new Float32Array(arrays[0].length);
-  arrays.forEach((a, k) => {
-    if (a.length !== out.length)
-      throw new Error(
-        `array ${k} has length ${a.length}, expected ${out.length}: every worker must send the whole gradient`,
-      );
-    const scale = w[k] / total;
-    for (let i = 0; i < a.length; i++) out[i] += scale * a[i];
-  });
-  return out;
+  return weightedSumInto(
+    new Float32Array(arrays[0].length),
+    arrays,
+    w.map((x) => x / total),
+  );
 }
 
 /**

@@ -21,7 +21,7 @@ import { lossAndGrads } from '../training/gradients';
 import { crossEntropy } from '../training/loss';
 import type { StepRunner, StepRunnerStart } from '../training/trainer';
 import { weightedSumInto } from './allreduce';
-import { layoutOf, layoutSize, readNamed, shardRows, writeNamed, type Slot } from './tensor-transfer';
+import { assignNamed, layoutOf, layoutSize, readNamed, shardRows, writeNamed, type Slot } from './tensor-transfer';
 import { LibraryWorker, siblingModule } from './worker-pool';
 import type { TrainWorkerData } from './gpt-train-worker';
 
@@ -289,12 +289,7 @@ export class GPTDataParallel implements StepRunner<LMBatch> {
       for (const w of this.workers.slice(1)) await w.request({ type: 'save', weights: false, moments, sharded });
     const floats = layoutSize(this.layout);
     const targets = optimizer ? [params, optimizer.m, optimizer.v] : [params];
-    targets.forEach((target, part) => {
-      for (const s of this.layout) {
-        const start = part * floats + s.offset;
-        tf.tidy(() => target[s.name].assign(tf.tensor(this.state.slice(start, start + s.size), s.shape)));
-      }
-    });
+    targets.forEach((target, part) => assignNamed(target, this.layout, this.state.subarray(part * floats)));
     if (optimizer) optimizer.step = saved.step;
   }
 

@@ -20,7 +20,7 @@ import { lossAndGrads } from '../training/gradients';
 import { clipScale } from '../training/clip';
 import { adamwStep, createAdamW, type AdamWState } from '../training/adamw';
 import { weightedSumInto } from './allreduce';
-import { layoutSize, writeNamed, type Slot } from './tensor-transfer';
+import { assignNamed, layoutSize, readNamed, writeNamed, type Slot } from './tensor-transfer';
 import { serveRequests } from './worker-pool';
 
 /** What each training worker is started with. */
@@ -60,24 +60,11 @@ let stale: Slot[] = [];
 let params: Params = {};
 let optimizer: AdamWState | undefined;
 
-/** Named tensors of a layout read from `from` at `base` (copies). */
-function readSlots(layout: Slot[], from: Float32Array, base: number): NamedTensors {
-  const out: NamedTensors = {};
-  for (const s of layout) out[s.name] = tf.tensor(from.slice(base + s.offset, base + s.offset + s.size), s.shape);
-  return out;
-}
-
 /** Set the weights (and AdamW's moments and step count) from the state buffer. */
 function load(step: number): void {
-  for (const [part, target] of [
-    [0, params],
-    [1, optimizer!.m],
-    [2, optimizer!.v],
-  ] as const) {
-    const values = readSlots(data.layout, state, part * floats);
-    for (const s of data.layout) target[s.name].assign(values[s.name]);
-    tf.dispose(values);
-  }
+  [params, optimizer!.m, optimizer!.v].forEach((target, part) =>
+    assignNamed(target, data.layout, state.subarray(part * floats)),
+  );
   optimizer!.step = step;
 }
 
@@ -93,10 +80,11 @@ function save(weights: boolean, moments: Slot[]): void {
 
 /** Copy in the weights the other workers updated (sharded update) since this worker last used them. */
 function gather(): void {
-  for (const s of stale) {
-    const at = slotOf.get(s.name)!;
-    tf.tidy(() => params[s.name].assign(tf.tensor(state.slice(at.offset, at.offset + at.size), at.shape)));
-  }
+  assignNamed(
+    params,
+    stale.map((s) => slotOf.get(s.name)!),
+    state,
+  );
   stale = [];
 }
 
@@ -119,7 +107,7 @@ serveRequests(parentPort!, async (msg: any) => {
   switch (msg.type) {
     case 'init': {
       const info = await selectBackend(data.backend);
-      const zeros = readSlots(data.layout, new Float32Array(floats), 0);
+      const zeros = readNamed(data.layout, new Float32Array(floats));
       params = Object.fromEntries(Object.entries(zeros).map(([k, t]) => [k, tf.variable(t, true, `dp.${k}`)]));
       tf.dispose(zeros);
       const { decayed, ...hyper } = data.adamw;

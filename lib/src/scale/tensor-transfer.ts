@@ -63,6 +63,12 @@ export function readNamed(layout: Slot[], from: Float32Array): NamedTensors {
   return out;
 }
 
+/** Assign each variable of `target` named in `layout` the values at its slot of `from` (readNamed, into variables). */
+export function assignNamed(target: Record<string, tf.Variable>, layout: Slot[], from: Float32Array): void {
+  for (const s of layout)
+    tf.tidy(() => target[s.name].assign(tf.tensor(from.slice(s.offset, s.offset + s.size), s.shape, 'float32')));
+}
+
 /** Rows of each of `parts` shards of a batch of `rows`: near-equal, in order (12 in 2 → 6, 6; 7 in 3 → 2, 2, 3). */
 export function shardRows(rows: number, parts: number): number[] {
   if (!Number.isInteger(parts) || parts < 1 || parts > rows)

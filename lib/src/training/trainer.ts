@@ -157,7 +157,7 @@ export async function train<Batch>(o: TrainOptions<Batch>): Promise<TrainResult>
   const started = Date.now();
   const runner = o.stepRunner ? await o.stepRunner({ params: o.params, names, optimizer, clipNorm }) : undefined;
   try {
-    return await loop(o, { names, optimizer, lrAt, rng, started, runner });
+    return await loop(o, { seed, startStep, evalIters, clipNorm, names, optimizer, lrAt, rng, started, runner });
   } finally {
     await runner?.close();
   }
@@ -167,6 +167,10 @@ export async function train<Batch>(o: TrainOptions<Batch>): Promise<TrainResult>
 async function loop<Batch>(
   o: TrainOptions<Batch>,
   c: {
+    seed: number;
+    startStep: number;
+    evalIters: number;
+    clipNorm: number;
     names: string[];
     optimizer: AdamWState;
     lrAt: (step: number) => number;
@@ -175,13 +179,9 @@ async function loop<Batch>(
     runner?: StepRunner<Batch>;
   },
 ): Promise<TrainResult> {
-  const { names, optimizer, lrAt, rng, started, runner } = c;
-  const seed = o.seed ?? 1337;
-  const startStep = o.startStep ?? 0;
+  const { seed, startStep, evalIters, clipNorm, names, optimizer, lrAt, rng, started, runner } = c;
   const evalEvery = o.evalEvery ?? Math.max(1, Math.floor(o.steps / 10));
-  const evalIters = o.evalIters ?? 5;
   const logEvery = o.logEvery ?? Math.max(1, Math.floor(evalEvery / 5));
-  const clipNorm = o.clipNorm ?? 1.0;
   const evals: EvalPoint[] = [];
   const losses: { step: number; loss: number }[] = [];
   let best = Infinity;
