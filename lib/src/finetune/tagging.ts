@@ -154,3 +154,42 @@ export function tagAccuracy(
   }
   return { correct, total };
 }
+
+/** The two baselines a tagger must beat, scored on `test`'s words: the commonest class, and a per-word lookup. */
+export interface TagBaselines {
+  /** The class most frequent in training (an index into COARSE_TAGS). */
+  commonest: number;
+  /** Test words whose class is the commonest one. */
+  commonestRight: number;
+  /** Test words whose class is their (lower-cased) word's commonest class in training, the commonest class if unseen. */
+  lookupRight: number;
+  /** Test words. */
+  total: number;
+}
+
+/** Score the commonest-class and per-word lookup baselines, learnt on `train` sentences, on `test` sentences. */
+export function tagBaselines(train: TaggedWord[][], test: TaggedWord[][]): TagBaselines {
+  const classOf = (tag: string) => COARSE_TAGS.indexOf(coarseTag(tag));
+  const counts = new Map<string, number[]>(); // word → count of each class
+  const totals = COARSE_TAGS.map(() => 0);
+  for (const w of train.flat()) {
+    const key = w.word.toLowerCase();
+    const c = counts.get(key) ?? COARSE_TAGS.map(() => 0);
+    c[classOf(w.tag)]++;
+    totals[classOf(w.tag)]++;
+    counts.set(key, c);
+  }
+  const argmax = (xs: number[]) => xs.indexOf(Math.max(...xs));
+  const commonest = argmax(totals);
+  const words = test.flat();
+  const lookup = (word: string) => {
+    const c = counts.get(word.toLowerCase());
+    return c ? argmax(c) : commonest;
+  };
+  return {
+    commonest,
+    commonestRight: words.filter((w) => classOf(w.tag) === commonest).length,
+    lookupRight: words.filter((w) => lookup(w.word) === classOf(w.tag)).length,
+    total: words.length,
+  };
+}

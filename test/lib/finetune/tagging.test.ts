@@ -27,6 +27,18 @@ describe('part-of-speech tags for a character model', () => {
     for (const [tag, want] of cases) expect(L.coarseTag(tag), tag).toBe(want);
   });
 
+  it('scores the commonest-class and per-word lookup baselines on the test words', () => {
+    const train = [[w('the', 'at'), w('run', 'vb'), w('run', 'nn'), w('run', 'vb'), w('dog', 'nn'), w('cat', 'nn')]];
+    const test = [[w('The', 'at'), w('run', 'nn'), w('fox', 'nn'), w('fast', 'rb')]];
+    // commonest in training: noun (3 of 6); lookup: the → det (right), run → verb (wrong), fox unseen → noun (right).
+    expect(L.tagBaselines(train, test)).toEqual({
+      commonest: L.COARSE_TAGS.indexOf('noun'),
+      commonestRight: 2,
+      lookupRight: 2,
+      total: 4,
+    });
+  });
+
   const tok = L.CharTokenizer.fromText('the cat sat.\n');
   const sentences = [
     [w('The', 'at'), w('cat', 'nn'), w('sat', 'vbd'), w('.', '.')],
