@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../core/random';
 import type { CausalLM } from '../sampling/language-model';
+import { sampleNextToken } from '../sampling/generate';
 import { exactMatchAccuracy, extractAnswer } from './metrics';
 import type { TaskExample } from './tasks';
 
@@ -38,7 +39,7 @@ export function greedyContinueBatch(model: CausalLM, prompts: number[][], maxNew
 
 /**
  * Sampled continuations of many prompts at once, batched like greedyContinueBatch: each next token is drawn from
- * softmax(logits / temperature) with the caller's seeded Rng, so the same Rng state gives the same replies.
+ * softmax(logits / temperature) with the caller's seeded Rng (the library's sampleNextToken), so the same Rng state gives the same replies.
  * Returns the new ids of each prompt (N lists of maxNewTokens ids).
  */
 export function sampleContinueBatch(
@@ -53,11 +54,12 @@ export function sampleContinueBatch(
       `sampling temperature must be a positive number, got ${temperature}; for temperature 0 use greedyContinueBatch`,
     );
   return continueBatch(model, prompts, maxNewTokens, (last) => {
-    const probs = tf.tidy(() => tf.softmax(last.div(temperature))); // (B, V)
-    const values = probs.dataSync();
-    probs.dispose();
+    const logits = last.dataSync(); // (B·V)
     const V = model.vocabSize;
-    return Array.from({ length: last.shape[0] }, (_, b) => rng.categorical(values.subarray(b * V, (b + 1) * V)));
+    return Array.from(
+      { length: last.shape[0] },
+      (_, b) => sampleNextToken(logits.subarray(b * V, (b + 1) * V), { temperature }, [], rng).token,
+    );
   });
 }
 
