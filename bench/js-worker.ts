@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as L from '@how-llms-work/lib';
 import { tf } from '@how-llms-work/lib';
-import { NATIVE_MATMUL_PATCH, openblasInfo } from '@how-llms-work/accel';
+import { nativeMatMulPatch, openblasInfo } from '@how-llms-work/accel';
 import {
   GENERATION_MODEL,
   INIT_SEED,
@@ -307,7 +307,7 @@ async function converge(workers: number): Promise<RunnerResult['converge']> {
 async function main(): Promise<void> {
   const tasks = JSON.parse(process.argv[2]) as WorkerTasks;
   const info = await L.ready();
-  const blas = info.patches.includes(NATIVE_MATMUL_PATCH)
+  const blas = info.patches.includes(nativeMatMulPatch())
     ? openblasInfo()?.config.replace(/ MAX_THREADS=\d+| NO_\w+| DYNAMIC_ARCH/g, '')
     : undefined;
   const parallel =

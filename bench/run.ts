@@ -155,6 +155,13 @@ function runners(flags: Flags, backends: string[], cores: number): Runner[] {
           },
         });
       }
+      // The addon with OpenBLAS instead of its default BLAS (oneDNN where built in; an error row where OpenBLAS is not).
+      list.push({
+        name: 'ours-openblas',
+        kind: 'js',
+        env: { HOW_LLMS_BACKEND: 'wasm', HOW_LLMS_WASM_THREADS: '1', HOW_LLMS_THREADS: '', HOW_LLMS_BLAS: 'openblas' },
+        tasks: { ...base, generation: false },
+      });
       // This machine pins OpenBLAS's kernels (OPENBLAS_CORETYPE, e.g. Haswell for safety): what OpenBLAS picks itself, as on a learner's machine.
       if (process.env.OPENBLAS_CORETYPE) {
         list.push({
@@ -164,6 +171,7 @@ function runners(flags: Flags, backends: string[], cores: number): Runner[] {
             HOW_LLMS_BACKEND: 'wasm',
             HOW_LLMS_WASM_THREADS: '1',
             HOW_LLMS_THREADS: '',
+            HOW_LLMS_BLAS: 'openblas',
             OPENBLAS_CORETYPE: undefined,
           },
           tasks: { ...base, generation: false },

@@ -1,6 +1,6 @@
 /*
- * OpenBLAS's sgemm on TF.js wasm tensors, in place: the wasm backend keeps every tensor in one
- * linear memory, which JavaScript sees as a (Shared)ArrayBuffer. JavaScript passes a typed array over
+ * A BLAS's sgemm (oneDNN's or OpenBLAS's, whichever the build found) on TF.js wasm tensors, in place: the wasm
+ * backend keeps every tensor in one linear memory, which JavaScript sees as a (Shared)ArrayBuffer. JavaScript passes a typed array over
  * that memory and the byte offsets of a, b, the output and an optional bias; this addon multiplies
  * there, with no copy in or out. Plain N-API (node_api.h), so one build serves every Node version.
  *
@@ -9,22 +9,42 @@
  *     Offsets are bytes into heap; strides are floats between batch slices (0: one slice for every batch).
  *     biasOff < 0: no bias; activation 0 linear, 1 relu, 2 relu6.
  *   setThreads(n), threads(): the thread pool's size (parallel.c; a product or kernel too small for more takes fewer)
+ *   setBlas(name), blas(), blasBuilt(): the BLAS the products use ("oneDNN" or "OpenBLAS"), and those built in;
+ *     the first built in is the default (oneDNN: at the baby GPT's products it is as fast as OpenBLAS at its best,
+ *     and twice OpenBLAS pinned to Haswell on the course's machine, bench/sgemm-shapes.c)
  *   setGrainScale(s): for tests, scales the least work a thread takes (near 0: small inputs split too)
- *   config(), abi (ABI_VERSION: native-matmul.ts refuses a build of another version)
+ *   config(): the BLAS in use, its version and kernels; abi (ABI_VERSION: native-matmul.ts refuses a build of another version)
  * and the fused kernels' native versions (fused_kernels.c: gelu, layerNorm, adamw, ...), compiled into this addon.
  */
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
-#include <cblas.h>
 #include <node_api.h>
+
+/* scripts/build-native.mjs defines one or both, for the libraries it finds. */
+#if !defined(HOW_LLMS_HAVE_ONEDNN) && !defined(HOW_LLMS_HAVE_OPENBLAS)
+#error "build with -DHOW_LLMS_HAVE_ONEDNN (and -ldnnl) or -DHOW_LLMS_HAVE_OPENBLAS (and -lopenblas), or both"
+#endif
+#ifdef HOW_LLMS_HAVE_ONEDNN
+#include <dnnl.h>
+/*
+ * oneDNN's sgemm runs on as many OpenMP threads as the calling thread's setting allows (every core by default).
+ * Each call here is one piece of a product on one thread of the addon's pool, so each thread sets its own
+ * OpenMP count to 1. Weak: resolved from the OpenMP runtime oneDNN loads (libgomp), absent for another runtime.
+ */
+extern void omp_set_num_threads(int) __attribute__((weak));
+#endif
+#ifdef HOW_LLMS_HAVE_OPENBLAS
+#include <cblas.h>
+#endif
 
 #include "fused_kernels.h"
 #include "parallel.h"
 
 /* Bump with any change to the functions above or in fused_kernels.c; native-matmul.ts expects the same number. */
-#define ABI_VERSION 4
+#define ABI_VERSION 5
 
 #define CHECK(call)                                             \
   do {                                                          \
@@ -55,6 +75,42 @@ static int in_heap(int64_t off, int64_t stride, int64_t batch, int64_t count, si
  */
 #define GEMM_MIN_FLOPS 3e6
 
+/* The BLAS libraries built in, the default first; set only between calls (setBlas runs on Node's thread). */
+enum { BLAS_ONEDNN, BLAS_OPENBLAS };
+static const char* const BLAS_NAMES[] = {"oneDNN", "OpenBLAS"};
+#ifdef HOW_LLMS_HAVE_ONEDNN
+static int blas_in_use = BLAS_ONEDNN;
+#else
+static int blas_in_use = BLAS_OPENBLAS;
+#endif
+
+static int blas_built(int which) {
+#ifdef HOW_LLMS_HAVE_ONEDNN
+  if (which == BLAS_ONEDNN) return 1;
+#endif
+#ifdef HOW_LLMS_HAVE_OPENBLAS
+  if (which == BLAS_OPENBLAS) return 1;
+#endif
+  return 0;
+}
+
+/* c = op(a) @ op(b) + beta·c, row-major, on the calling thread alone, with the BLAS in use. */
+static void sgemm_one_thread(int transA, int transB, int64_t M, int64_t N, int64_t K, const float* a, int64_t lda,
+                             const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+#ifdef HOW_LLMS_HAVE_ONEDNN
+  if (blas_in_use == BLAS_ONEDNN) {
+    if (omp_set_num_threads) omp_set_num_threads(1);
+    /* Arguments were checked by matmul(), so it cannot fail (it returns dnnl_invalid_arguments for bad sizes). */
+    dnnl_sgemm(transA ? 'T' : 'N', transB ? 'T' : 'N', M, N, K, 1.0f, a, lda, b, ldb, beta, c, ldc);
+    return;
+  }
+#endif
+#ifdef HOW_LLMS_HAVE_OPENBLAS
+  cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, (int)M, (int)N,
+              (int)K, 1.0f, a, (int)lda, b, (int)ldb, beta, c, (int)ldc);
+#endif
+}
+
 /* One product out = act(op(a) @ op(b) + bias), or every product of a batch, split over the pool. Float offsets. */
 typedef struct {
   float* heap;
@@ -79,8 +135,8 @@ static void gemm_block(const gemm_job* g, int64_t i, int64_t r0, int64_t r1, int
     /* Every row starts as the bias; sgemm adds the product to it (beta = 1). */
     for (int64_t r = 0; r < rows; r++) memcpy(out + r * N, g->bias + c0, (size_t)cols * sizeof(float));
   }
-  cblas_sgemm(CblasRowMajor, g->transA ? CblasTrans : CblasNoTrans, g->transB ? CblasTrans : CblasNoTrans, (int)rows, (int)cols, (int)K,
-              1.0f, a, g->transA ? (int)M : (int)K, b, g->transB ? (int)K : (int)N, g->bias ? 1.0f : 0.0f, out, (int)N);
+  sgemm_one_thread((int)g->transA, (int)g->transB, rows, cols, K, a, g->transA ? M : K, b, g->transB ? K : N,
+                   g->bias ? 1.0f : 0.0f, out, N);
   if (g->activation != 0) {
     for (int64_t r = 0; r < rows; r++) {
       for (int64_t j = 0; j < cols; j++) {
@@ -154,7 +210,7 @@ static napi_value matmul(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* The pool's thread count (the calling thread included); OpenBLAS itself always runs one thread per product. */
+/* The pool's thread count (the calling thread included); the BLAS itself always runs one thread per piece. */
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -186,16 +242,76 @@ static napi_value set_grain_scale(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* setBlas("oneDNN" | "OpenBLAS"): the BLAS for every later product; one not built in is an error naming those that are. */
+static napi_value set_blas(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  char name[32];
+  size_t len = 0;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 1 || napi_get_value_string_utf8(env, argv[0], name, sizeof name, &len) != napi_ok) {
+    return fail(env, "blas_matmul: setBlas takes a name, \"oneDNN\" or \"OpenBLAS\"");
+  }
+  for (int which = 0; which < 2; which++) {
+    if (strcmp(name, BLAS_NAMES[which]) == 0 && blas_built(which)) {
+      blas_in_use = which;
+      return NULL;
+    }
+  }
+  char message[160];
+  snprintf(message, sizeof message, "blas_matmul: %s is not built into this addon; it has %s%s%s", name,
+           blas_built(BLAS_ONEDNN) ? "oneDNN" : "", blas_built(BLAS_ONEDNN) && blas_built(BLAS_OPENBLAS) ? " and " : "",
+           blas_built(BLAS_OPENBLAS) ? "OpenBLAS" : "");
+  return fail(env, message);
+}
+
+static napi_value blas(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result;
+  CHECK(napi_create_string_utf8(env, BLAS_NAMES[blas_in_use], NAPI_AUTO_LENGTH, &result));
+  return result;
+}
+
+/* The names of the BLAS libraries built in, the default first. */
+static napi_value blas_built_list(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result, name;
+  uint32_t n = 0;
+  CHECK(napi_create_array(env, &result));
+  for (int which = 0; which < 2; which++) {
+    if (!blas_built(which)) continue;
+    CHECK(napi_create_string_utf8(env, BLAS_NAMES[which], NAPI_AUTO_LENGTH, &name));
+    CHECK(napi_set_element(env, result, n++, name));
+  }
+  return result;
+}
+
+/* The BLAS in use, its version and the kernels it runs (OpenBLAS's own configuration line names them). */
 static napi_value config(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value result;
-  CHECK(napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &result));
+  char text[256];
+  text[0] = 0;
+#ifdef HOW_LLMS_HAVE_ONEDNN
+  if (blas_in_use == BLAS_ONEDNN) {
+    const dnnl_version_t* v = dnnl_version();
+    /* oneDNN's sgemm compiles its kernels at run time for the widest vectors this CPU has. */
+    const char* isa = __builtin_cpu_supports("avx512f") ? "AVX-512" : __builtin_cpu_supports("avx2") ? "AVX2" : "SSE4.1";
+    snprintf(text, sizeof text, "oneDNN %d.%d.%d sgemm, JIT %s", v->major, v->minor, v->patch, isa);
+  }
+#endif
+#ifdef HOW_LLMS_HAVE_OPENBLAS
+  if (blas_in_use == BLAS_OPENBLAS) snprintf(text, sizeof text, "%s", openblas_get_config());
+#endif
+  CHECK(napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &result));
   return result;
 }
 
 NAPI_MODULE_INIT() {
-  /* Products are split over the addon's own pool (parallel.c), each piece on one OpenBLAS thread. */
+  /* Products are split over the addon's own pool (parallel.c), each piece on one BLAS thread. */
+#ifdef HOW_LLMS_HAVE_OPENBLAS
   openblas_set_num_threads(1);
+#endif
   napi_value abi;
   CHECK(napi_create_int32(env, ABI_VERSION, &abi));
   napi_property_descriptor props[] = {
@@ -204,6 +320,9 @@ NAPI_MODULE_INIT() {
     {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
     {"threads", NULL, threads, NULL, NULL, NULL, napi_default, NULL},
     {"setGrainScale", NULL, set_grain_scale, NULL, NULL, NULL, napi_default, NULL},
+    {"setBlas", NULL, set_blas, NULL, NULL, NULL, napi_default, NULL},
+    {"blas", NULL, blas, NULL, NULL, NULL, napi_default, NULL},
+    {"blasBuilt", NULL, blas_built_list, NULL, NULL, NULL, napi_default, NULL},
     {"config", NULL, config, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));

@@ -12,7 +12,7 @@
  * `HOW_LLMS_FUSED=0` (or `HOW_LLMS_STOCK_TFJS=1`) runs the references everywhere.
  *
  * A kernel may also name a native version (`native`): the same loop in C (accel/native/fused_kernels.c), in the
- * addon that holds the OpenBLAS product. Where that addon is built it runs instead of the JS loop, on the same
+ * addon that holds the BLAS product. Where that addon is built it runs instead of the JS loop, on the same
  * arrays (views into the wasm heap, or the cpu backend's own), and gives the same numbers (float64 throughout,
  * as the JS). The JS loop stays the fallback: no addon, `HOW_LLMS_NATIVE_KERNELS=0`, or `HOW_LLMS_STOCK_TFJS=1`.
  */

@@ -21,7 +21,7 @@ import { installWasmSum, wasmSumInstalled } from './wasm-sum';
 import { installWasmGather, wasmGatherInstalled } from './wasm-gather';
 import { installWasmIdentity, wasmIdentityInstalled } from './wasm-identity';
 import {
-  NATIVE_MATMUL_PATCH,
+  nativeMatMulPatch,
   THREADS_ENV,
   installNativeMatMul,
   nativeMatMulInstalled,
@@ -44,7 +44,8 @@ export {
   THREADS_ENV,
   NATIVE_ADDON_PATH,
   NATIVE_MATMUL_ENV,
-  NATIVE_MATMUL_PATCH,
+  BLAS_ENV,
+  nativeMatMulPatch,
   defaultThreadCount,
   nativeThreadCount,
   physicalCores,
@@ -61,9 +62,9 @@ export {
 export { overriddenWasmKernels, restoreWasmKernels } from './kernel-overrides';
 export { WASM_THREADS_ENV, wasmThreadCount, wasmThreadsInUse } from './wasm-threads';
 
-import { BACKEND_PREFERENCE, SETTING_ENV, settings, type BackendName } from './settings';
+import { BACKEND_PREFERENCE, BLAS_NAMES, SETTING_ENV, settings, type BackendName, type BlasName } from './settings';
 
-export { BACKEND_PREFERENCE, type BackendName };
+export { BACKEND_PREFERENCE, BLAS_NAMES, type BackendName, type BlasName };
 export {
   SETTING_ENV,
   changeSettings,
@@ -81,9 +82,9 @@ export interface BackendInfo {
   tfName: string;
   forced: boolean;
   skipped: { name: BackendName; reason: string }[];
-  /** Speed patches active on this backend (`fast matmul`, `OpenBLAS matmul`, `2 wasm threads`); empty for stock TF.js. */
+  /** Speed patches active on this backend (`fast matmul`, `oneDNN matmul`, `2 wasm threads`); empty for stock TF.js. */
   patches: string[];
-  /** On wasm with the speed patches on: why the OpenBLAS matmul does not run (undefined while it runs). */
+  /** On wasm with the speed patches on: why the native (BLAS) matmul does not run (undefined while it runs). */
   nativeMatMulOff?: string;
   /** One line for a human: which backend runs and why. */
   summary: string;
@@ -191,7 +192,7 @@ async function setWasmBackend(): Promise<boolean> {
   // After initialisation: TF.js runs each kernel's setup only then, and the stock kernels stay set up for uninstalling.
   if (ok) {
     installWasmMatMul();
-    installNativeMatMul(); // OpenBLAS inside the fast matmul where the addon is built; says why not otherwise
+    installNativeMatMul(); // the addon's BLAS inside the fast matmul where the addon is built; says why not otherwise
     installWasmPow();
     installWasmSum();
     installWasmGather();
@@ -219,7 +220,7 @@ function activePatches(tfName: string): string[] {
     return [...fusedLabel(tfName), ...(native ? [native] : [])];
   }
   const patches = wasmMatMulInstalled() ? ['fast matmul'] : [];
-  if (nativeMatMulInstalled()) patches.push(NATIVE_MATMUL_PATCH);
+  if (nativeMatMulInstalled()) patches.push(nativeMatMulPatch());
   if (wasmPowInstalled()) patches.push('product pow');
   if (wasmSumInstalled()) patches.push('product sum');
   if (wasmGatherInstalled()) patches.push('row gather');
@@ -241,7 +242,7 @@ async function tryBackend(name: BackendName): Promise<string> {
   return tfName;
 }
 
-/** Why the OpenBLAS matmul is off, where it would speed up the fast wasm matmul. */
+/** Why the native matmul is off, where it would speed up the fast wasm matmul. */
 function nativeMatMulOff(tfName: string): string | undefined {
   return tfName === 'wasm' && wasmMatMulInstalled() ? nativeMatMulStatus() : undefined;
 }

@@ -1,16 +1,17 @@
 /**
- * OpenBLAS's sgemm for the wasm backend's matrix products, through a small N-API addon
- * (accel/native/blas_matmul.c, built by scripts/build-native.mjs when a compiler and OpenBLAS exist).
+ * A BLAS's sgemm (oneDNN's, else OpenBLAS's) for the wasm backend's matrix products, through a small N-API addon
+ * (accel/native/blas_matmul.c, built by scripts/build-native.mjs when a compiler and oneDNN or OpenBLAS exist).
  *
  * The wasm backend keeps every tensor in its module's linear memory. The addon multiplies there,
  * in place: it gets a byte view of that memory and the offsets of a, b, bias and the output, and
  * passes transposes and batch strides to sgemm, so nothing is copied or transposed. It plugs into
  * the fast wasm kernels (wasm-matmul.ts): float32 products with one-sided batch broadcasting, and
- * `_FusedMatMul` with a per-column bias and linear/relu/relu6, go to OpenBLAS; anything else, or
+ * `_FusedMatMul` with a per-column bias and linear/relu/relu6, go to the BLAS; anything else, or
  * everything when the addon is absent or switched off, runs on wasm as before.
  *
  * Switches: `HOW_LLMS_NATIVE_MATMUL=0` turns it off; `HOW_LLMS_STOCK_TFJS=1` turns it off with the
- * other speed patches; `HOW_LLMS_THREADS` sets the addon's thread count (default: one per core, see below).
+ * other speed patches; `HOW_LLMS_THREADS` sets the addon's thread count (default: one per core, see below);
+ * `HOW_LLMS_BLAS` picks the BLAS where the addon has both (default: oneDNN).
  * Importing this module never throws: the addon loads on first use, and why it cannot is kept.
  */
 import * as fs from 'node:fs';
@@ -20,9 +21,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Layout, Product, WasmBackend } from './wasm-matmul';
 import { installWasmMatMul, nativeProductSet, setNativeProduct, wasmMatMulInstalled } from './wasm-matmul';
 import { speedPatchesOffReason } from './speed-patches';
-import { SETTING_ENV, settings, type Settings } from './settings';
+import { SETTING_ENV, settings, type BlasName, type Settings } from './settings';
 
-/** Environment variable that turns the OpenBLAS product off (`0`); unset or `1` leaves it on where it is built. */
+/** Environment variable that picks the addon's BLAS (`oneDNN` or `OpenBLAS`) where it has both. */
+export const BLAS_ENV = SETTING_ENV.blas;
+
+/** Environment variable that turns the native product off (`0`); unset or `1` leaves it on where it is built. */
 export const NATIVE_MATMUL_ENV = SETTING_ENV.nativeMatMul;
 
 /** Environment variable for the addon's thread count (products and fused kernels): 1 to 64, or `all` (every core Node may use). */
@@ -59,8 +63,10 @@ export function defaultThreadCount(): number {
   return Math.max(1, Math.min(64, physicalCores()));
 }
 
-/** The label in `BackendInfo.patches` while the OpenBLAS product runs. */
-export const NATIVE_MATMUL_PATCH = 'OpenBLAS matmul';
+/** The label in `BackendInfo.patches` while the native product runs: the BLAS it uses, `oneDNN matmul` or `OpenBLAS matmul`. */
+export function nativeMatMulPatch(): string {
+  return `${loadAddon().addon?.blas() ?? 'native'} matmul`;
+}
 
 /** Where scripts/build-native.mjs puts the addon (the same from accel/src and accel/dist). */
 export const NATIVE_ADDON_PATH =
@@ -69,11 +75,11 @@ export const NATIVE_ADDON_PATH =
     : 'accel/native/build/blas_matmul.node';
 
 /** The interface version the addon must report (`ABI_VERSION` in blas_matmul.c); a stale build is refused. */
-const ADDON_ABI = 4;
+const ADDON_ABI = 5;
 
-const HOW_TO_GET_IT = 'Debian/Ubuntu: apt install libopenblas-dev, then node scripts/build-native.mjs';
+const HOW_TO_GET_IT = 'Debian/Ubuntu: apt install libdnnl-dev (or libopenblas-dev), then node scripts/build-native.mjs';
 
-/** The addon's exports: the product and OpenBLAS's settings, and the fused kernels' native versions (fused_kernels.c) by name. */
+/** The addon's exports: the product and its BLAS's settings, and the fused kernels' native versions (fused_kernels.c) by name. */
 export interface NativeAddon {
   [kernel: string]: unknown;
   abi: number;
@@ -98,6 +104,11 @@ export interface NativeAddon {
   threads(): number;
   /** For tests: scale the least work a thread takes (near 0: small inputs split over the threads too). */
   setGrainScale(scale: number): void;
+  /** The BLAS for later products (one of blasBuilt(); another throws), the one in use, and those built in, the default first. */
+  setBlas(name: BlasName): void;
+  blas(): BlasName;
+  blasBuilt(): BlasName[];
+  /** The BLAS in use, its version and kernels. */
   config(): string;
 }
 
@@ -114,7 +125,7 @@ function loadAddon(): { addon?: NativeAddon; reason?: string } {
   try {
     // Under Node's permission model (the grader's sandbox) even existsSync throws: that is a reason, not a crash.
     if (!fs.existsSync(NATIVE_ADDON_PATH)) {
-      loaded = { reason: `the OpenBLAS addon is not built (${HOW_TO_GET_IT})` };
+      loaded = { reason: `the native addon is not built (${HOW_TO_GET_IT})` };
       return loaded;
     }
     const module = { exports: {} as NativeAddon };
@@ -122,13 +133,13 @@ function loadAddon(): { addon?: NativeAddon; reason?: string } {
     loaded =
       module.exports.abi === ADDON_ABI
         ? { addon: module.exports }
-        : { reason: `the OpenBLAS addon was built from an older source: rerun node scripts/build-native.mjs` };
+        : { reason: `the native addon was built from an older source: rerun node scripts/build-native.mjs` };
     // The fused kernels use the addon on wasm and cpu alike: its threads are set once, here (a bad setting is
     // reported by nativeMatMulOffReason, and the addon keeps one thread).
     const threads = nativeThreadCount();
     if (loaded.addon && typeof threads === 'number') loaded.addon.setThreads(threads);
   } catch (err) {
-    loaded = { reason: `the OpenBLAS addon does not load (${firstLine(err)})` };
+    loaded = { reason: `the native addon does not load (${firstLine(err)})` };
   }
   return loaded;
 }
@@ -167,7 +178,7 @@ export function threadCountIsSet(s: Readonly<Settings> = settings()): boolean {
 }
 
 /**
- * Why the OpenBLAS product cannot run, or undefined when it can: a switch, or an addon that is not built or
+ * Why the native product cannot run, or undefined when it can: a switch, or an addon that is not built or
  * does not load. Loads the addon (once) to find out.
  */
 export function nativeMatMulOffReason(s: Readonly<Settings> = settings()): string | undefined {
@@ -190,7 +201,7 @@ function heapBytes(backend: WasmBackend): Uint8Array {
 }
 
 /** XNNPACK's clamp codes (wasm-matmul.ts) are the addon's activation codes: 0 linear, 1 relu, 2 relu6. */
-function openblasProduct(
+function blasProduct(
   addon: NativeAddon,
 ): (p: Product, dims: Layout, backend: WasmBackend) => tf.TensorInfo | undefined {
   return (p, dims, backend) => {
@@ -236,7 +247,7 @@ function openblasProduct(
 
 let products = 0;
 
-/** How many products OpenBLAS has computed in this process (to see that it runs, and where). */
+/** How many products the addon's BLAS has computed in this process (to see that it runs, and where). */
 export function nativeProductCount(): number {
   return products;
 }
@@ -244,7 +255,7 @@ export function nativeProductCount(): number {
 let offReason: string | undefined = 'not installed yet';
 
 /**
- * Route wasm's float32 products to OpenBLAS (after wasm has initialised; installs the fast wasm
+ * Route wasm's float32 products to the addon's BLAS (after wasm has initialised; installs the fast wasm
  * kernels it plugs into). Returns why it stays off, or undefined when it runs. Never throws.
  */
 export function installNativeMatMul(): string | undefined {
@@ -254,11 +265,19 @@ export function installNativeMatMul(): string | undefined {
   try {
     addon.setThreads(nativeThreadCount());
   } catch (err) {
-    offReason = `OpenBLAS refused the thread count (${firstLine(err)})`;
+    offReason = `the addon refused the thread count (${firstLine(err)})`;
+    return offReason;
+  }
+  // The BLAS: the setting's, else the addon's default (the first built in), also after a setting is withdrawn.
+  const blas = settings().blas ?? addon.blasBuilt()[0];
+  try {
+    addon.setBlas(blas);
+  } catch (err) {
+    offReason = `${BLAS_ENV}=${blas}: ${firstLine(err).replace(/^blas_matmul: /, '')}`;
     return offReason;
   }
   installWasmMatMul();
-  setNativeProduct(openblasProduct(addon));
+  setNativeProduct(blasProduct(addon));
   return undefined;
 }
 
@@ -268,19 +287,19 @@ export function uninstallNativeMatMul(): void {
   offReason = 'uninstalled';
 }
 
-/** Whether wasm's products go to OpenBLAS now. */
+/** Whether wasm's products go to the addon's BLAS now. */
 export function nativeMatMulInstalled(): boolean {
   return nativeProductSet() && wasmMatMulInstalled();
 }
 
-/** Why the OpenBLAS product is not running now (undefined while it runs). */
+/** Why the native product is not running now (undefined while it runs). */
 export function nativeMatMulStatus(): string | undefined {
   if (nativeMatMulInstalled()) return undefined;
   return offReason ?? 'the fast wasm matmul it plugs into is uninstalled';
 }
 
-/** OpenBLAS's own description and the addon's thread count, when the addon loads. */
-export function openblasInfo(): { config: string; threads: number } | undefined {
+/** The addon's BLAS (its name and own description, e.g. OpenBLAS's kernels) and thread count, when the addon loads. */
+export function openblasInfo(): { blas: BlasName; config: string; threads: number } | undefined {
   const addon = loadAddon().addon;
-  return addon ? { config: addon.config(), threads: addon.threads() } : undefined;
+  return addon ? { blas: addon.blas(), config: addon.config(), threads: addon.threads() } : undefined;
 }

@@ -13,6 +13,10 @@ import * as os from 'node:os';
 export const BACKEND_PREFERENCE = ['node-gpu', 'node', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_PREFERENCE)[number];
 
+/** The BLAS libraries the native addon can be built with (accel/native/blas_matmul.c). */
+export const BLAS_NAMES = ['oneDNN', 'OpenBLAS'] as const;
+export type BlasName = (typeof BLAS_NAMES)[number];
+
 /** The settings, parsed. */
 export interface Settings {
   /** HOW_LLMS_BACKEND: one backend forced, or undefined to take the fastest that starts. */
@@ -23,8 +27,10 @@ export interface Settings {
   fused: boolean;
   /** HOW_LLMS_NATIVE_KERNELS: the fused kernels' C versions where the addon is built; default on. */
   nativeKernels: boolean;
-  /** HOW_LLMS_NATIVE_MATMUL: the OpenBLAS matrix product where the addon is built; default on. */
+  /** HOW_LLMS_NATIVE_MATMUL: the native (BLAS) matrix product where the addon is built; default on. */
   nativeMatMul: boolean;
+  /** HOW_LLMS_BLAS: the addon's BLAS for products, `oneDNN` or `OpenBLAS` (any case); undefined: the first built in. */
+  blas: BlasName | undefined;
   /** HOW_LLMS_THREADS: the native addon's threads (products and fused kernels), 1 to 64 or `all`; undefined: one per core. */
   threads: number | undefined;
   /** HOW_LLMS_WASM_THREADS: wasm threads, 1 to 8 or `all`; default 1 (the single-threaded build). */
@@ -42,6 +48,7 @@ export const SETTING_ENV: Record<keyof Settings, string> = {
   fused: 'HOW_LLMS_FUSED',
   nativeKernels: 'HOW_LLMS_NATIVE_KERNELS',
   nativeMatMul: 'HOW_LLMS_NATIVE_MATMUL',
+  blas: 'HOW_LLMS_BLAS',
   threads: 'HOW_LLMS_THREADS',
   wasmThreads: 'HOW_LLMS_WASM_THREADS',
   profile: 'HOW_LLMS_PROFILE',
@@ -91,12 +98,16 @@ export function readSettings(env: Env = process.env): Settings {
   }
   const profile = raw(env, 'profile').toLowerCase() || 'full';
   if (profile !== 'ci' && profile !== 'full') throw invalid('profile', raw(env, 'profile'), 'ci or full');
+  const blas = raw(env, 'blas');
+  const blasName = BLAS_NAMES.find((name) => name.toLowerCase() === blas.toLowerCase());
+  if (blas !== '' && !blasName) throw invalid('blas', blas, BLAS_NAMES.join(' or '));
   return {
     backend: backend === '' || backend === 'auto' ? undefined : (backend as BackendName),
     stockTfjs: flag(env, 'stockTfjs', false),
     fused: flag(env, 'fused', true),
     nativeKernels: flag(env, 'nativeKernels', true),
     nativeMatMul: flag(env, 'nativeMatMul', true),
+    blas: blasName,
     threads: threads(env, 'threads', 64, undefined),
     wasmThreads: threads(env, 'wasmThreads', 8, 1),
     profile,

@@ -1,7 +1,8 @@
-// The OpenBLAS product (accel/native, native-matmul.ts) must agree with the cpu backend on values and gradients for every
+// The native BLAS product (accel/native, native-matmul.ts; oneDNN or OpenBLAS) must agree with the cpu backend on values and gradients for every
 // transpose, batch and fused layout it takes, leave nothing behind, and step aside cleanly: where the addon is not
 // built, is switched off or does not load, wasm multiplies on its own and the backend summary says why.
-// Where the addon is built, every case also checks that OpenBLAS computed it; CI (HOW_LLMS_PROFILE=ci) must build it.
+// Where the addon is built, every case also checks that the BLAS computed it, with every BLAS built in (HOW_LLMS_BLAS);
+// CI (HOW_LLMS_PROFILE=ci) must build it.
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import {
   NATIVE_ADDON_PATH,
   NATIVE_MATMUL_ENV,
-  NATIVE_MATMUL_PATCH,
+  BLAS_ENV,
+  nativeMatMulPatch,
   THREADS_ENV,
   defaultThreadCount,
   nativeThreadCount,
@@ -18,9 +20,12 @@ import {
   nativeMatMulInstalled,
   nativeMatMulOffReason,
   nativeProductCount,
+  openblasInfo,
   readSettings,
   uninstallNativeMatMul,
+  withSettings,
 } from '@how-llms-work/accel';
+import { nativeAddon } from '../../accel/src/native-matmul';
 import { selectBackend, tf } from '@how-llms-work/lib';
 import { expectCloseToLargest, on, onWasmForThisFile, randomValues } from './on-backends';
 
@@ -32,7 +37,7 @@ function expectClose(got: Float32Array[], want: Float32Array[]): void {
   expectCloseToLargest(got, want, TOLERANCE);
 }
 
-/** Run f on wasm and on cpu, compare, and return how many products OpenBLAS computed during the wasm run. */
+/** Run f on wasm and on cpu, compare, and return how many products the BLAS computed during the wasm run. */
 async function agree(f: () => tf.Tensor[]): Promise<number> {
   const before = nativeProductCount();
   const got = await on('wasm', f);
@@ -56,7 +61,7 @@ const CASES: Case[] = [
   ['one a, batch of b (stride 0 for a)', [5, 7], [4, 7, 3], false, false, false],
   ['one a of batch 1, batch of transposed b', [1, 5, 7], [4, 3, 7], false, true, false],
   ['one query per head (cached generation)', [2, 3, 1, 8], [2, 3, 10, 8], false, true],
-  ['larger than OpenBLAS blocks', [300, 130], [270, 130], false, true],
+  ['larger than the BLAS blocks', [300, 130], [270, 130], false, true],
 ];
 
 function product([, aShape, bShape, tA, tB, gradients]: Case): () => tf.Tensor[] {
@@ -95,21 +100,21 @@ function fusedCase(
 
 onWasmForThisFile();
 
-describe('OpenBLAS matmul on wasm', () => {
+describe('native BLAS matmul on wasm', () => {
   it('runs where the addon is built, and the backend summary says why not elsewhere', async () => {
     const info = await selectBackend('wasm');
     if (process.env.HOW_LLMS_PROFILE === 'ci')
-      expect(built, `CI installs libopenblas-dev, so ${NATIVE_ADDON_PATH} must be built`).toBe(true);
+      expect(built, `CI installs libdnnl-dev and libopenblas-dev, so ${NATIVE_ADDON_PATH} must be built`).toBe(true);
     if (built) {
       expect(nativeMatMulInstalled()).toBe(true);
-      expect(info.patches).toContain(NATIVE_MATMUL_PATCH);
+      expect(info.patches).toContain(nativeMatMulPatch());
       expect(info.nativeMatMulOff).toBeUndefined();
       expect(info.summary).not.toContain('native matmul off');
     } else {
       expect(nativeMatMulInstalled()).toBe(false);
-      expect(info.patches).not.toContain(NATIVE_MATMUL_PATCH);
+      expect(info.patches).not.toContain(nativeMatMulPatch());
       expect(info.summary).toContain(
-        'native matmul off: the OpenBLAS addon is not built (Debian/Ubuntu: apt install libopenblas-dev',
+        'native matmul off: the native addon is not built (Debian/Ubuntu: apt install libdnnl-dev',
       );
     }
     // Either way the fast wasm product stays under it as the fallback.
@@ -137,7 +142,32 @@ describe('OpenBLAS matmul on wasm', () => {
     expect(await agree(fusedCase([3, 8, 9], [9, 5], false, 'relu6', false))).toBe(built ? 1 : 0);
   });
 
-  it('leaves what OpenBLAS cannot take to wasm: a two-sided broadcast, an elu', async () => {
+  it('every BLAS built in computes every case, chosen by HOW_LLMS_BLAS (one not built in is named)', async () => {
+    const addon = nativeAddon().addon;
+    if (!addon) return;
+    const blasBuilt = addon.blasBuilt();
+    expect(blasBuilt.length).toBeGreaterThanOrEqual(1);
+    try {
+      for (const blas of blasBuilt) {
+        expect(withSettings({ blas }, () => installNativeMatMul())).toBeUndefined();
+        expect(openblasInfo()?.blas).toBe(blas);
+        expect(openblasInfo()?.config).toContain(blas);
+        expect(nativeMatMulPatch()).toBe(`${blas} matmul`);
+        for (const c of CASES) expect(await agree(product(c)), `${blas}: ${c[0]}`).toBe(c[5] === false ? 1 : 4);
+      }
+      for (const blas of (['oneDNN', 'OpenBLAS'] as const).filter((b) => !blasBuilt.includes(b))) {
+        expect(withSettings({ blas }, () => installNativeMatMul())).toBe(
+          `${BLAS_ENV}=${blas}: ${blas} is not built into this addon; it has ${blasBuilt.join(' and ')}`,
+        );
+      }
+    } finally {
+      installNativeMatMul(); // the default again: the first built in
+    }
+    expect(openblasInfo()?.blas).toBe(blasBuilt[0]);
+    expect(nativeMatMulInstalled()).toBe(true);
+  });
+
+  it('leaves what the BLAS product cannot take to wasm: a two-sided broadcast, an elu', async () => {
     const twoSided = await agree(product(['two-sided broadcast', [2, 1, 5, 7], [1, 3, 7, 4], false, false, false]));
     const elu = await agree(() => [
       tf.fused.matMul({
@@ -265,7 +295,7 @@ describe('OpenBLAS matmul on wasm', () => {
   });
 });
 
-describe('OpenBLAS matmul switches', () => {
+describe('native BLAS matmul switches', () => {
   it(`${NATIVE_MATMUL_ENV}=0 and HOW_LLMS_STOCK_TFJS=1 switch it off and say so; other values are named`, () => {
     expect(nativeMatMulOffReason(readSettings({ [NATIVE_MATMUL_ENV]: '0' }))).toBe(`${NATIVE_MATMUL_ENV}=0`);
     expect(nativeMatMulOffReason(readSettings({ HOW_LLMS_STOCK_TFJS: '1' }))).toBe('HOW_LLMS_STOCK_TFJS=1');
@@ -311,7 +341,7 @@ interface FixtureOutput {
   fused: number[][];
   products: number;
   threads: number | string;
-  openblas: { config: string; threads: number } | null;
+  openblas: { blas: string; config: string; threads: number } | null;
 }
 
 /** Run the fixture in a fresh process (the backend and its patches are chosen once per process). */
@@ -354,13 +384,14 @@ const FUSED = [
   [16, 11, 15, 3],
 ]; // relu(Y + [0, -12, 0, -5])
 
-describe('OpenBLAS matmul in a fresh process', () => {
+describe('native BLAS matmul in a fresh process', () => {
   // The children start at once: each spends most of its time loading TF.js.
   const children = {
     default: runFixture({ HOW_LLMS_THREADS: '3' }),
     off: runFixture({ HOW_LLMS_NATIVE_MATMUL: '0' }),
     stock: runFixture({ HOW_LLMS_STOCK_TFJS: '1' }),
     broken: runFixture({ FIXTURE_BREAK_DLOPEN: '1' }),
+    openblas: runFixture({ [BLAS_ENV]: 'openblas' }),
   };
 
   const expectProducts = (out: FixtureOutput, fused = true) => {
@@ -370,14 +401,14 @@ describe('OpenBLAS matmul in a fresh process', () => {
     if (fused) expect(out.fused).toEqual(FUSED);
   };
 
-  it('multiplies with OpenBLAS where it is built (HOW_LLMS_THREADS=3 reaches the addon and the summary), or names why not', async () => {
+  it('multiplies with the BLAS where it is built (HOW_LLMS_THREADS=3 reaches the addon and the summary), or names why not', async () => {
     const out = await children.default;
     expectProducts(out);
     expect(out.threads).toBe(3);
     if (built) {
       expect(out.patches).toEqual([
         'fast matmul',
-        NATIVE_MATMUL_PATCH,
+        `${out.openblas?.blas} matmul`,
         'product pow',
         'product sum',
         'row gather',
@@ -387,11 +418,29 @@ describe('OpenBLAS matmul in a fresh process', () => {
       ]);
       expect(out.summary).toMatch(/3 native threads \(set by HOW_LLMS_THREADS\)/);
       expect(out.products).toBe(3);
-      expect(out.openblas?.config).toMatch(/OpenBLAS/);
+      // The default: the first BLAS built in, oneDNN where it was found.
+      expect(out.openblas?.blas).toBe(nativeAddon().addon?.blasBuilt()[0]);
+      expect(out.openblas?.config).toContain(out.openblas?.blas);
+      expect(out.summary).toContain(`${out.openblas?.blas} matmul`);
       expect(out.openblas?.threads).toBe(3);
     } else {
       expect(out.products).toBe(0);
-      expect(out.summary).toMatch(/native matmul off: the OpenBLAS addon is not built/);
+      expect(out.summary).toMatch(/native matmul off: the native addon is not built/);
+    }
+  });
+
+  it(`${BLAS_ENV}=openblas multiplies with OpenBLAS where it is built in, or names why not`, async () => {
+    const out = await children.openblas;
+    expectProducts(out);
+    if (nativeAddon().addon?.blasBuilt().includes('OpenBLAS')) {
+      expect(out.patches).toContain('OpenBLAS matmul');
+      expect(out.openblas?.config).toMatch(/^OpenBLAS \d/);
+      expect(out.products).toBe(3);
+    } else {
+      expect(out.products).toBe(0);
+      expect(out.summary).toMatch(
+        /native matmul off: (HOW_LLMS_BLAS=OpenBLAS: OpenBLAS is not built|the native addon)/,
+      );
     }
   });
 
@@ -427,7 +476,7 @@ describe('OpenBLAS matmul in a fresh process', () => {
     ]);
     expect(out.products).toBe(0);
     const reason = built
-      ? /the OpenBLAS addon does not load \(libopenblas\.so\.0: cannot open shared object file/
+      ? /the native addon does not load \(libopenblas\.so\.0: cannot open shared object file/
       : /not built/;
     expect(out.nativeMatMulOff).toMatch(reason);
     expect(out.summary).toMatch(reason);
@@ -454,23 +503,24 @@ describe('scripts/build-native.mjs', () => {
     expect(code).toBe(0);
     expect(out.trim().split('\n')).toHaveLength(1);
     expect(out).toMatch(
-      /OpenBLAS matmul skipped \(no C compiler .* found\).*apt install build-essential libopenblas-dev/,
+      /native matmul skipped \(no C compiler .* found\).*apt install build-essential libdnnl-dev libopenblas-dev/,
     );
   });
 
-  it('names missing OpenBLAS headers, and leaves no partial file behind', async () => {
-    // A compiler that knows its version but finds no cblas.h, as on a machine without libopenblas-dev.
+  it('names the missing BLAS headers, and leaves no partial file behind', async () => {
+    // A compiler that knows its version but finds no header its source includes, as on a machine without
+    // libdnnl-dev and libopenblas-dev.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'how-llms-cc-'));
     const cc = path.join(dir, 'cc');
     fs.writeFileSync(
       cc,
-      '#!/bin/sh\n[ "$1" = --version ] && exit 0\necho "blas_matmul.c:17:10: fatal error: cblas.h: No such file or directory" >&2\nexit 1\n',
+      '#!/bin/sh\n[ "$1" = --version ] && exit 0\necho "$1:1:10: fatal error: $(grep -o -m1 \'[a-z]*\\.h\' "$1"): No such file or directory" >&2\nexit 1\n',
       { mode: 0o755 },
     );
     try {
       const { code, out } = await build({ CC: cc });
       expect(code).toBe(0);
-      expect(out).toMatch(/skipped \(OpenBLAS headers \(cblas\.h\) not found\)/);
+      expect(out).toMatch(/skipped \(no BLAS: oneDNN \(dnnl\.h not found\), OpenBLAS \(cblas\.h not found\)\)/);
       const leftovers = fs.existsSync(path.dirname(NATIVE_ADDON_PATH))
         ? fs.readdirSync(path.dirname(NATIVE_ADDON_PATH)).filter((f) => f.endsWith('.tmp'))
         : [];
@@ -483,6 +533,6 @@ describe('scripts/build-native.mjs', () => {
   it(`skips when ${NATIVE_MATMUL_ENV}=0 at install`, async () => {
     const { code, out } = await build({ [NATIVE_MATMUL_ENV]: '0' });
     expect(code).toBe(0);
-    expect(out).toMatch(/OpenBLAS matmul skipped \(HOW_LLMS_NATIVE_MATMUL=0\)/);
+    expect(out).toMatch(/native matmul skipped \(HOW_LLMS_NATIVE_MATMUL=0\)/);
   });
 });

@@ -47,6 +47,10 @@ describe('settings', () => {
     expect(() => readSettings({ HOW_LLMS_WASM_THREADS: '9' })).toThrow(
       /HOW_LLMS_WASM_THREADS=9 .* from 1 to 8 or "all"/,
     );
+    expect(() => readSettings({ HOW_LLMS_BLAS: 'mkl' })).toThrow(/HOW_LLMS_BLAS=mkl .* oneDNN or OpenBLAS/);
+    expect(readSettings({ HOW_LLMS_BLAS: 'openblas' }).blas).toBe('OpenBLAS');
+    expect(readSettings({ HOW_LLMS_BLAS: ' ONEDNN ' }).blas).toBe('oneDNN');
+    expect(readSettings({}).blas).toBeUndefined();
     expect(readSettings({ HOW_LLMS_THREADS: '3', HOW_LLMS_DATA_DIR: '/data', HOW_LLMS_PROFILE: 'CI' })).toMatchObject({
       threads: 3,
       dataDir: '/data',

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NATIVE_ADDON_PATH, NATIVE_MATMUL_PATCH } from '@how-llms-work/accel';
+import { NATIVE_ADDON_PATH, nativeMatMulPatch } from '@how-llms-work/accel';
 
 interface FixtureOutput {
   backend: string;
@@ -42,7 +42,7 @@ describe('threaded wasm in Node', () => {
     const out = await threaded;
     expect(out.backend).toBe('wasm');
     // OpenBLAS takes the products where its addon is built (native-matmul.test.ts), threads or not.
-    const native = fs.existsSync(NATIVE_ADDON_PATH) ? [NATIVE_MATMUL_PATCH] : [];
+    const native = fs.existsSync(NATIVE_ADDON_PATH) ? [nativeMatMulPatch()] : [];
     const fused = native.length > 0 ? 'fused kernels in C' : 'fused kernels in JS';
     const nativeThreads = native.length > 0 ? ['2 native threads'] : [];
     expect(out.patches).toEqual([
