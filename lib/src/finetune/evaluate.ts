@@ -1,6 +1,8 @@
 /**
  * Scoring a chat model on held-out instructions: greedy replies cut at <|end|>, exact match against the answer,
- * and a judge that ranks two replies (correct beats well-formed beats rambling) for win rates.
+ * and a judge that ranks two replies (correct beats well-formed beats rambling) for win rates. An optional habit
+ * (a prefix such as "Ok, " that some annotators put before every answer) is taken off before exact match, and the
+ * judge ranks a right answer without it above one with it.
  */
 import type { CausalLM } from '../sampling/language-model';
 import type { Rng } from '../core/random';
@@ -36,31 +38,52 @@ export function chatReplies(
   });
 }
 
-/** A judge's score of one reply: 2 correct and ended, 1 ended its turn but wrong, 0 never ended (rambling). */
-export function judgeReply(reply: ChatReply, answer: string): number {
-  if (!reply.ended) return 0;
-  return reply.text === answer ? 2 : 1;
+/** A reply's text with the habit's prefix taken off (unchanged when it lacks the prefix or no habit is given). */
+export function replyContent(text: string, habit?: string): string {
+  return habit && text.startsWith(habit) ? text.slice(habit.length) : text;
 }
 
-/** Exact match of held-out instructions: a reply counts when it is the answer and then ends its turn. */
+/** Exact match of one reply: it ended its turn and its content (text without the habit's prefix) is the answer. */
+export function isCorrectReply(reply: ChatReply, answer: string, habit?: string): boolean {
+  return reply.ended && replyContent(reply.text, habit) === answer;
+}
+
+/**
+ * A judge's score of one reply: 2 correct and ended (and plain), 1.5 correct but carrying the habit (only when a
+ * habit is given), 1 ended its turn but wrong, 0 never ended (rambling).
+ */
+export function judgeReply(reply: ChatReply, answer: string, habit?: string): number {
+  if (!reply.ended) return 0;
+  if (reply.text === answer) return 2;
+  return isCorrectReply(reply, answer, habit) ? 1.5 : 1;
+}
+
+/** Exact match of held-out instructions: a reply counts when it is the answer (habit aside) and then ends its turn. */
 export interface ChatEvaluation {
   accuracy: number;
   correct: number;
   n: number;
   replies: ChatReply[];
-  /** Replies that start with the right answer but do not stop there. */
+  /** Replies that start with the right answer (habit aside) but do not stop there. */
   rightButRambling: number;
+  /** Replies that start with the habit's prefix (0 when no habit is given). */
+  withHabit: number;
 }
 
-/** Evaluate greedy replies on examples (maxNewTokens defaults to the longest answer plus a few tokens). */
+/**
+ * Evaluate greedy replies on examples (maxNewTokens defaults to the longest answer, plus the habit, plus a few
+ * tokens); with a habit, exact match takes its prefix off first.
+ */
 export function evaluateChat(
   model: CausalLM,
   tokenizer: ChatTokenizer,
   examples: TaskExample[],
   maxNewTokens?: number,
+  habit?: string,
 ): ChatEvaluation {
   if (examples.length === 0) throw new Error('evaluating on zero examples says nothing; pass at least one');
-  const budget = maxNewTokens ?? Math.max(...examples.map((e) => tokenizer.encode(e.answer).length)) + 4;
+  const habitTokens = habit ? tokenizer.encode(habit).length : 0;
+  const budget = maxNewTokens ?? Math.max(...examples.map((e) => tokenizer.encode(e.answer).length)) + habitTokens + 4;
   const replies = chatReplies(
     model,
     tokenizer,
@@ -69,11 +92,13 @@ export function evaluateChat(
   );
   let correct = 0;
   let rightButRambling = 0;
+  let withHabit = 0;
   replies.forEach((r, i) => {
-    if (judgeReply(r, examples[i].answer) === 2) correct++;
-    else if (!r.ended && r.text.startsWith(examples[i].answer)) rightButRambling++;
+    if (habit && r.text.startsWith(habit)) withHabit++;
+    if (isCorrectReply(r, examples[i].answer, habit)) correct++;
+    else if (!r.ended && replyContent(r.text, habit).startsWith(examples[i].answer)) rightButRambling++;
   });
-  return { accuracy: correct / examples.length, correct, n: examples.length, replies, rightButRambling };
+  return { accuracy: correct / examples.length, correct, n: examples.length, replies, rightButRambling, withHabit };
 }
 
 /** Head-to-head of two models' judge scores on the same prompts: win rate of A counts a tie as half a win. */

@@ -108,3 +108,16 @@ export function corruptAnswer(example: InstructionExample, rng: Rng): string {
       throw new Error(`unknown instruction kind ${JSON.stringify(kind)}`);
   }
 }
+
+/**
+ * Demonstrations from annotators of mixed habits: a copy of examples in which a share of the answers (drawn from
+ * the seed) start with the habit's prefix, e.g. "Ok, 19" for "19". The content stays right; only the style varies,
+ * so SFT learns the habit about as often as the data shows it, and only a comparison says it is unwanted.
+ */
+export function withHabit<E extends TaskExample>(examples: E[], habit: string, share: number, seed: number): E[] {
+  if (habit.length === 0) throw new Error('a habit must be a non-empty prefix, such as "Ok, "');
+  if (!(share >= 0 && share <= 1))
+    throw new Error(`the share of answers with the habit must be in [0, 1], got ${share}`);
+  const rng = new Rng(seed);
+  return examples.map((e) => (rng.next() < share ? { ...e, answer: habit + e.answer } : { ...e }));
+}

@@ -161,5 +161,76 @@ describe('instructions and their evaluation', () => {
     ]);
     expect(result.replies[0]).toEqual({ text: 'ab', ended: true });
     expect(result.accuracy).toBe(0.5);
+    expect(result.withHabit).toBe(0);
+  });
+});
+
+describe('a habit: demonstrations of mixed style, and a judge that prefers the plain answer', () => {
+  it('puts the habit before a share of the answers, deterministically for a seed, leaving the content as it was', () => {
+    const examples = L.instructionExamples(400, 3);
+    const mixed = L.withHabit(examples, 'Ok, ', 0.5, 9);
+    expect(L.withHabit(examples, 'Ok, ', 0.5, 9)).toEqual(mixed);
+    expect(L.withHabit(examples, 'Ok, ', 0.5, 10)).not.toEqual(mixed);
+    const carrying = mixed.filter((e) => e.answer.startsWith('Ok, ')).length;
+    expect(carrying).toBeGreaterThan(150);
+    expect(carrying).toBeLessThan(250);
+    mixed.forEach((e, i) => {
+      expect(e.prompt).toBe(examples[i].prompt);
+      expect(e.kind).toBe(examples[i].kind);
+      expect(L.replyContent(e.answer, 'Ok, ')).toBe(examples[i].answer);
+    });
+    expect(L.withHabit(examples, 'Ok, ', 0, 9)).toEqual(examples);
+    expect(L.withHabit(examples, 'Ok, ', 1, 9).every((e, i) => e.answer === 'Ok, ' + examples[i].answer)).toBe(true);
+    // The input is not changed in place.
+    expect(examples.some((e) => e.answer.startsWith('Ok, '))).toBe(false);
+    expect(() => L.withHabit(examples, '', 0.5, 9)).toThrow(/non-empty prefix/);
+    expect(() => L.withHabit(examples, 'Ok, ', 1.5, 9)).toThrow(/\[0, 1\], got 1.5/);
+  });
+
+  it('judges right and plain above right with the habit above wrong above never ended', () => {
+    const habit = 'Ok, ';
+    const plain = { text: '19', ended: true };
+    const habitual = { text: 'Ok, 19', ended: true };
+    const wrong = { text: 'Ok, 18', ended: true };
+    const rambling = { text: 'Ok, 19 19', ended: false };
+    expect([plain, habitual, wrong, rambling].map((r) => L.judgeReply(r, '19', habit))).toEqual([2, 1.5, 1, 0]);
+    expect([plain, habitual, wrong, rambling].map((r) => L.isCorrectReply(r, '19', habit))).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
+    // Without a habit the prefix is just a wrong answer, as before.
+    expect(L.judgeReply(habitual, '19')).toBe(1);
+    expect(L.isCorrectReply(habitual, '19')).toBe(false);
+    expect(L.replyContent('Ok, 19', habit)).toBe('19');
+    expect(L.replyContent('19', habit)).toBe('19');
+    expect(L.replyContent('Ok, 19')).toBe('Ok, 19');
+  });
+
+  it('scores exact match on the content and counts the replies that carry the habit', () => {
+    // A "model" that always answers "c ab<|end|>": the habit "c " and then "ab".
+    const script = tok.encode('c ab<|end|>');
+    const promptLength = tok.encode(L.chatPromptText('rev: ab')).length;
+    const model: L.CausalLM = {
+      blockSize: 32,
+      vocabSize: tok.vocabSize,
+      forward: (ids) =>
+        tf.tidy(() => {
+          const [B, T] = ids.shape;
+          const next = script[Math.min(T - promptLength, script.length - 1)];
+          return tf.oneHot(tf.fill([B, T], next, 'int32'), tok.vocabSize).toFloat() as L.tf.Tensor3D;
+        }),
+    };
+    const examples = [
+      { prompt: 'rev: ab', answer: 'ab' },
+      { prompt: 'rev: ba', answer: 'ba' },
+    ];
+    // The default reply budget leaves room for the habit (2 tokens) before the answer.
+    const result = L.evaluateChat(model, tok, examples, undefined, 'c ');
+    expect(result.replies[0]).toEqual({ text: 'c ab', ended: true });
+    expect(result.correct).toBe(1);
+    expect(result.withHabit).toBe(2);
+    expect(L.evaluateChat(model, tok, examples).correct).toBe(0);
   });
 });
