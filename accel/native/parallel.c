@@ -6,6 +6,12 @@
  * A split never changes a result: each chunk computes whole rows, columns or elements, the same arithmetic in the
  * same order as one thread would, so the outputs equal the one-thread outputs bit for bit (tested).
  *
+ * Chunks are claimed, not assigned: the caller and each woken worker take the next unclaimed chunk until none is
+ * left, so when a worker wakes late (its core busy with something else, such as V8's garbage collector or another
+ * process), the caller computes that worker's chunk itself instead of waiting for it. The caller waits only for chunks
+ * a worker has started. On the course's 2-core machine a worker often woke late, and the baby GPT's step was slower on
+ * two threads than on one before this.
+ *
  * Only one caller uses the pool at a time. The addon is called from JavaScript's thread, but Node may load it in
  * several worker threads of one process (vitest does): a second caller that finds the pool busy runs its work on its
  * own thread instead of waiting.
@@ -23,8 +29,9 @@ static pthread_cond_t wake = PTHREAD_COND_INITIALIZER; /* a new job for the work
 static pthread_cond_t done = PTHREAD_COND_INITIALIZER; /* the last worker chunk finished */
 static int workers = 0;                                /* workers started (they live as long as the process) */
 static unsigned long generation = 0;                   /* bumped for each job */
-static int pending = 0;                                /* worker chunks of the current job not finished yet */
-static int busy = 0;                                   /* a caller owns the pool (atomic) */
+static int completed = 0;                              /* chunks of the current job finished */
+static uint64_t claim = 0; /* atomic: the job's generation (high 32 bits) and its next unclaimed chunk (low 32) */
+static int busy = 0;       /* a caller owns the pool (atomic) */
 static struct {
   par_fn fn;
   void* ctx;
@@ -52,6 +59,15 @@ int par_threads_for(size_t items, double min_items) {
   return worth >= most ? most : (int)worth;
 }
 
+/* The next unclaimed chunk of job `gen`, or -1 when none is left (or the job is over and another began). */
+static int claim_chunk(uint32_t gen, int chunks) {
+  uint64_t seen = __atomic_load_n(&claim, __ATOMIC_ACQUIRE);
+  for (;;) {
+    if ((uint32_t)(seen >> 32) != gen || (int)(uint32_t)seen >= chunks) return -1;
+    if (__atomic_compare_exchange_n(&claim, &seen, seen + 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) return (int)(uint32_t)seen;
+  }
+}
+
 /* Chunk i of `chunks` over [0, items): near-equal shares of whole `align`-sized units. */
 static void chunk_range(size_t items, size_t align, int chunks, int i, size_t* begin, size_t* end) {
   const size_t units = (items + align - 1) / align;
@@ -61,22 +77,34 @@ static void chunk_range(size_t items, size_t align, int chunks, int i, size_t* b
   *end = e < items ? e : items;
 }
 
+/* Claim and run chunks of job `gen` until none is left; returns how many this thread ran. */
+static int run_chunks(uint32_t gen, par_fn fn, void* ctx, size_t items, size_t align, int chunks) {
+  int ran = 0;
+  for (int c; (c = claim_chunk(gen, chunks)) >= 0; ran++) {
+    size_t begin, end;
+    chunk_range(items, align, chunks, c, &begin, &end);
+    if (begin < end) fn(ctx, begin, end);
+  }
+  return ran;
+}
+
 static void* worker(void* arg) {
-  const int id = (int)(intptr_t)arg; /* 1, 2, ...: chunk 0 is the caller's */
+  (void)arg;
   unsigned long seen = 0;
   pthread_mutex_lock(&lock);
   for (;;) {
     while (generation == seen) pthread_cond_wait(&wake, &lock);
     seen = generation;
-    if (id >= job.chunks) continue;
+    /* The job as it is now (read under the lock): a worker that wakes after several jobs sees the latest one. */
     const par_fn fn = job.fn;
     void* const ctx = job.ctx;
-    size_t begin, end;
-    chunk_range(job.items, job.align, job.chunks, id, &begin, &end);
+    const size_t items = job.items, align = job.align;
+    const int chunks = job.chunks;
     pthread_mutex_unlock(&lock);
-    if (begin < end) fn(ctx, begin, end);
+    const int ran = run_chunks((uint32_t)seen, fn, ctx, items, align, chunks);
     pthread_mutex_lock(&lock);
-    if (--pending == 0) pthread_cond_signal(&done);
+    /* The caller waits for every chunk, so the job this thread ran chunks of is still the current one. */
+    if (ran > 0 && (completed += ran) == chunks) pthread_cond_signal(&done);
   }
   return NULL;
 }
@@ -113,15 +141,16 @@ void par_run(size_t items, int threads, size_t align, par_fn fn, void* ctx) {
   job.items = items;
   job.align = align;
   job.chunks = chunks;
-  pending = chunks - 1;
+  completed = 0;
   generation++;
-  if (pending > 0) pthread_cond_broadcast(&wake);
+  const uint32_t gen = (uint32_t)generation;
+  __atomic_store_n(&claim, (uint64_t)gen << 32, __ATOMIC_RELEASE);
+  pthread_cond_broadcast(&wake);
   pthread_mutex_unlock(&lock);
-  size_t begin, end;
-  chunk_range(items, align, chunks, 0, &begin, &end);
-  if (begin < end) fn(ctx, begin, end);
+  const int ran = run_chunks(gen, fn, ctx, items, align, chunks);
   pthread_mutex_lock(&lock);
-  while (pending > 0) pthread_cond_wait(&done, &lock);
+  completed += ran;
+  while (completed < chunks) pthread_cond_wait(&done, &lock);
   pthread_mutex_unlock(&lock);
   __atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
 }

@@ -26,8 +26,8 @@ void par_set_grain_scale(double scale);
 int par_threads_for(size_t items, double min_items);
 
 /*
- * fn(ctx, begin, end) over [0, items) in `threads` contiguous chunks, the first on the calling thread, the others on
- * the pool's workers; returns when every chunk is done. Chunk boundaries are multiples of `align` (except the last).
+ * fn(ctx, begin, end) over [0, items) in `threads` contiguous chunks, which the calling thread and the pool's workers
+ * claim in turn (the caller takes a chunk no worker has started yet); returns when every chunk is done. Chunk boundaries are multiples of `align` (except the last).
  * With threads <= 1 it is one call on the calling thread, with no synchronisation.
  */
 void par_run(size_t items, int threads, size_t align, par_fn fn, void* ctx);
