@@ -57,6 +57,18 @@ export function medianMs(f: () => void, runs: number, warmup = 2): number {
   return times[Math.floor(times.length / 2)];
 }
 
+/**
+ * How many training steps a runner times (the median) after how many untimed ones, after the first step; the same in
+ * bench/torch/bench.py. The baby GPT's step takes its first 10 to 15 steps to settle (V8 compiles the step's code
+ * meanwhile, on the second core: measured, the 2-thread step fell from 28 to 35 ms to about 25 ms over those steps),
+ * so it times 20 after 10, the steady state a training run spends its time in; a wide step takes seconds, and settles
+ * within the first.
+ */
+export function stepTiming(wide: boolean, quick: boolean): { runs: number; warmup: number } {
+  if (wide) return { runs: quick ? 1 : 2, warmup: 0 };
+  return quick ? { runs: 3, warmup: 1 } : { runs: 20, warmup: 10 };
+}
+
 /** Milliseconds per call of an asynchronous f (worker threads): as medianMs, awaiting each call. */
 export async function medianMsAsync(f: () => Promise<unknown>, runs: number, warmup = 2): Promise<number> {
   for (let i = 0; i < warmup; i++) await f();

@@ -14,6 +14,7 @@ import {
   MODELS,
   medianMs,
   medianMsAsync,
+  stepTiming,
   randomTensor,
   yardstickShape,
   type BenchModel,
@@ -189,7 +190,8 @@ function trainStep(
   step();
   const before = tf.memory().numTensors;
   // A slow runner (seconds a baby step) times two steps after the first.
-  const ms = medianMs(step, wide ? (quick ? 1 : 2) : slow ? 2 : quick ? 3 : 10, wide || slow ? 0 : 1);
+  const { runs, warmup } = slow ? { runs: 2, warmup: 0 } : stepTiming(wide, quick);
+  const ms = medianMs(step, runs, warmup);
   const numTensorsFlat = tf.memory().numTensors === before;
   tf.dispose([batch.x, batch.y]);
   L.disposeAdamW(optimizer);
@@ -226,7 +228,8 @@ async function trainStepDataParallel(
     const before = tf.memory().numTensors;
     const workerBefore = dp.workerTensors.slice();
     const wide = model.name === 'wide';
-    const ms = await medianMsAsync(step, wide ? (quick ? 1 : 2) : quick ? 3 : 10, wide ? 0 : 1);
+    const { runs, warmup } = stepTiming(wide, quick);
+    const ms = await medianMsAsync(step, runs, warmup);
     return {
       ms,
       loss: losses[1],

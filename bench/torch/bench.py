@@ -197,7 +197,12 @@ def time_train(model, weights_dir, quick):
 
     wide = model['name'] == 'wide'
     step()
-    ms = median_ms(step, (1 if quick else 2) if wide else (3 if quick else 10), 0 if wide else 1)
+    # As bench/common.ts's stepTiming: the baby step's median of 20 after 10 untimed steps (3 after 1 with --quick).
+    if wide:
+        runs, warmup = (1 if quick else 2), 0
+    else:
+        runs, warmup = (3, 1) if quick else (20, 10)
+    ms = median_ms(step, runs, warmup)
     return ms, losses[1]  # the second step's loss, which every runner reaches (js-worker.ts)
 
 
