@@ -24,8 +24,8 @@ import { fusedLayerNorm } from './kernels/layernorm';
 function linear(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Tensor | undefined {
   // Stock TF.js's wasm product runs a transposed operand through a naive loop (~5x slower): the reference transposes.
   if (!speedPatchesEnabled() || (tf.getBackend() === 'wasm' && !wasmMatMulInstalled())) return undefined;
-  const y = tf.matMul(x, weight, false, true); // (N, out)
-  return bias ? tf.add(y, bias) : y;
+  // The bias rides in the product (the BLAS starts each output row from it), not a separate pass over the output.
+  return tf.fused.matMul({ a: x, b: weight, transposeB: true, bias }); // (N, out)
 }
 
 /** One cached decoding step in one kernel: output, weights when asked, and the new key/value buffers. */
