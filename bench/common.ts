@@ -61,11 +61,11 @@ export function medianMs(f: () => void, runs: number, warmup = 2): number {
  * How many training steps a runner times (the median) after how many untimed ones, after the first step; the same in
  * bench/torch/bench.py. The baby GPT's step takes its first 10 to 15 steps to settle (V8 compiles the step's code
  * meanwhile, on the second core: measured, the 2-thread step fell from 28 to 35 ms to about 25 ms over those steps),
- * so it times 20 after 10, the steady state a training run spends its time in; a wide step takes seconds, and settles
- * within the first.
+ * so it times 20 after 10, the steady state a training run spends its time in; a wide step takes seconds and settles
+ * within the first few, so it times 3 after 1 (a true median: of 2 steps, the median taken was the slower).
  */
 export function stepTiming(wide: boolean, quick: boolean): { runs: number; warmup: number } {
-  if (wide) return { runs: quick ? 1 : 2, warmup: 0 };
+  if (wide) return quick ? { runs: 1, warmup: 0 } : { runs: 3, warmup: 1 };
   return quick ? { runs: 3, warmup: 1 } : { runs: 20, warmup: 10 };
 }
 

@@ -197,9 +197,10 @@ def time_train(model, weights_dir, quick):
 
     wide = model['name'] == 'wide'
     step()
-    # As bench/common.ts's stepTiming: the baby step's median of 20 after 10 untimed steps (3 after 1 with --quick).
+    # As bench/common.ts's stepTiming: the baby step's median of 20 after 10 untimed steps (3 after 1 with --quick),
+    # the wide step's median of 3 after 1 (1 with --quick).
     if wide:
-        runs, warmup = (1 if quick else 2), 0
+        runs, warmup = (1, 0) if quick else (3, 1)
     else:
         runs, warmup = (3, 1) if quick else (20, 10)
     ms = median_ms(step, runs, warmup)
