@@ -34,6 +34,15 @@
  */
 #define SPIN_NS 200000L
 
+/* A hint to the core that this thread is spinning (x86 `pause`, Arm `yield`), where the compiler has one. */
+#if defined(__x86_64__) || defined(__i386__)
+#define CPU_RELAX() __builtin_ia32_pause()
+#elif defined(__aarch64__) || defined(__arm__)
+#define CPU_RELAX() __asm__ __volatile__("yield")
+#else
+#define CPU_RELAX() ((void)0)
+#endif
+
 static int max_threads = 1;
 static double grain_scale = 1.0;
 
@@ -111,7 +120,7 @@ static long long now_ns(void) {
 static void spin_while_equal(const unsigned long* value, unsigned long seen, long ns) {
   const long long deadline = now_ns() + ns;
   for (unsigned i = 1; __atomic_load_n(value, __ATOMIC_ACQUIRE) == seen; i++) {
-    __builtin_ia32_pause();
+    CPU_RELAX();
     if ((i & 63) == 0 && now_ns() > deadline) return;
   }
 }
@@ -120,7 +129,7 @@ static void spin_while_equal(const unsigned long* value, unsigned long seen, lon
 static void spin_while_below(const int* value, int target, long ns) {
   const long long deadline = now_ns() + ns;
   for (unsigned i = 1; __atomic_load_n(value, __ATOMIC_ACQUIRE) < target; i++) {
-    __builtin_ia32_pause();
+    CPU_RELAX();
     if ((i & 63) == 0 && now_ns() > deadline) return;
   }
 }
