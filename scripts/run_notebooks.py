@@ -95,6 +95,21 @@ def describe_failure(r):
     )
 
 
+def code_of(path):
+    with open(path, encoding="utf-8") as fh:
+        nb = nbformat.read(fh, as_version=4)
+    return "\n".join(cell_text(c) for c in nb.cells if c.cell_type == "code")
+
+
+def chapter7_model_role(path):
+    """'reader' for a notebook that loads chapter 7's model (or trains a stand-in into its checkpoint when the file is
+    missing), 'writer' for the notebook that trains and saves it (chapter 7), else None."""
+    code = code_of(path)
+    if "loadOrTrainCharGPT(" in code:
+        return "reader"
+    return "writer" if "chapter7Checkpoint(" in code else None
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("notebooks", nargs="+")
@@ -104,9 +119,21 @@ def main():
     parser.add_argument("--report", default=None, help="write a JSON summary here")
     args = parser.parse_args()
 
+    # Several at once, the notebooks that load chapter 7's model start after chapter 7 has saved it. Run beside it,
+    # the first of them to look would find no checkpoint and train its own stand-in there, and which model the others
+    # loaded (and so their numbers) would depend on the order the notebooks happened to finish in. One at a time, they
+    # run in the order given, as a learner runs them.
+    roles = {nb: chapter7_model_role(nb) for nb in args.notebooks} if args.jobs > 1 else {}
+    writers = [nb for nb in args.notebooks if roles.get(nb) == "writer"]
+    readers = [nb for nb in args.notebooks if roles.get(nb) == "reader"] if writers else []
+    first = writers + [nb for nb in args.notebooks if nb not in writers and nb not in readers]
+
     results = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = {pool.submit(run_one, nb, args.timeout, args.output_dir): nb for nb in args.notebooks}
+        futures = {pool.submit(run_one, nb, args.timeout, args.output_dir): nb for nb in first}
+        if readers:
+            concurrent.futures.wait([f for f, nb in futures.items() if nb in writers])
+            futures.update({pool.submit(run_one, nb, args.timeout, args.output_dir): nb for nb in readers})
         for future in concurrent.futures.as_completed(futures):
             r = future.result()
             results.append(r)

@@ -62,3 +62,28 @@ describe('notebook runner', () => {
     expect(out).toMatch(/FAIL .*hung\.ipynb: cell 2 \(code cell 1\) timed out after 5 s/);
   }, 120_000);
 });
+
+describe('notebook runner, several at once', () => {
+  it("starts the notebooks that load chapter 7's model only after chapter 7 has saved it", () => {
+    const saved = path.join(dir, 'saved-model');
+    fs.rmSync(saved, { force: true });
+    // The runner knows the roles from the code: chapter 7 calls chapter7Checkpoint(), a reader loadOrTrainCharGPT().
+    const reader = notebook('reader.ipynb', [
+      { kind: 'markdown', text: '# Reader' },
+      {
+        kind: 'code',
+        text: `// as L.loadOrTrainCharGPT(L.chapter7Checkpoint(), ...) would\nimport * as fs from 'fs';\nif (!fs.existsSync(${JSON.stringify(saved)})) throw new Error('started before chapter 7 saved its model');`,
+      },
+    ]);
+    const writer = notebook('writer.ipynb', [
+      { kind: 'markdown', text: '# Writer' },
+      {
+        kind: 'code',
+        text: `// as chapter 7 saves to L.chapter7Checkpoint()\nimport * as fs from 'fs';\nawait new Promise((done) => setTimeout(done, 4000));\nfs.writeFileSync(${JSON.stringify(saved)}, 'model');`,
+      },
+    ]);
+    const { status, out } = run([reader, writer], ['--jobs', '2']);
+    expect(out).toContain('notebooks: 2 passed, 0 failed');
+    expect(status).toBe(0);
+  }, 120_000);
+});
