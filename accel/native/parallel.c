@@ -27,11 +27,7 @@
 #include <stdint.h>
 #include <time.h>
 
-/*
- * How long a thread that has finished its work spins, watching for the next job, before it sleeps: a training step
- * hands the pool a new product or kernel every few tens of microseconds, and a sleeping worker takes about as long to
- * wake as a small product takes to compute, so without the spin the caller did most chunks itself.
- */
+/* How long a thread spins, watching for the next job or a worker's last chunk, before it sleeps (see above). */
 #define SPIN_NS 200000L
 
 /* A hint to the core that this thread is spinning (x86 `pause`, Arm `yield`), where the compiler has one. */
@@ -116,23 +112,15 @@ static long long now_ns(void) {
   return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
-/* Spin up to `ns` nanoseconds while *value equals `seen` (the next job has not come). */
-static void spin_while_equal(const unsigned long* value, unsigned long seen, long ns) {
-  const long long deadline = now_ns() + ns;
-  for (unsigned i = 1; __atomic_load_n(value, __ATOMIC_ACQUIRE) == seen; i++) {
-    CPU_RELAX();
-    if ((i & 63) == 0 && now_ns() > deadline) return;
-  }
-}
-
-/* Spin up to `ns` nanoseconds while *value is below `target` (a worker is still computing its chunk). */
-static void spin_while_below(const int* value, int target, long ns) {
-  const long long deadline = now_ns() + ns;
-  for (unsigned i = 1; __atomic_load_n(value, __ATOMIC_ACQUIRE) < target; i++) {
-    CPU_RELAX();
-    if ((i & 63) == 0 && now_ns() > deadline) return;
-  }
-}
+/* Spin while `still` holds, for SPIN_NS at most (the clock is read every 64 turns). */
+#define SPIN_WHILE(still)                                        \
+  do {                                                           \
+    const long long deadline_ = now_ns() + SPIN_NS;              \
+    for (unsigned i_ = 1; (still); i_++) {                       \
+      CPU_RELAX();                                               \
+      if ((i_ & 63) == 0 && now_ns() > deadline_) break;         \
+    }                                                            \
+  } while (0)
 
 static void* worker(void* arg) {
   (void)arg;
@@ -141,7 +129,7 @@ static void* worker(void* arg) {
   for (;;) {
     if (generation == seen) {
       pthread_mutex_unlock(&lock);
-      spin_while_equal(&generation, seen, SPIN_NS);
+      SPIN_WHILE(__atomic_load_n(&generation, __ATOMIC_ACQUIRE) == seen); /* the next job has not come */
       pthread_mutex_lock(&lock);
     }
     while (generation == seen) pthread_cond_wait(&wake, &lock);
@@ -203,7 +191,7 @@ void par_run(size_t items, int threads, size_t align, par_fn fn, void* ctx) {
   if (__atomic_add_fetch(&completed, ran, __ATOMIC_RELEASE) < chunks) {
     /* A worker is still on its chunk, usually for less time than sleeping and being woken takes. */
     pthread_mutex_unlock(&lock);
-    spin_while_below(&completed, chunks, SPIN_NS);
+    SPIN_WHILE(__atomic_load_n(&completed, __ATOMIC_ACQUIRE) < chunks);
     pthread_mutex_lock(&lock);
   }
   while (__atomic_load_n(&completed, __ATOMIC_ACQUIRE) < chunks) pthread_cond_wait(&done, &lock);
